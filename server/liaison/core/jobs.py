@@ -1,0 +1,108 @@
+"""Background jobs (rq) and the periodic-job loop.
+
+Jobs take ids and reload; they are safe to run twice. Every periodic job is listed
+once in ``PERIODIC`` with a fixed name, and the loop takes a Redis lock per tick, so
+any number of workers or restarts never run a tick twice.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+import time
+from functools import wraps
+
+from flask import current_app, has_app_context
+
+log = logging.getLogger(__name__)
+
+# (dotted path of a no-argument function, interval in seconds)
+PERIODIC: list[tuple[str, int]] = [
+    ("liaison.notifications.jobs.sweep", 30),
+    ("liaison.opinions.jobs.scan_deadlines", 3600),
+    ("liaison.opinions.jobs.scrub_expired", 24 * 3600),
+    ("liaison.reception.jobs.send_reminders", 3600),
+]
+
+_worker_app = None
+
+
+def with_app(fn):
+    """Run a job inside an app context (creating the app once per worker process)."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        global _worker_app
+        if has_app_context():
+            return fn(*args, **kwargs)
+        if _worker_app is None:
+            from .. import create_app
+
+            _worker_app = create_app()
+        with _worker_app.app_context():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def enqueue(func, *args, job_id: str | None = None, **kwargs):
+    """Put a job on the queue (deduplicated when ``job_id`` is given)."""
+    from .extensions import get_queue
+
+    queue = get_queue()
+    if job_id is not None:
+        from rq.job import Job
+        from rq.exceptions import NoSuchJobError
+
+        try:
+            existing = Job.fetch(job_id, connection=queue.connection)
+            if existing.get_status(refresh=True) in ("queued", "started", "deferred", "scheduled"):
+                return existing
+        except NoSuchJobError:
+            pass
+    return queue.enqueue(func, *args, job_id=job_id, **kwargs)
+
+
+def _resolve(path: str):
+    module, _, name = path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def run_periodic_once(now: float | None = None) -> list[str]:
+    """Enqueue every periodic job whose interval has passed; returns what was enqueued."""
+    from .extensions import get_redis
+
+    redis = get_redis()
+    now = now or time.time()
+    started = []
+    for path, interval in PERIODIC:
+        func = _resolve(path)
+        if func is None:
+            continue
+        tick = int(now // interval)
+        if redis.set(f"liaison:periodic:{path}:{tick}", "1", nx=True, ex=interval * 2):
+            enqueue(func, job_id=f"periodic-{path}-{tick}")
+            started.append(path)
+    return started
+
+
+def start_periodic_thread(app, every: float = 5.0) -> threading.Thread:
+    def loop():
+        with app.app_context():
+            while True:
+                try:
+                    run_periodic_once()
+                except Exception:  # keep the loop alive; the next tick retries
+                    log.exception("periodic loop")
+                time.sleep(every)
+
+    thread = threading.Thread(target=loop, name="liaison-periodic", daemon=True)
+    thread.start()
+    return thread
+
+
+def config(key: str, default=None):
+    return current_app.config.get(key, default)

@@ -1,0 +1,151 @@
+"""Opinions, their append-only event log, assignments, photos and suggestions.
+
+The workflow state changes only through ``opinions.workflow`` (via operations);
+nothing here assigns ``Opinion.state``. Opinions are never deleted.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.db import UTCDateTime, db, utcnow
+
+
+class Upload(db.Model):
+    """An uploaded (re-encoded) image, before and after it joins an opinion."""
+
+    __tablename__ = "uploads"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(40), default="image/jpeg")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Opinion(db.Model):
+    __tablename__ = "opinions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
+    deputy_id: Mapped[Optional[int]] = mapped_column(ForeignKey("deputies.id"), index=True)
+    submitter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
+    category: Mapped[str] = mapped_column(String(30), default="other")
+    text: Mapped[str] = mapped_column(Text)
+    original_text: Mapped[str] = mapped_column(Text)  # staff edits keep the resident's words here
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_phone: Mapped[str] = mapped_column(String(30), default="")
+    state: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    hold_reason: Mapped[str] = mapped_column(String(40), default="")
+    close_reason: Mapped[str] = mapped_column(String(40), default="")
+    level: Mapped[Optional[str]] = mapped_column(String(20))  # town | district | city_and_above
+    deadline: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    rounds: Mapped[int] = mapped_column(Integer, default=0)  # re-handling rounds (重办)
+    rating: Mapped[Optional[str]] = mapped_column(String(24))
+    rating_comment: Mapped[str] = mapped_column(Text, default="")
+    rated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reply_text: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    source: Mapped[str] = mapped_column(String(16), default="miniprogram")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    scrubbed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Optimistic lock: two concurrent transitions cannot both win.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    events: Mapped[list["OpinionEvent"]] = relationship(
+        back_populates="opinion", order_by="OpinionEvent.id")
+    assignments: Mapped[list["Assignment"]] = relationship(
+        back_populates="opinion", order_by="Assignment.id")
+    photos: Mapped[list["OpinionPhoto"]] = relationship(order_by="OpinionPhoto.position")
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_opinions_station_state", "station_id", "state"),)
+
+
+class OpinionPhoto(db.Model):
+    __tablename__ = "opinion_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"), index=True)
+    upload_id: Mapped[str] = mapped_column(ForeignKey("uploads.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    upload: Mapped[Upload] = relationship()
+
+
+class OpinionEvent(db.Model):
+    """Append-only history: every transition, urge and note; also the public timeline."""
+
+    __tablename__ = "opinion_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"), index=True)
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[Optional[str]] = mapped_column(String(20))
+    to_state: Mapped[Optional[str]] = mapped_column(String(20))
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    actor_role: Mapped[str] = mapped_column(String(20), default="system")
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    opinion: Mapped[Opinion] = relationship(back_populates="events")
+
+
+class Assignment(db.Model):
+    """One handling unit's part of an opinion: lead (主办) or co-handling (协办)."""
+
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("handling_units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(6), default="lead")  # lead | co
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    deadline: Mapped[Optional[date]] = mapped_column(Date)
+    refuse_reason: Mapped[str] = mapped_column(Text, default="")
+    extension_requested_to: Mapped[Optional[date]] = mapped_column(Date)
+    extension_reason: Mapped[str] = mapped_column(Text, default="")
+    reply_draft: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    opinion: Mapped[Opinion] = relationship(back_populates="assignments")
+
+
+class Suggestion(db.Model):
+    """A closed-session suggestion (闭会期间代表建议) a deputy made from an opinion."""
+
+    __tablename__ = "suggestions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[Optional[int]] = mapped_column(ForeignKey("opinions.id"), index=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyRecord(db.Model):
+    """A submit's Idempotency-Key and the opinion it produced."""
+
+    __tablename__ = "idempotency_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(80))
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
+
+
+class Block(db.Model):
+    """A blocked user, phone or IP, always with a reason."""
+
+    __tablename__ = "blocks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # user | phone | ip
+    value: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(String(255))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("kind", "value", name="uq_blocks_kind_value"),)

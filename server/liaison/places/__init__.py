@@ -1,0 +1,1 @@
+"""Regions, stations, deputies, memberships, handling units and their import."""

@@ -1,0 +1,129 @@
+"""The demo data set: Changsha's structure from the seeds, and the demo accounts.
+
+Nine districts/counties, a few streets and towns each, a central station per street
+or town plus some feature stations, deputies of several levels (some in two
+stations), handling units, and one demo account per role. Loading is idempotent.
+"""
+from __future__ import annotations
+
+import random
+
+from ..core.db import db
+from ..users.models import StaffRole, User
+from .importer import import_rows
+from .models import Deputy, HandlingUnit, Region, Station
+
+DISTRICTS = {
+    "芙蓉区": ["五里牌街道", "火星街道", "定王台街道"],
+    "天心区": ["坡子街街道", "城南路街道", "青园街道"],
+    "岳麓区": ["望月湖街道", "橘子洲街道", "桔子洲街道"],
+    "开福区": ["四方坪街道", "东风路街道"],
+    "雨花区": ["侯家塘街道", "雨花亭街道", "左家塘街道"],
+    "望城区": ["高塘岭街道", "乔口镇"],
+    "长沙县": ["星沙街道", "黄花镇"],
+    "浏阳市": ["淮川街道", "大瑶镇"],
+    "宁乡市": ["玉潭街道", "花明楼镇"],
+}
+FEATURE = {"望月湖街道": ["望月湖社区", "特色站"], "星沙街道": ["星沙产业园", "园区站"],
+           "高塘岭街道": ["高塘岭小区", "小区联络点"]}
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
+GIVEN = "明华建国志强秀英丽娟海涛伟军红梅小平德胜文静春燕立新玉兰卫东晓东国庆桂芳建军金凤"
+UNITS = [("岳麓区住房和城乡建设局", "district"), ("岳麓区城市管理和综合执法局", "district"),
+         ("岳麓区教育局", "district"), ("望月湖街道办事处", "town"), ("长沙市交通运输局", "city_and_above"),
+         ("岳麓区卫生健康局", "district"), ("岳麓区民政局", "district")]
+DEMO_ACCOUNTS = [
+    # openid, nickname, role, scope description
+    ("demo-resident", "居民张阿姨", None, "群众"),
+    ("demo-resident2", "居民李师傅", None, "群众"),
+    ("demo-deputy", "王明代表", "deputy", "望月湖街道人大代表联络站的代表"),
+    ("demo-liaison", "联络员小陈", "liaison", "望月湖街道人大代表联络站联络员"),
+    ("demo-master", "站长刘姐", "station_master", "望月湖街道人大代表联络站站长"),
+    ("demo-unit", "住建局办理员", "unit", "岳麓区住房和城乡建设局"),
+    ("demo-office", "区人大工委老周", "office", "岳麓区人大常委会代表工委"),
+]
+DEMO_STATION = "长沙市岳麓区望月湖街道人大代表联络站"
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+
+
+def demo_rows(seed: int = 20261125) -> list[dict]:
+    rng = random.Random(seed)
+    rows, row = [], 2
+    level_sets = [("区",), ("区",), ("区",), ("市", "区"), ("市",), ("省",), ("区", "乡"), ("全国", "省")]
+    cross_candidates: list[dict] = []
+    for district, streets in DISTRICTS.items():
+        for street in streets:
+            stations = [(f"长沙市{district}{street}人大代表联络站", "中心站", f"长沙市/{district}/{street}")]
+            if street in FEATURE:
+                place, kind = FEATURE[street]
+                stations.append((f"长沙市{district}{street}{place}人大代表联络站", kind,
+                                 f"长沙市/{district}/{street}/{place}"))
+            for sname, kind, region in stations:
+                count = 12 if kind == "中心站" else 6
+                for i in range(count):
+                    levels = rng.choice(level_sets)
+                    deputy = {"_row": row, "区域": region, "联络站": sname, "站点类型": kind,
+                              "地址": f"{district}{street}综合服务中心一楼",
+                              "代表姓名": (_name(rng) if not (sname == DEMO_STATION and i == 0) else "王明"),
+                              "代表编号": "CS-WANGMING" if (sname == DEMO_STATION and i == 0) else f"CS-{row:05d}", "代表层级": ",".join(levels),
+                              "职务代表": "是" if i < 2 else "否",
+                              "县级以上领导干部": "是" if i == 0 and "全国" not in levels else "否",
+                              "工作单位": rng.choice(["社区居委会", "市第一医院", "区实验小学", "长沙某科技公司",
+                                                  "街道办事处", "农业合作社", "律师事务所"]),
+                              "职务": rng.choice(["主任", "医生", "教师", "工程师", "书记", "社长", "律师"]),
+                              "电话": f"139{rng.randrange(10**7, 10**8)}", "进站方式": "驻站"}
+                    rows.append(deputy)
+                    row += 1
+                    if i == 3:
+                        cross_candidates.append(deputy)
+    # Cross-station membership (交叉进站): a few deputies also sit in a neighbouring station.
+    central = [r for r in rows if r["站点类型"] == "中心站"]
+    for i, d in enumerate(cross_candidates[:6]):
+        other = central[(central.index(d) + 40) % len(central)]
+        rows.append({**d, "_row": row, "区域": other["区域"], "联络站": other["联络站"],
+                     "站点类型": other["站点类型"], "地址": other["地址"], "进站方式": "交叉进站"})
+        row += 1
+    return rows
+
+
+def load_demo() -> dict:
+    """Load the demo data set and accounts (safe to run again)."""
+    result = import_rows(demo_rows())
+    region = db.session.query(Region).filter_by(name="岳麓区").one()
+    for name, level in UNITS:
+        if not db.session.query(HandlingUnit).filter_by(name=name).first():
+            db.session.add(HandlingUnit(name=name, level=level, region_id=region.id))
+    db.session.flush()
+    station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
+    unit = db.session.query(HandlingUnit).filter_by(name=UNITS[0][0]).one()
+    for st in db.session.query(Station):
+        if not st.reception_plan:
+            st.reception_plan = {"monthly_days": [15], "weekdays": [], "market_days": [],
+                                 "start": "09:00", "end": "11:30"}
+            st.open_hours = "工作日 9:00-17:00"
+            st.notice = "每月15日为固定接待日，代表轮流进站接待群众。"
+    for openid, nickname, role, _ in DEMO_ACCOUNTS:
+        user = db.session.query(User).filter_by(mp_openid=openid).first()
+        if user is None:
+            user = User(mp_openid=openid, oa_openid="oa-" + openid, unionid="u-" + openid,
+                        nickname=nickname)
+            db.session.add(user)
+            db.session.flush()
+        scope = {"station_id": None, "region_id": None, "unit_id": None}
+        if role in ("liaison", "station_master"):
+            scope["station_id"] = station.id
+        elif role == "office":
+            scope["region_id"] = region.id
+        elif role == "unit":
+            scope["unit_id"] = unit.id
+        if role == "deputy":
+            deputy = db.session.query(Deputy).filter_by(external_id="CS-WANGMING").first()
+            if deputy is not None and deputy.user_id is None:
+                deputy.user_id = user.id
+        elif role and not db.session.query(StaffRole).filter_by(user_id=user.id, role=role, **scope).first():
+            db.session.add(StaffRole(user_id=user.id, role=role, **scope))
+    db.session.commit()
+    return {"stations": db.session.query(Station).count(), "deputies": db.session.query(Deputy).count(),
+            "new_rows": result.rows}

@@ -1,0 +1,262 @@
+"""Import regions, stations, deputies and memberships from .xlsx or .csv.
+
+Column layout (first row is the header, Chinese names; order does not matter):
+
+| column | required | example |
+|---|---|---|
+| 区域 | yes | 长沙市/岳麓区/望月湖街道 (city/district/street[/community], "/" separated) |
+| 联络站 | yes | 望月湖街道人大代表联络站 |
+| 站点类型 | no | 中心站 / 特色站 / 园区站 / 小区联络点 / 网上代表联络站 (default 中心站) |
+| 地址 | no | 岳麓区望月湖街道办事处一楼 |
+| 代表姓名 | no | 王明 (empty: a row that only declares the station) |
+| 代表编号 | no | a stable id from the NPC office's roster; else name+phone identify a deputy |
+| 代表层级 | with a deputy | 市,区 (any of 全国/省/市/区/县/乡/镇, comma or 、 separated) |
+| 职务代表 | no | 是 / 否 |
+| 县级以上领导干部 | no | 是 / 否 |
+| 工作单位 / 职务 / 电话 | no | |
+| 进站方式 | no | 驻站 / 交叉进站 (default 驻站) |
+
+Every row is checked before anything is written; one bad row means nothing is
+imported and the errors come back, one Chinese line per problem.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.db import db
+from .models import Deputy, Membership, Region, Station
+
+REGION_LEVEL_ORDER = ("city", "district", "street", "community")
+KIND_BY_LABEL = {"中心站": "central", "特色站": "feature", "园区站": "park",
+                 "小区联络点": "residential", "网上代表联络站": "online", "网上站": "online"}
+LEVEL_BY_LABEL = {"全国": "national", "国家": "national", "省": "provincial", "市": "municipal",
+                  "区": "county", "县": "county", "区县": "county", "县级": "county",
+                  "乡": "township", "镇": "township", "乡镇": "township", "街道": "township"}
+YES, NO = {"是", "y", "yes", "1", "true"}, {"否", "", "n", "no", "0", "false"}
+PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+COLUMNS = ("区域", "联络站", "站点类型", "地址", "代表姓名", "代表编号", "代表层级", "职务代表",
+           "县级以上领导干部", "工作单位", "职务", "电话", "进站方式")
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    regions: int = 0
+    stations: int = 0
+    deputies: int = 0
+    memberships: int = 0
+    rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_rows(path: str | Path, data: bytes | None = None) -> list[dict]:
+    """Read a .xlsx or .csv file into dicts keyed by header (row numbers kept)."""
+    name = str(path).lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(data) if data is not None else path, read_only=True,
+                               data_only=True)
+        except Exception:
+            raise ImportFailed(["无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏"])
+        rows = list(wb.active.iter_rows(values_only=True))
+    elif name.endswith(".csv"):
+        raw = data if data is not None else Path(path).read_bytes()
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFailed(["无法识别文件编码，请保存为 UTF-8 或 GBK 编码的 CSV"])
+        rows = list(csv.reader(io.StringIO(text)))
+    else:
+        raise ImportFailed(["只支持 .xlsx 或 .csv 文件"])
+    if not rows:
+        raise ImportFailed(["文件是空的"])
+    header = [str(h or "").strip() for h in rows[0]]
+    missing = [c for c in ("区域", "联络站") if c not in header]
+    if missing:
+        raise ImportFailed([f"表头缺少必填列：{'、'.join(missing)}（第1行应为列名，见导入说明）"])
+    out = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {header[i]: ("" if v is None else str(v).strip()) for i, v in enumerate(row)
+                  if i < len(header) and header[i]}
+        if any(values.values()):
+            values["_row"] = number
+            out.append(values)
+    return out
+
+
+def _flag(value: str, row: int, column: str, errors: list[str]) -> bool:
+    v = value.strip().lower()
+    if v in YES:
+        return True
+    if v in NO:
+        return False
+    errors.append(f"第{row}行：“{column}”应填“是”或“否”，实际为“{value}”")
+    return False
+
+
+def _levels(value: str, row: int, errors: list[str]) -> list[str]:
+    parts = [p.strip().replace("人大代表", "").replace("级", "") for p in re.split(r"[,，、/ ]+", value) if p.strip()]
+    levels = []
+    for p in parts:
+        level = LEVEL_BY_LABEL.get(p)
+        if level is None:
+            errors.append(f"第{row}行：代表层级“{p}”无法识别（可填：全国、省、市、区、县、乡、镇）")
+        elif level not in levels:
+            levels.append(level)
+    if not parts:
+        errors.append(f"第{row}行：填写了代表姓名，但缺少代表层级")
+    return levels
+
+
+def validate(rows: list[dict]) -> tuple[list[dict], list[str]]:
+    """Check every row; return normalised rows and all the errors found."""
+    errors: list[str] = []
+    clean = []
+    station_region: dict[str, str] = {}
+    for r in rows:
+        n = r["_row"]
+        region_parts = [p.strip() for p in r.get("区域", "").split("/") if p.strip()]
+        if not region_parts:
+            errors.append(f"第{n}行：缺少“区域”")
+        elif len(region_parts) > 4:
+            errors.append(f"第{n}行：区域最多四级（市/区县/街道乡镇/社区村），实际为“{r['区域']}”")
+        station = r.get("联络站", "")
+        if not station:
+            errors.append(f"第{n}行：缺少“联络站”名称")
+        elif len(station) > 120:
+            errors.append(f"第{n}行：联络站名称过长（最多120字）")
+        elif station_region.setdefault(station, r.get("区域", "")) != r.get("区域", ""):
+            errors.append(f"第{n}行：联络站“{station}”在前面的行里属于另一个区域")
+        kind_label = r.get("站点类型", "") or "中心站"
+        kind = KIND_BY_LABEL.get(kind_label)
+        if kind is None:
+            errors.append(f"第{n}行：站点类型“{kind_label}”无法识别（可填：{'、'.join(KIND_BY_LABEL)}）")
+        item = {"row": n, "region": region_parts, "station": station, "kind": kind,
+                "address": r.get("地址", ""), "deputy": None}
+        name = r.get("代表姓名", "")
+        if name:
+            if len(name) > 50:
+                errors.append(f"第{n}行：代表姓名过长")
+            phone = r.get("电话", "").replace(" ", "")
+            if phone and not PHONE_RE.match(phone):
+                errors.append(f"第{n}行：电话“{phone}”格式不正确")
+            membership_label = r.get("进站方式", "") or "驻站"
+            if membership_label not in ("驻站", "交叉进站"):
+                errors.append(f"第{n}行：进站方式应为“驻站”或“交叉进站”")
+            item["deputy"] = {
+                "name": name,
+                "external_id": r.get("代表编号", "") or None,
+                "levels": _levels(r.get("代表层级", ""), n, errors),
+                "is_official": _flag(r.get("职务代表", ""), n, "职务代表", errors),
+                "is_senior_official": _flag(r.get("县级以上领导干部", ""), n, "县级以上领导干部", errors),
+                "work_unit": r.get("工作单位", ""), "post": r.get("职务", ""), "phone": phone,
+                "membership": "cross" if membership_label == "交叉进站" else "home",
+            }
+        clean.append(item)
+    return clean, errors
+
+
+def import_rows(rows: list[dict]) -> ImportResult:
+    """Validate, then write everything in one transaction (all or nothing)."""
+    clean, errors = validate(rows)
+    if errors:
+        raise ImportFailed(errors)
+    result = ImportResult(rows=len(clean))
+    try:
+        regions: dict[tuple, Region] = {}
+        stations: dict[str, Station] = {}
+        seen: dict[tuple, Deputy] = {}  # within one file, the same id / name+phone is one person
+        for item in clean:
+            parent = None
+            for depth, name in enumerate(item["region"]):
+                key = tuple(item["region"][: depth + 1])
+                region = regions.get(key)
+                if region is None:
+                    region = db.session.query(Region).filter_by(
+                        parent_id=parent.id if parent else None, name=name).first()
+                    if region is None:
+                        region = Region(name=name, level=REGION_LEVEL_ORDER[depth], parent=parent)
+                        db.session.add(region)
+                        db.session.flush()
+                        region.path = (parent.path if parent else "/") + f"{region.id}/"
+                        result.regions += 1
+                    regions[key] = region
+                parent = region
+            station = stations.get(item["station"])
+            if station is None:
+                station = db.session.query(Station).filter_by(name=item["station"]).first()
+                if station is None:
+                    station = Station(name=item["station"], region_id=parent.id, kind=item["kind"],
+                                      address=item["address"])
+                    db.session.add(station)
+                    db.session.flush()
+                    result.stations += 1
+                elif item["address"]:
+                    station.address = item["address"]
+                stations[item["station"]] = station
+            d = item["deputy"]
+            if d is None:
+                continue
+            key = ("id", d["external_id"]) if d["external_id"] else ("np", d["name"], d["phone"])
+            deputy = seen.get(key) or _find_deputy(d)
+            if deputy is None:
+                deputy = Deputy(name=d["name"], external_id=d["external_id"])
+                db.session.add(deputy)
+                result.deputies += 1
+            deputy.levels = d["levels"]
+            for attr in ("is_official", "is_senior_official", "work_unit", "post", "phone"):
+                if d[attr] not in ("", None):
+                    setattr(deputy, attr, d[attr])
+            db.session.flush()
+            seen[key] = deputy
+            membership = db.session.query(Membership).filter_by(
+                deputy_id=deputy.id, station_id=station.id).first()
+            if membership is None:
+                db.session.add(Membership(deputy_id=deputy.id, station_id=station.id, kind=d["membership"]))
+                result.memberships += 1
+            else:
+                membership.kind = d["membership"]
+        db.session.flush()
+        _after_import()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return result
+
+
+def _find_deputy(d: dict):
+    query = db.session.query(Deputy)
+    if d["external_id"]:
+        return query.filter_by(external_id=d["external_id"]).first()
+    if d["phone"]:
+        return query.filter_by(name=d["name"], phone=d["phone"]).first()
+    return None
+
+
+def _after_import() -> None:
+    """Give new stations and deputies their codes in the same transaction, when codes exist."""
+    try:
+        from ..codes.operations import ensure_codes
+    except ImportError:
+        return
+    ensure_codes(commit=False)
+
+
+def import_file(path: str | Path, data: bytes | None = None) -> ImportResult:
+    return import_rows(read_rows(path, data))

@@ -1,0 +1,1 @@
+"""Reception days, appointments, check-ins and reception records."""

@@ -1,0 +1,1 @@
+"""Users (WeChat identities), staff roles, API tokens."""

@@ -1,0 +1,101 @@
+"""Use cases for users: WeChat login (mini-program and official account)."""
+from __future__ import annotations
+
+from cryptography.fernet import Fernet
+import base64
+import hashlib
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..core.db import db, utcnow
+from ..core.errors import ApiError
+from .models import ROLE_LABELS, User
+
+
+def _fernet() -> Fernet:
+    key = hashlib.sha256(("session-key:" + current_app.config["SECRET_KEY"]).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def encrypt_session_key(session_key: str) -> str:
+    return _fernet().encrypt(session_key.encode()).decode()
+
+
+def wechat_error_to_api(exc) -> ApiError:
+    """Turn a WeChat error into a clear 4xx/503 for the client."""
+    from ..wechat import errors as wx
+
+    if isinstance(exc, wx.CodeUsed):
+        return ApiError(400, "wechat_code_used", "登录码已使用，请重新进入小程序再试")
+    if isinstance(exc, wx.CodeInvalid):
+        return ApiError(400, "wechat_code_invalid", "登录码无效或已过期，请重新登录")
+    if isinstance(exc, wx.QuotaLimited):
+        return ApiError(429, "wechat_rate_limited", "登录太频繁，请稍后再试")
+    if isinstance(exc, wx.Unavailable):
+        return ApiError(503, "wechat_unavailable", "微信服务暂时不可用，请稍后再试")
+    return ApiError(502, "wechat_error", "微信登录失败，请稍后再试")
+
+
+def find_or_create_user(*, mp_openid: str | None = None, oa_openid: str | None = None,
+                        unionid: str | None = None) -> User:
+    """The one user behind these WeChat identities, created if new.
+
+    The unionid ties a mini-program openid and an official-account openid together.
+    """
+    query = db.session.query(User)
+    user = None
+    if unionid:
+        user = query.filter_by(unionid=unionid).first()
+    if user is None and mp_openid:
+        user = query.filter_by(mp_openid=mp_openid).first()
+    if user is None and oa_openid:
+        user = query.filter_by(oa_openid=oa_openid).first()
+    if user is None:
+        user = User()
+        db.session.add(user)
+    if mp_openid and not user.mp_openid:
+        user.mp_openid = mp_openid
+    if oa_openid and not user.oa_openid:
+        user.oa_openid = oa_openid
+    if unionid and not user.unionid:
+        user.unionid = unionid
+    user.last_seen_at = utcnow()
+    return user
+
+
+def login_miniprogram(code: str, wechat) -> User:
+    """Exchange a wx.login code (code2session) and return the user; commits once."""
+    from ..wechat.errors import WeChatError
+
+    try:
+        result = wechat.code2session(code)
+    except WeChatError as exc:
+        raise wechat_error_to_api(exc)
+    openid = result["openid"]
+    for attempt in range(2):
+        try:
+            user = find_or_create_user(mp_openid=openid, unionid=result.get("unionid"))
+            if result.get("session_key"):
+                user.session_key_enc = encrypt_session_key(result["session_key"])
+            db.session.commit()
+            return user
+        except IntegrityError:  # a concurrent first login created the same user
+            db.session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def user_json(user: User, deputy_id: int | None) -> dict:
+    return {
+        "id": user.id,
+        "nickname": user.nickname,
+        "avatar_url": user.avatar_url,
+        "deputy_id": deputy_id,
+        "roles": [
+            {"role": r.role, "role_label": ROLE_LABELS.get(r.role, r.role),
+             "station_id": r.station_id, "region_id": r.region_id, "unit_id": r.unit_id}
+            for r in user.roles
+        ],
+    }

@@ -1,0 +1,4 @@
+"""WSGI entry point for gunicorn: ``gunicorn --chdir server wsgi:app``."""
+from liaison import create_app
+
+app = create_app()
