@@ -48,9 +48,11 @@ def _register_blueprints(app) -> None:
 
     from .core.health import bp as health_bp
     from .users.api import bp as users_bp
+    from .users.web import bp as web_auth_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(web_auth_bp)
     # Capabilities register themselves when present: each exposes ``bp`` (and
     # optionally ``register(app)``) in its api module.
     for module_name in ("places.api", "codes.api", "opinions.api", "notifications.api",

@@ -1,0 +1,55 @@
+"""Browser sessions for server-rendered pages (admin, H5, reports).
+
+``login_session(user)`` starts a cookie session; ``current_user()`` in core.auth reads
+it. In the demo configuration only (LIAISON_DEMO=1), ``/auth/demo-login`` logs the
+browser in as a demo account without WeChat, for trying the system on a desktop.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, abort, current_app, redirect, request, session
+
+from ..core.db import db
+from .models import User
+
+bp = Blueprint("web_auth", __name__)
+
+
+def login_session(user: User) -> None:
+    session.clear()
+    session["uid"] = user.id
+    session["v"] = user.token_version
+    session.permanent = True
+
+
+def logout_session() -> None:
+    session.clear()
+
+
+def safe_next(target: str | None, default: str = "/admin/") -> str:
+    """Only same-site relative paths may be redirect targets."""
+    if not target:
+        return default
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.get("/auth/demo-login")
+def demo_login():
+    if not current_app.config.get("DEMO_MODE"):
+        abort(404)
+    openid = request.args.get("openid", "")
+    user = db.session.query(User).filter_by(mp_openid=openid).first()
+    if user is None or not openid.startswith("demo-"):
+        abort(404)
+    login_session(user)
+    return redirect(safe_next(request.args.get("next")))
+
+
+@bp.post("/auth/logout")
+def logout():
+    logout_session()
+    return redirect("/")
