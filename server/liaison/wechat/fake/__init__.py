@@ -1,0 +1,105 @@
+"""A fake WeChat API server: real HTTP, real paths, real errcodes, all state in memory.
+
+``create_fake_app()`` builds the Flask app; ``start_fake_server()`` runs it on
+127.0.0.1 in a background thread (tests, the demo); ``python -m liaison.wechat.fake
+--port 5001`` runs it standalone. Control endpoints live under ``/_fake/``.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from liaison.wechat.fake import api_routes, control_routes, oauth_routes
+from liaison.wechat.fake.state import FakeState
+
+
+def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None, *,
+                    official_accounts=None, templates=None, pages=None, risky_words=None,
+                    token_grace: float = 20.0) -> Flask:
+    """The fake WeChat as a Flask app.
+
+    :param apps: appid -> secret (default: the demo mini-program and official account).
+    :param oauth_accounts: people on the OAuth page, [{"openid", "nickname", "label"}].
+    :param official_accounts: which appids are official accounts (template messages,
+        OAuth); the others are mini-programs. Default: {"wxdemoofficial0001"}.
+    :param templates: accepted template ids (list, [{"id", "keys"}] or {id: keys});
+        default: any id starting with "tmpl-".
+    :param pages: known mini-program pages; default: any path starting with "pages/".
+    :param risky_words: msg_sec_check words, list or {word: label}.
+    :param token_grace: seconds a /cgi-bin/token token lives on after a newer one.
+    """
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.extensions["fake_wechat"] = FakeState(
+        apps=apps, oauth_accounts=oauth_accounts, official_accounts=official_accounts,
+        templates=templates, pages=pages, risky_words=risky_words, token_grace=token_grace)
+    app.register_blueprint(api_routes.bp)
+    app.register_blueprint(oauth_routes.bp)
+    app.register_blueprint(control_routes.bp)
+
+    @app.before_request
+    def inject_fault():
+        if request.path.startswith("/_fake/"):
+            return None
+        spec = app.extensions["fake_wechat"].take_fault(request.path)
+        if not spec:
+            return None
+        g.fault = spec
+        if "status" in spec:
+            return Response(f"<html><body>{spec['status']} fake fault</body></html>",
+                            status=int(spec["status"]), mimetype="text/html")
+        if "errcode" in spec:
+            return jsonify({"errcode": int(spec["errcode"]), "errmsg": spec["errmsg"]})
+        time.sleep(float(spec["delay"]))
+        return None
+
+    @app.after_request
+    def record_call(response):
+        if request.path.startswith("/_fake/"):
+            return response
+        errcode = None
+        if response.mimetype == "application/json":
+            errcode = int((response.get_json(silent=True) or {}).get("errcode") or 0)
+        elif response.status_code == 200:
+            errcode = 0
+        data = request.get_json(force=True, silent=True)
+        appid = request.args.get("appid") or (data.get("appid") if isinstance(data, dict) else None)
+        st = app.extensions["fake_wechat"]
+        with st.lock:
+            st.calls.append({"path": request.path, "method": request.method, "appid": appid,
+                             "status": response.status_code, "errcode": errcode, "at": st.now(),
+                             "fault": bool(g.get("fault"))})
+        return response
+
+    return app
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):  # /_fake/calls is the record; keep test output clean
+        pass
+
+
+def start_fake_server(port: int = 0, quiet: bool = True, **kw):
+    """Run the fake on 127.0.0.1:port (0: any free port) in a daemon thread.
+
+    :param quiet: do not log each request (``/_fake/calls`` records them anyway).
+    :param kw: passed to ``create_fake_app``.
+    :return: (base_url, stop, app); ``stop()`` shuts the server down.
+    """
+    app = create_fake_app(**kw)
+    server = make_server("127.0.0.1", port, app, threaded=True,
+                         request_handler=_QuietHandler if quiet else None)
+    thread = threading.Thread(target=server.serve_forever, name="fake-wechat", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["FAKE_BASE_URL"] = base_url
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+    return base_url, stop, app

@@ -1,0 +1,24 @@
+"""``python -m liaison.wechat.fake --port 5001``: the fake WeChat, standalone."""
+from __future__ import annotations
+
+import argparse
+
+from werkzeug.serving import run_simple
+
+from liaison.wechat.fake import create_fake_app
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="模拟微信接口服务（开发与测试用）")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5001)
+    parser.add_argument("--token-grace", type=float, default=20.0,
+                        help="seconds an old /cgi-bin/token token keeps working")
+    args = parser.parse_args(argv)
+    app = create_fake_app(token_grace=args.token_grace)
+    print(f"fake WeChat on http://{args.host}:{args.port}  (control: /_fake/...)", flush=True)
+    run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+if __name__ == "__main__":
+    main()

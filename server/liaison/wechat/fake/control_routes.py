@@ -1,0 +1,217 @@
+"""/_fake/ control endpoints: what the phone, the person and the test driver do.
+
+Not part of WeChat: codes a phone would get from wx.login / OAuth / getPhoneNumber,
+the subscribe tap, following the official account, plus inspection (messages,
+calls), injected faults, the clock and reset.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+
+from liaison.wechat.fake.api_routes import state
+from liaison.wechat.fake.state import _MISSING, new_id
+
+bp = Blueprint("fake_wechat_control", __name__, url_prefix="/_fake")
+
+
+def _body() -> dict:
+    data = request.get_json(force=True, silent=True)
+    return data if isinstance(data, dict) else {}
+
+
+def _bad(message: str):
+    return jsonify({"error": message}), 400
+
+
+@bp.post("/login-code")
+def login_code():
+    """wx.login on a phone: {"openid"?, "unionid"? (null = not bound), "appid"?} -> {"code"}."""
+    st, data = state(), _body()
+    openid = data.get("openid") or new_id("o-", 10)
+    with st.lock:
+        st.register_user(openid, unionid=data["unionid"] if "unionid" in data else _MISSING)
+        code = st.new_code(st.login_codes, openid=openid, appid=data.get("appid"))
+    return jsonify({"code": code, "openid": openid})
+
+
+@bp.post("/oauth-code")
+def oauth_code():
+    """Skip the consent page: {"openid", "scope"?, "appid"?} -> {"code"}."""
+    st, data = state(), _body()
+    if not data.get("openid"):
+        return _bad("openid required")
+    with st.lock:
+        st.register_user(data["openid"], unionid=data["unionid"] if "unionid" in data else _MISSING)
+        code = st.new_code(st.oauth_codes, openid=data["openid"], appid=data.get("appid"),
+                           scope=data.get("scope", "snsapi_base"))
+    return jsonify({"code": code, "openid": data["openid"]})
+
+
+@bp.post("/phone-code")
+def phone_code():
+    """getPhoneNumber button: {"openid", "phone", "country_code"?="86"} -> {"code"}."""
+    st, data = state(), _body()
+    phone = str(data.get("phone") or "").strip()
+    if not data.get("openid") or not phone:
+        return _bad("openid and phone required")
+    cc = str(data.get("country_code") or "86")
+    if phone.startswith("+" + cc):
+        phone = phone[len(cc) + 1:].strip()
+    with st.lock:
+        st.register_user(data["openid"])
+        code = st.new_code(st.phone_codes, openid=data["openid"], phone=phone, country_code=cc,
+                           appid=data.get("appid"))
+    return jsonify({"code": code})
+
+
+@bp.post("/subscribe")
+def subscribe():
+    """The wx.requestSubscribeMessage tap: {"openid", "template_id" | "template_ids" (≤3),
+    "kind": "one_time" | "long_term" | "revoke"}."""
+    st, data = state(), _body()
+    ids = data.get("template_ids") or ([data["template_id"]] if data.get("template_id") else [])
+    kind = data.get("kind", "one_time")
+    if not data.get("openid") or not ids:
+        return _bad("openid and template_id(s) required")
+    if len(ids) > 3:
+        return _bad("wx.requestSubscribeMessage accepts at most 3 templates per call")
+    if kind not in ("one_time", "long_term", "revoke"):
+        return _bad("kind must be one_time, long_term or revoke")
+    with st.lock:
+        st.register_user(data["openid"])
+        out = {}
+        for tid in ids:
+            grant = st.grants.setdefault((data["openid"], tid), {"one_time": 0, "long_term": False})
+            if kind == "one_time":
+                grant["one_time"] += 1
+            elif kind == "long_term":
+                grant["long_term"] = True
+            else:
+                grant.update(one_time=0, long_term=False)
+            out[tid] = dict(grant)
+    return jsonify({"openid": data["openid"], "grants": out})
+
+
+@bp.get("/grants")
+def grants():
+    st = state()
+    openid = request.args.get("openid")
+    with st.lock:
+        items = [{"openid": o, "template_id": t, **g} for (o, t), g in st.grants.items()
+                 if not openid or o == openid]
+    return jsonify({"grants": items})
+
+
+@bp.post("/users")
+def users():
+    """{"openid", "unionid"?, "follows_oa"?, "nickname"?} -> the user."""
+    st, data = state(), _body()
+    if not data.get("openid"):
+        return _bad("openid required")
+    user = st.register_user(data["openid"], unionid=data["unionid"] if "unionid" in data else _MISSING,
+                            follows_oa=data.get("follows_oa"), nickname=data.get("nickname"))
+    return jsonify(dict(user))
+
+
+@bp.get("/users")
+def list_users():
+    st = state()
+    with st.lock:
+        return jsonify({"users": [dict(u) for u in st.users.values()]})
+
+
+@bp.post("/templates")
+def templates():
+    """{"templates": ["id", ...] | [{"id", "keys"}] | {id: keys}, "replace"?: false}.
+    Once any template is configured, only configured ids are accepted (else "tmpl-*")."""
+    st, data = state(), _body()
+    with st.lock:
+        new = st._template_map(data.get("templates") or [])
+        st.templates = new if data.get("replace") else {**st.templates, **new}
+        return jsonify({"templates": st.templates})
+
+
+@bp.post("/pages")
+def pages():
+    """{"pages": [...], "replace"?: false}; with none configured any "pages/..." is known."""
+    st, data = state(), _body()
+    with st.lock:
+        given = list(data.get("pages") or [])
+        st.pages = given if data.get("replace") or st.pages is None else st.pages + given
+        return jsonify({"pages": st.pages})
+
+
+@bp.post("/risky-words")
+def risky_words():
+    """{"words": {"word": label} | ["word"]} replaces the msg_sec_check risky list."""
+    st, data = state(), _body()
+    with st.lock:
+        st.risky = st._risky_map(data.get("words") or {})
+        return jsonify({"words": st.risky})
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+def accounts():
+    """The people on the OAuth page: [{"openid", "nickname", "label", "unionid"?, "follows_oa"?}]."""
+    st = state()
+    if request.method == "POST":
+        items = _body().get("accounts")
+        if not isinstance(items, list) or not all(isinstance(a, dict) and a.get("openid") for a in items):
+            return _bad("accounts must be a list of {openid, nickname, label}")
+        st.set_accounts(items)
+    with st.lock:
+        return jsonify({"accounts": st.accounts})
+
+
+@bp.get("/messages")
+def messages():
+    """Every message WeChat accepted, in order (?touser= &template_id= &path= filter)."""
+    st = state()
+    with st.lock:
+        items = [dict(m) for m in st.messages
+                 if all(request.args.get(k) in (None, m.get(k)) for k in ("touser", "template_id", "path"))]
+    return jsonify({"messages": items})
+
+
+@bp.get("/calls")
+def calls():
+    """Every WeChat API call, in order: path, method, appid, status, errcode, at (?path=)."""
+    st = state()
+    with st.lock:
+        items = [dict(c) for c in st.calls if request.args.get("path") in (None, c["path"])]
+    return jsonify({"calls": items})
+
+
+@bp.route("/faults", methods=["GET", "POST"])
+def faults():
+    """{"path", "count"=1, one of "errcode" (+"errmsg") | "status" | "delay"}: the next
+    ``count`` calls of ``path`` fail that way (delay: answer normally, late)."""
+    st = state()
+    if request.method == "POST":
+        data = _body()
+        kinds = [k for k in ("errcode", "status", "delay") if data.get(k) is not None]
+        if not str(data.get("path", "")).startswith("/") or len(kinds) != 1:
+            return _bad("path and exactly one of errcode, status, delay required")
+        spec = {"count": int(data.get("count", 1)), kinds[0]: data[kinds[0]],
+                "errmsg": data.get("errmsg") or f"fake fault {data.get('errcode')}"}
+        with st.lock:
+            st.faults[data["path"]] = spec
+    with st.lock:
+        return jsonify({"faults": st.faults})
+
+
+@bp.route("/clock", methods=["GET", "POST"])
+def clock():
+    """{"advance": seconds} moves the fake's clock (token and code expiry) forward."""
+    st = state()
+    if request.method == "POST":
+        with st.lock:
+            st.offset += float(_body().get("advance", 0))
+    with st.lock:
+        return jsonify({"now": st.now(), "offset": st.offset})
+
+
+@bp.post("/reset")
+def reset():
+    state().reset()
+    return jsonify({"ok": True})

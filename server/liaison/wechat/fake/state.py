@@ -1,0 +1,212 @@
+"""All the fake WeChat's state: in memory, one lock, a clock tests can move forward."""
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+import time
+
+DEFAULT_APPS = {"wxdemominiprogram01": "demo-mp-secret", "wxdemoofficial0001": "demo-oa-secret"}
+DEFAULT_OFFICIAL = {"wxdemoofficial0001"}
+DEFAULT_ACCOUNTS = [
+    {"openid": "oa-demo-master", "nickname": "王站长", "label": "联络站站长", "follows_oa": True},
+    {"openid": "oa-demo-liaison", "nickname": "李联络员", "label": "联络站联络员", "follows_oa": True},
+    {"openid": "oa-demo-office", "nickname": "赵主任", "label": "区人大代表工委", "follows_oa": True},
+    {"openid": "oa-demo-deputy", "nickname": "陈代表", "label": "人大代表", "follows_oa": True},
+]
+DEFAULT_RISKY = {"赌博": 20006, "代开发票": 10001, "fake-risky": 20006}
+TOKEN_TTL = 7200
+CODE_TTL = 300
+_MISSING = object()
+
+
+def new_id(prefix: str = "", nbytes: int = 16) -> str:
+    return prefix + secrets.token_hex(nbytes)
+
+
+class FakeState:
+    """Tokens, codes, users, grants, sent messages, recorded calls, pending faults.
+
+    Every handler holds ``lock`` while it reads or changes anything here.
+    """
+
+    def __init__(self, apps=None, oauth_accounts=None, official_accounts=None, templates=None,
+                 pages=None, risky_words=None, token_grace=20.0):
+        self.lock = threading.RLock()
+        self.apps = dict(apps or DEFAULT_APPS)
+        self.official = set(DEFAULT_OFFICIAL if official_accounts is None else official_accounts)
+        self.token_grace = float(token_grace)
+        self._initial = {
+            "accounts": copy.deepcopy(DEFAULT_ACCOUNTS if oauth_accounts is None else oauth_accounts),
+            "templates": self._template_map(templates or []),
+            "pages": list(pages) if pages is not None else None,
+            "risky": dict(DEFAULT_RISKY if risky_words is None else self._risky_map(risky_words)),
+        }
+        self.reset()
+
+    # -- configuration helpers --------------------------------------------------
+    @staticmethod
+    def _template_map(templates) -> dict:
+        """ids, [{"id", "keys"}] or {id: keys} -> {id: keys-or-None}."""
+        if isinstance(templates, dict):
+            return {k: (list(v) if v else None) for k, v in templates.items()}
+        out = {}
+        for item in templates:
+            if isinstance(item, dict):
+                out[item["id"]] = list(item["keys"]) if item.get("keys") else None
+            else:
+                out[str(item)] = None
+        return out
+
+    @staticmethod
+    def _risky_map(words) -> dict:
+        return dict(words) if isinstance(words, dict) else {w: 20006 for w in words}
+
+    def reset(self) -> None:
+        """Back to the state the factory built: no tokens, codes, grants, messages."""
+        with self.lock:
+            self.offset = 0.0
+            self.tokens: dict[str, dict] = {}
+            self.latest: dict[str, str] = {}  # appid -> newest /cgi-bin/token token
+            self.stable: dict[str, str] = {}  # appid -> current stable token
+            self.login_codes: dict[str, dict] = {}
+            self.oauth_codes: dict[str, dict] = {}
+            self.oauth_tokens: dict[str, dict] = {}
+            self.refresh_tokens: dict[str, dict] = {}
+            self.phone_codes: dict[str, dict] = {}
+            self.users: dict[str, dict] = {}
+            self.grants: dict[tuple[str, str], dict] = {}
+            self.messages: list[dict] = []
+            self.calls: list[dict] = []
+            self.faults: dict[str, dict] = {}
+            self.msgid = 1000
+            init = copy.deepcopy(self._initial)
+            self.templates = init["templates"]
+            self.pages = init["pages"]
+            self.risky = init["risky"]
+            self.set_accounts(init["accounts"])
+
+    def set_accounts(self, accounts: list[dict]) -> None:
+        with self.lock:
+            self.accounts = [dict(a) for a in accounts]
+            for acc in self.accounts:
+                self.register_user(acc["openid"], unionid=acc.get("unionid", _MISSING),
+                                   follows_oa=acc.get("follows_oa"), nickname=acc.get("nickname"))
+
+    # -- clock ------------------------------------------------------------------
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    # -- apps and tokens --------------------------------------------------------
+    def check_app(self, appid, secret):
+        """None when the credentials are right, else (errcode, errmsg)."""
+        if appid not in self.apps:
+            return 40013, "invalid appid"
+        if secret != self.apps[appid]:
+            return 40125, "invalid appsecret"
+        return None
+
+    def _issue(self, appid: str) -> str:
+        token = new_id("FAKE_AT_", 24)
+        self.tokens[token] = {"appid": appid, "expires_at": self.now() + TOKEN_TTL, "revoked_at": None}
+        return token
+
+    def token_alive(self, token: str | None) -> bool:
+        rec = self.tokens.get(token or "")
+        now = self.now()
+        return bool(rec) and rec["expires_at"] > now and (rec["revoked_at"] is None or rec["revoked_at"] > now)
+
+    def issue_plain_token(self, appid: str) -> dict:
+        """/cgi-bin/token: always new; the previous one dies after the grace period."""
+        prev = self.latest.get(appid)
+        if prev and prev in self.tokens:
+            rec = self.tokens[prev]
+            deadline = self.now() + self.token_grace
+            rec["revoked_at"] = deadline if rec["revoked_at"] is None else min(rec["revoked_at"], deadline)
+        token = self._issue(appid)
+        self.latest[appid] = token
+        return {"access_token": token, "expires_in": TOKEN_TTL}
+
+    def issue_stable_token(self, appid: str, force: bool) -> dict:
+        """/cgi-bin/stable_token: same token while valid; force kills the old one now."""
+        current = self.stable.get(appid)
+        if current and self.token_alive(current) and not force:
+            remaining = int(self.tokens[current]["expires_at"] - self.now())
+            return {"access_token": current, "expires_in": remaining}
+        if current and current in self.tokens and self.tokens[current]["revoked_at"] is None:
+            self.tokens[current]["revoked_at"] = self.now()
+        token = self._issue(appid)
+        self.stable[appid] = token
+        return {"access_token": token, "expires_in": TOKEN_TTL}
+
+    def check_token(self, token: str | None):
+        """(appid, None) for a live token, else (None, (errcode, errmsg))."""
+        if not token:
+            return None, (41001, "access_token missing")
+        rec = self.tokens.get(token)
+        now = self.now()
+        if rec is None or (rec["revoked_at"] is not None and rec["revoked_at"] <= now):
+            return None, (40001, "invalid credential, access_token is invalid or not latest")
+        if rec["expires_at"] <= now:
+            return None, (42001, "access_token expired")
+        return rec["appid"], None
+
+    # -- people -----------------------------------------------------------------
+    def register_user(self, openid: str, unionid=_MISSING, follows_oa=None, nickname=None) -> dict:
+        """Create or update a user; unionid defaults to "u-"+openid, None means unbound."""
+        with self.lock:
+            user = self.users.get(openid)
+            if user is None:
+                user = {"openid": openid, "unionid": "u-" + openid, "follows_oa": False,
+                        "nickname": "微信用户", "headimgurl": ""}
+                self.users[openid] = user
+            if unionid is not _MISSING:
+                user["unionid"] = unionid
+            if follows_oa is not None:
+                user["follows_oa"] = bool(follows_oa)
+            if nickname:
+                user["nickname"] = nickname
+            return user
+
+    def new_code(self, table: dict, **fields) -> str:
+        code = new_id("", 16)
+        table[code] = {**fields, "expires_at": self.now() + CODE_TTL, "used": False}
+        return code
+
+    def take_code(self, table: dict, code: str | None, appid: str | None = None, used_errcode=40163):
+        """(record, None) and mark used, or (None, (errcode, errmsg))."""
+        rec = table.get(code or "")
+        if rec is None or rec["expires_at"] <= self.now() or (appid and rec.get("appid") not in (None, appid)):
+            return None, (40029, "invalid code")
+        if rec["used"]:
+            return None, (used_errcode, "code been used")
+        rec["used"] = True
+        return rec, None
+
+    # -- templates and pages ----------------------------------------------------
+    def template_known(self, template_id: str) -> bool:
+        if self.templates:
+            return template_id in self.templates
+        return str(template_id).startswith("tmpl-")
+
+    def page_known(self, page: str) -> bool:
+        path = page.split("?", 1)[0]
+        if self.pages is not None:
+            return path in self.pages
+        return path.startswith("pages/")
+
+    def next_msgid(self) -> int:
+        self.msgid += 1
+        return self.msgid
+
+    # -- faults -----------------------------------------------------------------
+    def take_fault(self, path: str):
+        """The fault spec for this call, consuming one of its count; None if none."""
+        with self.lock:
+            spec = self.faults.get(path)
+            if not spec or spec["count"] <= 0:
+                return None
+            spec["count"] -= 1
+            if spec["count"] <= 0:
+                del self.faults[path]
+            return dict(spec)
