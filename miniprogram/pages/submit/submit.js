@@ -1,0 +1,243 @@
+// Submit an opinion to a station (and optionally a summoned deputy).
+const api = require('../../utils/api')
+const prefs = require('../../utils/prefs')
+const drafts = require('../../utils/draft')
+const subscribe = require('../../utils/subscribe')
+const form = require('../../utils/opinion-form')
+const { errorMessage, fieldErrors } = require('../../utils/request')
+const { decodeFully } = require('../../utils/entry')
+
+let photoSeq = 0
+
+Page({
+  data: {
+    pageClass: 'page',
+    stationName: '',
+    deputyName: '',
+    categories: [],
+    categoryIndex: -1,
+    text: '',
+    textLength: 0,
+    maxText: form.MAX_TEXT,
+    maxPhotos: form.MAX_PHOTOS,
+    photos: [], // {key, path, status: uploading|done|failed, id, url}
+    phoneMode: 'none', // none | wechat | typed
+    phone: '',
+    anonymous: false,
+    errors: {},
+    formError: '',
+    submitting: false,
+  },
+
+  onLoad(options) {
+    this.stationId = options.station_id
+    this.deputyId = options.deputy_id || null
+    this.phoneCode = ''
+    this.templateIds = []
+    this.draftId = drafts.draftId(this.stationId, this.deputyId)
+    const saved = drafts.load(this.draftId) || {}
+    this.pendingCategory = saved.category || ''
+    this.setData({
+      stationName: decodeFully(options.station_name || ''),
+      deputyName: decodeFully(options.deputy_name || ''),
+      text: saved.text || '',
+      textLength: (saved.text || '').length,
+      photos: saved.photos || [],
+      phone: saved.phone || '',
+      phoneMode: saved.phone ? 'typed' : 'none',
+      anonymous: !!saved.anonymous,
+    })
+    api
+      .opinionCategories()
+      .then((res) => {
+        const categories = res.items || []
+        const idx = categories.findIndex((c) => c.key === this.pendingCategory)
+        this.setData({ categories, categoryIndex: idx })
+      })
+      .catch((err) => this.setData({ formError: errorMessage(err) }))
+    // Loaded now: the subscribe dialog must open straight from the tap.
+    api
+      .notificationTemplates()
+      .then((res) => {
+        this.templateIds = subscribe.pickTemplateIds(res.items)
+      })
+      .catch(() => {})
+  },
+
+  onShow() {
+    prefs.applyTextSize(this)
+  },
+
+  saveDraft() {
+    const d = this.data
+    const cat = d.categories[d.categoryIndex]
+    drafts.save(this.draftId, {
+      category: cat ? cat.key : this.pendingCategory,
+      text: d.text,
+      photos: d.photos.filter((p) => p.status === 'done'),
+      phone: d.phoneMode === 'typed' ? d.phone : '',
+      anonymous: d.anonymous,
+    })
+  },
+
+  onCategoryChange(e) {
+    this.setData({ categoryIndex: Number(e.detail.value), 'errors.category': '' })
+    this.saveDraft()
+  },
+
+  onTextInput(e) {
+    const text = e.detail.value
+    this.setData({ text, textLength: text.length, 'errors.text': '' })
+    this.saveDraft()
+  },
+
+  // ---- photos ------------------------------------------------------------------
+
+  onChoosePhotos() {
+    const left = form.MAX_PHOTOS - this.data.photos.length
+    if (left <= 0) return
+    wx.chooseMedia({
+      count: left,
+      mediaType: ['image'],
+      sourceType: ['album', 'camera'],
+      sizeType: ['compressed'],
+      success: (res) => {
+        const added = (res.tempFiles || []).slice(0, left).map((f) => ({
+          key: 'p' + ++photoSeq,
+          path: f.tempFilePath,
+          status: 'uploading',
+          id: '',
+          url: '',
+        }))
+        this.setData({ photos: this.data.photos.concat(added), 'errors.photos': '' })
+        added.forEach((p) => this.uploadPhoto(p.key))
+      },
+    })
+  },
+
+  updatePhoto(key, patch) {
+    const i = this.data.photos.findIndex((p) => p.key === key)
+    if (i < 0) return
+    const change = {}
+    Object.keys(patch).forEach((k) => {
+      change['photos[' + i + '].' + k] = patch[k]
+    })
+    this.setData(change)
+  },
+
+  uploadPhoto(key) {
+    const photo = this.data.photos.find((p) => p.key === key)
+    if (!photo) return Promise.resolve()
+    this.updatePhoto(key, { status: 'uploading' })
+    return api
+      .uploadPhoto(photo.path)
+      .then((res) => {
+        this.updatePhoto(key, { status: 'done', id: res.id, url: res.url })
+        this.saveDraft()
+      })
+      .catch(() => this.updatePhoto(key, { status: 'failed' }))
+  },
+
+  onRetryPhoto(e) {
+    this.uploadPhoto(e.currentTarget.dataset.key)
+  },
+
+  onRemovePhoto(e) {
+    const key = e.currentTarget.dataset.key
+    this.setData({ photos: this.data.photos.filter((p) => p.key !== key), 'errors.photos': '' })
+    this.saveDraft()
+  },
+
+  onPreviewPhoto(e) {
+    const urls = this.data.photos.map((p) => p.path)
+    wx.previewImage({ urls, current: urls[e.currentTarget.dataset.index] })
+  },
+
+  // ---- contact -------------------------------------------------------------------
+
+  onGetPhoneNumber(e) {
+    const code = e.detail && e.detail.code
+    if (code) {
+      this.phoneCode = code
+      this.setData({ phoneMode: 'wechat', phone: '', 'errors.phone': '' })
+    } else {
+      wx.showToast({ title: '未获取手机号，可手动填写', icon: 'none' })
+    }
+  },
+
+  onPhoneInput(e) {
+    const phone = String(e.detail.value || '').replace(/\D/g, '')
+    this.phoneCode = ''
+    this.setData({ phone, phoneMode: phone ? 'typed' : 'none', 'errors.phone': '' })
+    this.saveDraft()
+  },
+
+  onClearPhone() {
+    this.phoneCode = ''
+    this.setData({ phone: '', phoneMode: 'none' })
+    this.saveDraft()
+  },
+
+  onAnonymousChange(e) {
+    this.setData({ anonymous: !!e.detail.value })
+    this.saveDraft()
+  },
+
+  // ---- submit ----------------------------------------------------------------------
+
+  currentForm() {
+    const d = this.data
+    const cat = d.categories[d.categoryIndex]
+    return {
+      stationId: this.stationId,
+      deputyId: this.deputyId,
+      category: cat ? cat.key : '',
+      text: d.text,
+      photos: d.photos,
+      phoneMode: d.phoneMode,
+      phone: d.phone,
+      phoneCode: this.phoneCode,
+      anonymous: d.anonymous,
+    }
+  },
+
+  // Tap handler of the submit button: asks for the subscribe-message
+  // consent right here (WeChat allows it only from a tap), then sends.
+  onSubmitTap() {
+    if (this.data.submitting) return
+    const current = this.currentForm()
+    const errors = form.validate(current)
+    const keys = Object.keys(errors)
+    this.setData({ errors, formError: '' })
+    if (keys.length) {
+      wx.showToast({ title: errors[keys[0]], icon: 'none' })
+      return
+    }
+    this.setData({ submitting: true })
+    subscribe.askFromTap(this.templateIds, (results) => {
+      if (Object.keys(results).length) api.reportConsents(results).catch(() => {})
+      this.send(current)
+    })
+  },
+
+  send(current) {
+    wx.showLoading({ title: '正在提交', mask: true })
+    return api
+      .createOpinion(this.draftId, form.toBody(current))
+      .then((res) => {
+        wx.hideLoading()
+        drafts.clear(this.draftId)
+        this.setData({ submitting: false })
+        wx.redirectTo({ url: '/pages/opinion/opinion?id=' + res.opinion.id + '&created=1' })
+      })
+      .catch((err) => {
+        wx.hideLoading()
+        const kept = err.isNetwork ? '（内容已保存，重新提交不会重复登记）' : ''
+        this.setData({
+          submitting: false,
+          errors: form.mapServerFields(fieldErrors(err)),
+          formError: errorMessage(err) + kept,
+        })
+      })
+  },
+})

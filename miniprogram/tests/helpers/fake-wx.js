@@ -1,0 +1,167 @@
+// A recording fake of the global `wx` object. Async APIs answer on a later
+// microtask, like WeChat. Routes map "METHOD /path" to a handler returning
+// {statusCode, data} or {fail: 'request:fail ...'}.
+
+function later(fn) {
+  Promise.resolve().then(fn)
+}
+
+function settle(opts, ok, value) {
+  later(() => {
+    if (ok) opts.success && opts.success(value)
+    else opts.fail && opts.fail(value)
+    opts.complete && opts.complete(value)
+  })
+}
+
+function createFakeWx(settings = {}) {
+  const storage = new Map()
+  const calls = []
+  const routes = []
+  let loginCount = 0
+
+  const record = (name, arg) => calls.push({ name, arg })
+
+  function route(method, pathPattern, handler) {
+    routes.push({ method, pathPattern, handler })
+  }
+
+  function dispatch(kind, opts) {
+    const url = new URL(opts.url)
+    const method = (opts.method || (kind === 'upload' ? 'POST' : 'GET')).toUpperCase()
+    const req = {
+      kind,
+      url: opts.url,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams.entries()),
+      method,
+      data: opts.data,
+      header: opts.header || {},
+      filePath: opts.filePath,
+      name: opts.name,
+    }
+    fake.requests.push(req)
+    for (let i = routes.length - 1; i >= 0; i--) {
+      const r = routes[i]
+      const pathOk = r.pathPattern instanceof RegExp ? r.pathPattern.test(req.path) : r.pathPattern === req.path
+      if (r.method === method && pathOk) return r.handler(req)
+    }
+    return { statusCode: 404, data: { error: { code: 'not_found', message: '未找到（测试）' } } }
+  }
+
+  function network(kind, opts) {
+    let answer
+    try {
+      answer = dispatch(kind, opts)
+    } catch (e) {
+      answer = { statusCode: 500, data: { error: { code: 'internal_error', message: String(e) } } }
+    }
+    if (answer && answer.fail) {
+      settle(opts, false, { errMsg: answer.fail })
+      return
+    }
+    let data = answer.data
+    // wx.uploadFile hands back the body as a string.
+    if (kind === 'upload' && typeof data !== 'string') data = JSON.stringify(data)
+    settle(opts, true, { statusCode: answer.statusCode, data, header: {} })
+  }
+
+  const fake = {
+    calls,
+    requests: [],
+    storage,
+    route,
+    // Answers for interactive APIs, changeable per test.
+    answers: {
+      login: () => ({ code: 'wxcode-' + ++loginCount }),
+      subscribe: (ids) => Object.assign({ errMsg: 'requestSubscribeMessage:ok' }, ...ids.map((id) => ({ [id]: 'accept' }))),
+      chooseMedia: () => ({ tempFiles: [{ tempFilePath: 'wxfile://tmp/photo1.jpg', size: 1000 }] }),
+      modalConfirm: true,
+    },
+    privacyHandler: null,
+
+    getAccountInfoSync: () => ({ miniProgram: { envVersion: settings.envVersion || 'release', appId: 'wxdemominiprogram01' } }),
+    getStorageSync: (k) => (storage.has(k) ? storage.get(k) : ''),
+    setStorageSync: (k, v) => {
+      record('setStorageSync', { key: k, value: v })
+      storage.set(k, v)
+    },
+    removeStorageSync: (k) => {
+      record('removeStorageSync', { key: k })
+      storage.delete(k)
+    },
+    login: (opts) => {
+      record('login', opts)
+      const a = fake.answers.login()
+      settle(opts, !a.fail, a.fail ? { errMsg: a.fail } : a)
+    },
+    request: (opts) => {
+      record('request', opts)
+      network('request', opts)
+    },
+    uploadFile: (opts) => {
+      record('uploadFile', opts)
+      network('upload', opts)
+    },
+    requestSubscribeMessage: (opts) => {
+      record('requestSubscribeMessage', opts)
+      settle(opts, true, fake.answers.subscribe(opts.tmplIds))
+    },
+    chooseMedia: (opts) => {
+      record('chooseMedia', opts)
+      const a = fake.answers.chooseMedia(opts)
+      settle(opts, !a.fail, a.fail ? { errMsg: a.fail } : a)
+    },
+    showModal: (opts) => {
+      record('showModal', opts)
+      settle(opts, true, { confirm: fake.answers.modalConfirm, cancel: !fake.answers.modalConfirm })
+    },
+    onNeedPrivacyAuthorization: (fn) => {
+      record('onNeedPrivacyAuthorization', fn)
+      fake.privacyHandler = fn
+    },
+    getPrivacySetting: (opts) => settle(opts, true, { needAuthorization: true, privacyContractName: '《联络站小程序隐私保护指引》' }),
+    getWindowInfo: () => ({ windowWidth: 375, windowHeight: 667, pixelRatio: 2 }),
+  }
+
+  // Navigation, feedback and other fire-and-forget APIs: just record them.
+  ;[
+    'navigateTo', 'redirectTo', 'switchTab', 'reLaunch', 'navigateBack',
+    'showToast', 'showLoading', 'hideLoading', 'setNavigationBarTitle',
+    'stopPullDownRefresh', 'previewImage', 'openPrivacyContract', 'makePhoneCall',
+    'pageScrollTo', 'vibrateShort',
+  ].forEach((name) => {
+    fake[name] = (opts) => {
+      record(name, opts)
+      if (opts) settle(opts, true, { errMsg: name + ':ok' })
+    }
+  })
+
+  fake.called = (name) => calls.filter((c) => c.name === name).map((c) => c.arg)
+  fake.lastCall = (name) => {
+    const list = fake.called(name)
+    return list[list.length - 1]
+  }
+  fake.requestsTo = (method, path) => fake.requests.filter((r) => r.method === method && (path instanceof RegExp ? path.test(r.path) : r.path === path))
+  return fake
+}
+
+// Routes every test needs: login answers with a fresh token each time.
+function withLogin(fake, user = { id: 1, nickname: '微信用户', roles: [], deputy_id: null }) {
+  let n = 0
+  fake.route('POST', '/api/v1/auth/wechat', () => ({
+    statusCode: 200,
+    data: { token: 'token-' + ++n, expires_in: 604800, user },
+  }))
+  return fake
+}
+
+// Let pending promises and fake wx callbacks run.
+async function flush(times = 10) {
+  for (let i = 0; i < times; i++) {
+    // eslint-disable-next-line no-await-in-loop
+    await new Promise((r) => setTimeout(r, 0))
+  }
+}
+
+module.exports = { createFakeWx, withLogin, flush }

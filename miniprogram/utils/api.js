@@ -1,0 +1,43 @@
+// The backend endpoints of docs/API.md, one function each.
+const { request, upload, submitOnce } = require('./request')
+
+const enc = encodeURIComponent
+
+module.exports = {
+  me: () => request('/api/v1/me'),
+
+  // Places and codes: public, no login needed.
+  resolveCode: (token) => request('/api/v1/codes/' + enc(token), { auth: false }),
+  listStations: ({ q, regionId, page, perPage } = {}) =>
+    request('/api/v1/stations', {
+      auth: false,
+      query: { q, region_id: regionId, page, per_page: perPage },
+    }),
+  getStation: (id) => request('/api/v1/stations/' + enc(id), { auth: false }),
+  getDeputy: (id) => request('/api/v1/deputies/' + enc(id), { auth: false }),
+  receptionDays: (stationId) =>
+    request('/api/v1/stations/' + enc(stationId) + '/reception-days', { auth: false }),
+
+  // Appointments.
+  createAppointment: (body) => request('/api/v1/appointments', { method: 'POST', data: body }),
+  listAppointments: () => request('/api/v1/appointments'),
+
+  // Opinions.
+  opinionCategories: () => request('/api/v1/opinion-categories'),
+  uploadPhoto: (filePath) => upload('/api/v1/uploads', filePath),
+  createOpinion: (draftId, body) => submitOnce(draftId, '/api/v1/opinions', body),
+  listOpinions: ({ stateGroup, page } = {}) =>
+    request('/api/v1/opinions', { query: { state_group: stateGroup, page } }),
+  getOpinion: (id) => request('/api/v1/opinions/' + enc(id)),
+  rateOpinion: (id, rating, comment) =>
+    request('/api/v1/opinions/' + enc(id) + '/transitions', {
+      method: 'POST',
+      data: { action: 'rate', rating, comment: comment || '' },
+    }),
+
+  // Notifications and messages.
+  notificationTemplates: () => request('/api/v1/notifications/templates'),
+  reportConsents: (results) =>
+    request('/api/v1/notifications/consents', { method: 'POST', data: { results } }),
+  listMessages: () => request('/api/v1/messages'),
+}
