@@ -31,6 +31,18 @@ def _wait(url: str, seconds: float = 60) -> bool:
     return False
 
 
+def _seed_fake(base: str) -> None:
+    from liaison.places.demo import fake_wechat_setup
+
+    if not _wait(f"{base}/_fake/accounts", 30):
+        print("模拟微信服务器未启动")
+        return
+    accounts, users = fake_wechat_setup()
+    requests.post(f"{base}/_fake/accounts", json={"accounts": accounts}, timeout=5)
+    for user in users:
+        requests.post(f"{base}/_fake/users", json=user, timeout=5)
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", 5000))
     fake_port = int(os.environ.get("FAKE_WECHAT_PORT", 5001))
@@ -76,6 +88,8 @@ def main() -> int:
         procs.append(subprocess.Popen([py, "-m", "liaison.wechat.fake", "--port", str(fake_port)],
                                       cwd=SERVER_DIR, env=env))
     subprocess.run(flask + ["db", "upgrade"], cwd=SERVER_DIR, env=env, check=True)
+    if procs:  # the fake WeChat server: let its authorisation page list the demo accounts
+        _seed_fake(f"http://127.0.0.1:{fake_port}")
     subprocess.run(flask + ["demo", "load"], cwd=SERVER_DIR, env=env, check=True)
     procs.append(subprocess.Popen(
         [py, "-m", "gunicorn", "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4",

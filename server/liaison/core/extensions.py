@@ -59,6 +59,7 @@ def get_wechat():
             oa_appid=app.config["WECHAT_OA_APPID"],
             oa_secret=app.config["WECHAT_OA_SECRET"],
             timeout=app.config["WECHAT_TIMEOUT"],
+            oauth_base=app.config["WECHAT_OAUTH_BASE"],
         )
         app.extensions["liaison_wechat"] = client
     return client

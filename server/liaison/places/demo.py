@@ -127,3 +127,20 @@ def load_demo() -> dict:
     db.session.commit()
     return {"stations": db.session.query(Station).count(), "deputies": db.session.query(Deputy).count(),
             "new_rows": result.rows}
+
+
+def fake_wechat_setup() -> tuple[list[dict], list[dict]]:
+    """What the demo's fake WeChat should know: the OAuth picker accounts and the people.
+
+    Returns (accounts for POST /_fake/accounts, users for POST /_fake/users).
+    Each demo person has a mini-program openid, an official-account openid
+    ("oa-" + openid, following the account) and the unionid that ties both.
+    """
+    accounts, users = [], []
+    for openid, nickname, _role, label in DEMO_ACCOUNTS:
+        accounts.append({"openid": "oa-" + openid, "nickname": nickname, "label": label,
+                         "unionid": "u-" + openid, "follows_oa": True})
+        users.append({"openid": openid, "unionid": "u-" + openid, "nickname": nickname})
+        users.append({"openid": "oa-" + openid, "unionid": "u-" + openid, "nickname": nickname,
+                      "follows_oa": True})
+    return accounts, users
