@@ -4,9 +4,9 @@ Working days come from the ``chinesecalendar`` package (import ``chinese_calenda
 which knows each year's public holidays and the weekend make-up workdays (调休) as
 published by the State Council. It only knows the years it was released for
 (1.11.0: 2004–2026). For a date outside that range we fall back to Monday–Friday
-minus the fixed-date statutory holidays (元旦 1 Jan, 劳动节 1–2 May, 国庆 1–3 Oct);
-the lunar holidays (春节, 清明, 端午, 中秋) and that year's make-up days are unknown
-until a new package release, so such a deadline can be a few working days early.
+minus the statutory holidays that the ``holidays`` package computes by rule (lunar
+ones included: 春节, 清明, 端午, 中秋); that year's make-up workdays (调休) are unknown
+until the State Council publishes them, so such a deadline can be a day or two off.
 ``calendar_knows(day)`` tells callers when that is the case; upgrade the package
 once the next year's schedule is published (usually in November). Deadlines are
 stored as dates, so an upgrade never moves a deadline already given.
@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Mapping
 
 import chinese_calendar
+import holidays as holidays_lib
 
 # Default working days per jurisdiction level; the config may override each value.
 DEFAULT_DEADLINE_DAYS = {"town": 15, "district": 30, "city_and_above": 60}
@@ -49,7 +50,16 @@ def is_workday(day: date) -> bool:
     """Whether ``day`` is an official working day (make-up weekend days included)."""
     if calendar_knows(day):
         return chinese_calendar.is_workday(day)
-    return day.weekday() < 5 and (day.month, day.day) not in FALLBACK_FIXED_HOLIDAYS
+    return day.weekday() < 5 and day not in _rule_holidays(day.year)
+
+
+@lru_cache(maxsize=64)
+def _rule_holidays(year: int) -> frozenset[date]:
+    """Statutory holidays of ``year`` by rule (beyond chinesecalendar's range)."""
+    try:
+        return frozenset(holidays_lib.China(years=[year]).keys())
+    except Exception:  # an unknown year for the package: fixed-date holidays only
+        return frozenset(date(year, m, d) for m, d in FALLBACK_FIXED_HOLIDAYS)
 
 
 def add_working_days(start: date, n: int) -> date:
