@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import UTCDateTime, db, utcnow
@@ -20,6 +20,10 @@ class ReceptionDay(db.Model):
     capacity: Mapped[int] = mapped_column(Integer, default=10)
     status: Mapped[str] = mapped_column(String(10), default="planned")  # planned|held|cancelled
     note: Mapped[str] = mapped_column(String(255), default="")
+    # "plan": generated from the station's reception plan; "manual": added or moved by staff.
+    source: Mapped[str] = mapped_column(String(10), default="plan")
+    # When the day-before reminders went out (the job is safe to run twice).
+    reminded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     rota: Mapped[list["RotaEntry"]] = relationship(cascade="all, delete-orphan")
     __table_args__ = (UniqueConstraint("station_id", "date", name="uq_reception_days_station_date"),)
 
@@ -56,6 +60,15 @@ class CheckIn(db.Model):
     in_plan: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(String(10), default="scan")  # scan | staff
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    # The local (China) date of ``at``: one check-in per deputy, station and day.
+    day: Mapped[date] = mapped_column(Date)
+    # The reception this attendance belongs to, when staff recorded one.
+    reception_record_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("reception_records.id"), index=True)
+    __table_args__ = (
+        UniqueConstraint("deputy_id", "station_id", "day", name="uq_check_ins_deputy_station_day"),
+        Index("ix_check_ins_day_station", "day", "station_id"),
+    )
 
 
 class ReceptionRecord(db.Model):
@@ -72,3 +85,15 @@ class ReceptionRecord(db.Model):
     in_plan: Mapped[bool] = mapped_column(Boolean, default=True)
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reception_day_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reception_days.id"))
+
+
+class StationFollow(db.Model):
+    """A resident following a station: they get the reception-day notice the day before."""
+
+    __tablename__ = "station_follows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (UniqueConstraint("user_id", "station_id", name="uq_station_follows_user_station"),)
