@@ -8,6 +8,7 @@ module.exports = {
 
   // Places and codes: public, no login needed.
   resolveCode: (token) => request('/api/v1/codes/' + enc(token), { auth: false }),
+  /** @param {{q?: string, regionId?: number, page?: number, perPage?: number}} [opts] */
   listStations: ({ q, regionId, page, perPage } = {}) =>
     request('/api/v1/stations', {
       auth: false,
@@ -26,6 +27,7 @@ module.exports = {
   opinionCategories: () => request('/api/v1/opinion-categories'),
   uploadPhoto: (filePath) => upload('/api/v1/uploads', filePath),
   createOpinion: (draftId, body) => submitOnce(draftId, '/api/v1/opinions', body),
+  /** @param {{stateGroup?: string, page?: number}} [opts] */
   listOpinions: ({ stateGroup, page } = {}) =>
     request('/api/v1/opinions', { query: { state_group: stateGroup, page } }),
   getOpinion: (id) => request('/api/v1/opinions/' + enc(id)),

@@ -31,12 +31,15 @@ const STATUS_MESSAGES = {
 }
 
 class ApiError extends Error {
-  constructor({ status = 0, code = 'unknown', message, details = null } = {}) {
-    super(message || STATUS_MESSAGES[status] || '操作失败，请稍后重试')
+  /** @param {{status?: number, code?: string, message?: string, details?: any}} [opts] */
+  constructor(opts = {}) {
+    const status = opts.status || 0
+    super(opts.message || STATUS_MESSAGES[status] || '操作失败，请稍后重试')
     this.name = 'ApiError'
     this.status = status
-    this.code = code
-    this.details = details
+    this.code = opts.code || 'unknown'
+    this.details = opts.details || null
+    this.errMsg = ''
   }
 
   get isNetwork() {

@@ -3,15 +3,19 @@
 // WeChat asks for consent (wx.onNeedPrivacyAuthorization, see utils/privacy).
 const privacy = require('../../utils/privacy')
 
+const unsubscribers = new Map()
+
 Component({
   options: { styleIsolation: 'apply-shared' },
   data: { show: false, contractName: '《用户隐私保护指引》' },
   lifetimes: {
     attached() {
-      this.unsubscribe = privacy.subscribe(() => this.open())
+      unsubscribers.set(this, privacy.subscribe(() => this.open()))
     },
     detached() {
-      if (this.unsubscribe) this.unsubscribe()
+      const off = unsubscribers.get(this)
+      if (off) off()
+      unsubscribers.delete(this)
     },
   },
   methods: {

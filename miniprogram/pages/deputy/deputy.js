@@ -22,6 +22,8 @@ Page({
     stations: [],
   },
 
+  deputyId: '',
+
   onLoad(options) {
     this.deputyId = options.id
     this.load()

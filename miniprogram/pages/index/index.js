@@ -20,9 +20,11 @@ Page({
     listError: '',
   },
 
+  // Instance fields (not rendered).
+  entryToken: '',
+  rotatedToken: '',
+
   onLoad(options) {
-    this.entryToken = ''
-    this.rotatedToken = ''
     const parsed = entry.parseEntryOptions(options)
     if (parsed.status === 'ok') {
       this.openToken(parsed.token)

@@ -44,6 +44,9 @@ Page({
     events: [],
   },
 
+  opinionId: '',
+  loaded: false,
+
   onLoad(options) {
     this.opinionId = options.id
     this.setData({ created: options.created === '1' })

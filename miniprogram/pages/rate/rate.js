@@ -32,6 +32,8 @@ Page({
     submitting: false,
   },
 
+  opinionId: '',
+
   onLoad(options) {
     this.opinionId = options.id
     this.load()

@@ -26,6 +26,8 @@ Page({
     booking: null, // {date, dateLabel, note, submitting, error}
   },
 
+  stationId: '',
+
   onLoad(options) {
     this.stationId = options.id
     this.load()

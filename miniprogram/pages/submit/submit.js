@@ -29,6 +29,14 @@ Page({
     submitting: false,
   },
 
+  // Instance fields (not rendered).
+  stationId: '',
+  deputyId: '',
+  draftId: '',
+  phoneCode: '', // getPhoneNumber code, valid once for 5 minutes: never stored
+  templateIds: [],
+  pendingCategory: '',
+
   onLoad(options) {
     this.stationId = options.station_id
     this.deputyId = options.deputy_id || null

@@ -77,6 +77,8 @@ function createFakeWx(settings = {}) {
       subscribe: (ids) => Object.assign({ errMsg: 'requestSubscribeMessage:ok' }, ...ids.map((id) => ({ [id]: 'accept' }))),
       chooseMedia: () => ({ tempFiles: [{ tempFilePath: 'wxfile://tmp/photo1.jpg', size: 1000 }] }),
       modalConfirm: true,
+      actionSheet: () => ({ tapIndex: 0 }),
+      scanCode: () => ({ result: 'https://liaison.example.gov.cn/s/Kx3pQ9vT2mWb7nRc', scanType: 'QR_CODE' }),
     },
     privacyHandler: null,
 
@@ -115,6 +117,16 @@ function createFakeWx(settings = {}) {
     showModal: (opts) => {
       record('showModal', opts)
       settle(opts, true, { confirm: fake.answers.modalConfirm, cancel: !fake.answers.modalConfirm })
+    },
+    showActionSheet: (opts) => {
+      record('showActionSheet', opts)
+      const a = fake.answers.actionSheet(opts)
+      settle(opts, !a.fail, a.fail ? { errMsg: a.fail } : a)
+    },
+    scanCode: (opts) => {
+      record('scanCode', opts)
+      const a = fake.answers.scanCode(opts)
+      settle(opts, !a.fail, a.fail ? { errMsg: a.fail } : a)
     },
     onNeedPrivacyAuthorization: (fn) => {
       record('onNeedPrivacyAuthorization', fn)

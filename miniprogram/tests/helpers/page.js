@@ -42,24 +42,30 @@ global.Page = (def) => {
   })
 }
 
-function loadIsolated(relPath) {
+// shared: {'utils/privacy': instance} hands the loaded code the test's own
+// instance of a module instead of a fresh one.
+function loadIsolated(relPath, shared) {
   let id
   jest.isolateModules(() => {
+    Object.keys(shared || {}).forEach((mod) => {
+      jest.doMock(path.join(ROOT, mod), () => shared[mod])
+    })
     id = simulate.load(path.join(ROOT, relPath), { compiler: 'simulate', rootPath: ROOT })
+    Object.keys(shared || {}).forEach((mod) => jest.dontMock(path.join(ROOT, mod)))
   })
   return id
 }
 
-function renderComponent(relPath, props) {
-  const id = loadIsolated(relPath)
+function renderComponent(relPath, props, shared) {
+  const id = loadIsolated(relPath, shared)
   const comp = simulate.render(id, props)
   comp.attach(document.createElement('parent-wrapper'))
   return comp
 }
 
 // Load a page (e.g. 'pages/index/index'), run onLoad(options)/onShow/onReady.
-function loadPage(route, options = {}) {
-  const id = loadIsolated(route)
+function loadPage(route, options = {}, shared) {
+  const id = loadIsolated(route, shared)
   const comp = simulate.render(id)
   comp.attach(document.createElement('parent-wrapper'))
   const page = comp.instance
@@ -85,8 +91,13 @@ function textOf(comp) {
 
 // Dispatch an event on the node matching selector (a native node or a
 // custom component) and let the handler run (simulate dispatches async).
+// "#entry-status >>> #status-primary" descends into a custom component.
+function find(comp, selector) {
+  return selector.split(' >>> ').reduce((node, part) => (node ? node.querySelector(part.trim()) : null), comp)
+}
+
 async function fire(comp, selector, eventName, detail) {
-  const node = comp.querySelector(selector)
+  const node = find(comp, selector)
   if (!node) throw new Error('no node for ' + selector)
   node.dispatchEvent(eventName, { detail: detail || {} })
   await flush()
@@ -97,4 +108,8 @@ function tap(comp, selector, detail) {
   return fire(comp, selector, 'tap', detail)
 }
 
-module.exports = { ROOT, loadPage, renderComponent, resetApp, textOf, tap, fire, app, simulate }
+module.exports = { ROOT, loadPage, renderComponent, resetApp, textOf, tap, fire, find, app, simulate }
+
+// The WXML source, for attributes the simulator does not keep on the DOM
+// (open-type of native buttons).
+module.exports.wxmlOf = (relPath) => require('fs').readFileSync(path.join(ROOT, relPath + '.wxml'), 'utf8')

@@ -1,10 +1,9 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire } = require('../helpers/page')
+const { STATION, DEPUTY, ok } = require('../helpers/fixtures')
 
-const STATION = {
-  id: 3, name: '岳麓街道人大代表联络站', kind: 'central', address: '岳麓大道1号',
-  region: { id: 7, name: '岳麓街道', path: '长沙市/岳麓区/岳麓街道' }, code_token: 'Kx3pQ9vT2mWb7nRc',
-}
+const TOKEN = 'Kx3pQ9vT2mWb7nRc'
+const NEW_TOKEN = 'N3wT0kenN3wT0kenAB'
 
 let fake
 beforeEach(() => {
@@ -15,23 +14,84 @@ beforeEach(() => {
     statusCode: 200,
     data: { items: req.query.q === '无此站' ? [] : [STATION], total: req.query.q === '无此站' ? 0 : 1, page: 1, per_page: 20 },
   }))
+  fake.route('GET', '/api/v1/codes/' + TOKEN, ok({ kind: 'station', token: TOKEN, station: STATION }))
+  fake.route('GET', '/api/v1/codes/' + DEPUTY.code_token, ok({ kind: 'deputy', token: DEPUTY.code_token, deputy: DEPUTY }))
 })
 
+function codeError(status, code, message, details) {
+  return () => ({ statusCode: status, data: { error: { code, message, details } } })
+}
+
 test('plain-URL code in options.q opens the station page', async () => {
-  fake.route('GET', '/api/v1/codes/Kx3pQ9vT2mWb7nRc', () => ({
-    statusCode: 200, data: { kind: 'station', token: 'Kx3pQ9vT2mWb7nRc', station: STATION },
-  }))
   const { comp } = loadPage('pages/index/index', {
     q: 'https%3A%2F%2Fliaison.example.gov.cn%2Fs%2FKx3pQ9vT2mWb7nRc', scancode_time: '1764057600',
   })
   expect(textOf(comp)).toContain('正在打开')
   await flush()
   expect(fake.lastCall('navigateTo').url).toBe('/pages/station/station?id=3')
-  expect(fake.requestsTo('GET', '/api/v1/codes/Kx3pQ9vT2mWb7nRc')[0].header.Authorization).toBeUndefined()
+  expect(fake.requestsTo('GET', '/api/v1/codes/' + TOKEN)[0].header.Authorization).toBeUndefined()
+  // Back on this page: the directory, not the spinner.
   expect(textOf(comp)).toContain('岳麓街道人大代表联络站')
 })
 
-test('directory lists and searches stations', async () => {
+test('wxacode scene with d= prefix opens the deputy page', async () => {
+  loadPage('pages/index/index', { scene: encodeURIComponent('d=' + DEPUTY.code_token) })
+  await flush()
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/deputy/deputy?id=12')
+})
+
+test('share card ?token= opens the station page', async () => {
+  loadPage('pages/index/index', { token: TOKEN })
+  await flush()
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/station/station?id=3')
+})
+
+test('rotated code offers to continue to the current token', async () => {
+  fake.route('GET', '/api/v1/codes/Old0ldOld0ldOld0ld', codeError(410, 'code_rotated', '此码已更换，请扫描新海报', { kind: 'station', token: NEW_TOKEN }))
+  fake.route('GET', '/api/v1/codes/' + NEW_TOKEN, ok({ kind: 'station', token: NEW_TOKEN, station: STATION }))
+  const { comp } = loadPage('pages/index/index', { scene: 'Old0ldOld0ldOld0ld' })
+  await flush()
+  expect(textOf(comp)).toContain('此码已更换')
+  expect(textOf(comp)).toContain('继续前往')
+  expect(fake.called('navigateTo')).toHaveLength(0)
+  await tap(comp, '#entry-status >>> #status-primary')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/station/station?id=3')
+})
+
+test('revoked and unknown codes explain themselves and lead to the directory', async () => {
+  fake.route('GET', '/api/v1/codes/Rev0kedRev0kedRev0', codeError(410, 'code_revoked', '此码已停用'))
+  let { comp } = loadPage('pages/index/index', { scene: 'Rev0kedRev0kedRev0' })
+  await flush()
+  expect(textOf(comp)).toContain('此码已停用')
+  await tap(comp, '#entry-status >>> #status-primary')
+  expect(textOf(comp)).toContain('联络站（共 1 个）')
+
+  ;({ comp } = loadPage('pages/index/index', { q: encodeURIComponent('https://liaison.example.gov.cn/s/Unkn0wnUnkn0wnUnkn') }))
+  await flush()
+  expect(textOf(comp)).toContain('未找到对应的联络站或代表')
+})
+
+test('no network shows a retry that works once the network is back', async () => {
+  let down = true
+  fake.route('GET', '/api/v1/codes/' + TOKEN, () =>
+    down ? { fail: 'request:fail timeout' } : { statusCode: 200, data: { kind: 'station', token: TOKEN, station: STATION } }
+  )
+  const { comp } = loadPage('pages/index/index', { token: TOKEN })
+  await flush()
+  expect(textOf(comp)).toContain('网络不可用，请检查网络后重试')
+  down = false
+  await tap(comp, '#entry-status >>> #status-primary')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/station/station?id=3')
+})
+
+test('a code that is not ours is reported without calling the backend', async () => {
+  const { comp } = loadPage('pages/index/index', { q: encodeURIComponent('https://example.com/hello') })
+  await flush()
+  expect(textOf(comp)).toContain('无法识别此二维码')
+  expect(fake.requestsTo('GET', /\/api\/v1\/codes\//)).toHaveLength(0)
+})
+
+test('directory lists, searches and opens stations; in-app scan works', async () => {
   const { comp } = loadPage('pages/index/index', {})
   await flush()
   expect(textOf(comp)).toContain('岳麓街道人大代表联络站')
@@ -43,4 +103,15 @@ test('directory lists and searches stations', async () => {
   await tap(comp, '#search-clear')
   await tap(comp, '.station-item')
   expect(fake.lastCall('navigateTo').url).toBe('/pages/station/station?id=3')
+  await tap(comp, '#scan-btn')
+  expect(fake.lastCall('scanCode').scanType).toEqual(['qrCode', 'wxCode'])
+  expect(fake.called('navigateTo')).toHaveLength(2)
+})
+
+test('large text preference is applied as a page class', async () => {
+  fake.storage.set('pref_large_text', true)
+  const { comp } = loadPage('pages/index/index', {})
+  await flush()
+  expect(comp.data.pageClass).toBe('page large-text')
+  expect(comp.dom.querySelector('.main--large-text')).toBeTruthy()
 })
