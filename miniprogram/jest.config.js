@@ -3,5 +3,6 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.js'],
   setupFilesAfterEnv: ['<rootDir>/tests/setup.js'],
+  reporters: ['default', '<rootDir>/tests/summary-reporter.js'],
   testTimeout: 15000,
 }
