@@ -52,6 +52,10 @@ class Opinion(db.Model):
     reply_text: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    # WeChat msg_sec_check v2 verdict: pass | review | risky, or pending while WeChat
+    # could not be reached (rechecked by the hourly job).
+    sec_check: Mapped[str] = mapped_column(String(10), default="", index=True)
+    sec_trace_id: Mapped[str] = mapped_column(String(64), default="")
     source: Mapped[str] = mapped_column(String(16), default="miniprogram")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -91,7 +95,10 @@ class OpinionEvent(db.Model):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Set by jobs that must record an event at most once (``overdue:2026-11-25``).
+    dedupe_key: Mapped[Optional[str]] = mapped_column(String(40))
     opinion: Mapped[Opinion] = relationship(back_populates="events")
+    __table_args__ = (UniqueConstraint("opinion_id", "dedupe_key", name="uq_opinion_events_dedupe"),)
 
 
 class Assignment(db.Model):
@@ -124,6 +131,14 @@ class Suggestion(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OpinionCounter(db.Model):
+    """The last opinion number handed out per year (LL-2026-000123); see ``numbering``."""
+
+    __tablename__ = "opinion_counters"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IdempotencyRecord(db.Model):

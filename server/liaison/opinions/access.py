@@ -1,0 +1,181 @@
+"""Who sees which opinion, and who the caller is to the workflow.
+
+One place answers both questions so the list, the detail, the photos and the
+transitions always agree:
+
+- a resident sees the opinions they submitted;
+- a deputy sees those that summoned them and those that came to a station where
+  they currently sit (home or cross membership);
+- liaison staff and station masters see their stations' opinions;
+- the NPC office sees every station in its region's subtree (``Region.path``);
+- a handling unit sees only what was assigned to it (withdrawn assignments excepted).
+
+Anything else is a 404 that says nothing about the opinion's existence.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, false, or_, select
+
+from ..core.auth import Scope, scope_of
+from ..core.db import db
+from ..core.errors import ApiError
+from ..places.models import Membership, Region, Station
+from .context import Actor, AssignmentView, OpinionView
+from .models import Assignment, Opinion, Suggestion
+from .timeutil import local_today
+
+NOT_FOUND = ("not_found", "这条意见不存在或您无权查看")
+
+
+@dataclass
+class Viewer:
+    """The caller with every scope resolved once per request."""
+
+    user: object | None
+    scope: Scope
+    liaison_station_ids: set[int] = field(default_factory=set)
+    office_paths: list[str] = field(default_factory=list)
+    deputy_station_ids: set[int] = field(default_factory=set)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user is not None else None
+
+
+def viewer_for(user) -> Viewer:
+    """Resolve ``user``'s roles: stations, region paths, deputy stations, units."""
+    scope = scope_of(user)
+    viewer = Viewer(user=user, scope=scope)
+    if user is None:
+        return viewer
+    viewer.liaison_station_ids = {r.station_id for r in user.roles
+                                  if r.role == "liaison" and r.station_id}
+    if scope.region_ids:
+        viewer.office_paths = list(db.session.scalars(
+            select(Region.path).where(Region.id.in_(scope.region_ids))))
+    if scope.deputy_id is not None:
+        today = local_today()
+        viewer.deputy_station_ids = set(db.session.scalars(
+            select(Membership.station_id).where(
+                Membership.deputy_id == scope.deputy_id,
+                or_(Membership.ended_on.is_(None), Membership.ended_on >= today))))
+    return viewer
+
+
+def _stations_under(paths: list[str]):
+    return (select(Station.id).join(Region, Station.region_id == Region.id)
+            .where(or_(*[Region.path.like(p + "%") for p in paths])))
+
+
+def visible_clause(viewer: Viewer):
+    """A WHERE clause on ``Opinion`` selecting what ``viewer`` may see."""
+    s = viewer.scope
+    parts = []
+    if viewer.user_id is not None:
+        parts.append(Opinion.submitter_id == viewer.user_id)
+    if s.deputy_id is not None:
+        parts.append(Opinion.deputy_id == s.deputy_id)
+    stations = set(s.station_ids) | viewer.deputy_station_ids
+    if stations:
+        parts.append(Opinion.station_id.in_(stations))
+    if viewer.office_paths:
+        parts.append(Opinion.station_id.in_(_stations_under(viewer.office_paths)))
+    if s.unit_ids:
+        parts.append(Opinion.id.in_(select(Assignment.opinion_id).where(
+            Assignment.unit_id.in_(s.unit_ids), Assignment.status != "withdrawn")))
+    return or_(*parts) if parts else false()
+
+
+def get_visible(viewer: Viewer, opinion_id: int) -> Opinion:
+    """The opinion if ``viewer`` may see it.
+
+    :raise ApiError: 404 when it does not exist or is not visible (indistinguishable).
+    """
+    opinion = db.session.scalars(
+        select(Opinion).where(and_(Opinion.id == opinion_id, visible_clause(viewer)))).first()
+    if opinion is None:
+        raise ApiError(404, *NOT_FOUND)
+    return opinion
+
+
+def _in_office_region(viewer: Viewer, station_id: int) -> bool:
+    if not viewer.office_paths:
+        return False
+    path = db.session.scalar(select(Region.path).join(Station, Station.region_id == Region.id)
+                             .where(Station.id == station_id))
+    return bool(path) and any(path.startswith(p) for p in viewer.office_paths)
+
+
+def actor_for(viewer: Viewer, station_id: int | None) -> Actor:
+    """The workflow's ``Actor`` for ``viewer`` at the opinion's station."""
+    s = viewer.scope
+    return Actor(
+        user_id=viewer.user_id,
+        deputy_id=s.deputy_id,
+        is_liaison=station_id in viewer.liaison_station_ids,
+        is_station_master=station_id in s.master_station_ids,
+        is_region_office=station_id is not None and _in_office_region(viewer, station_id),
+        is_station_deputy=station_id in viewer.deputy_station_ids,
+        unit_ids=frozenset(s.unit_ids),
+    )
+
+
+def view_of(opinion: Opinion) -> OpinionView:
+    """The workflow's ``OpinionView`` of a stored opinion."""
+    has_suggestion = opinion.id is not None and db.session.scalar(
+        select(Suggestion.id).where(Suggestion.opinion_id == opinion.id).limit(1)) is not None
+    return OpinionView(
+        state=opinion.state,
+        submitter_id=opinion.submitter_id,
+        station_id=opinion.station_id,
+        deputy_id=opinion.deputy_id,
+        assignments=tuple(AssignmentView(
+            unit_id=a.unit_id, role=a.role, status=a.status, round=a.round,
+            extension_requested_to=a.extension_requested_to, reply_draft=a.reply_draft or "")
+            for a in opinion.assignments),
+        deadline=opinion.deadline,
+        rounds=opinion.rounds or 0,
+        level=opinion.level,
+        has_suggestion=has_suggestion,
+        opinion_id=opinion.id,
+    )
+
+
+@dataclass(frozen=True)
+class Lens:
+    """How much of one opinion the viewer gets to read."""
+
+    is_submitter: bool
+    is_station_staff: bool  # liaison or station master of the opinion's station
+    is_office: bool
+    is_deputy: bool
+    is_unit: bool
+
+    @property
+    def resident_only(self) -> bool:
+        return self.is_submitter and not (self.is_station_staff or self.is_office
+                                          or self.is_deputy or self.is_unit)
+
+    @property
+    def unit_only(self) -> bool:
+        return self.is_unit and not (self.is_submitter or self.is_station_staff
+                                     or self.is_office or self.is_deputy)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_station_staff or self.is_office
+
+
+def lens_for(viewer: Viewer, opinion: Opinion, actor: Actor | None = None) -> Lens:
+    actor = actor or actor_for(viewer, opinion.station_id)
+    units = {a.unit_id for a in opinion.assignments if a.status != "withdrawn"}
+    return Lens(
+        is_submitter=viewer.user_id is not None and viewer.user_id == opinion.submitter_id,
+        is_station_staff=actor.is_liaison or actor.is_station_master,
+        is_office=actor.is_region_office,
+        is_deputy=actor.is_station_deputy or (
+            actor.deputy_id is not None and actor.deputy_id == opinion.deputy_id),
+        is_unit=bool(set(actor.unit_ids) & units),
+    )

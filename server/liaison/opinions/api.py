@@ -1,0 +1,158 @@
+"""Opinions over HTTP: thin handlers (parse, call one operation, serialise).
+
+Every route but the category list needs a logged-in caller; that is checked before
+the body is parsed, so an anonymous request is always a 401. An opinion the caller
+may not see is a 404; an action they may not take on one they see is a 403.
+"""
+from __future__ import annotations
+
+from apiflask import APIBlueprint
+from apiflask.schemas import FileSchema
+from flask import make_response, request
+from sqlalchemy import select
+
+from ..core.auth import current_user
+from ..core.db import db
+from ..core.errors import ApiError
+from ..core.storage import get_storage
+from ..places.models import HandlingUnit
+from . import abuse, operations, queries, serialize, submission, uploads
+from .access import get_visible, viewer_for
+from .schemas import (
+    CategoriesOut, IdempotencyHeaders, ListQuery, OpinionListOut, OpinionOut, SubmitIn,
+    TransitionIn, UnitsOut, UnitsQuery, UploadIn, UploadOut,
+)
+from .states import LEVEL_LABELS
+from .timeutil import local_today
+
+bp = APIBlueprint("opinions", __name__, url_prefix="/api/v1", tag="意见建议")
+files_bp = APIBlueprint("opinion_files", __name__, tag="意见建议")
+PUBLIC_ENDPOINTS = {"opinions.categories"}
+AUTH = {"security": "BearerAuth"}
+NOT_VISIBLE = {404: "意见不存在或无权查看"}
+
+
+def register(app) -> None:
+    app.register_blueprint(bp)
+    app.register_blueprint(files_bp)
+
+
+@bp.before_request
+def _login_first():
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        current_user()
+
+
+def _viewer():
+    return viewer_for(current_user())
+
+
+def _ip() -> str | None:
+    return request.remote_addr
+
+
+def _opinion_out(opinion, viewer) -> dict:
+    return {"opinion": serialize.full(opinion, viewer, local_today())}
+
+
+@bp.get("/opinion-categories")
+@bp.output(CategoriesOut)
+@bp.doc(summary="意见分类（可配置）")
+def categories():
+    return {"items": [{"key": k, "label": v} for k, v in operations.categories().items()]}
+
+
+@bp.post("/uploads")
+@bp.input(UploadIn, location="files")
+@bp.output(UploadOut, status_code=201)
+@bp.doc(summary="上传一张照片（先上传，再随意见提交）", **AUTH,
+        responses={413: "图片过大", 415: "不是图片", 422: "图片损坏", 429: "操作太频繁"})
+def upload(files_data):
+    user = current_user()
+    abuse.check_blocks(user_id=user.id, ip=_ip())
+    abuse.hit_ip(_ip())
+    item = uploads.create_upload(user, files_data["file"].read())
+    return {"id": item.id, "url": uploads.url_for_upload(item.id),
+            "width": item.width, "height": item.height}
+
+
+@bp.post("/opinions")
+@bp.input(SubmitIn)
+@bp.input(IdempotencyHeaders, location="headers", arg_name="headers")
+@bp.output(OpinionOut, status_code=201, description="新提交的意见（带相同 Idempotency-Key 的重试返回 200 和同一条意见）")
+@bp.doc(summary="提交意见建议", **AUTH,
+        responses={200: "重试：返回第一次提交的意见", 403: "已被限制提交",
+                   422: "填写有误", 429: "提交太频繁", 503: "微信手机号暂不可用"})
+def submit(json_data, headers):
+    viewer = _viewer()
+    result = submission.submit(viewer, json_data, idempotency_key=headers.get("idempotency_key"),
+                               ip=_ip())
+    return _opinion_out(result.opinion, viewer), (201 if result.created else 200)
+
+
+@bp.get("/opinions")
+@bp.input(ListQuery, location="query")
+@bp.output(OpinionListOut)
+@bp.doc(summary="意见列表：群众看自己的，代表、工作人员、承办单位看各自的待办", **AUTH)
+def list_opinions(query_data):
+    items, total, page, per_page = queries.list_visible(_viewer(), query_data)
+    return {"items": serialize.briefs(items, local_today()), "total": total,
+            "page": page, "per_page": per_page}
+
+
+@bp.get("/opinions/<int:opinion_id>")
+@bp.output(OpinionOut)
+@bp.doc(summary="意见详情（含办理过程和当前可做的操作）", **AUTH, responses=NOT_VISIBLE)
+def get_opinion(opinion_id):
+    viewer = _viewer()
+    return _opinion_out(get_visible(viewer, opinion_id), viewer)
+
+
+@bp.post("/opinions/<int:opinion_id>/transitions")
+@bp.input(TransitionIn)
+@bp.output(OpinionOut)
+@bp.doc(summary="对意见进行操作（受理、交办、答复、评价……）", **AUTH,
+        responses={403: "无权进行该操作", 404: "意见不存在或无权查看",
+                   409: "状态已变化或当前不能进行该操作", 422: "缺少或填错字段"})
+def transition(opinion_id, json_data):
+    viewer = _viewer()
+    abuse.hit_ip(_ip())
+    payload = {k: v for k, v in json_data.items() if k not in ("action", "version")}
+    opinion = operations.transition(viewer, opinion_id, json_data["action"], payload,
+                                    expected_version=json_data.get("version"))
+    return _opinion_out(opinion, viewer)
+
+
+@bp.get("/handling-units")
+@bp.input(UnitsQuery, location="query")
+@bp.output(UnitsOut)
+@bp.doc(summary="承办单位（交办时选择）", **AUTH, responses={403: "仅工作人员可用"})
+def handling_units(query_data):
+    scope = _viewer().scope
+    if not (scope.is_staff or scope.unit_ids):
+        raise ApiError(403, "forbidden", "只有联络站工作人员可以查看承办单位")
+    stmt = select(HandlingUnit).where(HandlingUnit.active.is_(True))
+    if query_data.get("q"):
+        stmt = stmt.where(HandlingUnit.name.contains(query_data["q"], autoescape=True))
+    if query_data.get("region_id"):
+        stmt = stmt.where(HandlingUnit.region_id == query_data["region_id"])
+    order = {level: i for i, level in enumerate(LEVEL_LABELS)}
+    units = sorted(db.session.scalars(stmt), key=lambda u: (order.get(u.level, 9), u.name))
+    return {"items": [{"id": u.id, "name": u.name, "level": u.level,
+                       "level_label": LEVEL_LABELS.get(u.level, u.level), "region_id": u.region_id}
+                      for u in units]}
+
+
+@files_bp.get("/uploads/<upload_id>")
+@files_bp.output(FileSchema, content_type="image/jpeg", description="重新编码后的 JPEG")
+@files_bp.doc(summary="查看照片（签名链接，或上传者 / 能看到该意见的人）",
+              responses={404: "不存在或无权查看"})
+def serve_upload(upload_id):
+    item = uploads.readable_upload(upload_id, request.args.get("t"), current_user(optional=True))
+    resp = make_response(get_storage().get(item.storage_key))
+    resp.headers["Content-Type"] = "image/jpeg"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Disposition"] = "inline"
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    resp.headers["Cache-Control"] = "private, max-age=3600"
+    return resp

@@ -1,0 +1,106 @@
+"""Periodic opinion jobs (listed in ``core.jobs.PERIODIC``): deadlines and retention.
+
+Both are safe to run twice: a deadline event is recorded at most once per opinion
+per local day (a unique ``dedupe_key``), and a scrubbed opinion is never picked again.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..core.db import db, utcnow
+from ..core.jobs import with_app
+from . import deadlines, operations, retention
+from .context import OFFICE, Notify
+from .models import Opinion
+from .states import CLOSED, DECLINED, OPEN_STATES, SUBMITTED
+from .timeutil import local_today
+
+log = logging.getLogger(__name__)
+
+NEAR_WORKING_DAYS = 3
+OVERDUE_NOTIFY = (Notify("units", "overdue"), Notify("staff", "overdue"), Notify(OFFICE, "overdue"))
+NEAR_NOTIFY = (Notify("units", "near_deadline"),)
+RECHECK_WINDOW = timedelta(days=2)
+
+
+@with_app
+def scan_deadlines(today: date | None = None) -> dict:
+    """Record and notify opinions past or near their deadline (督办 by the system).
+
+    Overdue: the handling units, the station's staff and the NPC office are told;
+    near the deadline (``NEAR_WORKING_DAYS`` working days or fewer): the units.
+    The workflow's ``urge`` is a person's act (staff or deputy), so the job appends an
+    ``overdue`` / ``near_deadline`` event through ``operations.record_system_event``.
+    Also rechecks texts whose content check was pending (WeChat was unreachable).
+    """
+    today = today or local_today()
+    near_days = int(current_app.config.get("DEADLINE_NEAR_WORKING_DAYS", NEAR_WORKING_DAYS))
+    horizon = deadlines.add_working_days(today, near_days)
+    rows = db.session.execute(select(Opinion.id, Opinion.deadline).where(
+        Opinion.state.in_(OPEN_STATES), Opinion.deadline.is_not(None),
+        Opinion.deadline <= horizon).order_by(Opinion.id)).all()
+    counts = {"overdue": 0, "near_deadline": 0}
+    for opinion_id, deadline in rows:
+        if deadlines.is_overdue(deadline, today):
+            kind, notifies = "overdue", OVERDUE_NOTIFY
+            days = deadlines.working_days_between(deadline, today)
+        elif deadlines.near_deadline(deadline, today, near_days):
+            kind, notifies = "near_deadline", NEAR_NOTIFY
+            days = deadlines.working_days_between(today, deadline)
+        else:
+            continue
+        if operations.record_system_event(
+                opinion_id, kind, dedupe_key=f"{kind}:{today.isoformat()}",
+                payload={"deadline": deadline.isoformat(), "working_days": days},
+                notifies=notifies):
+            counts[kind] += 1
+    counts["rechecked"] = recheck_pending_content()
+    return counts
+
+
+def recheck_pending_content(now: datetime | None = None) -> int:
+    """Run msg_sec_check again for recent opinions whose check is pending.
+
+    A risky verdict holds the opinion (the workflow's ``hold`` by the system) if no one
+    has handled it yet; otherwise staff see the verdict on the opinion.
+    """
+    from ..users.models import User
+    from .submission import check_content
+
+    now = now or utcnow()
+    rows = db.session.execute(select(Opinion.id, Opinion.text, User.mp_openid)
+                              .join(User, User.id == Opinion.submitter_id).where(
+        Opinion.sec_check == "pending", Opinion.created_at >= now - RECHECK_WINDOW)).all()
+    done = 0
+    for opinion_id, text, openid in rows:
+        verdict, trace_id = check_content(openid, text)
+        if verdict == "pending":
+            continue
+        opinion = db.session.get(Opinion, opinion_id)
+        opinion.sec_check, opinion.sec_trace_id = verdict, trace_id
+        db.session.commit()
+        done += 1
+        if verdict == "risky" and opinion.state == SUBMITTED:
+            try:
+                operations.transition_as_system(opinion_id, "hold", {"hold_reason": "risky_content"})
+            except Exception:  # handled meanwhile: staff see the verdict
+                db.session.rollback()
+                log.exception("recheck: could not hold opinion %s", opinion_id)
+    return done
+
+
+@with_app
+def scrub_expired(now: datetime | None = None) -> int:
+    """Scrub personal data of cases closed more than RETENTION_DAYS ago; returns the count."""
+    now = now or utcnow()
+    cutoff = now - timedelta(days=int(current_app.config["RETENTION_DAYS"]))
+    ids = list(db.session.scalars(select(Opinion.id).where(
+        Opinion.state.in_((CLOSED, DECLINED)), Opinion.closed_at.is_not(None),
+        Opinion.closed_at <= cutoff, Opinion.scrubbed_at.is_(None)).order_by(Opinion.id)))
+    for opinion_id in ids:
+        retention.scrub(opinion_id)
+    return len(ids)

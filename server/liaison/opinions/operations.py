@@ -1,0 +1,299 @@
+"""Use cases that change an opinion. Each owns exactly one commit.
+
+``apply_decision`` is the one place that writes a workflow ``Decision``: state and
+fields, assignment rows, the suggestion, the append-only event (same transaction as
+the state change) and the outbox rows. Nothing else assigns ``Opinion.state``.
+
+Every write touches ``updated_at``, so the optimistic lock (``version_id_col``)
+makes two concurrent transitions on one opinion collide: the loser gets 409.
+
+Two things are not workflow transitions and live here as small operations:
+``edit`` (staff correct the text or category; ``original_text`` keeps the
+resident's words) and ``record_system_event`` (jobs note an overdue or near
+deadline: the workflow's ``urge`` is for people only, so the job appends an
+``overdue``/``near_deadline`` event without touching the state or the version).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable, Mapping
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..core.db import db, utcnow
+from ..core.errors import ApiError
+from ..places.models import HandlingUnit
+from . import workflow
+from .access import Viewer, actor_for, get_visible, lens_for, view_of
+from .context import ROLE_PRIORITY, STAFF, SYSTEM, Actor, AssignmentChange, Notify, roles_for
+from .errors import InvalidField, InvalidTransition, NotAllowed, WorkflowError
+from .models import Assignment, Opinion, OpinionEvent, Suggestion
+from .payloads import text, validate
+from .states import CLOSED, DECLINED, OPEN_STATES
+from .timeutil import local_today
+
+log = logging.getLogger(__name__)
+
+EDIT = "edit"
+EDIT_FIELDS = (text("text", "意见内容", required=False, max_len=2000),
+               text("category", "分类", required=False, max_len=30),
+               text("reason", "修改原因", required=False, max_len=200))
+# Event actions that are not workflow transitions.
+EXTRA_ACTION_LABELS = {EDIT: "修改内容", "overdue": "超期提醒", "near_deadline": "临期提醒",
+                       "content_checked": "内容复检"}
+CONFLICT = ("conflict", "这条意见刚刚被他人处理过，请刷新后重试")
+
+
+def action_label(action: str) -> str:
+    return workflow.ACTION_LABELS.get(action) or EXTRA_ACTION_LABELS.get(action, action)
+
+
+def api_error(exc: WorkflowError) -> ApiError:
+    return ApiError(exc.status, exc.code, exc.message, exc.details or None)
+
+
+def categories() -> dict[str, str]:
+    items = current_app.config["OPINION_CATEGORIES"]
+    return dict(items.items() if isinstance(items, dict) else
+                ((i["key"], i["label"]) if isinstance(i, dict) else tuple(i) for i in items))
+
+
+# -- outbox (the notifications package; optional until it exists) -----------------
+
+def _outbox():
+    try:
+        from ..notifications import outbox
+    except ImportError as exc:  # only a missing module, never a broken one
+        if exc.name in (f"{__package__.rpartition('.')[0]}.notifications.outbox",
+                        f"{__package__.rpartition('.')[0]}.notifications"):
+            return None
+        raise
+    return outbox
+
+
+def emit(opinion: Opinion, notifies: Iterable[Notify], *, event_id: int,
+         actor_user_id: int | None, assignment_unit_ids: list[int] | None = None) -> None:
+    notifies = tuple(notifies)
+    outbox = _outbox()
+    if outbox is not None and notifies:
+        outbox.emit(opinion, notifies, event_id=event_id, actor_user_id=actor_user_id,
+                    assignment_unit_ids=assignment_unit_ids)
+
+
+def kick() -> None:
+    """After a commit: ask the workers to deliver (best effort)."""
+    outbox = _outbox()
+    if outbox is None:
+        return
+    try:
+        outbox.kick()
+    except Exception:  # delivery is retried by the periodic sweep
+        log.exception("outbox kick failed")
+
+
+def commit_or_conflict() -> None:
+    """:raise ApiError: 409 when another transaction changed the opinion meanwhile."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ApiError(409, *CONFLICT)
+
+
+# -- applying a decision -------------------------------------------------------------
+
+def _target_assignment(opinion: Opinion, unit_id: int, rounds: int) -> Assignment | None:
+    mine = [a for a in opinion.assignments
+            if a.unit_id == unit_id and a.round == rounds and a.status != "withdrawn"]
+    active = [a for a in mine if a.status in ("pending", "accepted")]
+    return (active or mine or [None])[-1]
+
+
+def _apply_assignment(opinion: Opinion, change: AssignmentChange, rounds: int, now) -> None:
+    if change.create:
+        target = Assignment(unit_id=change.unit_id, **change.updates)
+        opinion.assignments.append(target)
+    else:
+        target = _target_assignment(opinion, change.unit_id, rounds)
+        if target is None:  # the workflow only names current assignments
+            raise AssertionError(f"no current assignment for unit {change.unit_id}")
+        for key, value in change.updates.items():
+            setattr(target, key, value)
+    if change.updates.get("status") == "answered":
+        target.answered_at = now
+
+
+def apply_decision(opinion: Opinion, decision: workflow.Decision,
+                   actor_user_id: int | None) -> OpinionEvent:
+    """Write ``decision`` onto ``opinion`` (added to the session); flushes, never commits."""
+    now = utcnow()
+    rounds = opinion.rounds or 0
+    for key, value in decision.updates.items():
+        setattr(opinion, key, value)
+    if "reply_text" in decision.updates:
+        opinion.replied_at = now
+    if decision.action == "rate":
+        opinion.rated_at = now
+    if decision.new_state in (CLOSED, DECLINED) and opinion.closed_at is None:
+        opinion.closed_at = now
+    opinion.state = decision.new_state
+    opinion.updated_at = now
+    for change in decision.assignments:
+        _apply_assignment(opinion, change, rounds, now)
+    event = OpinionEvent(action=decision.action, from_state=decision.from_state,
+                         to_state=decision.new_state, actor_id=actor_user_id,
+                         actor_role=decision.actor_role, payload=decision.payload,
+                         public=decision.public, at=now)
+    opinion.events.append(event)
+    db.session.flush()
+    if decision.suggestion:
+        db.session.add(Suggestion(opinion_id=opinion.id, **decision.suggestion))
+    emit(opinion, decision.notifications, event_id=event.id, actor_user_id=actor_user_id,
+         assignment_unit_ids=[c.unit_id for c in decision.assignments] or None)
+    return event
+
+
+def _check_references(viewer: Viewer | None, opinion: Opinion, decision) -> None:
+    """What the pure workflow cannot know: units, the duplicate, the category list."""
+    p = decision.payload
+    if p.get("unit_ids"):
+        known = set(db.session.scalars(select(HandlingUnit.id).where(
+            HandlingUnit.id.in_(p["unit_ids"]), HandlingUnit.active.is_(True))))
+        if known != set(p["unit_ids"]):
+            raise api_error(InvalidField({"unit_ids": ["承办单位不存在或已停用"]}))
+    if p.get("duplicate_of"):
+        other = db.session.get(Opinion, p["duplicate_of"])
+        if other is None or other.station_id != opinion.station_id:
+            raise api_error(InvalidField({"duplicate_of": ["重复的意见应为本联络站已登记的意见"]}))
+    if decision.action == "accept" and p.get("category") and p["category"] not in categories():
+        raise api_error(InvalidField({"category": ["分类不在可选范围内"]}))
+
+
+def _decide(opinion: Opinion, action: str, actor: Actor, payload) -> workflow.Decision:
+    try:
+        return workflow.decide(view_of(opinion), action, actor, payload, local_today(),
+                               deadline_days=current_app.config.get("DEADLINE_DAYS"))
+    except WorkflowError as exc:
+        raise api_error(exc)
+
+
+def transition(viewer: Viewer, opinion_id: int, action: str, payload: Mapping[str, Any],
+               expected_version: int | None = None) -> Opinion:
+    """Take ``action`` on a visible opinion as ``viewer``; one commit.
+
+    :raise ApiError: 404 not visible, 403 not allowed, 409 wrong state or changed
+        meanwhile (``conflict``), 422 bad payload.
+    """
+    opinion = get_visible(viewer, opinion_id)
+    if expected_version is not None and expected_version != opinion.version:
+        raise ApiError(409, *CONFLICT)
+    if action == EDIT:
+        return edit(viewer, opinion, payload)
+    decision = _decide(opinion, action, actor_for(viewer, opinion.station_id), payload)
+    _check_references(viewer, opinion, decision)
+    try:
+        apply_decision(opinion, decision, viewer.user_id)
+    except StaleDataError:
+        db.session.rollback()
+        raise ApiError(409, *CONFLICT)
+    commit_or_conflict()
+    kick()
+    return opinion
+
+
+def transition_as_system(opinion_id: int, action: str, payload: Mapping[str, Any]) -> Opinion:
+    """The same, for jobs and checks (the workflow's ``system`` role); one commit."""
+    opinion = db.session.get(Opinion, opinion_id)
+    if opinion is None:
+        raise ApiError(404, "not_found")
+    decision = _decide(opinion, action, Actor.system(), payload)
+    try:
+        apply_decision(opinion, decision, None)
+    except StaleDataError:
+        db.session.rollback()
+        raise ApiError(409, *CONFLICT)
+    commit_or_conflict()
+    kick()
+    return opinion
+
+
+def can_edit(viewer: Viewer, opinion: Opinion, actor: Actor | None = None) -> bool:
+    actor = actor or actor_for(viewer, opinion.station_id)
+    return (bool(roles_for(view_of(opinion), actor) & STAFF)
+            and opinion.state in OPEN_STATES and opinion.scrubbed_at is None)
+
+
+def edit(viewer: Viewer, opinion: Opinion, payload: Mapping[str, Any]) -> Opinion:
+    """Staff correct the text or category; ``original_text`` never changes. One commit."""
+    actor = actor_for(viewer, opinion.station_id)
+    roles = roles_for(view_of(opinion), actor) & STAFF
+    if not roles:
+        raise api_error(NotAllowed("您没有权限修改这条意见", {"action": EDIT}))
+    if opinion.state not in OPEN_STATES or opinion.scrubbed_at is not None:
+        raise api_error(InvalidTransition("办理结束的意见不能再修改", {"action": EDIT}))
+    try:
+        values = validate(EDIT_FIELDS, payload)
+    except WorkflowError as exc:
+        raise api_error(exc)
+    changed: dict[str, Any] = {}
+    if values["text"] and values["text"] != opinion.text:
+        changed["text"] = values["text"]
+    if values["category"] and values["category"] != opinion.category:
+        if values["category"] not in categories():
+            raise api_error(InvalidField({"category": ["分类不在可选范围内"]}))
+        changed["category"] = values["category"]
+    if not changed:
+        raise api_error(InvalidField({"text": ["没有需要修改的内容"]}))
+    event_payload = {"fields": sorted(changed)}
+    if "category" in changed:
+        event_payload.update(category_from=opinion.category, category_to=changed["category"])
+    if values["reason"]:
+        event_payload["reason"] = values["reason"]
+    now = utcnow()
+    for key, value in changed.items():
+        setattr(opinion, key, value)
+    opinion.updated_at = now
+    opinion.events.append(OpinionEvent(
+        action=EDIT, from_state=opinion.state, to_state=opinion.state, actor_id=viewer.user_id,
+        actor_role=next(r for r in ROLE_PRIORITY if r in roles), payload=event_payload,
+        public=False, at=now))
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise ApiError(409, *CONFLICT)
+    commit_or_conflict()
+    return opinion
+
+
+def record_system_event(opinion_id: int, action: str, *, dedupe_key: str,
+                        payload: dict | None = None, notifies: Iterable[Notify] = ()) -> bool:
+    """Append a system event once per ``dedupe_key`` and notify; one commit.
+
+    The state, the fields and the version stay as they are, so a job never collides
+    with a person's transition. Returns False when the event was already recorded.
+    """
+    opinion = db.session.get(Opinion, opinion_id)
+    if opinion is None or db.session.scalar(select(OpinionEvent.id).where(
+            OpinionEvent.opinion_id == opinion_id, OpinionEvent.dedupe_key == dedupe_key)):
+        return False
+    event = OpinionEvent(opinion_id=opinion_id, action=action, from_state=opinion.state,
+                         to_state=opinion.state, actor_id=None, actor_role=SYSTEM,
+                         payload=payload or {}, public=False, at=utcnow(), dedupe_key=dedupe_key)
+    db.session.add(event)
+    try:
+        db.session.flush()
+    except IntegrityError:  # a concurrent run recorded it first
+        db.session.rollback()
+        return False
+    emit(opinion, notifies, event_id=event.id, actor_user_id=None)
+    db.session.commit()
+    kick()
+    return True
+
+
+__all__ = ["apply_decision", "transition", "transition_as_system", "edit", "can_edit",
+           "record_system_event", "lens_for", "action_label", "categories"]

@@ -1,0 +1,205 @@
+"""Request/response schemas for opinions, uploads and handling units (also the OpenAPI source)."""
+from apiflask import Schema
+from apiflask.fields import Boolean, File, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+from marshmallow import EXCLUDE, INCLUDE
+
+from .states import GROUP_LABELS, STATES
+
+# -- requests -------------------------------------------------------------------------
+
+
+class SubmitIn(Schema):
+    station_id = Integer(required=True, validate=Range(min=1), metadata={"description": "联络站"})
+    deputy_id = Integer(load_default=None, allow_none=True, validate=Range(min=1),
+                        metadata={"description": "点将的代表（可不选）"})
+    category = String(load_default="other", validate=Length(1, 30),
+                      metadata={"description": "分类，见 /api/v1/opinion-categories"})
+    text = String(required=True, validate=Length(1, 2000), metadata={"description": "意见内容"})
+    photo_ids = List(String(validate=Length(1, 32)), load_default=list, validate=Length(max=9),
+                     metadata={"description": "先经 /api/v1/uploads 上传，最多 9 张"})
+    contact_phone = String(load_default=None, allow_none=True, validate=Length(max=30),
+                           metadata={"description": "手动填写的联系电话"})
+    phone_code = String(load_default=None, allow_none=True, validate=Length(max=128),
+                        metadata={"description": "getPhoneNumber 返回的 code（优先于手填）"})
+    anonymous = Boolean(load_default=False, metadata={"description": "对承办单位匿名"})
+
+
+class IdempotencyHeaders(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    idempotency_key = String(data_key="Idempotency-Key", load_default=None, validate=Length(1, 80),
+                             metadata={"description": "同一次提交的重试带相同的键，只会生成一条意见"})
+
+
+class TransitionIn(Schema):
+    """``action`` plus the fields that action carries (see the workflow table)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    action = String(required=True, validate=Length(1, 40),
+                    metadata={"description": "操作，如 accept、assign、rate；另有 edit（工作人员修改内容）"})
+    version = Integer(load_default=None, allow_none=True,
+                      metadata={"description": "客户端看到的版本号；与当前不符时返回 409"})
+
+
+class ListQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    state = String(validate=OneOf(STATES))
+    state_group = String(validate=OneOf(list(GROUP_LABELS)))
+    category = String(validate=Length(1, 30))
+    overdue = Boolean(metadata={"description": "只看已超期的（人大工委的超期清单）"})
+    q = String(validate=Length(1, 100), metadata={"description": "按内容或编号搜索"})
+    station_id = Integer(validate=Range(min=1))
+    page = Integer(load_default=1, validate=Range(min=1))
+    per_page = Integer(load_default=20, validate=Range(min=1, max=100))
+
+
+class UnitsQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    q = String(validate=Length(1, 50))
+    region_id = Integer(validate=Range(min=1))
+
+
+class UploadIn(Schema):
+    file = File(required=True, metadata={"description": "图片（JPG、PNG、WEBP），重新编码并去除 EXIF/GPS"})
+
+
+# -- responses ------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id = Integer()
+    name = String()
+
+
+class OpinionBriefOut(Schema):
+    id = Integer()
+    number = String(metadata={"example": "LL-2026-000123"})
+    state = String()
+    state_label = String()
+    state_group = String()
+    category = String()
+    category_label = String()
+    summary = String()
+    station = Nested(Ref)
+    deputy = Nested(Ref, allow_none=True)
+    created_at = String()
+    deadline = String(allow_none=True)
+    overdue = Boolean()
+
+
+class PhotoOut(Schema):
+    id = String()
+    url = String()
+
+
+class ReplyOut(Schema):
+    text = String()
+    at = String(allow_none=True)
+    unit = Nested(Ref, allow_none=True)
+
+
+class RatingOut(Schema):
+    rating = String()
+    rating_label = String()
+    comment = String()
+    at = String(allow_none=True)
+
+
+class EventOut(Schema):
+    action = String()
+    action_label = String()
+    from_state = String(allow_none=True)
+    to_state = String(allow_none=True)
+    at = String()
+    actor_role = String()
+    actor_role_label = String()
+    note = String(allow_none=True)
+
+
+class AssignmentOut(Schema):
+    unit = Nested(Ref)
+    role = String()
+    status = String()
+    status_label = String()
+    round = Integer()
+    deadline = String(allow_none=True)
+    extension_requested_to = String(allow_none=True)
+    extension_reason = String(allow_none=True)
+    refuse_reason = String(allow_none=True)
+    reply_draft = String(allow_none=True)
+
+
+class SubmitterOut(Schema):
+    id = Integer()
+    nickname = String()
+
+
+class OpinionFullOut(OpinionBriefOut):
+    text = String()
+    original_text = String(allow_none=True, metadata={"description": "工作人员修改过内容时的原文"})
+    photos = List(Nested(PhotoOut))
+    anonymous = Boolean()
+    contact_phone = String(allow_none=True, metadata={"description": "按角色脱敏：138****1234"})
+    submitter = Nested(SubmitterOut, allow_none=True)
+    level = String(allow_none=True)
+    level_label = String(allow_none=True)
+    hold_reason = String(allow_none=True)
+    hold_reason_label = String(allow_none=True)
+    close_reason = String(allow_none=True)
+    close_reason_label = String(allow_none=True)
+    sec_check = String(allow_none=True)
+    reply = Nested(ReplyOut, allow_none=True)
+    rating = Nested(RatingOut, allow_none=True)
+    assignments = List(Nested(AssignmentOut))
+    events = List(Nested(EventOut))
+    allowed_actions = List(String())
+    version = Integer()
+    scrubbed = Boolean()
+
+
+class OpinionOut(Schema):
+    opinion = Nested(OpinionFullOut)
+
+
+class OpinionListOut(Schema):
+    items = List(Nested(OpinionBriefOut))
+    total = Integer()
+    page = Integer()
+    per_page = Integer()
+
+
+class KeyLabel(Schema):
+    key = String()
+    label = String()
+
+
+class CategoriesOut(Schema):
+    items = List(Nested(KeyLabel))
+
+
+class UploadOut(Schema):
+    id = String()
+    url = String()
+    width = Integer()
+    height = Integer()
+
+
+class UnitOut(Schema):
+    id = Integer()
+    name = String()
+    level = String()
+    level_label = String()
+    region_id = Integer(allow_none=True)
+
+
+class UnitsOut(Schema):
+    items = List(Nested(UnitOut))
+

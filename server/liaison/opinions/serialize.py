@@ -1,0 +1,171 @@
+"""Opinions as the API shows them (docs/API.md: ``OpinionBrief`` and ``Opinion``).
+
+What a caller reads depends on their ``Lens`` on the opinion:
+- phone numbers are masked (``138****1234``) except for the station's own staff and
+  for a handling unit when the resident did not ask for anonymity;
+- a unit never learns who an anonymous resident is (no submitter, no phone);
+- residents get the public timeline and their own words; everyone else all events.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..core.db import db
+from ..places.models import Deputy, HandlingUnit, Station
+from ..users.models import User
+from . import workflow
+from .access import Lens, Viewer, actor_for, lens_for, view_of
+from .operations import EDIT, action_label, can_edit, categories
+from .states import (
+    ASSIGNMENT_STATUS_LABELS, CLOSE_REASON_LABELS, HOLD_REASON_LABELS, LEVEL_LABELS,
+    RATING_LABELS, STATE_LABELS, state_group,
+)
+from .context import ROLE_LABELS
+from .timeutil import iso
+from .uploads import url_for_upload
+
+SCRUBBED_TEXT = "（该意见已办结超过保存期限，个人信息已按规定清除）"
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """``13800001234`` -> ``138****1234``; short numbers keep only their last two digits."""
+    if not phone:
+        return None
+    if len(phone) >= 8:
+        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+    return "*" * (len(phone) - 2) + phone[-2:]
+
+
+def _names(model, ids) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
+
+
+def briefs(opinions: list, today) -> list[dict]:
+    """OpinionBrief for a page of opinions (names fetched in two queries)."""
+    stations = _names(Station, [o.station_id for o in opinions])
+    deputies = _names(Deputy, [o.deputy_id for o in opinions])
+    return [brief(o, today, stations, deputies) for o in opinions]
+
+
+def brief(o, today, stations: dict | None = None, deputies: dict | None = None) -> dict:
+    stations = stations if stations is not None else _names(Station, [o.station_id])
+    deputies = deputies if deputies is not None else _names(Deputy, [o.deputy_id])
+    labels = categories()
+    return {
+        "id": o.id,
+        "number": o.number,
+        "state": o.state,
+        "state_label": STATE_LABELS.get(o.state, o.state),
+        "state_group": state_group(o.state, o.close_reason),
+        "category": o.category,
+        "category_label": labels.get(o.category, o.category),
+        "summary": (o.text or "")[:40],
+        "station": {"id": o.station_id, "name": stations.get(o.station_id, "")},
+        "deputy": ({"id": o.deputy_id, "name": deputies.get(o.deputy_id, "")}
+                   if o.deputy_id else None),
+        "created_at": iso(o.created_at),
+        "deadline": o.deadline.isoformat() if o.deadline else None,
+        "overdue": workflow.overdue(view_of_light(o), today),
+    }
+
+
+def view_of_light(o) -> workflow.OpinionView:
+    """Enough of the view for ``overdue`` (no assignment or suggestion queries)."""
+    return workflow.OpinionView(state=o.state, deadline=o.deadline)
+
+
+def _phone_for(o, lens: Lens) -> str | None:
+    if lens.is_station_staff:
+        return o.contact_phone or None
+    if lens.unit_only:
+        return None if o.anonymous else (o.contact_phone or None)
+    return mask_phone(o.contact_phone)
+
+
+def _events(o, lens: Lens) -> list[dict]:
+    out = []
+    for e in o.events:
+        if lens.resident_only and not e.public:
+            continue
+        p = e.payload or {}
+        out.append({
+            "action": e.action, "action_label": action_label(e.action),
+            "from_state": e.from_state, "to_state": e.to_state, "at": iso(e.at),
+            "actor_role": e.actor_role, "actor_role_label": ROLE_LABELS.get(e.actor_role, ""),
+            "note": next((p[k] for k in ("reason", "conclusion", "note") if p.get(k)), None),
+        })
+    return out
+
+
+def _reply(o, units: dict) -> dict | None:
+    if not o.reply_text:
+        return None
+    answered = [a for a in o.assignments if a.status == "answered" and a.role == "lead"]
+    unit = answered[-1].unit_id if answered else None
+    return {"text": o.reply_text, "at": iso(o.replied_at),
+            "unit": {"id": unit, "name": units.get(unit, "")} if unit else None}
+
+
+def _assignments(o, lens: Lens, units: dict) -> list[dict]:
+    if lens.resident_only:
+        return []
+    return [{
+        "unit": {"id": a.unit_id, "name": units.get(a.unit_id, "")},
+        "role": a.role, "status": a.status,
+        "status_label": ASSIGNMENT_STATUS_LABELS.get(a.status, a.status), "round": a.round,
+        "deadline": a.deadline.isoformat() if a.deadline else None,
+        "extension_requested_to": (a.extension_requested_to.isoformat()
+                                   if a.extension_requested_to else None),
+        "extension_reason": a.extension_reason or None,
+        "refuse_reason": a.refuse_reason or None,
+        "reply_draft": a.reply_draft or None,
+    } for a in o.assignments]
+
+
+def _submitter(o, lens: Lens) -> dict | None:
+    if lens.resident_only or (lens.unit_only and o.anonymous) or not o.submitter_id:
+        return None
+    user = db.session.get(User, o.submitter_id)
+    return {"id": user.id, "nickname": user.nickname} if user else None
+
+
+def full(o, viewer: Viewer, today) -> dict:
+    """The whole ``Opinion`` for ``viewer`` (who must be allowed to see it)."""
+    actor = actor_for(viewer, o.station_id)
+    lens = lens_for(viewer, o, actor)
+    units = _names(HandlingUnit, [a.unit_id for a in o.assignments])
+    out = brief(o, today)
+    scrubbed = o.scrubbed_at is not None
+    text = SCRUBBED_TEXT if scrubbed else (o.original_text if lens.resident_only else o.text)
+    out["summary"] = text[:40]
+    actions = workflow.allowed_actions(view_of(o), actor)
+    if can_edit(viewer, o, actor):
+        actions.append(EDIT)
+    out.update({
+        "text": text,
+        "original_text": o.original_text if lens.is_staff and o.original_text != o.text else None,
+        "photos": [{"id": p.upload_id, "url": url_for_upload(p.upload_id)} for p in o.photos],
+        "anonymous": o.anonymous,
+        "contact_phone": _phone_for(o, lens),
+        "submitter": _submitter(o, lens),
+        "level": o.level,
+        "level_label": LEVEL_LABELS.get(o.level) if o.level else None,
+        "hold_reason": o.hold_reason or None,
+        "hold_reason_label": HOLD_REASON_LABELS.get(o.hold_reason) if o.hold_reason else None,
+        "close_reason": o.close_reason or None,
+        "close_reason_label": CLOSE_REASON_LABELS.get(o.close_reason) if o.close_reason else None,
+        "sec_check": o.sec_check or None if lens.is_staff else None,
+        "reply": _reply(o, units),
+        "rating": ({"rating": o.rating, "rating_label": RATING_LABELS.get(o.rating, o.rating),
+                    "comment": o.rating_comment or "", "at": iso(o.rated_at)}
+                   if o.rating else None),
+        "assignments": _assignments(o, lens, units),
+        "events": _events(o, lens),
+        "allowed_actions": actions,
+        "version": o.version,
+        "scrubbed": scrubbed,
+    })
+    return out
