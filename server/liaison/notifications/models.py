@@ -2,6 +2,12 @@
 
 Workflow state, delivery state and visibility are kept apart: a notification's
 ``status`` never says anything about the opinion's state.
+
+Delivery statuses: ``pending`` (waiting, maybe until ``next_attempt_at``),
+``sending`` (claimed by a worker until ``lease_until``; an expired claim is taken
+again), ``sent``, ``failed`` (gave up: visible to staff and ``flask notifications
+failed``), ``no_consent`` (no subscribe grant: never retried), ``skipped`` (no
+openid, not following the official account: ``last_error`` says why).
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), index=True)
     channel: Mapped[str] = mapped_column(String(12))  # subscribe | template
+    audience: Mapped[str] = mapped_column(String(12), default="")  # resident | deputy | staff | ...
     event: Mapped[str] = mapped_column(String(30))
     template_id: Mapped[str] = mapped_column(String(64), default="")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -30,6 +37,8 @@ class Notification(db.Model):
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    lease_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # claim of a 'sending' row
+    wechat_msgid: Mapped[str] = mapped_column(String(40), default="")
     last_error: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
@@ -56,8 +65,10 @@ class Message(db.Model):
     __tablename__ = "messages"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    event: Mapped[str] = mapped_column(String(30), default="")
     title: Mapped[str] = mapped_column(String(60))
     body: Mapped[str] = mapped_column(Text, default="")
     opinion_id: Mapped[Optional[int]] = mapped_column(ForeignKey("opinions.id"))
+    dedupe_key: Mapped[Optional[str]] = mapped_column(String(120), unique=True)
     read: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,58 @@
+"""rq jobs for delivery: they take ids, reload, and are safe to run twice.
+
+- ``deliver_job(id)``: enqueued by ``outbox.kick()`` right after a commit.
+- ``sweep()``: the periodic job (every 30 s, ``core.jobs.PERIODIC``): delivers what
+  is due, retries whose backoff has passed, and rows a dead worker left ``sending``
+  once their lease has expired.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..core.db import db
+from ..core.jobs import with_app
+from . import delivery, settings
+from .models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def due_ids(now: datetime | None = None, limit: int | None = None) -> list[int]:
+    """Ids a worker may claim now, oldest first."""
+    now = delivery._utc(now)
+    limit = limit or int(settings.get("NOTIFICATION_BATCH"))
+    ids = db.session.scalars(select(Notification.id).where(delivery.due_clause(now))
+                             .order_by(Notification.id).limit(limit)).all()
+    db.session.commit()
+    return list(ids)
+
+
+def deliver_pending(limit: int | None = None, now: datetime | None = None) -> dict[str, int]:
+    """Deliver every due row (at most ``limit``); returns {status: count}."""
+    counts: dict[str, int] = {}
+    for nid in due_ids(now, limit):
+        status = delivery.deliver(nid, now=now)
+        if status:
+            counts[status] = counts.get(status, 0) + 1
+    if counts:
+        log.info("notifications: delivered batch %s", counts)
+    return counts
+
+
+@with_app
+def deliver_job(notification_id: int) -> str | None:
+    return delivery.deliver(notification_id)
+
+
+@with_app
+def deliver_pending_job() -> dict[str, int]:
+    return deliver_pending()
+
+
+@with_app
+def sweep() -> dict[str, int]:
+    """The periodic job: everything due, including expired claims."""
+    return deliver_pending()

@@ -1,0 +1,205 @@
+"""The outbox: notifications are written in the caller's transaction, delivered later.
+
+``emit`` (opinion transitions) and ``emit_direct`` (other capabilities: reception
+reminders, overdue alerts) add, for each recipient, an in-app ``Message`` and,
+when the event has a WeChat template, a ``Notification`` row (status ``pending``)
+for the recipient's channel. They never commit: the caller's single commit makes
+the change and its notifications happen together or not at all. After that
+commit, ``kick()`` asks a worker to deliver them now; if Redis is down, the
+periodic sweep (every 30 s) delivers them anyway.
+
+Dedupe keys: ``{event_id}:{audience}:{event}:{user_id}:{channel}`` (channel
+``inapp`` for the message), unique in the database, so emitting the same event
+twice writes nothing the second time.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..core.db import db, utcnow
+from ..opinions.states import (
+    HOLD_REASON_LABELS, NOTIFICATION_EVENT_LABELS, RATING_LABELS, STATE_LABELS,
+)
+from . import fields, recipients, settings, texts
+from .models import Message, Notification
+from .templates import SUBSCRIBE, field_values, template_for, audience_of
+
+log = logging.getLogger(__name__)
+
+PENDING_IDS = "liaison_outbox_ids"  # session.info key: rows for kick() to enqueue
+DIRECT_JOB_ID = "notifications-deliver-pending"
+
+
+def emit(opinion, notifies: Iterable, *, event_id: int | str, actor_user_id: int | None,
+         assignment_unit_ids: Sequence[int] | None = None) -> list[tuple[str, str, int]]:
+    """Write the messages and outbox rows for a decision's notifications (no commit).
+
+    :param notifies: ``Notify(audience, event)`` tuples; one with a ``when`` (a set of
+        states, or None) is kept only when ``opinion.state`` is in it.
+    :param event_id: the ``OpinionEvent`` id (its payload gives reasons and notes); a
+        job without an event row passes a unique string such as ``"overdue:2026-12-01"``.
+    :param actor_user_id: who acted; never notified about their own action.
+    :param assignment_unit_ids: the units the decision's assignment changes name
+        (for the ``units`` audience); None means the opinion's active assignments.
+    :return: (audience, event, user_id) for every recipient, in order.
+    """
+    now = utcnow()
+    payload = _event_payload(event_id)
+    context = opinion_context(opinion, payload, now)
+    written: list[tuple[str, str, int]] = []
+    rows: list[tuple[str, object]] = []
+    seen: set[tuple[int, str]] = set()
+    for notify in notifies:
+        audience, event = notify[0], notify[1]
+        when = getattr(notify, "when", None)
+        if when is not None and opinion.state not in when:
+            continue
+        for user_id in recipients.resolve(audience, event, opinion, assignment_unit_ids):
+            if user_id == actor_user_id or (user_id, event) in seen:
+                continue
+            seen.add((user_id, event))
+            key = f"{event_id}:{audience}:{event}:{user_id}"
+            rows.extend(_rows(user_id, audience, event, context, key, opinion.id))
+            written.append((audience, event, user_id))
+    _add_new(rows)
+    return written
+
+
+def emit_direct(user_id: int, event: str, title: str, body: str, fields: dict | None = None,
+                opinion_id: int | None = None, *, dedupe_key: str,
+                audience: str | None = None) -> bool:
+    """Notify one user outside an opinion transition (no commit).
+
+    :param fields: values for the event's template: context names (``station``,
+        ``time``, ``number`` ...) or WeChat data keys (``thing3``) directly.
+    :param dedupe_key: the caller's idempotency key (e.g. ``"reception:12:2026-12-15:7"``);
+        a second call with the same key writes nothing.
+    :param audience: whose templates to use; default: the first audience with ``event``.
+    :return: True when something new was written.
+    """
+    now = utcnow()
+    context: dict = {"time": now}
+    if opinion_id is not None:
+        from ..opinions.models import Opinion
+
+        opinion = db.session.get(Opinion, opinion_id)
+        if opinion is not None:
+            context = opinion_context(opinion, {}, now)
+    context.update(fields or {})
+    audience = audience or audience_of(settings.templates_config(), event) or "resident"
+    rows = _rows(user_id, audience, event, context, dedupe_key, opinion_id, title=title, body=body)
+    return _add_new(rows) > 0
+
+
+def kick() -> bool:
+    """After the caller's commit: enqueue delivery of what was just written (best effort).
+
+    :return: False when the queue was unreachable (logged; the sweep delivers later).
+    """
+    from ..core.jobs import enqueue
+    from . import jobs
+
+    ids = db.session.info.pop(PENDING_IDS, [])
+    try:
+        if ids:
+            for nid in ids:
+                enqueue(jobs.deliver_job, nid, job_id=f"notification-{nid}")
+        else:
+            enqueue(jobs.deliver_pending_job, job_id=DIRECT_JOB_ID)
+    except Exception as exc:  # Redis down: the periodic sweep delivers them later
+        log.warning("notifications: could not enqueue delivery (%s); the sweep will deliver", exc)
+        return False
+    return True
+
+
+# -- building rows ---------------------------------------------------------------
+
+def opinion_context(opinion, payload: dict, now: datetime) -> dict:
+    """The values templates and message bodies may use (``templates.CONTEXT_KEYS``)."""
+    from ..places.models import Deputy, Station
+
+    station = db.session.get(Station, opinion.station_id) if opinion.station_id else None
+    deputy = db.session.get(Deputy, opinion.deputy_id) if opinion.deputy_id else None
+    categories = dict(current_app.config.get("OPINION_CATEGORIES") or [])
+    return {
+        "opinion_id": opinion.id, "number": opinion.number, "summary": opinion.text,
+        "state_label": STATE_LABELS.get(opinion.state, ""),
+        "station": station.name if station else "", "deputy": deputy.name if deputy else "",
+        "category": categories.get(opinion.category, ""), "deadline": opinion.deadline,
+        "reply": opinion.reply_text or "", "time": now, "reason": _reason(payload),
+        "rating": RATING_LABELS.get(opinion.rating or "", ""),
+    }
+
+
+def _event_payload(event_id) -> dict:
+    if not isinstance(event_id, int):
+        return {}
+    from ..opinions.models import OpinionEvent
+
+    db.session.flush()
+    event = db.session.get(OpinionEvent, event_id)
+    return dict(event.payload or {}) if event is not None else {}
+
+
+def _reason(payload: dict) -> str:
+    """One sentence from the event payload: conclusion, comment, reason or note."""
+    for key, label in (("conclusion", "复核结论"), ("comment", "群众意见"), ("reason", "原因"),
+                       ("note", "备注")):
+        value = payload.get(key)
+        if value:
+            value = HOLD_REASON_LABELS.get(value, str(value)).strip()
+            value = fields.shorten(" ".join(value.split()), 200)
+            return f"{label}：{value}" + ("" if value[-1] in "。！？.!?…" else "。")
+    return ""
+
+
+def _rows(user_id, audience, event, context, key, opinion_id, title=None, body=None):
+    if title is None:
+        title, body = texts.render(audience, event, context, NOTIFICATION_EVENT_LABELS.get(event))
+    title = fields.shorten(" ".join(title.split()), 60)
+    out = [("message", Message(user_id=user_id, event=event, title=title, body=body or "",
+                                 opinion_id=opinion_id, dedupe_key=f"{key}:inapp"))]
+    entry = template_for(settings.templates_config(), audience, event)
+    if entry is None:
+        return out
+    ctx = {**context, "title": title, "body": body or title}
+    row = Notification(user_id=user_id, channel=entry["channel"], audience=audience, event=event,
+                       template_id=entry["template_id"], opinion_id=opinion_id,
+                       dedupe_key=f"{key}:{entry['channel']}", status="pending", attempts=0,
+                       data={}, page="", last_error="")
+    link = entry.get("page") if entry["channel"] == SUBSCRIBE else entry.get("url")
+    row.page = texts.fill(link or "", ctx)
+    values = field_values(entry, ctx)
+    try:
+        row.data = (fields.build_data(values) if entry["channel"] == SUBSCRIBE
+                    else fields.build_template_data(values))
+    except ValueError as exc:  # a template/field mismatch: a configuration bug, shown as failed
+        log.error("notifications: cannot build %s for %s.%s: %s", entry["name"], audience, event, exc)
+        row.status, row.last_error = "failed", f"字段无法生成：{exc}"[:255]
+    out.append(("notification", row))
+    return out
+
+
+def _add_new(rows) -> int:
+    """Add the rows whose dedupe key is not taken yet; remember new outbox ids for kick()."""
+    if not rows:
+        return 0
+    taken = set()
+    for model, kind in ((Message, "message"), (Notification, "notification")):
+        keys = [r.dedupe_key for k, r in rows if k == kind]
+        if keys:
+            taken |= {(kind, k) for k in db.session.scalars(
+                select(model.dedupe_key).where(model.dedupe_key.in_(keys))).all()}
+    new = [(k, r) for k, r in rows if (k, r.dedupe_key) not in taken]
+    for _, row in new:
+        db.session.add(row)
+    if new:
+        db.session.flush()
+        pending = db.session.info.setdefault(PENDING_IDS, [])
+        pending.extend(r.id for k, r in new if k == "notification" and r.status == "pending")
+    return len(new)

@@ -1,0 +1,107 @@
+"""Request/response schemas for notifications and messages (also the OpenAPI source)."""
+from apiflask import Schema
+from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
+
+from .consents import RESULTS
+from .models import DELIVERY_STATUSES
+
+
+class TemplatesQuery(Schema):
+    audience = String(load_default="resident", validate=OneOf(("resident", "deputy")),
+                      metadata={"description": "resident（群众，默认）或 deputy（代表）"})
+
+
+class TemplateItem(Schema):
+    event = String(metadata={"description": "事件，如 replied、accepted"})
+    template_id = String()
+    kind = String(metadata={"description": "one_time（一次性订阅）或 long_term（长期订阅）"})
+    title = String()
+
+
+class TemplatesOut(Schema):
+    items = List(Nested(TemplateItem), metadata={"description": "按重要程度排序"})
+    request_ids = List(String(), metadata={
+        "description": "一次 wx.requestSubscribeMessage 应请求的模板（不超过 3 个，最重要的在前）"})
+
+
+class ConsentsIn(Schema):
+    results = Dict(keys=String(validate=Length(1, 64)), values=String(validate=OneOf(RESULTS)),
+                   required=True, validate=Length(max=20),
+                   metadata={"description": "wx.requestSubscribeMessage 的结果对象（去掉 errMsg）"})
+
+
+class ConsentState(Schema):
+    kind = String()
+    remaining = Integer()
+    long_term = Boolean()
+
+
+class ConsentsOut(Schema):
+    ok = Boolean()
+    consents = Dict(keys=String(), values=Nested(ConsentState),
+                    metadata={"description": "记录后的授权情况，按模板 id"})
+
+
+class PageQuery(Schema):
+    page = Integer(load_default=1, validate=Range(min=1))
+    per_page = Integer(load_default=20, validate=Range(min=1, max=100))
+
+
+class MessageOut(Schema):
+    id = Integer()
+    event = String()
+    title = String()
+    body = String()
+    opinion_id = Integer(allow_none=True)
+    at = DateTime()
+    read = Boolean()
+
+
+class MessagesOut(Schema):
+    items = List(Nested(MessageOut))
+    total = Integer()
+    unread = Integer()
+    page = Integer()
+    per_page = Integer()
+
+
+class OkOut(Schema):
+    ok = Boolean()
+
+
+class NotificationsQuery(PageQuery):
+    status = String(load_default="failed", validate=OneOf(DELIVERY_STATUSES))
+
+
+class OpinionRef(Schema):
+    id = Integer()
+    number = String()
+    station_id = Integer()
+
+
+class NotificationOut(Schema):
+    id = Integer()
+    event = String()
+    audience = String()
+    channel = String(metadata={"description": "subscribe（小程序订阅消息）或 template（公众号模板消息）"})
+    status = String()
+    attempts = Integer()
+    last_error = String()
+    user_id = Integer(allow_none=True)
+    nickname = String()
+    opinion = Nested(OpinionRef, allow_none=True)
+    created_at = DateTime()
+    sent_at = DateTime(allow_none=True)
+    next_attempt_at = DateTime(allow_none=True)
+
+
+class NotificationsOut(Schema):
+    items = List(Nested(NotificationOut))
+    total = Integer()
+    page = Integer()
+    per_page = Integer()
+
+
+class NotificationEnvelope(Schema):
+    notification = Nested(NotificationOut)

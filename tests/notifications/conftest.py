@@ -1,0 +1,186 @@
+"""A small world for notification tests: one station in a region tree, one person per
+audience (and one bystander each who must hear nothing), opinions made with the ORM."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+import requests
+
+from notification_fixtures import LONG_TEXT, SEND
+
+
+def _user(db, User, key, mp=True, oa=False):
+    user = User(mp_openid=f"nt-{key}" if mp else None, oa_openid=f"nt-oa-{key}" if oa else None,
+                nickname=key)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+@pytest.fixture
+def world(app, fake_wechat):
+    """Ids of everything; the WeChat side knows every openid, staff follow the account."""
+    from liaison.core.db import db
+    from liaison.places.models import Deputy, HandlingUnit, Membership, Region, Station
+    from liaison.users.models import StaffRole, User
+
+    with app.app_context():
+        def region(name, level, parent=None):
+            r = Region(name=name, level=level, parent_id=parent.id if parent else None)
+            db.session.add(r)
+            db.session.flush()
+            r.path = (parent.path if parent else "/") + f"{r.id}/"
+            return r
+
+        city = region("长沙市", "city")
+        district = region("岳麓区", "district", city)
+        street = region("望月湖街道", "street", district)
+        other_district = region("天心区", "district", city)
+        station = Station(name="望月湖街道人大代表联络站", region_id=street.id)
+        other_station = Station(name="天心区某街道人大代表联络站", region_id=other_district.id)
+        db.session.add_all([station, other_station])
+        unit = HandlingUnit(name="岳麓区住房和城乡建设局", region_id=district.id)
+        other_unit = HandlingUnit(name="岳麓区城市管理局", region_id=district.id)
+        db.session.add_all([unit, other_unit])
+        db.session.flush()
+
+        u = {k: _user(db, User, k) for k in ("resident", "resident2", "deputy", "home_deputy")}
+        u.update({k: _user(db, User, k, mp=True, oa=True) for k in (
+            "liaison", "master", "office", "city_office", "other_office", "unit", "other_unit",
+            "other_liaison")})
+        u["no_oa_liaison"] = _user(db, User, "no_oa_liaison", mp=True, oa=False)
+        roles = [("liaison", "liaison", dict(station_id=station.id)),
+                 ("master", "station_master", dict(station_id=station.id)),
+                 ("no_oa_liaison", "liaison", dict(station_id=station.id)),
+                 ("other_liaison", "liaison", dict(station_id=other_station.id)),
+                 ("office", "office", dict(region_id=district.id)),
+                 ("city_office", "office", dict(region_id=city.id)),
+                 ("other_office", "office", dict(region_id=other_district.id)),
+                 ("unit", "unit", dict(unit_id=unit.id)),
+                 ("other_unit", "unit", dict(unit_id=other_unit.id))]
+        for key, role, scope in roles:
+            db.session.add(StaffRole(user_id=u[key].id, role=role, **scope))
+        deputy = Deputy(name="王明", user_id=u["deputy"].id, levels=["county"])
+        home = Deputy(name="李华", user_id=u["home_deputy"].id, levels=["county"])
+        db.session.add_all([deputy, home])
+        db.session.flush()
+        db.session.add_all([Membership(deputy_id=deputy.id, station_id=station.id, kind="cross"),
+                            Membership(deputy_id=home.id, station_id=station.id, kind="home")])
+        db.session.commit()
+        ids = SimpleNamespace(
+            station=station.id, other_station=other_station.id, unit=unit.id,
+            other_unit=other_unit.id, deputy=deputy.id, home_deputy=home.id,
+            district=district.id, users={k: v.id for k, v in u.items()},
+            openid={k: v.mp_openid for k, v in u.items()},
+            oa_openid={k: v.oa_openid for k, v in u.items()})
+    for key in ids.users:
+        for openid, follows in ((ids.openid[key], False), (ids.oa_openid[key], True)):
+            if openid:
+                requests.post(f"{fake_wechat}/_fake/users",
+                              json={"openid": openid, "follows_oa": follows}, timeout=5)
+    return ids
+
+
+@pytest.fixture
+def make_opinion(app, world):
+    """An opinion row (and its assignments) made directly with the ORM; returns its id."""
+    counter = iter(range(1, 10_000))
+
+    def make(state="submitted", deputy=True, submitter="resident", units=(), text=LONG_TEXT,
+             **fields):
+        from datetime import date
+
+        from liaison.core.db import db
+        from liaison.opinions.models import Assignment, Opinion
+
+        with app.app_context():
+            n = next(counter)
+            op = Opinion(number=f"LL-2026-{n:06d}", station_id=world.station, text=text,
+                         original_text=text, state=state,
+                         deputy_id=world.deputy if deputy else None,
+                         submitter_id=world.users[submitter] if submitter else None, **fields)
+            db.session.add(op)
+            db.session.flush()
+            for i, unit_id in enumerate(units):
+                db.session.add(Assignment(opinion_id=op.id, unit_id=unit_id,
+                                          role="lead" if i == 0 else "co", status="pending",
+                                          round=0, deadline=date(2026, 12, 31)))
+            db.session.commit()
+            return op.id
+
+    return make
+
+
+@pytest.fixture
+def emit(app):
+    """Append an event row and emit its notifications in one commit, as operations do."""
+
+    def _emit(opinion_id, notifies, actor=None, units=None, action="test", payload=None):
+        from liaison.core.db import db
+        from liaison.notifications import outbox
+        from liaison.opinions.models import Opinion, OpinionEvent
+
+        with app.app_context():
+            opinion = db.session.get(Opinion, opinion_id)
+            event = OpinionEvent(opinion_id=opinion_id, action=action, actor_id=actor,
+                                 to_state=opinion.state, payload=payload or {})
+            db.session.add(event)
+            db.session.flush()
+            written = outbox.emit(opinion, notifies, event_id=event.id, actor_user_id=actor,
+                                  assignment_unit_ids=units)
+            db.session.commit()
+            return written
+
+    return _emit
+
+
+@pytest.fixture
+def grant(app, phone, world):
+    """The resident taps 'allow' on wx.requestSubscribeMessage: WeChat and we both know."""
+
+    def _grant(user_key, template_id, kind="one_time", times=1):
+        from liaison.notifications import consents
+
+        for _ in range(times):
+            phone.subscribe(world.openid[user_key], template_id, kind)
+            with app.app_context():
+                consents.record(world.users[user_key], {template_id: "accept"})
+
+    return _grant
+
+
+@pytest.fixture
+def rows(app):
+    """Outbox rows as dicts, optionally filtered."""
+
+    def _rows(**where):
+        from sqlalchemy import select
+
+        from liaison.core.db import db
+        from liaison.notifications.models import Notification
+
+        with app.app_context():
+            q = select(Notification).order_by(Notification.id)
+            for key, value in where.items():
+                q = q.where(getattr(Notification, key) == value)
+            out = [{c.name: getattr(n, c.name) for c in Notification.__table__.columns}
+                   for n in db.session.scalars(q)]
+            db.session.rollback()
+            return out
+
+    return _rows
+
+
+@pytest.fixture
+def wechat_log(fake_wechat):
+    class Log:
+        def messages(self, path=SEND):
+            got = requests.get(f"{fake_wechat}/_fake/messages", params={"path": path}, timeout=5)
+            return got.json()["messages"]
+
+        def calls(self, path=SEND):
+            got = requests.get(f"{fake_wechat}/_fake/calls", params={"path": path}, timeout=5)
+            return got.json()["calls"]
+
+    return Log()
