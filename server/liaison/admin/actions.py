@@ -1,0 +1,149 @@
+"""Action forms built from the workflow's own table.
+
+Each allowed action of an opinion becomes a form whose inputs are the action's
+declared fields (``workflow.TRANSITIONS[action].fields``): a choice becomes a select
+with the workflow's Chinese labels, a date a date input, units a checkbox list.
+The posted form turns back into the payload ``opinions.operations.transition`` takes,
+so a new action in the workflow shows up here without touching the pages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from ..core.db import db
+from ..opinions import workflow
+from ..opinions.models import Opinion, OpinionEvent
+from ..opinions.states import STATE_LABELS
+from ..places.models import HandlingUnit, Region, Station
+
+TEXTAREA_OVER = 200
+# Buttons in the order staff think of them; anything else follows in table order.
+ORDER = ("accept", "assign", "reply_directly", "release_reply", "urge", "approve_extension",
+         "reject_extension", "extend_deadline", "decline", "close", "reopen", "close_after_review",
+         "hold", "release_hold", "mark_duplicate", "unit_accept", "draft_reply",
+         "request_extension", "unit_refuse", "note")
+PRIMARY = {"accept", "assign", "reply_directly", "release_reply", "draft_reply", "unit_accept",
+           "close_after_review", "approve_extension"}
+WARN = {"decline", "reject_extension", "unit_refuse"}
+
+
+@dataclass
+class Input:
+    name: str
+    label: str
+    kind: str  # text | textarea | select | date | checkboxes
+    required: bool
+    options: list[tuple[str, str]] = field(default_factory=list)
+    max_len: int = 500
+    value: str = ""
+
+
+@dataclass
+class ActionForm:
+    action: str
+    label: str
+    style: str  # primary | warn | default
+    inputs: list[Input]
+
+
+def units_near(station: Station) -> list[HandlingUnit]:
+    """Handling units of the station's region line: its ancestors and its subtree."""
+    region = db.session.get(Region, station.region_id)
+    ancestors = [int(p) for p in (region.path or "").strip("/").split("/") if p]
+    cond = or_(HandlingUnit.region_id.is_(None), HandlingUnit.region_id.in_(ancestors),
+               HandlingUnit.region_id.in_(select(Region.id).where(
+                   Region.path.startswith(region.path, autoescape=True))))
+    return list(db.session.execute(select(HandlingUnit).where(HandlingUnit.active.is_(True), cond)
+                                   .order_by(HandlingUnit.level, HandlingUnit.name)).scalars())
+
+
+def _duplicates(opinion: Opinion) -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(Opinion).where(Opinion.station_id == opinion.station_id, Opinion.id != opinion.id)
+        .order_by(Opinion.id.desc()).limit(30)).scalars()
+    return [(str(o.id), f"{o.number} {o.text[:16]}（{STATE_LABELS.get(o.state, o.state)}）") for o in rows]
+
+
+def _input(f, opinion: Opinion, station: Station, categories: dict, units) -> Input:
+    inp = Input(f.name, f.label, "text", f.required, max_len=f.max_len)
+    if f.kind == "choice":
+        inp.kind, inp.options = "select", list(f.choices.items())
+    elif f.kind == "date":
+        inp.kind = "date"
+    elif f.kind == "ids":
+        inp.kind, inp.options = "checkboxes", [(str(u.id), u.name) for u in units]
+    elif f.kind == "id":
+        inp.kind = "select"
+        inp.options = ([(str(u.id), u.name) for u in units] if f.name.endswith("unit_id")
+                       else _duplicates(opinion))
+    elif f.name == "category":
+        inp.kind, inp.options, inp.value = "select", list(categories.items()), opinion.category
+    elif f.max_len > TEXTAREA_OVER or f.name in ("note", "reason", "guidance"):
+        inp.kind = "textarea"
+    return inp
+
+
+def forms_for(opinion: Opinion, allowed: list[str], categories: dict) -> list[ActionForm]:
+    """One form per allowed action, in ``ORDER``."""
+    station = db.session.get(Station, opinion.station_id)
+    needs_units = any(f.kind in ("ids", "id") and f.name.endswith(("unit_ids", "unit_id"))
+                      for a in allowed for f in workflow.TRANSITIONS[a].fields)
+    units = units_near(station) if needs_units else []
+    ranked = sorted(allowed, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER))
+    forms = []
+    for action in ranked:
+        t = workflow.TRANSITIONS[action]
+        style = "primary" if action in PRIMARY else "warn" if action in WARN else "default"
+        forms.append(ActionForm(action, t.label, style,
+                                [_input(f, opinion, station, categories, units) for f in t.fields]))
+    return forms
+
+
+def payload_from(action: str, form) -> dict:
+    """The posted form as the action's JSON payload (absent optional fields left out)."""
+    t = workflow.TRANSITIONS.get(action)
+    if t is None:
+        return {}
+    payload = {}
+    for f in t.fields:
+        if f.kind == "ids":
+            values = [v for v in form.getlist(f.name) if v.strip()]
+            if values:
+                payload[f.name] = values
+            continue
+        value = (form.get(f.name) or "").strip()
+        if value:
+            payload[f.name] = value
+    return payload
+
+
+def event_lines(event: OpinionEvent, units: dict[int, str]) -> list[str]:
+    """What an event carried, in Chinese: '建议反映渠道：12345政务服务便民热线' etc."""
+    t = workflow.TRANSITIONS.get(event.action)
+    payload = event.payload or {}
+    if t is None:
+        return [str(payload["reason"])] if payload.get("reason") else []
+    lines = []
+    for f in t.fields:
+        value = payload.get(f.name)
+        if value in (None, "", []):
+            continue
+        if f.kind == "choice":
+            shown = f.choices.get(value, str(value))
+        elif f.kind == "date":
+            try:
+                d = date.fromisoformat(str(value)[:10])
+                shown = f"{d.year}年{d.month}月{d.day}日"
+            except ValueError:
+                shown = str(value)
+        elif f.kind == "ids":
+            shown = "、".join(units.get(int(v), str(v)) for v in value)
+        elif f.kind == "id" and f.name.endswith("unit_id"):
+            shown = units.get(int(value), str(value))
+        else:
+            shown = str(value)
+        lines.append(f"{f.label}：{shown}")
+    return lines

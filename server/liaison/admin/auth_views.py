@@ -1,0 +1,114 @@
+"""Login, invitations (accept and create), logout, the large-text preference."""
+from __future__ import annotations
+
+from flask import current_app, g, redirect, render_template, request, session, url_for
+
+from ..core.auth import current_user
+from ..core.errors import ApiError
+from ..users.web import logout_session, safe_next
+from . import invitations
+from .blueprint import bp
+from .common import done, failed, form_int, form_text, staff_required
+from .oauth import start_url
+
+DEMO_STAFF = (("demo-liaison", "联络员小陈（联络员）"), ("demo-master", "站长刘姐（站长）"),
+              ("demo-office", "区人大工委老周（人大工委）"), ("demo-unit", "住建局办理员（承办单位）"))
+
+
+@bp.get("/login")
+def login():
+    """Inside WeChat go straight to the authorisation; elsewhere explain and offer it."""
+    target = safe_next(request.args.get("next"), "/admin/")
+    if "micromessenger" in (request.headers.get("User-Agent") or "").lower():
+        return redirect(start_url(target))
+    demo = DEMO_STAFF if current_app.config.get("DEMO_MODE") else ()
+    return render_template("admin/login.html", oauth_url=start_url(target), target=target, demo=demo)
+
+
+@bp.post("/invite")
+def invite_lookup():
+    """The login page's 'I have an invitation code' form."""
+    code = form_text("code", 64)
+    if not code:
+        return failed("请输入邀请码", url_for("admin.login"))
+    return redirect(url_for("admin.invite", code=code))
+
+
+@bp.get("/invite/<code>")
+def invite(code):
+    invitation = invitations.find(code)
+    reason = invitations.problem(invitation)
+    return render_template("admin/invite.html", code=code, problem=reason,
+                           what=invitations.describe(invitation) if invitation and not reason else "",
+                           invitation=invitation), (200 if not reason else 410)
+
+
+@bp.post("/invite/<code>/accept")
+def invite_accept(code):
+    """Remember the invitation, then authorise with WeChat; the callback binds the role."""
+    reason = invitations.problem(invitations.find(code))
+    if reason:
+        return redirect(url_for("admin.invite", code=code))
+    session["invite"] = code
+    return redirect(start_url("/admin/", scope="userinfo"))
+
+
+@bp.get("/invites")
+@staff_required
+def invites():
+    allowed = invitations.invite_scope(g.scope)
+    return render_template("admin/invites.html", allowed=allowed, labels=invitations.ROLE_LABELS,
+                           items=invitations.recent_for(g.scope), describe=invitations.describe,
+                           now=invitations.utcnow(), new_code=request.args.get("new"),
+                           base=current_app.config["PUBLIC_BASE_URL"])
+
+
+@bp.post("/invites")
+@staff_required
+def invite_create():
+    role = form_text("role", 20)
+    try:
+        invitation = invitations.create_invitation(
+            current_user(), g.scope, role, station_id=form_int("station_id"),
+            region_id=form_int("region_id"), unit_id=form_int("unit_id"),
+            deputy_id=form_int("deputy_id"))
+    except invitations.InvitationError as exc:
+        return failed(exc.message, url_for("admin.invites"))
+    return done("邀请已生成，72小时内有效，只能使用一次。", url_for("admin.invites", new=invitation.code))
+
+
+@bp.post("/invites/<int:invitation_id>/revoke")
+@staff_required
+def invite_revoke(invitation_id):
+    try:
+        invitations.revoke_invitation(invitation_id, current_user(), g.scope)
+    except invitations.InvitationError as exc:
+        return failed(exc.message, url_for("admin.invites"))
+    return done("邀请已作废", url_for("admin.invites"))
+
+
+@bp.get("/me")
+@staff_required
+def me():
+    from ..places.models import HandlingUnit, Region, Station
+    from ..core.db import db
+
+    user = current_user()
+    roles = []
+    for r in user.roles:
+        place = (db.session.get(Station, r.station_id).name if r.station_id else
+                 db.session.get(Region, r.region_id).full_name() if r.region_id else
+                 db.session.get(HandlingUnit, r.unit_id).name if r.unit_id else "")
+        roles.append((invitations.ROLE_LABELS.get(r.role, r.role), place))
+    return render_template("admin/me.html", user=user, roles=roles)
+
+
+@bp.post("/logout")
+def logout():
+    logout_session()
+    return redirect(url_for("admin.login"))
+
+
+def page_api_error(exc: ApiError):
+    """An API error raised inside a page (not found, forbidden...) as a Chinese page."""
+    return render_template("admin/error.html", status=exc.status, title="无法完成", message=exc.message), exc.status

@@ -1,0 +1,76 @@
+"""What every admin page needs: the logged-in staff member, their scope, errors as pages."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from ..core.auth import current_user, scope_of
+from ..core.errors import ApiError
+
+
+class PageError(Exception):
+    """Stop a page with a Chinese explanation (rendered by ``error.html``)."""
+
+    def __init__(self, status: int, message: str, title: str = "无法打开此页面"):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.title = title
+
+
+def error_page(status: int, message: str, title: str = "无法打开此页面", template: str = "admin/error.html"):
+    return render_template(template, status=status, message=message, title=title), status
+
+
+def login_url() -> str:
+    return url_for("admin.login", next=request.full_path if request.query_string else request.path)
+
+
+def staff_required(fn):
+    """The page needs a logged-in staff member; sets ``g.scope``.
+
+    Not logged in: go to the login page. Logged in without a staff role: a page that
+    says how to get one (an invitation from the station master or the NPC office).
+    """
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            user = current_user(optional=True)
+        except ApiError:
+            user = None
+        if user is None:
+            return redirect(login_url())
+        scope = scope_of(user)
+        if not (scope.station_ids or scope.region_ids or scope.unit_ids):
+            return render_template("admin/no_access.html", user=user), 403
+        g.scope = scope
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def form_text(name: str, max_len: int = 500) -> str:
+    return (request.form.get(name) or "").strip()[:max_len]
+
+
+def form_int(name: str) -> int | None:
+    value = (request.form.get(name) or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def arg_int(name: str) -> int | None:
+    value = (request.args.get(name) or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def done(message: str, target: str):
+    """Flash a success message and go back (POST-redirect-GET)."""
+    flash(message, "success")
+    return redirect(target)
+
+
+def failed(message: str, target: str):
+    flash(message, "error")
+    return redirect(target)

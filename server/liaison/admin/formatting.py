@@ -1,0 +1,56 @@
+"""Template filters and globals shared by the admin and H5 pages (Chinese, China time)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from flask import request
+
+CHINA = timezone(timedelta(hours=8))
+BIG_TEXT_COOKIE = "big_text"
+
+
+def local_time(value) -> str:
+    """'2026-11-25 16:00' in China time (accepts datetimes and ISO strings)."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def short_date(value) -> str:
+    """'2026年12月20日' for a date or ISO date string."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA).date() if value.tzinfo else value.date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def big_text() -> bool:
+    return request.cookies.get(BIG_TEXT_COOKIE) == "1"
+
+
+def in_wechat() -> bool:
+    return "micromessenger" in (request.headers.get("User-Agent") or "").lower()
+
+
+def init_formatting(app) -> None:
+    if app.extensions.get("liaison_page_formatting"):
+        return
+    app.extensions["liaison_page_formatting"] = True
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(short_date, "short_date")
+    app.jinja_env.globals.update(big_text=big_text, in_wechat=in_wechat)

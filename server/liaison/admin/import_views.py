@@ -1,0 +1,52 @@
+"""Import stations and deputies from a spreadsheet (NPC office only, within its region)."""
+from __future__ import annotations
+
+from flask import g, render_template, request
+
+from ..places.importer import COLUMNS, ImportFailed, import_rows, read_rows
+from .blueprint import bp
+from .common import PageError, staff_required
+from .scopes import office_regions, scope_title
+
+ALLOWED = (".xlsx", ".csv")
+MAX_ERRORS_SHOWN = 50
+
+
+def _outside(rows: list[dict], roots: list[str]) -> list[str]:
+    """Rows whose 区域 is not inside one of the office's regions, as Chinese lines."""
+    problems = []
+    for row in rows:
+        parts = [p.strip() for p in str(row.get("区域") or "").split("/") if p.strip()]
+        path = "/".join(parts)
+        if parts and not any(path == r or path.startswith(r + "/") for r in roots):
+            problems.append(f"第{row.get('_row', '?')}行：区域“{path}”不在您负责的范围（{'、'.join(roots)}）内")
+    return problems
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@staff_required
+def import_places():
+    regions = office_regions(g.scope)
+    if not regions:
+        raise PageError(403, "只有人大工委可以导入联络站和代表名册。")
+    context = {"columns": COLUMNS, "scope_title": scope_title(g.scope), "result": None, "errors": [],
+               "filename": ""}
+    if request.method == "GET":
+        return render_template("admin/import.html", **context)
+    upload = request.files.get("file")
+    name = (upload.filename or "").lower() if upload else ""
+    context["filename"] = upload.filename if upload else ""
+    if not upload or not name.endswith(ALLOWED):
+        context["errors"] = ["请选择 .xlsx 或 .csv 格式的名册文件"]
+        return render_template("admin/import.html", **context), 422
+    try:
+        rows = read_rows(name, upload.read())
+        outside = _outside(rows, [r.full_name() for r in regions])
+        if outside:
+            raise ImportFailed(outside)
+        context["result"] = import_rows(rows)
+    except ImportFailed as exc:
+        context["errors"] = exc.errors[:MAX_ERRORS_SHOWN]
+        context["more_errors"] = max(0, len(exc.errors) - MAX_ERRORS_SHOWN)
+        return render_template("admin/import.html", **context), 422
+    return render_template("admin/import.html", **context)

@@ -1,0 +1,114 @@
+"""Official-account web authorisation (OAuth2) for the admin and the H5 pages.
+
+``/oauth/wechat?next=&scope=base|userinfo`` sends the browser to WeChat with a fresh
+random ``state`` kept in the session; the callback refuses any answer whose state is
+not that one (the CSRF guard of the OAuth flow), exchanges the code through
+wechatpy's ``WeChatOAuth`` (``get_wechat().oauth_fetch``), ties the official-account
+openid to our user through the unionid, applies a pending invitation and starts the
+cookie session.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy.exc import IntegrityError
+
+from ..core.db import db
+from ..core.extensions import get_wechat
+from ..users.operations import find_or_create_user, wechat_error_to_api
+from ..users.web import login_session, safe_next
+from . import invitations
+
+bp = Blueprint("wxauth", __name__)
+SCOPES = {"base": "snsapi_base", "userinfo": "snsapi_userinfo"}
+
+
+def start_url(next_url: str, scope: str = "base") -> str:
+    return url_for("wxauth.start", next=next_url, scope=scope)
+
+
+def _page(message: str, title: str, status: int, retry: str | None = None):
+    return render_template("admin/oauth_problem.html", message=message, title=title,
+                           retry=retry), status
+
+
+@bp.get("/oauth/wechat")
+def start():
+    """Begin the authorisation: remember state, target and scope, go to WeChat."""
+    target = safe_next(request.args.get("next"), "/admin/")
+    scope = SCOPES.get(request.args.get("scope", "base"), "snsapi_base")
+    if session.get("invite"):
+        scope = "snsapi_userinfo"  # the inviter wants to see who accepted
+    state = secrets.token_urlsafe(24)
+    session["oauth_state"] = state
+    session["oauth_next"] = target
+    session["oauth_scope"] = scope
+    redirect_uri = url_for("wxauth.callback", _external=True)
+    return redirect(get_wechat().oauth_authorize_url(redirect_uri, scope=scope, state=state))
+
+
+def _fetch_identity(code: str, scope: str) -> dict:
+    from ..wechat.errors import WeChatError
+
+    try:
+        return get_wechat().oauth_fetch(code, with_userinfo=scope == "snsapi_userinfo")
+    except WeChatError as exc:
+        raise wechat_error_to_api(exc) from exc
+
+
+def _bind_user(info: dict, invite_code: str | None):
+    """The user behind this WeChat identity, with the invitation applied; commits once."""
+    for attempt in range(2):
+        try:
+            user = find_or_create_user(oa_openid=info["openid"], unionid=info.get("unionid"))
+            nickname = (info.get("nickname") or "").strip()
+            if nickname and user.nickname in ("", "微信用户"):
+                user.nickname = nickname[:64]
+            if info.get("headimgurl") and not user.avatar_url:
+                user.avatar_url = info["headimgurl"][:255]
+            db.session.flush()
+            if invite_code:
+                invitations.accept_invitation(invite_code, user)
+            db.session.commit()
+            return user
+        except IntegrityError:  # a concurrent first login created the same user
+            db.session.rollback()
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+@bp.get("/oauth/wechat/callback")
+def callback():
+    from ..core.errors import ApiError
+
+    expected = session.pop("oauth_state", None)
+    target = session.pop("oauth_next", "/admin/")
+    scope = session.pop("oauth_scope", "snsapi_base")
+    invite_code = session.pop("invite", None)
+    state = request.args.get("state", "")
+    if not expected or not hmac.compare_digest(str(expected), state):
+        return _page("这个登录请求已失效或不是从本站发起的，请重新登录。", "登录未完成", 400,
+                     retry=start_url(target))
+    code = request.args.get("code", "")
+    if not code:
+        return _page("您取消了微信授权，没有登录。", "已取消授权", 200, retry=start_url(target))
+    try:
+        info = _fetch_identity(code, scope)
+        user = _bind_user(info, invite_code)
+    except invitations.InvitationError as exc:
+        db.session.rollback()
+        return _page(exc.message, "无法接受邀请", 409)
+    except ApiError as exc:
+        db.session.rollback()
+        return _page(exc.message, "登录未完成", exc.status if exc.status < 500 else 503,
+                     retry=start_url(target))
+    if user.blocked:
+        return _page("您的账号已被限制使用：" + (user.blocked_reason or "请联系联络站"), "无法登录", 403)
+    login_session(user)
+    if invite_code:
+        flash("已接受邀请，欢迎使用联络站工作台。", "success")
+    current_app.logger.info("web login user=%s via official-account OAuth", user.id)
+    return redirect(target)

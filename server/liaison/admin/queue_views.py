@@ -1,0 +1,29 @@
+"""The work queue page (工作台)."""
+from __future__ import annotations
+
+from flask import g, render_template, request
+
+from ..core.auth import current_user
+from ..opinions.access import viewer_for
+from ..opinions.operations import categories
+from ..opinions.states import STATE_LABELS, STATES
+from ..opinions.timeutil import local_today
+from . import queue
+from .blueprint import bp
+from .common import staff_required
+from .scopes import scope_title
+
+
+@bp.get("/queue", endpoint="queue")
+@staff_required
+def queue_page():
+    viewer = viewer_for(current_user())
+    filters = queue.Filters.from_args(request.args)
+    today = local_today()
+    page = queue.load(viewer, filters, today)
+    stations, deputies = queue.filter_choices(viewer)
+    return render_template(
+        "admin/queue.html", page=page, f=filters, today=today, states=STATES,
+        state_labels=STATE_LABELS, categories=categories(), stations=stations, deputies=deputies,
+        scope_title=scope_title(g.scope))
+
