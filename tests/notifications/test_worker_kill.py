@@ -1,0 +1,184 @@
+"""A real ``flask worker --burst`` killed mid-delivery, then a restarted one.
+
+The worker and the work-horse rq forks for the job (which puts itself in its own process
+group) are killed with SIGKILL, like an OOM kill or a lost machine: nothing gets to clean up.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from notification_fixtures import SEND, TOKEN
+
+from liaison.opinions.context import Notify
+
+LEASE = 1.0
+SERVER_DIR = Path(__import__("liaison").__file__).resolve().parents[1]
+DEPUTY_TMPL = "tmpl-deputy-progress"
+
+
+def _env(base_config) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTIFICATION_", "WECHAT_"))}
+    env.update(
+        DATABASE_URL=base_config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=base_config["REDIS_URL"],
+        WECHAT_API_BASE=base_config["WECHAT_API_BASE"],
+        WECHAT_OAUTH_BASE=base_config["WECHAT_OAUTH_BASE"], WECHAT_TIMEOUT="10",
+        INSTANCE_PATH=base_config["INSTANCE_PATH"], SECRET_KEY=base_config["SECRET_KEY"],
+        NOTIFICATION_LEASE_SECONDS=str(LEASE), FLASK_APP="wsgi:app",
+        PYTHONPATH=str(SERVER_DIR), SESSION_COOKIE_SECURE="0")
+    return env
+
+
+def _start_worker(base_config, log_path: Path) -> subprocess.Popen:
+    log = open(log_path, "ab")
+    return subprocess.Popen([sys.executable, "-m", "flask", "worker", "--burst"],
+                            cwd=SERVER_DIR, env=_env(base_config), stdout=log, stderr=log,
+                            start_new_session=True)
+
+
+def _statuses(app) -> list[str]:
+    from liaison.core.db import db
+    from liaison.notifications.models import Notification
+
+    with app.app_context():
+        out = [n.status for n in db.session.query(Notification).order_by(Notification.id)]
+        db.session.rollback()
+        return out
+
+
+def _wait_for(predicate, timeout: float, what: str, proc=None, log_path=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if proc is not None and proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    detail = log_path.read_text(errors="replace")[-3000:] if log_path else ""
+    raise AssertionError(f"timed out waiting for {what}\n{detail}")
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc): rq's work-horse leaves the process group."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [p for p, pp in parents.items() if pp in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def _kill_worker(proc: subprocess.Popen) -> None:
+    """SIGKILL the worker and its work-horse at once, as an OOM kill or a lost machine would."""
+    horses = _descendants(proc.pid)
+    assert horses, "the worker should be running a job in a work-horse"
+    os.killpg(proc.pid, signal.SIGKILL)
+    for pid in horses:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait(timeout=10)
+
+
+def _pending_deliveries(app, emit, make_opinion, rows, count=3):
+    """``count`` opinions whose summoned deputy (long-term consent) hears of a change."""
+    from liaison.core.db import db
+    from liaison.notifications import outbox
+
+    for _ in range(count):
+        emit(make_opinion(state="accepted"), [Notify("deputy", "state_changed")])
+    with app.app_context():  # what an operation does after its commit: one rq job per row
+        db.session.info[outbox.PENDING_IDS] = [r["id"] for r in rows()]
+        assert outbox.kick() is True
+
+
+def _restart_and_sweep(app, base_config, tmp_path):
+    """A new worker after the lease: the periodic sweep it runs finds the abandoned row."""
+    from liaison.core.jobs import enqueue
+    from liaison.notifications import jobs
+
+    time.sleep(LEASE + 0.2)
+    with app.app_context():
+        enqueue(jobs.sweep, job_id="periodic-test-sweep")
+    proc = _start_worker(base_config, tmp_path / "worker2.log")
+    assert proc.wait(timeout=60) == 0, (tmp_path / "worker2.log").read_text(errors="replace")
+
+
+def _numbers(messages) -> list[str]:
+    return sorted(m["data"]["character_string1"]["value"] for m in messages)
+
+
+@pytest.fixture
+def deputy_long_term(grant):
+    grant("deputy", DEPUTY_TMPL, kind="long_term")
+
+
+def test_killed_before_wechat_got_the_call_a_restarted_worker_delivers_each_once(
+        app, base_config, world, make_opinion, emit, deputy_long_term, phone, wechat_log,
+        redis_server, tmp_path, rows):
+    for key in redis_server.keys("wechat:*"):
+        redis_server.delete(key)  # no cached token: the first WeChat call is the token fetch
+    _pending_deliveries(app, emit, make_opinion, rows)
+    phone.fault(TOKEN, 1, delay=5)  # the worker claims a row, then hangs fetching a token
+    worker = _start_worker(base_config, tmp_path / "worker1.log")
+    try:
+        _wait_for(lambda: "sending" in _statuses(app), 20, "a claimed row", worker,
+                  tmp_path / "worker1.log")
+        time.sleep(0.3)
+    finally:
+        _kill_worker(worker)
+    assert sorted(_statuses(app)) == ["pending", "pending", "sending"]
+    assert wechat_log.messages(SEND) == []
+
+    _restart_and_sweep(app, base_config, tmp_path)
+    assert _statuses(app) == ["sent"] * 3
+    messages = wechat_log.messages(SEND)
+    assert _numbers(messages) == [f"LL-2026-{i:06d}" for i in range(1, 4)]  # each exactly once
+    assert sorted(r["attempts"] for r in rows()) == [1, 1, 2]  # the interrupted one, twice tried
+
+
+def test_killed_after_wechat_accepted_the_in_flight_row_is_resent_the_documented_window(
+        app, base_config, world, make_opinion, emit, deputy_long_term, phone, wechat_log,
+        tmp_path, rows):
+    """At-least-once for the one row in flight: WeChat has no idempotency key, so a send
+    it accepted just before the kill cannot be told from one it never saw. Nothing is
+    lost, and only that row can arrive twice (with one-time consents WeChat refuses the
+    second copy unless the person granted another)."""
+    from liaison.core.extensions import get_wechat
+
+    with app.app_context():
+        assert get_wechat().mp.access_token  # cached: the worker's first call is the send
+    _pending_deliveries(app, emit, make_opinion, rows)
+    phone.fault(SEND, 1, delay=2)  # the fake answers late, and still delivers
+    started = time.monotonic()
+    worker = _start_worker(base_config, tmp_path / "worker1.log")
+    try:
+        _wait_for(lambda: "sending" in _statuses(app), 20, "a claimed row", worker,
+                  tmp_path / "worker1.log")
+        time.sleep(0.3)
+    finally:
+        _kill_worker(worker)
+    in_flight = next(r for r in rows() if r["status"] == "sending")
+    _wait_for(lambda: len(wechat_log.messages(SEND)) == 1, 10, "the late send to land")
+    assert time.monotonic() - started < 15
+
+    _restart_and_sweep(app, base_config, tmp_path)
+    assert _statuses(app) == ["sent"] * 3
+    numbers = _numbers(wechat_log.messages(SEND))
+    assert sorted(set(numbers)) == [f"LL-2026-{i:06d}" for i in range(1, 4)]  # nothing lost
+    twice = {n for n in numbers if numbers.count(n) > 1}
+    assert len(numbers) == 4 and len(twice) == 1  # only the in-flight row, once more
+    assert in_flight["opinion_id"] in {r["opinion_id"] for r in rows() if r["attempts"] == 2}
