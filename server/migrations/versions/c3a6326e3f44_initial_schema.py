@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c5c9a68c3139
+Revision ID: c3a6326e3f44
 Revises: 
-Create Date: 2026-11-25 08:24:28.421238
+Create Date: 2026-11-25 08:34:13.604159
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import liaison.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'c5c9a68c3139'
+revision = 'c3a6326e3f44'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -443,14 +443,17 @@ def upgrade():
     op.create_table('messages',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('event', sa.String(length=30), nullable=False),
     sa.Column('title', sa.String(length=60), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('opinion_id', sa.Integer(), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=120), nullable=True),
     sa.Column('read', sa.Boolean(), nullable=False),
     sa.Column('created_at', liaison.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['opinion_id'], ['opinions.id'], name=op.f('fk_messages_opinion_id_opinions')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_messages_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_messages'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_messages_dedupe_key'))
     )
     with op.batch_alter_table('messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_messages_user_id'), ['user_id'], unique=False)
@@ -459,6 +462,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.String(length=12), nullable=False),
+    sa.Column('audience', sa.String(length=12), nullable=False),
     sa.Column('event', sa.String(length=30), nullable=False),
     sa.Column('template_id', sa.String(length=64), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
@@ -468,6 +472,8 @@ def upgrade():
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', liaison.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lease_until', liaison.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('wechat_msgid', sa.String(length=40), nullable=False),
     sa.Column('last_error', sa.String(length=255), nullable=False),
     sa.Column('created_at', liaison.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', liaison.core.db.UTCDateTime(timezone=True), nullable=True),
