@@ -232,7 +232,7 @@ def test_kick_enqueues_jobs_that_a_worker_runs(app, world, make_opinion, emit, r
         opinion = db.session.scalars(db.select(Opinion)).first()
         outbox.emit(opinion, [Notify("staff", "new_opinion")], event_id="k1", actor_user_id=None)
         db.session.commit()
-        outbox.kick()
+        assert outbox.kick() is True
         queue = get_queue()
         assert len(queue.job_ids) == 3  # the liaison, the master, the one without OA
         SimpleWorker([queue], connection=queue.connection).work(burst=True)
