@@ -1,8 +1,187 @@
-"""Stats API (filled in below)."""
+"""Stats API: the region report, per-station figures, league tables, duty records, exports."""
 from __future__ import annotations
 
-from . import models  # noqa: F401  (the summary tables)
+from datetime import date, datetime, timezone
+
+from apiflask import APIBlueprint, Schema
+from apiflask.fields import Integer, String
+from apiflask.validators import OneOf, Range, Regexp
+from flask import send_file
+
+from ..core.auth import current_user
+from ..core.errors import ApiError
+from ..reception.access import get_station
+from . import access, config, export, pdf
+from .duty import duty_record
+from .figures import MONTH_FIELDS, local_date, parse_month, share
+from .league import league_table
+from .models import StationMonth  # noqa: F401  (registers the summary tables)
+from .queries import region_report, station_rows
+from .refresh import ensure_fresh, refresh
+
+bp = APIBlueprint("stats", __name__, url_prefix="/api/v1/stats", tag="统计与报表")
+AUTH = {"security": "BearerAuth"}
+MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def register(app) -> None:
-    pass
+    config.register(app)
+    app.register_blueprint(bp)
+    from .views import bp as pages
+
+    app.register_blueprint(pages)
+
+
+class MonthQuery(Schema):
+    month = String(validate=MONTH, metadata={"description": "统计月份，默认本月"})
+    limit = Integer(validate=Range(1, 5000), metadata={"description": "每类问题最多列出几项"})
+
+
+class StationsQuery(Schema):
+    month = String(validate=MONTH)
+    flag = String(validate=OneOf(["under_min", "over_max", "too_many_senior", "too_many_prov_muni", "idle"]))
+    page = Integer(load_default=1, validate=Range(1, 100000))
+    per_page = Integer(load_default=50, validate=Range(1, 500))
+
+
+class PeriodQuery(Schema):
+    kind = String(load_default="deputy", validate=OneOf(["deputy", "station"]))
+    start = String(data_key="from", validate=MONTH, metadata={"description": "起始月份，默认当年 1 月"})
+    end = String(data_key="to", validate=MONTH, metadata={"description": "结束月份，默认本月"})
+
+
+class YearQuery(Schema):
+    year = Integer(validate=Range(2000, 2100), metadata={"description": "年份，默认今年"})
+
+
+def today() -> date:
+    return local_date(datetime.now(timezone.utc))
+
+
+def month_arg(value: str | None) -> date:
+    return parse_month(value, today())
+
+
+def period(query: dict) -> tuple[date, date]:
+    last = month_arg(query.get("end"))
+    first = parse_month(query.get("start"), last.replace(month=1)) if query.get("start") else last.replace(month=1)
+    if first > last:
+        raise ApiError(422, "validation_error", "起始月份不能晚于结束月份", {"fields": {"from": ["起始月份不能晚于结束月份"]}})
+    return first, last
+
+
+@bp.get("/regions")
+@bp.doc(summary="我可以查看的区域（人大工委）", **AUTH)
+def regions():
+    return {"items": [{"id": r.id, "name": r.name, "level": r.level, "path": r.path}
+                      for r in access.visible_regions(current_user())]}
+
+
+@bp.get("/regions/<int:region_id>/report")
+@bp.input(MonthQuery, location="query")
+@bp.doc(summary="区域联络站数据分析报告（长沙报告第一部分：站点、驻站代表、问题清单）", **AUTH)
+def report(region_id, query_data):
+    region = access.get_region(region_id)
+    access.require_region(region)
+    return region_report(region, month_arg(query_data.get("month")), today(), query_data.get("limit"))
+
+
+@bp.get("/regions/<int:region_id>/report.xlsx")
+@bp.input(MonthQuery, location="query")
+@bp.doc(summary="区域报告（Excel）", **AUTH)
+def report_xlsx(region_id, query_data):
+    region = access.get_region(region_id)
+    access.require_region(region)
+    month = month_arg(query_data.get("month"))
+    data = region_report(region, month, today(), 100000)
+    rows = station_rows(region, month, today())
+    return send_file(export.region_xlsx(data, rows), mimetype=XLSX, as_attachment=True,
+                     download_name=f"{region.name}联络站数据分析-{data['month']}.xlsx")
+
+
+@bp.get("/regions/<int:region_id>/stations")
+@bp.input(StationsQuery, location="query")
+@bp.doc(summary="区域内各联络站的当月数字与问题标记（分页）", **AUTH)
+def stations(region_id, query_data):
+    region = access.get_region(region_id)
+    access.require_region(region)
+    rows = station_rows(region, month_arg(query_data.get("month")), today(), query_data.get("flag"))
+    page, per_page = query_data["page"], query_data["per_page"]
+    return {"items": rows[(page - 1) * per_page: page * per_page], "total": len(rows), "page": page,
+            "per_page": per_page}
+
+
+@bp.get("/regions/<int:region_id>/league")
+@bp.input(PeriodQuery, location="query")
+@bp.doc(summary="代表、联络站响应度排行（Wilson 95% 置信下限；件数太少不排名）", **AUTH)
+def league(region_id, query_data):
+    region = access.get_region(region_id)
+    access.require_region(region)
+    first, last = period(query_data)
+    return league_table(region, query_data["kind"], first, last, today())
+
+
+@bp.post("/regions/<int:region_id>/refresh")
+@bp.input(MonthQuery, location="query")
+@bp.doc(summary="立即重算某月的汇总数字（人大工委）", **AUTH)
+def refresh_region(region_id, query_data):
+    region = access.get_region(region_id)
+    access.require_region(region)
+    month = month_arg(query_data.get("month"))
+    return refresh(month, month, today(), region)
+
+
+@bp.get("/stations/<int:station_id>/months")
+@bp.input(YearQuery, location="query")
+@bp.doc(summary="联络站全年逐月数字", **AUTH)
+def station_months(station_id, query_data):
+    from ..core.db import db
+    from ..places.models import Region
+
+    station = get_station(station_id)
+    access.require_station(station)
+    year = query_data.get("year") or today().year
+    last = min(date(year, 12, 1), today().replace(day=1))
+    if date(year, 1, 1) <= last:
+        ensure_fresh(db.session.get(Region, station.region_id), date(year, 1, 1), last, today())
+    rows = {r.month: r for r in db.session.query(StationMonth).filter(
+        StationMonth.station_id == station.id, StationMonth.month >= date(year, 1, 1),
+        StationMonth.month <= date(year, 12, 1))}
+    items = []
+    for m in range(1, 13):
+        row = rows.get(date(year, m, 1))
+        values = {f: (getattr(row, f) if row else 0) for f in MONTH_FIELDS}
+        items.append({"month": f"{year}-{m:02d}", **values, "satisfaction": share(values["satisfied"], values["ratings"])})
+    return {"station": {"id": station.id, "name": station.name}, "year": year, "items": items}
+
+
+@bp.get("/deputies/<int:deputy_id>/duty-record")
+@bp.input(YearQuery, location="query")
+@bp.doc(summary="代表履职档案（进站、接待、点将、建议、响应时间、满意度、履职积分）", **AUTH)
+def deputy_record(deputy_id, query_data):
+    deputy = access.get_deputy(deputy_id)
+    access.require_deputy(deputy)
+    return duty_record(deputy, query_data.get("year") or today().year, today())
+
+
+@bp.get("/deputies/<int:deputy_id>/duty-record.xlsx")
+@bp.input(YearQuery, location="query")
+@bp.doc(summary="代表年度履职档案（Excel）", **AUTH)
+def deputy_record_xlsx(deputy_id, query_data):
+    deputy = access.get_deputy(deputy_id)
+    access.require_deputy(deputy)
+    record = duty_record(deputy, query_data.get("year") or today().year, today())
+    return send_file(export.duty_xlsx(record), mimetype=XLSX, as_attachment=True,
+                     download_name=f"{deputy.name}-{record['year']}年度履职档案.xlsx")
+
+
+@bp.get("/deputies/<int:deputy_id>/duty-record.pdf")
+@bp.input(YearQuery, location="query")
+@bp.doc(summary="代表年度履职档案（PDF）", **AUTH)
+def deputy_record_pdf(deputy_id, query_data):
+    deputy = access.get_deputy(deputy_id)
+    access.require_deputy(deputy)
+    record = duty_record(deputy, query_data.get("year") or today().year, today())
+    return send_file(pdf.duty_pdf(record), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{deputy.name}-{record['year']}年度履职档案.pdf")

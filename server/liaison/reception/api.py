@@ -1,0 +1,196 @@
+"""Reception API: plan and reception days, appointments, check-ins, reception records, follows."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from apiflask import APIBlueprint
+from flask import send_file
+from sqlalchemy import select
+
+from ..core.auth import current_user, scope_of
+from ..core.db import db
+from ..core.errors import ApiError
+from ..places.schedule import describe
+from ..stats import config as stats_config
+from ..stats.figures import local_date
+from . import attendance, operations, serialize
+from .access import can_manage_station, get_station, require_station_staff
+from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord
+from .schemas import (AppointmentIn, CheckInIn, DayIn, DayPatch, DaysQuery, GenerateIn, PlanIn,
+                      RecordIn, YearQuery)
+
+bp = APIBlueprint("reception", __name__, url_prefix="/api/v1", tag="接待日与进站履职")
+AUTH = {"security": "BearerAuth"}
+
+
+def register(app) -> None:
+    stats_config.register(app)
+    app.register_blueprint(bp)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _today():
+    return local_date(_now())
+
+
+@bp.get("/stations/<int:station_id>/reception-days")
+@bp.input(DaysQuery, location="query")
+@bp.doc(summary="联络站的接待日（默认今后 90 天）", description="公开：日期、时间、值班代表、剩余预约名额。")
+def list_days(station_id, query_data):
+    station = get_station(station_id)
+    start = query_data.get("start") or _today()
+    end = query_data.get("end") or start + timedelta(days=90)
+    q = select(ReceptionDay).where(ReceptionDay.station_id == station.id, ReceptionDay.date >= start,
+                                   ReceptionDay.date <= end).order_by(ReceptionDay.date)
+    user = current_user(optional=True)
+    if not (query_data.get("all") and user and can_manage_station(scope_of(user), station)):
+        q = q.where(ReceptionDay.status != "cancelled")
+    return {"items": serialize.days(list(db.session.execute(q).scalars())),
+            "notice": serialize.upcoming_notice(station.id, _today())}
+
+
+@bp.get("/stations/<int:station_id>/reception-plan")
+@bp.doc(summary="联络站的接待安排（固定接待日、轮值）")
+def get_plan(station_id):
+    station = get_station(station_id)
+    return {"plan": station.reception_plan or {}, "text": describe(station.reception_plan)}
+
+
+@bp.put("/stations/<int:station_id>/reception-plan")
+@bp.input(PlanIn)
+@bp.doc(summary="设置接待安排（工作人员）", **AUTH)
+def put_plan(station_id, json_data):
+    station = get_station(station_id)
+    require_station_staff(station)
+    if json_data.get("capacity") is None:
+        json_data.pop("capacity", None)
+    plan = operations.save_plan(station, json_data, _today())
+    return {"plan": plan, "text": describe(plan)}
+
+
+@bp.post("/stations/<int:station_id>/reception-days/generate")
+@bp.input(GenerateIn)
+@bp.doc(summary="按接待安排生成年度接待计划（工作人员）", **AUTH)
+def generate(station_id, json_data):
+    station = get_station(station_id)
+    require_station_staff(station)
+    return operations.generate_year(station, json_data["year"], _today(), json_data["replace"])
+
+
+@bp.post("/stations/<int:station_id>/reception-days")
+@bp.input(DayIn)
+@bp.doc(summary="增加一个接待日（工作人员）", **AUTH)
+def add_day(station_id, json_data):
+    station = get_station(station_id)
+    require_station_staff(station)
+    day = operations.add_day(station, json_data, _today())
+    return {"reception_day": serialize.days([day])[0]}, 201
+
+
+@bp.patch("/reception-days/<int:day_id>")
+@bp.input(DayPatch)
+@bp.doc(summary="修改或取消接待日（工作人员）", description="取消时，已预约的群众收到站内消息。", **AUTH)
+def patch_day(day_id, json_data):
+    day = db.session.get(ReceptionDay, day_id)
+    if day is None:
+        raise ApiError(404, "reception_day_not_found", "没有找到这个接待日")
+    require_station_staff(get_station(day.station_id))
+    day = operations.update_day(day, json_data, _today())
+    return {"reception_day": serialize.days([day])[0]}
+
+
+@bp.get("/stations/<int:station_id>/reception-plan.xlsx")
+@bp.input(YearQuery, location="query")
+@bp.doc(summary="年度接待计划（Excel，工作人员）", **AUTH)
+def plan_xlsx(station_id, query_data):
+    from .export import year_plan_xlsx
+
+    station = get_station(station_id)
+    require_station_staff(station)
+    year = query_data.get("year") or _today().year
+    return send_file(year_plan_xlsx(station, year), download_name=f"接待计划-{year}.xlsx", as_attachment=True,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.post("/appointments")
+@bp.input(AppointmentIn)
+@bp.doc(summary="预约接待", responses={404: "不是接待日", 409: "已预约、已满或已过去"}, **AUTH)
+def book(json_data):
+    user = current_user()
+    station = get_station(json_data["station_id"])
+    appointment = operations.book(user, station.id, json_data["date"], json_data["note"], _today())
+    return {"appointment": serialize.appointment(appointment)}, 201
+
+
+@bp.get("/appointments")
+@bp.doc(summary="我的预约", **AUTH)
+def my_appointments():
+    user = current_user()
+    rows = db.session.execute(select(Appointment).join(ReceptionDay).where(Appointment.user_id == user.id)
+                              .order_by(ReceptionDay.date.desc(), Appointment.id.desc()).limit(100)).scalars()
+    return {"items": [serialize.appointment(a) for a in rows]}
+
+
+@bp.post("/appointments/<int:appointment_id>/cancel")
+@bp.doc(summary="取消预约", **AUTH)
+def cancel_appointment(appointment_id):
+    return {"appointment": serialize.appointment(operations.cancel(current_user(), appointment_id))}
+
+
+@bp.post("/check-ins")
+@bp.input(CheckInIn)
+@bp.doc(summary="代表扫站码进站签到（进站履职）",
+        description="同一天在同一联络站只记一次（再次扫码返回 200 和原记录）；不在接待计划内的签到也记录，并标为计划外。",
+        responses={403: "不是代表或不是本站代表", 404: "站码不存在", 410: "站码已停用"}, **AUTH)
+def check_in(json_data):
+    row, created = attendance.check_in(current_user(), json_data["token"].strip(), _now())
+    return {"check_in": serialize.check_in(row, attendance.on_rota(row)), "created": created}, (201 if created else 200)
+
+
+@bp.get("/check-ins")
+@bp.doc(summary="我的进站记录（代表）", **AUTH)
+def my_check_ins():
+    deputy_id = scope_of(current_user()).deputy_id
+    if deputy_id is None:
+        raise ApiError(403, "not_a_deputy", "只有人大代表可以查看进站记录")
+    rows = db.session.execute(select(CheckIn).where(CheckIn.deputy_id == deputy_id)
+                              .order_by(CheckIn.day.desc(), CheckIn.id.desc()).limit(100)).scalars()
+    return {"items": [serialize.check_in(c) for c in rows]}
+
+
+@bp.post("/stations/<int:station_id>/reception-records")
+@bp.input(RecordIn)
+@bp.doc(summary="登记接待记录（工作人员，可事后补登）", **AUTH)
+def add_record(station_id, json_data):
+    station = get_station(station_id)
+    user = require_station_staff(station)
+    record = attendance.record_reception(station, user, json_data, _now())
+    return {"reception_record": serialize.record(record)}, 201
+
+
+@bp.get("/stations/<int:station_id>/reception-records")
+@bp.input(YearQuery, location="query")
+@bp.doc(summary="联络站的接待记录（工作人员）", **AUTH)
+def list_records(station_id, query_data):
+    station = get_station(station_id)
+    require_station_staff(station)
+    year = query_data.get("year") or _today().year
+    rows = db.session.execute(select(ReceptionRecord).where(
+        ReceptionRecord.station_id == station.id, ReceptionRecord.date >= datetime(year, 1, 1).date(),
+        ReceptionRecord.date <= datetime(year, 12, 31).date()).order_by(ReceptionRecord.date)).scalars()
+    return {"items": [serialize.record(r) for r in rows]}
+
+
+@bp.put("/stations/<int:station_id>/follow")
+@bp.doc(summary="关注联络站（接待日前一天收到预告）", **AUTH)
+def follow(station_id):
+    return {"following": operations.follow(current_user(), get_station(station_id), True)}
+
+
+@bp.delete("/stations/<int:station_id>/follow")
+@bp.doc(summary="取消关注联络站", **AUTH)
+def unfollow(station_id):
+    return {"following": operations.follow(current_user(), get_station(station_id), False)}

@@ -1,0 +1,97 @@
+"""Reception jobs: the day-before reminders (listed in ``core.jobs.PERIODIC``).
+
+Safe to run twice and from several workers: a day is claimed by setting its
+``reminded_at`` with a conditional UPDATE, so only one run writes its messages.
+Each reminder goes through the notifications outbox (``outbox.emit_direct``: an
+in-app message plus, where the event has a WeChat template, a subscribe message):
+``reception_reminder`` to the deputies on duty, ``appointment_reminder`` to residents
+who booked, ``reception_notice`` (in-app only) to the station's followers. Without
+the outbox module an in-app ``Message`` is written directly.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import datetime, time, timedelta, timezone
+
+from sqlalchemy import select, update
+
+from ..core.db import db
+from ..core.jobs import with_app
+from ..notifications.models import Message
+from ..places.models import Deputy, Station
+from ..stats import config
+from ..stats.figures import CHINA
+from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
+from .plan import reminder_due, reminder_texts
+
+log = logging.getLogger(__name__)
+
+
+EVENTS = {"deputy": ("reception_reminder", "deputy"), "booked": ("appointment_reminder", "resident"),
+          "follower": ("reception_notice", "resident")}
+
+
+def _outbox():
+    try:
+        return importlib.import_module("liaison.notifications.outbox")
+    except ModuleNotFoundError:
+        return None
+
+
+@with_app
+def send_reminders(now: datetime | None = None) -> int:
+    """Remind tomorrow's deputies on duty, residents who booked and the station's followers.
+
+    :return: the number of messages written.
+    """
+    now = (now or datetime.now(timezone.utc)).astimezone(CHINA)
+    tomorrow = now.date() + timedelta(days=1)
+    if not reminder_due(tomorrow, now, int(config.get("RECEPTION_REMINDER_HOUR"))):
+        return 0
+    day_ids = list(db.session.execute(select(ReceptionDay.id).where(
+        ReceptionDay.date == tomorrow, ReceptionDay.status == "planned",
+        ReceptionDay.reminded_at.is_(None))).scalars())
+    written = 0
+    for day_id in day_ids:
+        claimed = db.session.execute(update(ReceptionDay).where(
+            ReceptionDay.id == day_id, ReceptionDay.reminded_at.is_(None))
+            .values(reminded_at=datetime.now(timezone.utc)).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:
+            db.session.rollback()
+            continue
+        written += _remind(db.session.get(ReceptionDay, day_id))
+        db.session.commit()
+    outbox = _outbox()
+    if written and outbox is not None:
+        outbox.kick()
+    return written
+
+
+def _remind(day: ReceptionDay) -> int:
+    station = db.session.get(Station, day.station_id)
+    on_duty = list(db.session.execute(select(Deputy).join(RotaEntry, RotaEntry.deputy_id == Deputy.id).where(
+        RotaEntry.reception_day_id == day.id).order_by(RotaEntry.id)).scalars())
+    texts = reminder_texts(station.name, day.date, day.start, day.end, [d.name for d in on_duty])
+    audience: dict[int, str] = {}
+    for deputy in on_duty:
+        if deputy.user_id:
+            audience[deputy.user_id] = "deputy"
+    for user_id in db.session.execute(select(Appointment.user_id).where(
+            Appointment.reception_day_id == day.id, Appointment.state == "booked")).scalars():
+        audience.setdefault(user_id, "booked")
+    for user_id in db.session.execute(select(StationFollow.user_id).where(
+            StationFollow.station_id == station.id)).scalars():
+        audience.setdefault(user_id, "follower")
+    outbox = _outbox()
+    starts = datetime.combine(day.date, time.fromisoformat(day.start), CHINA)
+    for user_id, kind in audience.items():
+        title, body = texts[kind]
+        event, who = EVENTS[kind]
+        if outbox is None:
+            db.session.add(Message(user_id=user_id, title=title, body=body))
+        else:
+            outbox.emit_direct(user_id, event, title, body, {"station": station.name, "time": starts},
+                               dedupe_key=f"reception:{day.id}:{day.date.isoformat()}:{user_id}",
+                               audience=who)
+    return len(audience)

@@ -1,0 +1,79 @@
+"""Reception days, appointments, check-ins and reception records as API JSON."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..core.db import db
+from ..places.models import Deputy, Station
+from ..places.serialize import deputy_briefs
+from ..stats.figures import CHINA
+from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord, RotaEntry
+from .operations import booked_count
+
+
+def _briefs(ids) -> dict[int, dict]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    deputies = db.session.execute(select(Deputy).where(Deputy.id.in_(ids))).scalars()
+    return {b["id"]: b for b in deputy_briefs(deputies)}
+
+
+def days(rows: list[ReceptionDay]) -> list[dict]:
+    """ReceptionDay JSON: ``{"id", "date", "start", "end", "deputies", "slots_left", ...}``."""
+    ids = [d.id for d in rows]
+    rota = db.session.execute(select(RotaEntry.reception_day_id, RotaEntry.deputy_id)
+                              .where(RotaEntry.reception_day_id.in_(ids)).order_by(RotaEntry.id)).all() if ids else []
+    briefs = _briefs(r.deputy_id for r in rota)
+    booked = booked_count(ids)
+    out = []
+    for d in rows:
+        out.append({"id": d.id, "date": d.date.isoformat(), "start": d.start, "end": d.end,
+                    "status": d.status, "source": d.source, "note": d.note, "capacity": d.capacity,
+                    "booked": booked.get(d.id, 0),
+                    "slots_left": max(0, d.capacity - booked.get(d.id, 0)) if d.status == "planned" else 0,
+                    "deputies": [briefs[r.deputy_id] for r in rota
+                                 if r.reception_day_id == d.id and r.deputy_id in briefs]})
+    return out
+
+
+def appointment(a: Appointment) -> dict:
+    day = db.session.get(ReceptionDay, a.reception_day_id)
+    station = db.session.get(Station, day.station_id)
+    return {"id": a.id, "station": {"id": station.id, "name": station.name, "address": station.address},
+            "date": day.date.isoformat(), "start": day.start, "end": day.end, "state": a.state,
+            "note": a.note}
+
+
+def check_in(c: CheckIn, on_rota: bool | None = None) -> dict:
+    station = db.session.get(Station, c.station_id)
+    out = {"id": c.id, "station": {"id": station.id, "name": station.name},
+           "deputy_id": c.deputy_id, "date": c.day.isoformat(),
+           "at": c.at.astimezone(CHINA).isoformat(timespec="seconds"),
+           "in_plan": c.in_plan, "source": c.source, "reception_record_id": c.reception_record_id}
+    if on_rota is not None:
+        out["on_rota"] = on_rota
+    return out
+
+
+def record(r: ReceptionRecord) -> dict:
+    briefs = _briefs(r.deputy_ids or [])
+    return {"id": r.id, "station_id": r.station_id, "date": r.date.isoformat(), "residents": r.residents,
+            "opinions_registered": r.opinions_registered, "in_plan": r.in_plan, "note": r.note,
+            "deputies": [briefs[i] for i in r.deputy_ids or [] if i in briefs]}
+
+
+def upcoming_notice(station_id: int, today: date) -> str:
+    """"下次接待：12月15日（周二）9:00-11:30，值班代表：王明、李华" (empty without a planned day)."""
+    from ..places.schedule import format_day, hours_of
+
+    day = db.session.execute(select(ReceptionDay).where(
+        ReceptionDay.station_id == station_id, ReceptionDay.date >= today,
+        ReceptionDay.status == "planned").order_by(ReceptionDay.date).limit(1)).scalar_one_or_none()
+    if day is None:
+        return ""
+    names = [b["name"] for b in days([day])[0]["deputies"]]
+    text = f"下次接待：{format_day(day.date)} {hours_of({'start': day.start, 'end': day.end})}"
+    return text + (f"，值班代表：{'、'.join(names)}" if names else "")

@@ -1,0 +1,206 @@
+"""Fetch the facts behind the monthly figures and rebuild the summary tables.
+
+``compute`` reads opinions, check-ins, reception records and suggestions for a range
+of months and a set of stations and deputies, and counts them with ``figures``;
+``refresh`` writes the result into ``stats_station_months`` / ``stats_deputy_months``.
+A deputy's duty record calls ``compute`` directly (live, one deputy).
+"""
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import delete, insert, or_, select, true
+from sqlalchemy.exc import IntegrityError
+
+from ..core.db import db
+from ..opinions.models import Opinion, Suggestion
+from ..places.models import Membership, Region, Station
+from ..reception.models import CheckIn, ReceptionRecord
+from . import config
+from .figures import (ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
+                      count_opinions, count_presence, count_suggestions, local_date,
+                      month_bounds_utc, month_of, month_range)
+from .models import DeputyMonth, StationMonth, StatsRefresh
+
+ALL = None  # "every station" / "every deputy"
+
+
+def region_station_ids(region: Region | None):
+    """A select of the ids of active stations in ``region``'s subtree (all without a region)."""
+    q = select(Station.id).where(Station.active.is_(True))
+    if region is not None:
+        q = q.join(Region, Region.id == Station.region_id).where(Region.path.like(region.path + "%"))
+    return q
+
+
+def current_membership(today: date):
+    """Memberships in force on ``today`` (the same rule as the station pages)."""
+    return or_(Membership.ended_on.is_(None), Membership.ended_on >= today)
+
+
+def member_deputy_ids(station_ids, today: date):
+    """A select of the deputies with a current membership at those stations."""
+    q = select(Membership.deputy_id).where(current_membership(today)).distinct()
+    return q if station_ids is ALL else q.where(Membership.station_id.in_(station_ids))
+
+
+class _Ids:
+    """A set of ids given as ``ALL``, a collection, or a select (run once)."""
+
+    def __init__(self, ids):
+        if ids is ALL:
+            self.set, self.sql = None, None
+        else:
+            self.set = set(ids) if isinstance(ids, (set, list, tuple, frozenset)) \
+                else set(db.session.execute(ids).scalars())
+            self.sql = ids if not isinstance(ids, (set, list, tuple, frozenset)) else list(self.set)
+
+    @property
+    def wanted(self) -> bool:
+        return self.set is None or bool(self.set)
+
+    def cond(self, column):
+        """A WHERE clause (``None`` when nothing is wanted)."""
+        if not self.wanted:
+            return None
+        return true() if self.set is None else column.in_(self.sql)
+
+    def keeps(self, key) -> bool:
+        return self.set is None or key in self.set
+
+
+def _any(*conds):
+    conds = [c for c in conds if c is not None]
+    return or_(*conds) if conds else None
+
+
+def compute(first: date, last: date, today: date, station_ids=ALL, deputy_ids=ALL, *,
+            with_facts: bool = False):
+    """Month rows ``{(id, month): {field: n}}`` for stations and deputies.
+
+    :param station_ids: ids (or a select of ids) whose station rows are wanted, or ``ALL``;
+        ``[]`` for none.
+    :param deputy_ids: likewise for deputy rows.
+    :param with_facts: also return the opinion facts read (the duty record needs them).
+    :return: ``(station_rows, deputy_rows)``, plus the facts with ``with_facts``.
+    """
+    months = month_range(first, last)
+    first_day, last_day = months[0], add_months(months[-1], 1) - ONE_DAY
+    start, end = month_bounds_utc(first_day, last_day)
+    wanted = set(months)
+    s, d = _Ids(station_ids), _Ids(deputy_ids)
+    station_rows: dict = {}
+    deputy_rows: dict = {}
+    facts: list[OpinionFacts] = []
+    who = _any(s.cond(Opinion.station_id), d.cond(Opinion.deputy_id))
+    if who is None:
+        return (station_rows, deputy_rows, facts) if with_facts else (station_rows, deputy_rows)
+    rows = db.session.execute(
+        select(Opinion.station_id, Opinion.deputy_id, Opinion.state, Opinion.close_reason,
+               Opinion.deadline, Opinion.created_at, Opinion.replied_at, Opinion.closed_at,
+               Opinion.rated_at, Opinion.rating, Opinion.updated_at)
+        .where(Opinion.created_at < end, who,
+               or_(Opinion.updated_at >= start, Opinion.deadline >= first_day - ONE_DAY)))
+    facts = [OpinionFacts(r[0], r[1], r[2], r[3] or None, r[4], local_date(r[5]), local_date(r[6]),
+                          local_date(r[7]), local_date(r[8]), r[9], local_date(r[10] or r[5]))
+             for r in rows]
+    satisfied = config.satisfied_ratings()
+    if s.wanted:
+        count_opinions(station_rows, (f for f in facts if s.keeps(f.station_id)),
+                       wanted, today, lambda f: f.station_id, satisfied)
+    if d.wanted:
+        count_opinions(deputy_rows, (f for f in facts if f.deputy_id is not None and d.keeps(f.deputy_id)),
+                       wanted, today, lambda f: f.deputy_id, satisfied)
+    check_ins = [CheckInFacts(*r) for r in db.session.execute(
+        select(CheckIn.station_id, CheckIn.deputy_id, CheckIn.day, CheckIn.in_plan,
+               CheckIn.reception_record_id)
+        .where(CheckIn.day >= first_day, CheckIn.day <= last_day,
+               _any(s.cond(CheckIn.station_id), d.cond(CheckIn.deputy_id))))]
+    attended = {c.reception_record_id for c in check_ins if c.reception_record_id is not None}
+    rec_who = _any(s.cond(ReceptionRecord.station_id),
+                   ReceptionRecord.id.in_(attended) if attended else None)
+    receptions = [] if rec_who is None else [ReceptionFacts(*r) for r in db.session.execute(
+        select(ReceptionRecord.id, ReceptionRecord.station_id, ReceptionRecord.date,
+               ReceptionRecord.residents)
+        .where(ReceptionRecord.date >= first_day, ReceptionRecord.date <= last_day, rec_who))]
+    count_presence(station_rows, deputy_rows, [c for c in check_ins],
+                   [r for r in receptions if s.keeps(r.station_id)], wanted,
+                   deputy_residents={r.id: r.residents for r in receptions})
+    if d.wanted:
+        count_suggestions(deputy_rows, ((dep, local_date(at)) for dep, at in db.session.execute(
+            select(Suggestion.deputy_id, Suggestion.created_at)
+            .where(Suggestion.created_at >= start, Suggestion.created_at < end,
+                   d.cond(Suggestion.deputy_id)))), wanted)
+    station_rows = {k: v for k, v in station_rows.items() if s.wanted and s.keeps(k[0])}
+    deputy_rows = {k: v for k, v in deputy_rows.items() if d.wanted and d.keeps(k[0])}
+    return (station_rows, deputy_rows, facts) if with_facts else (station_rows, deputy_rows)
+
+
+def refresh(first: date, last: date, today: date, region: Region | None = None, *,
+            station_ids=None, deputy_ids=None) -> dict:
+    """Rebuild the summary rows of months ``first``..``last`` for a region (or everything).
+
+    With explicit ``station_ids``/``deputy_ids`` only those rows are rebuilt (after a
+    check-in or a reception record) and no freshness is recorded. Commits.
+    :return: ``{"stations": rows written, "deputies": rows written, "seconds": t}``.
+    """
+    began = time.monotonic()
+    whole = station_ids is None and deputy_ids is None
+    if whole:
+        s_ids = ALL if region is None else region_station_ids(region)
+        d_ids = ALL if region is None else member_deputy_ids(region_station_ids(region), today)
+    else:
+        s_ids, d_ids = list(station_ids or []), list(deputy_ids or [])
+    station_rows, deputy_rows = compute(first, last, today, s_ids, d_ids)
+    months = month_range(first, last)
+    for model, name, ids, rows in ((StationMonth, "station_id", s_ids, station_rows),
+                                   (DeputyMonth, "deputy_id", d_ids, deputy_rows)):
+        cond = _Ids(ids).cond(getattr(model, name)) if not isinstance(ids, list) or ids else None
+        if cond is None:
+            continue
+        db.session.execute(delete(model).where(model.month >= months[0], model.month <= months[-1], cond)
+                           .execution_options(synchronize_session=False))
+        payload = [{name: k, "month": month, **counts} for (k, month), counts in rows.items()]
+        for i in range(0, len(payload), 5000):
+            db.session.execute(insert(model), payload[i:i + 5000])
+    seconds = round(time.monotonic() - began, 3)
+    if whole:
+        now = datetime.now(timezone.utc)
+        region_id = region.id if region is not None else 0
+        for month in months:
+            row = db.session.get(StatsRefresh, (month, region_id))
+            if row is None:
+                db.session.add(StatsRefresh(month=month, region_id=region_id, refreshed_at=now,
+                                            seconds=seconds))
+            else:
+                row.refreshed_at, row.seconds = now, seconds
+    try:
+        db.session.commit()
+    except IntegrityError:  # another process rebuilt the same rows meanwhile: theirs stand
+        db.session.rollback()
+    return {"stations": len(station_rows), "deputies": len(deputy_rows), "seconds": seconds}
+
+
+def is_fresh(region: Region | None, month: date, now: datetime, max_age: int) -> bool:
+    """Whether ``month``'s rows for ``region`` were rebuilt recently enough.
+
+    Fresh means rebuilt (for the region or any region above it) within ``max_age``
+    seconds, or at least a week after the month ended (past months barely change).
+    """
+    month_end = month_bounds_utc(month, month)[1]
+    threshold = min(now - timedelta(seconds=max_age), month_end + timedelta(days=7))
+    scope = [0] + ([int(x) for x in region.path.strip("/").split("/") if x] if region else [])
+    return db.session.execute(
+        select(StatsRefresh.month).where(StatsRefresh.month == month, StatsRefresh.region_id.in_(scope),
+                                         StatsRefresh.refreshed_at >= threshold).limit(1)).first() is not None
+
+
+def ensure_fresh(region: Region | None, first: date, last: date, today: date) -> list[date]:
+    """Rebuild whichever of the months is stale for the region; returns those rebuilt."""
+    now = datetime.now(timezone.utc)
+    max_age = int(config.get("STATS_MAX_AGE_SECONDS"))
+    stale = [m for m in month_range(first, last) if m <= month_of(today) and not is_fresh(region, m, now, max_age)]
+    if stale:
+        refresh(stale[0], stale[-1], today, region)
+    return stale
