@@ -260,3 +260,13 @@ def test_kick_with_redis_down_only_logs_and_the_sweep_delivers(app, base_config,
     assert rows()[0]["status"] == "pending"
     _deliver_until_done(app, _now())
     assert rows()[0]["status"] == "sent"
+
+
+def test_a_batch_stops_starting_rows_when_its_time_budget_is_spent(app, world, make_opinion, emit,
+                                                                   rows, wechat_log):
+    from liaison.notifications.jobs import deliver_pending
+
+    emit(make_opinion(), [Notify("staff", "new_opinion")])
+    with app.app_context():
+        assert deliver_pending(budget_seconds=-1) == {}
+    assert {r["status"] for r in rows()} == {"pending"} and wechat_log.calls(TEMPLATE_SEND) == []

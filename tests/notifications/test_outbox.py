@@ -140,6 +140,13 @@ def test_reasons_from_the_event_payload_reach_the_message(app, world, make_opini
     assert "原因：内容待审核。" in body
 
 
+def test_held_text_does_not_travel_through_wechat(app, world, make_opinion, emit, rows):
+    op = make_opinion(state="on_hold", text="代开发票请联系")
+    emit(op, [Notify("staff", "held")])
+    for row in rows():
+        assert "代开发票" not in str(row["data"])
+
+
 def test_emit_direct_writes_once_per_dedupe_key(app, world, rows):
     from datetime import datetime, timezone
 

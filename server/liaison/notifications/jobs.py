@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import datetime
 
 from sqlalchemy import select
@@ -30,10 +31,18 @@ def due_ids(now: datetime | None = None, limit: int | None = None) -> list[int]:
     return list(ids)
 
 
-def deliver_pending(limit: int | None = None, now: datetime | None = None) -> dict[str, int]:
-    """Deliver every due row (at most ``limit``); returns {status: count}."""
+def deliver_pending(limit: int | None = None, now: datetime | None = None,
+                    budget_seconds: float | None = None) -> dict[str, int]:
+    """Deliver every due row (at most ``limit``); returns {status: count}.
+
+    :param budget_seconds: stop starting new rows after this long, so a job ends well
+        inside rq's timeout even when WeChat answers slowly; the next sweep goes on.
+    """
     counts: dict[str, int] = {}
+    started = time.monotonic()
     for nid in due_ids(now, limit):
+        if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+            break
         status = delivery.deliver(nid, now=now)
         if status:
             counts[status] = counts.get(status, 0) + 1
@@ -47,12 +56,15 @@ def deliver_job(notification_id: int) -> str | None:
     return delivery.deliver(notification_id)
 
 
+SWEEP_BUDGET_SECONDS = 120  # rq's default job timeout is 180 s
+
+
 @with_app
 def deliver_pending_job() -> dict[str, int]:
-    return deliver_pending()
+    return deliver_pending(budget_seconds=SWEEP_BUDGET_SECONDS)
 
 
 @with_app
 def sweep() -> dict[str, int]:
     """The periodic job: everything due, including expired claims."""
-    return deliver_pending()
+    return deliver_pending(budget_seconds=SWEEP_BUDGET_SECONDS)

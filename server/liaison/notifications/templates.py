@@ -123,7 +123,8 @@ EVENTS: dict[str, dict[str, str | None]] = {
         "reception_reminder": "deputy_reception",
     },
     "staff": {
-        "new_opinion": "staff_todo", "held": "staff_todo", "assignment_refused": "staff_todo",
+        # "held" leaves the text out (staff_progress has no summary): it may be what was held.
+        "new_opinion": "staff_todo", "held": "staff_progress", "assignment_refused": "staff_todo",
         "extension_requested": "staff_todo", "draft_submitted": "staff_todo",
         "urged": "staff_todo", "unsatisfied": "staff_todo",
         "rated": "staff_progress", "suggestion_filed": "staff_progress",
