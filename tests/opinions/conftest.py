@@ -2,18 +2,9 @@
 places, images, and a helper that submits an opinion the way the mini-program does."""
 from __future__ import annotations
 
-import io
 import uuid
 
 import pytest
-from PIL import Image
-
-
-def jpeg(width=64, height=48, color=(200, 30, 30), exif=None, fmt="JPEG") -> bytes:
-    buf = io.BytesIO()
-    kwargs = {"exif": exif} if exif is not None else {}
-    Image.new("RGB", (width, height), color).save(buf, fmt, **kwargs)
-    return buf.getvalue()
 
 
 @pytest.fixture

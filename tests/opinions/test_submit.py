@@ -1,9 +1,9 @@
 """Submitting an opinion: numbering, idempotency, fields, phone numbers, content check."""
 import re
-import threading
 import uuid
 
 import requests
+from opinion_helpers import parallel
 
 from liaison.core.db import db
 from liaison.opinions.models import Opinion
@@ -35,21 +35,6 @@ def test_retry_with_the_same_idempotency_key_returns_the_first_opinion(app, subm
         assert db.session.query(Opinion).count() == 1
 
 
-def _parallel(n, fn):
-    barrier, results = threading.Barrier(n), [None] * n
-
-    def run(i):
-        barrier.wait()
-        results[i] = fn(i)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 def test_concurrent_retries_with_one_key_make_one_opinion(app, who, world):
     headers = {**who("demo-resident"), "Idempotency-Key": "same-key"}
     body = {"station_id": world["station_id"], "category": "traffic", "text": "公交站台的雨棚破了，下雨天没法等车。"}
@@ -57,7 +42,7 @@ def test_concurrent_retries_with_one_key_make_one_opinion(app, who, world):
     def post(_):
         return app.test_client().post("/api/v1/opinions", json=body, headers=headers)
 
-    results = _parallel(4, post)
+    results = parallel(4, post)
     assert sorted(r.status_code for r in results) == [200, 200, 200, 201]
     assert len({r.get_json()["opinion"]["id"] for r in results}) == 1
     with app.app_context():
@@ -72,7 +57,7 @@ def test_concurrent_submits_get_distinct_consecutive_numbers(app, who, world):
         return app.test_client().post("/api/v1/opinions", json=body,
                                       headers={**headers[i], "Idempotency-Key": str(uuid.uuid4())})
 
-    results = _parallel(4, post)
+    results = parallel(4, post)
     assert [r.status_code for r in results] == [201] * 4, [r.get_json() for r in results]
     numbers = sorted(r.get_json()["opinion"]["number"] for r in results)
     assert numbers == [f"LL-{numbers[0][3:7]}-{i:06d}" for i in range(1, 5)]

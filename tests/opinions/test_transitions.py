@@ -1,0 +1,162 @@
+"""Transitions over HTTP: the workflow's decisions applied to the database in one commit."""
+from opinion_helpers import parallel
+from sqlalchemy import text
+
+from liaison.core.db import db
+from liaison.opinions import deadlines
+from liaison.opinions.models import Assignment, Opinion, OpinionEvent, Suggestion
+from liaison.opinions.timeutil import local_today
+
+
+def _accepted(submit, act, **fields):
+    op = submit(**fields).get_json()["opinion"]
+    assert act("demo-liaison", op["id"], "accept").status_code == 200
+    return op["id"]
+
+
+def test_accept_and_assign_set_state_deadline_and_assignments(app, submit, act, world):
+    op_id = _accepted(submit, act)
+    r = act("demo-liaison", op_id, "assign", unit_ids=[world["unit_id"], world["unit2_id"]],
+            level="district", note="请住建局牵头，城管局配合")
+    assert r.status_code == 200, r.get_json()
+    op = r.get_json()["opinion"]
+    expected = deadlines.default_deadline("district", local_today())
+    assert (op["state"], op["deadline"], op["level"]) == ("assigned", expected.isoformat(), "district")
+    assert [(a["unit"]["id"], a["role"], a["status"]) for a in op["assignments"]] == [
+        (world["unit_id"], "lead", "pending"), (world["unit2_id"], "co", "pending")]
+    last = op["events"][-1]
+    assert (last["action"], last["from_state"], last["to_state"], last["actor_role"], last["note"]) == (
+        "assign", "accepted", "assigned", "liaison", "请住建局牵头，城管局配合")
+    with app.app_context():
+        event = db.session.query(OpinionEvent).filter_by(opinion_id=op_id, action="assign").one()
+        assert event.actor_id is not None and event.payload["unit_ids"] == [world["unit_id"], world["unit2_id"]]
+
+
+def test_refusals_are_403_409_422_in_the_error_shape(submit, act, world):
+    op = submit().get_json()["opinion"]
+    r = act("demo-resident", op["id"], "accept")
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+    r = act("demo-liaison", op["id"], "release_reply")
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "invalid_transition"
+    act("demo-liaison", op["id"], "accept")
+    r = act("demo-liaison", op["id"], "assign", level="district")
+    assert r.status_code == 422 and "unit_ids" in r.get_json()["error"]["details"]["fields"]
+    r = act("demo-liaison", op["id"], "assign", unit_ids=[99999], level="district")
+    assert r.status_code == 422 and "unit_ids" in r.get_json()["error"]["details"]["fields"]
+    r = act("demo-liaison", op["id"], "fly_to_the_moon")
+    assert r.status_code == 422 and "action" in r.get_json()["error"]["details"]["fields"]
+
+
+def test_a_stale_version_is_409_conflict(submit, act):
+    op = submit().get_json()["opinion"]
+    act("demo-liaison", op["id"], "note", note="先记一笔")
+    r = act("demo-master", op["id"], "accept", version=op["version"])
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "conflict"
+
+
+def test_concurrent_write_to_the_same_opinion_loses_with_409(app, submit, world):
+    """The optimistic lock: the row changed after we read it, so our UPDATE matches nothing."""
+    from liaison.opinions import operations
+    from liaison.opinions.access import get_visible, viewer_for
+    from liaison.users.models import User
+
+    op_id = submit().get_json()["opinion"]["id"]
+    with app.app_context():
+        viewer = viewer_for(db.session.query(User).filter_by(mp_openid="demo-liaison").one())
+        loaded = get_visible(viewer, op_id)  # held in this session's identity map
+        assert loaded.version == 1
+        with db.engine.begin() as other:  # another process accepts it meanwhile
+            other.execute(text("UPDATE opinions SET version = version + 1 WHERE id = :id"), {"id": op_id})
+        try:
+            operations.transition(viewer, op_id, "accept", {})
+            raise AssertionError("expected a conflict")
+        except operations.ApiError as exc:
+            assert (exc.status, exc.code) == (409, "conflict")
+        db.session.rollback()
+        assert db.session.get(Opinion, op_id).state == "submitted"
+        assert db.session.query(OpinionEvent).filter_by(opinion_id=op_id).count() == 1
+
+
+def test_racing_staff_cannot_both_accept(app, submit, who):
+    op_id = submit().get_json()["opinion"]["id"]
+    heads = [who("demo-liaison"), who("demo-master"), who("demo-office")]
+
+    def accept(i):
+        return app.test_client().post(f"/api/v1/opinions/{op_id}/transitions",
+                                      json={"action": "accept"}, headers=heads[i])
+
+    codes = sorted(r.status_code for r in parallel(3, accept))
+    assert codes == [200, 409, 409]
+    with app.app_context():
+        assert db.session.query(OpinionEvent).filter_by(opinion_id=op_id, action="accept").count() == 1
+
+
+def test_staff_edit_keeps_the_residents_original_words(client, submit, act, who):
+    op = submit().get_json()["opinion"]
+    r = act("demo-liaison", op["id"], "edit", text="北门路灯损坏（已核实），请尽快修复。",
+            category="urban", reason="去掉个人信息")
+    assert r.status_code == 200, r.get_json()
+    staff = r.get_json()["opinion"]
+    assert staff["text"] == "北门路灯损坏（已核实），请尽快修复。" and staff["category"] == "urban"
+    assert staff["original_text"] == op["text"]
+    assert staff["events"][-1]["action"] == "edit" and "edit" in staff["allowed_actions"]
+    mine = client.get(f"/api/v1/opinions/{op['id']}", headers=who("demo-resident")).get_json()["opinion"]
+    assert mine["text"] == op["text"]  # the resident keeps seeing what they wrote
+    assert [e["action"] for e in mine["events"]] == ["submit"]  # the edit is internal
+    assert act("demo-resident", op["id"], "edit", text="我自己改一改不行吗？").status_code == 403
+    assert act("demo-deputy", op["id"], "edit", text="代表也不能改群众的原话").status_code == 403
+
+
+def test_opinions_cannot_be_deleted(client, submit, who):
+    op_id = submit().get_json()["opinion"]["id"]
+    r = client.delete(f"/api/v1/opinions/{op_id}", headers=who("demo-master"))
+    assert r.status_code == 405
+    assert client.get(f"/api/v1/opinions/{op_id}", headers=who("demo-master")).status_code == 200
+
+
+def test_rounds_extensions_and_reopening_apply_to_the_right_assignment(app, submit, act, world):
+    op_id = _accepted(submit, act)
+    unit = world["unit_id"]
+    act("demo-liaison", op_id, "assign", unit_ids=[unit], level="town")
+    assert act("demo-unit", op_id, "unit_accept").status_code == 200
+    later = deadlines.add_working_days(local_today(), 40).isoformat()
+    assert act("demo-unit", op_id, "request_extension", deadline=later, reason="需协调多个部门").status_code == 200
+    r = act("demo-liaison", op_id, "approve_extension")
+    assert r.status_code == 200 and r.get_json()["opinion"]["deadline"] == later
+    assert act("demo-unit", op_id, "draft_reply", text="已更换路灯灯头，恢复照明。").status_code == 200
+    r = act("demo-liaison", op_id, "release_reply")
+    assert r.get_json()["opinion"]["reply"]["text"] == "已更换路灯灯头，恢复照明。"
+    assert r.get_json()["opinion"]["reply"]["unit"]["id"] == unit
+    r = act("demo-resident", op_id, "rate", rating="unsatisfied", comment="只修了一个，另一个还是坏的")
+    assert r.get_json()["opinion"]["state"] == "reviewing"
+    assert act("demo-liaison", op_id, "reopen", reason="仍有一盏未修复").status_code == 200
+    r = act("demo-liaison", op_id, "assign", unit_ids=[unit], level="town")
+    assert r.status_code == 200, r.get_json()
+    with app.app_context():
+        rows = db.session.query(Assignment).filter_by(opinion_id=op_id).order_by(Assignment.id).all()
+        assert [(a.round, a.status) for a in rows] == [(0, "answered"), (1, "pending")]
+        assert rows[0].answered_at is not None and rows[0].reply_draft
+        opinion = db.session.get(Opinion, op_id)
+        assert (opinion.rounds, opinion.rating) == (1, None)
+
+
+def test_deputy_turns_an_opinion_into_a_suggestion(app, submit, act, world):
+    op_id = _accepted(submit, act, deputy_id=world["deputy_id"])
+    r = act("demo-deputy", op_id, "to_suggestion", title="关于完善老旧小区照明设施的建议")
+    assert r.status_code == 200, r.get_json()
+    assert "to_suggestion" not in r.get_json()["opinion"]["allowed_actions"]
+    with app.app_context():
+        s = db.session.query(Suggestion).one()
+        assert (s.opinion_id, s.deputy_id) == (op_id, world["deputy_id"])
+
+
+def test_duplicate_must_point_to_an_opinion_of_the_same_station(submit, act, world):
+    first = submit().get_json()["opinion"]["id"]
+    second = submit().get_json()["opinion"]["id"]
+    elsewhere = submit(station_id=world["other_station_id"]).get_json()["opinion"]["id"]
+    r = act("demo-liaison", second, "mark_duplicate", duplicate_of=elsewhere)
+    assert r.status_code == 422
+    r = act("demo-liaison", second, "mark_duplicate", duplicate_of=first)
+    assert r.status_code == 200 and r.get_json()["opinion"]["state"] == "closed"
+    assert r.get_json()["opinion"]["state_group"] == "closed"
+
