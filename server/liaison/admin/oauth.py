@@ -64,7 +64,7 @@ def _bind_user(info: dict, invite_code: str | None):
         try:
             user = find_or_create_user(oa_openid=info["openid"], unionid=info.get("unionid"))
             nickname = (info.get("nickname") or "").strip()
-            if nickname and user.nickname in ("", "微信用户"):
+            if nickname and user.nickname in (None, "", "微信用户"):
                 user.nickname = nickname[:64]
             if info.get("headimgurl") and not user.avatar_url:
                 user.avatar_url = info["headimgurl"][:255]

@@ -26,6 +26,9 @@ SESSION_KEY = "csrf"
 FORM_FIELD = "csrf_token"
 HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# API paths that never read the session: the mini-program's login answers with a token
+# in the body, so a browser that happens to hold an admin session gains nothing there.
+SESSIONLESS_API_PATHS = frozenset({"/api/v1/auth/wechat"})
 MESSAGE = "页面已过期或来源不明，操作未执行。请返回上一页，刷新后重试。"
 
 
@@ -60,7 +63,7 @@ def needs_check() -> bool:
     if request.method not in UNSAFE_METHODS or _bearer():
         return False
     if request.path.startswith("/api/"):
-        return session.get("uid") is not None
+        return session.get("uid") is not None and request.path not in SESSIONLESS_API_PATHS
     return True
 
 
