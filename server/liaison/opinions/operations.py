@@ -27,20 +27,16 @@ from ..core.db import db, utcnow
 from ..core.errors import ApiError
 from ..places.models import HandlingUnit
 from . import workflow
-from .access import Viewer, actor_for, get_visible, lens_for, view_of
-from .context import ROLE_PRIORITY, STAFF, SYSTEM, Actor, AssignmentChange, Notify, roles_for
-from .errors import InvalidField, InvalidTransition, NotAllowed, WorkflowError
+from .access import Viewer, actor_for, get_visible, view_of
+from .context import SYSTEM, Actor, AssignmentChange, Notify
+from .errors import InvalidField, WorkflowError
 from .models import Assignment, Opinion, OpinionEvent, Suggestion
-from .payloads import text, validate
-from .states import CLOSED, DECLINED, OPEN_STATES
+from .states import CLOSED, DECLINED
 from .timeutil import local_today
 
 log = logging.getLogger(__name__)
 
-EDIT = "edit"
-EDIT_FIELDS = (text("text", "意见内容", required=False, max_len=2000),
-               text("category", "分类", required=False, max_len=30),
-               text("reason", "修改原因", required=False, max_len=200))
+EDIT = "edit"  # staff correct text or category: ``edits.edit``
 # Event actions that are not workflow transitions.
 EXTRA_ACTION_LABELS = {EDIT: "修改内容", "overdue": "超期提醒", "near_deadline": "临期提醒",
                        "content_checked": "内容复检"}
@@ -94,9 +90,14 @@ def kick() -> None:
         log.exception("outbox kick failed")
 
 
-def commit_or_conflict() -> None:
-    """:raise ApiError: 409 when another transaction changed the opinion meanwhile."""
+def commit_or_conflict(write=None) -> None:
+    """Run ``write`` (flushes) and commit; one place turns a lost race into a 409.
+
+    :raise ApiError: 409 when another transaction changed the opinion meanwhile.
+    """
     try:
+        if write is not None:
+            write()
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -156,7 +157,7 @@ def apply_decision(opinion: Opinion, decision: workflow.Decision,
     return event
 
 
-def _check_references(viewer: Viewer | None, opinion: Opinion, decision) -> None:
+def _check_references(opinion: Opinion, decision) -> None:
     """What the pure workflow cannot know: units, the duplicate, the category list."""
     p = decision.payload
     if p.get("unit_ids"):
@@ -191,15 +192,12 @@ def transition(viewer: Viewer, opinion_id: int, action: str, payload: Mapping[st
     if expected_version is not None and expected_version != opinion.version:
         raise ApiError(409, *CONFLICT)
     if action == EDIT:
+        from .edits import edit
+
         return edit(viewer, opinion, payload)
     decision = _decide(opinion, action, actor_for(viewer, opinion.station_id), payload)
-    _check_references(viewer, opinion, decision)
-    try:
-        apply_decision(opinion, decision, viewer.user_id)
-    except StaleDataError:
-        db.session.rollback()
-        raise ApiError(409, *CONFLICT)
-    commit_or_conflict()
+    _check_references(opinion, decision)
+    commit_or_conflict(lambda: apply_decision(opinion, decision, viewer.user_id))
     kick()
     return opinion
 
@@ -210,62 +208,8 @@ def transition_as_system(opinion_id: int, action: str, payload: Mapping[str, Any
     if opinion is None:
         raise ApiError(404, "not_found")
     decision = _decide(opinion, action, Actor.system(), payload)
-    try:
-        apply_decision(opinion, decision, None)
-    except StaleDataError:
-        db.session.rollback()
-        raise ApiError(409, *CONFLICT)
-    commit_or_conflict()
+    commit_or_conflict(lambda: apply_decision(opinion, decision, None))
     kick()
-    return opinion
-
-
-def can_edit(viewer: Viewer, opinion: Opinion, actor: Actor | None = None) -> bool:
-    actor = actor or actor_for(viewer, opinion.station_id)
-    return (bool(roles_for(view_of(opinion), actor) & STAFF)
-            and opinion.state in OPEN_STATES and opinion.scrubbed_at is None)
-
-
-def edit(viewer: Viewer, opinion: Opinion, payload: Mapping[str, Any]) -> Opinion:
-    """Staff correct the text or category; ``original_text`` never changes. One commit."""
-    actor = actor_for(viewer, opinion.station_id)
-    roles = roles_for(view_of(opinion), actor) & STAFF
-    if not roles:
-        raise api_error(NotAllowed("您没有权限修改这条意见", {"action": EDIT}))
-    if opinion.state not in OPEN_STATES or opinion.scrubbed_at is not None:
-        raise api_error(InvalidTransition("办理结束的意见不能再修改", {"action": EDIT}))
-    try:
-        values = validate(EDIT_FIELDS, payload)
-    except WorkflowError as exc:
-        raise api_error(exc)
-    changed: dict[str, Any] = {}
-    if values["text"] and values["text"] != opinion.text:
-        changed["text"] = values["text"]
-    if values["category"] and values["category"] != opinion.category:
-        if values["category"] not in categories():
-            raise api_error(InvalidField({"category": ["分类不在可选范围内"]}))
-        changed["category"] = values["category"]
-    if not changed:
-        raise api_error(InvalidField({"text": ["没有需要修改的内容"]}))
-    event_payload = {"fields": sorted(changed)}
-    if "category" in changed:
-        event_payload.update(category_from=opinion.category, category_to=changed["category"])
-    if values["reason"]:
-        event_payload["reason"] = values["reason"]
-    now = utcnow()
-    for key, value in changed.items():
-        setattr(opinion, key, value)
-    opinion.updated_at = now
-    opinion.events.append(OpinionEvent(
-        action=EDIT, from_state=opinion.state, to_state=opinion.state, actor_id=viewer.user_id,
-        actor_role=next(r for r in ROLE_PRIORITY if r in roles), payload=event_payload,
-        public=False, at=now))
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise ApiError(409, *CONFLICT)
-    commit_or_conflict()
     return opinion
 
 
@@ -293,7 +237,3 @@ def record_system_event(opinion_id: int, action: str, *, dedupe_key: str,
     db.session.commit()
     kick()
     return True
-
-
-__all__ = ["apply_decision", "transition", "transition_as_system", "edit", "can_edit",
-           "record_system_event", "lens_for", "action_label", "categories"]

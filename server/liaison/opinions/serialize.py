@@ -15,7 +15,8 @@ from ..places.models import Deputy, HandlingUnit, Station
 from ..users.models import User
 from . import workflow
 from .access import Lens, Viewer, actor_for, lens_for, view_of
-from .operations import EDIT, action_label, can_edit, categories
+from .edits import can_edit
+from .operations import EDIT, action_label, categories
 from .states import (
     ASSIGNMENT_STATUS_LABELS, CLOSE_REASON_LABELS, HOLD_REASON_LABELS, LEVEL_LABELS,
     RATING_LABELS, STATE_LABELS, state_group,

@@ -6,8 +6,10 @@ Order matters and is deliberate:
 2. blocks and rate limits (403 / 429, reasons in Chinese);
 3. field checks against the database (station, summoned deputy, photos, category);
 4. outside calls before the transaction: the phone number from WeChat's
-   ``getuserphonenumber`` and the text through ``msg_sec_check`` v2. A risky verdict
-   holds the opinion for staff review; WeChat being unavailable never loses the
+   ``getuserphonenumber`` and the text through ``msg_sec_check`` v2. A ``risky``
+   verdict holds the opinion for staff review (``risky_content``); ``review`` is kept
+   on the opinion for staff to see but does not hold it, since staff read every
+   opinion before accepting it anyway; WeChat being unavailable never loses the
    opinion: it is accepted and marked ``sec_check = pending`` for the hourly recheck;
 5. the transaction: number, opinion, photos, event and outbox rows via the workflow's
    ``submit`` decision, the idempotency record (unique; a concurrent twin loses on

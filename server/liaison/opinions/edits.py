@@ -1,0 +1,67 @@
+"""Staff edits (修改内容): correct an opinion's text or category before handing it on.
+
+Not a workflow transition (the state stays), but reached through the same
+``POST /opinions/<id>/transitions`` with ``{"action": "edit", ...}`` and listed in
+``allowed_actions``. The resident's words stay in ``original_text`` for good; the edit
+is an internal event naming the fields changed (never their content). One commit.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..core.db import db, utcnow
+from .access import Viewer, actor_for, view_of
+from .context import ROLE_PRIORITY, STAFF, Actor, roles_for
+from .errors import InvalidField, InvalidTransition, NotAllowed, WorkflowError
+from .models import Opinion, OpinionEvent
+from .operations import EDIT, api_error, categories, commit_or_conflict
+from .payloads import text, validate
+from .states import OPEN_STATES
+
+EDIT_FIELDS = (text("text", "意见内容", required=False, max_len=2000),
+               text("category", "分类", required=False, max_len=30),
+               text("reason", "修改原因", required=False, max_len=200))
+
+
+def can_edit(viewer: Viewer, opinion: Opinion, actor: Actor | None = None) -> bool:
+    actor = actor or actor_for(viewer, opinion.station_id)
+    return (bool(roles_for(view_of(opinion), actor) & STAFF)
+            and opinion.state in OPEN_STATES and opinion.scrubbed_at is None)
+
+
+def edit(viewer: Viewer, opinion: Opinion, payload: Mapping[str, Any]) -> Opinion:
+    """Staff correct the text or category; ``original_text`` never changes. One commit."""
+    actor = actor_for(viewer, opinion.station_id)
+    roles = roles_for(view_of(opinion), actor) & STAFF
+    if not roles:
+        raise api_error(NotAllowed("您没有权限修改这条意见", {"action": EDIT}))
+    if opinion.state not in OPEN_STATES or opinion.scrubbed_at is not None:
+        raise api_error(InvalidTransition("办理结束的意见不能再修改", {"action": EDIT}))
+    try:
+        values = validate(EDIT_FIELDS, payload)
+    except WorkflowError as exc:
+        raise api_error(exc)
+    changed: dict[str, Any] = {}
+    if values["text"] and values["text"] != opinion.text:
+        changed["text"] = values["text"]
+    if values["category"] and values["category"] != opinion.category:
+        if values["category"] not in categories():
+            raise api_error(InvalidField({"category": ["分类不在可选范围内"]}))
+        changed["category"] = values["category"]
+    if not changed:
+        raise api_error(InvalidField({"text": ["没有需要修改的内容"]}))
+    event_payload = {"fields": sorted(changed)}
+    if "category" in changed:
+        event_payload.update(category_from=opinion.category, category_to=changed["category"])
+    if values["reason"]:
+        event_payload["reason"] = values["reason"]
+    now = utcnow()
+    for key, value in changed.items():
+        setattr(opinion, key, value)
+    opinion.updated_at = now
+    opinion.events.append(OpinionEvent(
+        action=EDIT, from_state=opinion.state, to_state=opinion.state, actor_id=viewer.user_id,
+        actor_role=next(r for r in ROLE_PRIORITY if r in roles), payload=event_payload,
+        public=False, at=now))
+    commit_or_conflict(db.session.flush)
+    return opinion
