@@ -1,0 +1,50 @@
+"""Residents' login for the H5 pages: official-account OAuth inside WeChat, and
+outside WeChat a page that says how to open the link in WeChat."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, redirect, render_template, request
+
+from ..admin.formatting import in_wechat
+from ..admin.oauth import start_url
+from ..core.auth import current_user
+from ..core.errors import ApiError
+
+DEMO_RESIDENTS = (("demo-resident", "居民张阿姨"), ("demo-resident2", "居民李师傅"))
+
+
+def here() -> str:
+    return request.full_path if request.query_string else request.path
+
+
+def resident_user():
+    try:
+        return current_user(optional=True)
+    except ApiError:
+        return None
+
+
+def open_in_wechat(target: str):
+    demo = DEMO_RESIDENTS if current_app.config.get("DEMO_MODE") else ()
+    return render_template("h5/open_in_wechat.html", target=target, demo=demo,
+                           login_url=start_url(target)), 200
+
+
+def resident_required(fn):
+    """Logged in, or off to WeChat's authorisation (inside WeChat) / the how-to page."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        user = resident_user()
+        if user is None:
+            target = here() if request.method == "GET" else request.path
+            if in_wechat():
+                return redirect(start_url(target))
+            return open_in_wechat(target)
+        if user.blocked:
+            return render_template("h5/error.html", title="无法使用", status=403,
+                                   message="您的账号已被限制使用：" + (user.blocked_reason or "请联系联络站")), 403
+        return fn(user, *args, **kwargs)
+
+    return wrapper

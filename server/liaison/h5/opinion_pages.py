@@ -1,0 +1,145 @@
+"""Summon and submit, "my opinions", one opinion's timeline, and the rating.
+
+The form posts here; the work is done by the opinions package's own operations
+(``uploads.create_upload``, ``submission.submit``, ``operations.transition``) so the
+checks and the Chinese messages are those the mini-program gets from the API.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from ..core.db import db
+from ..core.errors import ApiError
+from ..opinions import serialize, submission, uploads
+from ..opinions.access import get_visible, viewer_for
+from ..opinions.models import Opinion
+from ..opinions.operations import categories, transition
+from ..opinions.states import RATING_LABELS
+from ..opinions.timeutil import local_today
+from ..places.models import Deputy, Station
+from ..places.serialize import deputy_briefs, station_members
+from .auth import resident_required
+from .blueprint import bp
+
+PER_PAGE = 20
+MAX_PHOTOS = submission.MAX_PHOTOS
+
+
+def _int(value) -> int | None:
+    value = (value or "").strip() if isinstance(value, str) else value
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _station_or_404(station_id: int | None) -> Station:
+    station = db.session.get(Station, station_id) if station_id else None
+    if station is None or not station.active:
+        raise ApiError(404, "station_not_found", "没有找到这个联络站，请重新扫码")
+    return station
+
+
+def _form_page(station: Station, values: dict, errors: dict, status: int = 200):
+    members = deputy_briefs(station_members(station.id, local_today()))
+    return render_template("h5/submit.html", station=station, members=members, values=values,
+                           errors=errors, categories=categories(), max_photos=MAX_PHOTOS), status
+
+
+@bp.get("/h5/submit")
+@resident_required
+def submit_form(user):
+    station_id = _int(request.args.get("station_id"))
+    deputy_id = _int(request.args.get("deputy_id"))
+    if station_id is None and deputy_id is not None:  # from a deputy's page: their first station
+        from ..places.serialize import deputy_detail
+
+        deputy = db.session.get(Deputy, deputy_id)
+        stations = deputy_detail(deputy)["stations"] if deputy else []
+        station_id = stations[0]["id"] if stations else None
+    station = _station_or_404(station_id)
+    values = {"deputy_id": deputy_id, "category": "", "text": "", "contact_phone": "",
+              "anonymous": False, "photo_ids": [], "key": str(uuid.uuid4())}
+    return _form_page(station, values, {})
+
+
+def _store_photos(user, errors: dict) -> list[str]:
+    ids = [i for i in request.form.getlist("photo_ids") if i][:MAX_PHOTOS]
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    if len(ids) + len(files) > MAX_PHOTOS:
+        errors["photo_ids"] = [f"最多上传{MAX_PHOTOS}张照片"]
+        return ids
+    for item in files:
+        try:
+            ids.append(uploads.create_upload(user, item.read()).id)
+        except ApiError as exc:
+            errors["photo_ids"] = [f"照片“{item.filename[:40]}”：{exc.message}"]
+    return ids
+
+
+@bp.post("/h5/submit")
+@resident_required
+def submit(user):
+    station = _station_or_404(_int(request.form.get("station_id")))
+    errors: dict[str, list[str]] = {}
+    values = {"deputy_id": _int(request.form.get("deputy_id")),
+              "category": (request.form.get("category") or "").strip()[:30],
+              "text": (request.form.get("text") or "")[:4000],
+              "contact_phone": (request.form.get("contact_phone") or "").strip()[:30],
+              "anonymous": request.form.get("anonymous") == "1",
+              "key": (request.form.get("key") or str(uuid.uuid4()))[:80]}
+    values["photo_ids"] = _store_photos(user, errors)
+    if errors:
+        return _form_page(station, values, errors, 422)
+    data = {"station_id": station.id, "deputy_id": values["deputy_id"],
+            "category": values["category"] or "other", "text": values["text"],
+            "photo_ids": values["photo_ids"], "contact_phone": values["contact_phone"] or None,
+            "anonymous": values["anonymous"]}
+    try:
+        result = submission.submit(viewer_for(user), data, idempotency_key=values["key"],
+                                   ip=request.remote_addr)
+    except ApiError as exc:
+        fields = (exc.details or {}).get("fields") or {"_": [exc.message]}
+        return _form_page(station, values, fields, exc.status)
+    flash("提交成功！联络站会尽快受理，办理进展会在“我的意见”里显示。", "success")
+    return redirect(url_for("h5.opinion", opinion_id=result.opinion.id))
+
+
+@bp.get("/h5/opinions")
+@resident_required
+def opinions(user):
+    page = max(1, min(request.args.get("page", 1, type=int), 500))
+    where = Opinion.submitter_id == user.id
+    total = db.session.scalar(select(func.count()).select_from(Opinion).where(where)) or 0
+    rows = list(db.session.execute(select(Opinion).where(where).order_by(Opinion.id.desc())
+                                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).scalars())
+    return render_template("h5/opinions.html", items=serialize.briefs(rows, local_today()),
+                           total=total, page=page, has_more=page * PER_PAGE < total, user=user)
+
+
+@bp.get("/h5/opinions/<int:opinion_id>")
+@resident_required
+def opinion(user, opinion_id):
+    viewer = viewer_for(user)
+    op = get_visible(viewer, opinion_id)
+    data = serialize.full(op, viewer, local_today())
+    return render_template("h5/opinion.html", o=data, ratings=RATING_LABELS,
+                           can_rate="rate" in data["allowed_actions"], user=user)
+
+
+@bp.post("/h5/opinions/<int:opinion_id>/rate")
+@resident_required
+def rate(user, opinion_id):
+    payload = {"rating": (request.form.get("rating") or "").strip(),
+               "comment": (request.form.get("comment") or "").strip()[:500]}
+    target = url_for("h5.opinion", opinion_id=opinion_id)
+    try:
+        transition(viewer_for(user), opinion_id, "rate", payload,
+                   expected_version=_int(request.form.get("version")))
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+        return redirect(target + "#rate")
+    flash("感谢您的评价！", "success")
+    return redirect(target)
