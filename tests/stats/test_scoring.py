@@ -46,6 +46,8 @@ def test_area_sentence_reads_like_the_changsha_report():
     s.add("central", Composition(9, senior=3), [UNDER_MIN, TOO_MANY_SENIOR])
     s.add("feature", Composition(47), [])
     s.add("central", Composition(5), [UNDER_MIN])
+    assert subdivisions(["望月湖社区", "东方红村", "雨花区", "浏阳市"]) == \
+        {"街道": 0, "镇": 0, "乡": 0, "社区": 1, "村": 1, "区": 1, "县": 0, "市": 1, "其他": 0}
     text = area_sentence(3, "岳麓区", subdivisions(["望月湖街道", "莲花镇", "桔子洲街道"]), s, t)
     assert text == ("（三）岳麓区。辖区 2 个街道、1 个镇，共 3 个代表联络站（中心站 2 个、特色站等 1 个），"
                     "驻站代表数在 5~47 人范围，有 2 个联络站驻站代表在 10 人以下，"

@@ -93,14 +93,15 @@ class AreaSummary:
         self.flag_counts = counts
 
 
-SUBDIVISION_SUFFIXES = ("街道", "镇", "乡", "区", "县", "市")
+SUBDIVISION_SUFFIXES = ("街道", "镇", "乡", "社区", "村", "区", "县", "市")  # the order they are named in
+_MATCH_ORDER = ("街道", "社区", "镇", "乡", "村", "区", "县", "市")  # 社区 before 区
 
 
 def subdivisions(names: Iterable[str]) -> dict[str, int]:
-    """Count sub-areas by the suffix of their names (街道, 镇, 乡, 区, 县, 市; else 其他)."""
+    """Count sub-areas by the suffix of their names (街道, 镇, 乡, 社区, 村, 区, 县, 市; else 其他)."""
     out = dict.fromkeys(SUBDIVISION_SUFFIXES + ("其他",), 0)
     for name in names:
-        suffix = next((s for s in SUBDIVISION_SUFFIXES if name.endswith(s)), "其他")
+        suffix = next((s for s in _MATCH_ORDER if name.endswith(s)), "其他")
         out[suffix] += 1
     return out
 
@@ -118,7 +119,10 @@ def area_sentence(index: int, name: str, sub: dict[str, int], s: AreaSummary, t:
     text = head + f"共 {s.stations} 个代表联络站"
     if s.feature:
         text += f"（中心站 {s.central} 个、特色站等 {s.feature} 个）"
-    text += f"，驻站代表数在 {s.min_deputies}~{s.max_deputies} 人范围"
+    if s.min_deputies == s.max_deputies:
+        text += f"，驻站代表数为 {s.min_deputies} 人"
+    else:
+        text += f"，驻站代表数在 {s.min_deputies}~{s.max_deputies} 人范围"
     counts = s.flag_counts or {}
     notes = []
     if counts.get(UNDER_MIN):

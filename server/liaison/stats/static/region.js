@@ -2,7 +2,7 @@
 (function () {
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var areas = data.areas.map(function (a) { return a.name; });
-  var grid = { left: 40, right: 16, top: 36, bottom: 70, containLabel: true };
+  var grid = { left: 40, right: 40, top: 36, bottom: areas.length > 4 ? 70 : 24, containLabel: true };
   var axisLabel = { interval: 0, rotate: areas.length > 4 ? 40 : 0, fontSize: 11 };
   var charts = [];
   function chart(id, option) {
@@ -34,7 +34,7 @@
     xAxis: { type: 'category', data: data.trend.map(function (m) { return m.month.slice(5) + '月'; }) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [['active_days', '活动天数'], ['receptions', '接待次数'], ['opinions_in', '收到意见'], ['closed', '办结'], ['late', '超期']]
-      .map(function (s) { return { name: s[1], type: 'line', smooth: true, data: data.trend.map(function (m) { return m[s[0]]; }) }; })
+      .map(function (s) { return { name: s[1], type: 'line', data: data.trend.map(function (m) { return m[s[0]]; }) }; })
   });
   window.addEventListener('resize', function () { charts.forEach(function (c) { c.resize(); }); });
 })();
