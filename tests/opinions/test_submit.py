@@ -105,9 +105,11 @@ def test_typed_phone_is_normalised(app, submit):
         assert db.session.query(Opinion).one().contact_phone == "13900001111"
 
 
-def test_risky_text_is_held_for_staff_review_not_dropped(submit, client, who):
+def test_risky_text_is_held_for_staff_review_not_dropped(submit, client, who, fake_wechat):
     r = submit(text="我们小区有人聚众赌博，请有关部门管一管。")
     assert r.status_code == 201
+    checks = requests.get(f"{fake_wechat}/_fake/calls?path=/wxa/msg_sec_check", timeout=5).json()["calls"]
+    assert [(c["status"], c["errcode"]) for c in checks] == [(200, 0)]  # v2 accepted by the fake
     op = r.get_json()["opinion"]
     assert op["state"] == "on_hold" and op["state_group"] == "open"
     staff = client.get(f"/api/v1/opinions/{op['id']}", headers=who("demo-liaison")).get_json()["opinion"]

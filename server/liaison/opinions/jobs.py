@@ -78,8 +78,8 @@ def recheck_pending_content(now: datetime | None = None) -> int:
     done = 0
     for opinion_id, text, openid in rows:
         verdict, trace_id = check_content(openid, text)
-        if verdict == "pending":
-            continue
+        if verdict == "pending":  # WeChat still unreachable: try the rest next hour
+            break
         opinion = db.session.get(Opinion, opinion_id)
         opinion.sec_check, opinion.sec_trace_id = verdict, trace_id
         db.session.commit()
