@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+WECHAT_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.50.2701 NetType/WIFI Language/zh_CN")
 XSS_TEXT = "<script>alert(1)</script><img src=x onerror=alert(2)> 小区门口积水严重"
 
 

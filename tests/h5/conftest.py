@@ -10,9 +10,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
 
 from page_helpers import oauth_login, seed_fake_accounts  # noqa: E402
 
-WECHAT_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
-             "Chrome/120.0 Mobile Safari/537.36 MicroMessenger/8.0.50.2701 NetType/WIFI Language/zh_CN")
-
 
 @pytest.fixture
 def town(app, demo, fake_wechat):

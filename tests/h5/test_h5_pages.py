@@ -4,8 +4,7 @@ from __future__ import annotations
 import io
 import re
 
-from conftest import WECHAT_UA
-from page_helpers import XSS_TEXT, csrf_of, local, pick_on_fake
+from page_helpers import WECHAT_UA, XSS_TEXT, csrf_of, local, pick_on_fake
 
 TEXT = "望月湖小区三栋楼道灯坏了两个星期，晚上老人上下楼很危险，希望尽快修好。"
 

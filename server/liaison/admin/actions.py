@@ -120,7 +120,7 @@ def payload_from(action: str, form) -> dict:
     return payload
 
 
-def event_lines(event: OpinionEvent, units: dict[int, str]) -> list[str]:
+def event_lines(event: OpinionEvent, units: dict[int, str], categories: dict | None = None) -> list[str]:
     """What an event carried, in Chinese: '建议反映渠道：12345政务服务便民热线' etc."""
     t = workflow.TRANSITIONS.get(event.action)
     payload = event.payload or {}
@@ -143,6 +143,8 @@ def event_lines(event: OpinionEvent, units: dict[int, str]) -> list[str]:
             shown = "、".join(units.get(int(v), str(v)) for v in value)
         elif f.kind == "id" and f.name.endswith("unit_id"):
             shown = units.get(int(value), str(value))
+        elif f.name == "category" and categories:
+            shown = categories.get(value, str(value))
         else:
             shown = str(value)
         lines.append(f"{f.label}：{shown}")

@@ -29,13 +29,14 @@ ROLE_LABELS = workflow.ROLE_LABELS
 
 
 def _timeline(opinion, units: dict[int, str]) -> list[dict]:
+    cats = categories()
     events = db.session.execute(select(OpinionEvent).where(OpinionEvent.opinion_id == opinion.id)
                                 .order_by(OpinionEvent.at.desc(), OpinionEvent.id.desc())).scalars()
     return [{"at": e.at, "label": action_label(e.action), "role": ROLE_LABELS.get(e.actor_role, e.actor_role),
              "from": STATE_LABELS.get(e.from_state, "") if e.from_state else "",
              "to": STATE_LABELS.get(e.to_state, "") if e.to_state else "",
              "changed": e.from_state != e.to_state, "public": e.public,
-             "lines": actions.event_lines(e, units)} for e in events]
+             "lines": actions.event_lines(e, units, cats)} for e in events]
 
 
 @bp.get("/opinions/<int:opinion_id>")

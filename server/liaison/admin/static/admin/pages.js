@@ -37,6 +37,18 @@
     if (button) { button.classList.add("weui-btn_loading"); }
   });
 
+  /* Show which file was picked (the native text would be in the browser's language). */
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("file-picker__input")) { return; }
+    var label = input.parentNode.querySelector(".file-picker__name");
+    if (!label) { return; }
+    var files = input.files || [];
+    if (!files.length) { label.textContent = "未选择文件"; }
+    else if (files.length === 1) { label.textContent = files[0].name; }
+    else { label.textContent = "已选择 " + files.length + " 个文件"; }
+  });
+
   /* Coming back with the browser's back button must not leave forms locked. */
   window.addEventListener("pageshow", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-sent]"), function (form) {
