@@ -99,6 +99,17 @@ def test_phone_from_wechat_is_stored_and_masked_for_the_resident(app, submit, fa
     assert again.status_code == 422 and "phone_code" in again.get_json()["error"]["details"]["fields"]
 
 
+def test_phone_service_outage_is_503_and_nothing_is_stored(app, submit, phone, fake_wechat):
+    code = requests.post(f"{fake_wechat}/_fake/phone-code",
+                         json={"openid": "demo-resident", "phone": "13812341234"}, timeout=5).json()["code"]
+    phone.fault("/wxa/business/getuserphonenumber", 1, status=503)
+    r = submit(key="phone-retry", phone_code=code)
+    assert r.status_code == 503 and r.get_json()["error"]["code"] == "wechat_unavailable"
+    with app.app_context():
+        assert db.session.query(Opinion).count() == 0
+    assert submit(key="phone-retry", contact_phone="13812341234").status_code == 201  # typed instead
+
+
 def test_typed_phone_is_normalised(app, submit):
     assert submit(contact_phone="+86 139-0000-1111").status_code == 201
     with app.app_context():
