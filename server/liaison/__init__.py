@@ -33,6 +33,11 @@ def create_app(config: dict | None = None) -> APIFlask:
     app.config["VALIDATION_ERROR_STATUS_CODE"] = 422
     app.json.ensure_ascii = False
 
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     extensions.init_app(app)
     errors.register_error_handlers(app)
     _register_blueprints(app)

@@ -40,6 +40,14 @@ class LocalStorage:
         except ValueError:
             return False
 
+    def delete(self, key: str) -> bool:
+        """Remove a file; True when it existed."""
+        try:
+            self._path(key).unlink()
+            return True
+        except (FileNotFoundError, ValueError):
+            return False
+
     def local_path(self, key: str) -> Path:
         return self._path(key)
 
