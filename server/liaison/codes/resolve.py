@@ -1,0 +1,73 @@
+"""From a scanned token to what the resident sees first (GET /api/v1/codes/<token>).
+
+Unknown, replaced (rotated) and withdrawn (revoked) tokens each get their own
+answer, in the one error shape of docs/API.md.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..core.db import db
+from ..core.errors import ApiError
+from ..places.models import Deputy, Station
+from ..places.serialize import deputy_detail, station_detail
+from .models import Code
+from .operations import current_of, record_scan
+from .tokens import looks_like_token
+
+NOT_FOUND = "没有找到这个二维码，请确认扫描的是联络站或代表的正式海报"
+ROTATED = "此码已更换，请扫描新海报"
+REVOKED = {"station": "此联络站码已停用，请到联络站现场或在线目录查找联络站",
+           "deputy": "此代表码已停用（该代表可能已不再担任代表），请扫描联络站的站码"}
+
+
+def find_code(token: str) -> Code:
+    """The code row for ``token`` in any status.
+
+    :raise ApiError: 404 code_not_found.
+    """
+    code = None
+    if looks_like_token(token):
+        code = db.session.execute(select(Code).where(Code.token == token)).scalars().first()
+    if code is None:
+        raise ApiError(404, "code_not_found", NOT_FOUND)
+    return code
+
+
+def target_of(code: Code):
+    """The station or deputy a code points to, or None when it is no longer active."""
+    target = db.session.get(Station if code.kind == "station" else Deputy,
+                            code.station_id if code.kind == "station" else code.deputy_id)
+    return target if target is not None and target.active else None
+
+
+def usable_code(token: str) -> tuple[Code, object]:
+    """(active code, its station or deputy), or the error that describes why not.
+
+    :raise ApiError: 404 code_not_found; 410 code_rotated with ``details`` {kind,
+        token of the code in use now}; 410 code_revoked.
+    """
+    code = find_code(token)
+    current = current_of(code)
+    target = target_of(current)
+    if current.status != "active" or target is None:
+        raise ApiError(410, "code_revoked", REVOKED[code.kind])
+    if current.id != code.id:
+        raise ApiError(410, "code_rotated", ROTATED, {"kind": code.kind, "token": current.token})
+    return code, target
+
+
+def resolve(token: str, count: bool = True) -> dict:
+    """The scan answer: {"kind", "token", "station" | "deputy"}; counts the scan.
+
+    Scans of replaced and withdrawn codes are counted too: they show the NPC office
+    which old posters are still up.
+    """
+    if count and looks_like_token(token):
+        found = db.session.execute(select(Code.id).where(Code.token == token)).scalar()
+        if found is not None:
+            record_scan(found)
+    code, target = usable_code(token)
+    if code.kind == "station":
+        return {"kind": "station", "token": code.token, "station": station_detail(target)}
+    return {"kind": "deputy", "token": code.token, "deputy": deputy_detail(target)}
