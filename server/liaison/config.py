@@ -100,6 +100,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "UPLOAD_MAX_EDGE": int(_env("UPLOAD_MAX_EDGE", 2560)),
         "UPLOAD_MAX_PIXELS": int(_env("UPLOAD_MAX_PIXELS", 40_000_000)),
         "UPLOAD_URL_TTL": int(_env("UPLOAD_URL_TTL", 86400)),
+        "RATING_REMINDER_WORKING_DAYS": int(_env("RATING_REMINDER_WORKING_DAYS", 3)),
+        "RATING_AUTOCLOSE_WORKING_DAYS": int(_env("RATING_AUTOCLOSE_WORKING_DAYS", 15)),
         "DEADLINE_NEAR_WORKING_DAYS": int(_env("DEADLINE_NEAR_WORKING_DAYS", 3)),
         # Number of reverse proxies (nginx) in front of gunicorn whose X-Forwarded-* to trust.
         "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", 0)),
