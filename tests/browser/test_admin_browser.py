@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
-from page_helpers import XSS_TEXT, seed_fake_accounts  # noqa: E402
+from page_helpers import WECHAT_UA, XSS_TEXT, seed_fake_accounts  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -170,6 +170,19 @@ def test_office_imports_a_roster_and_downloads_the_region_posters(
     page.goto(f"{live_server}/admin/stations/{world['station_id']}")
     assert page.locator(".code-card__qr").evaluate("img => img.naturalWidth") > 0
     screenshot(page, "admin-station")
+    page.get_by_test_id("deputy-list").get_by_text("王明").click()
+    assert page.get_by_test_id("deputy-name").inner_text() == "王明"
+    screenshot(page, "admin-deputy")
+    page.goto(f"{live_server}/admin/stations/{world['station_id']}")
+    page.get_by_test_id("edit-reception").click()
+    form = page.get_by_test_id("reception-form")
+    form.locator('input[name="monthly_days"]').fill("15")
+    form.get_by_label("周三").check()
+    form.get_by_test_id("reception-save").click()
+    page.wait_for_load_state("load")
+    assert "接待安排已保存" in page.content()
+    assert "周三" in " ".join(page.get_by_test_id("plan-line").all_inner_texts())
+    screenshot(page, "admin-reception")
 
     page.goto(f"{live_server}/admin/regions/{world['community_id']}/posters")
     page.get_by_test_id("batch-start").click()
@@ -185,3 +198,22 @@ def test_office_imports_a_roster_and_downloads_the_region_posters(
         assert zf.testzip() is None and any(n.endswith(".pdf") for n in names)
     assert rq_worker == []
     assert page.dialogs == []
+
+
+def test_master_invites_a_liaison_who_accepts_inside_wechat(live_server, new_page, world, screenshot):
+    master = new_page()
+    _login(master, live_server, "站长刘姐", "/admin/invites")
+    master.locator('select[name="role"]').select_option("liaison")
+    master.get_by_role("button", name="生成邀请").click()
+    code = master.get_by_test_id("invite-code").inner_text()
+    screenshot(master, "admin-invites")
+
+    invitee = new_page(user_agent=WECHAT_UA)
+    invitee.goto(f"{live_server}/admin/invite/{code}")
+    assert "联络员" in invitee.get_by_test_id("invite-what").inner_text()
+    screenshot(invitee, "admin-invite")
+    invitee.get_by_test_id("accept-invite").click()  # the form continues to WeChat's page (CSP form-action)
+    invitee.get_by_text("新来的小王").first.click()
+    invitee.wait_for_url("**/admin/queue")
+    assert "已接受邀请" in invitee.content()
+    assert not [e for e in invitee.console_errors if "Content Security Policy" in e], invitee.console_errors

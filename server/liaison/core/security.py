@@ -22,13 +22,22 @@ CSP = "; ".join((
     "base-uri 'none'",
     "form-action 'self'",
 ))
+
+
+def content_security_policy(form_targets: tuple[str, ...] = ()) -> str:
+    """The pages' policy; ``form_targets`` are origins a form may lead to through
+    redirects (the invitation form continues to WeChat's authorisation page, and
+    Chromium applies form-action to every hop of the redirect chain)."""
+    return CSP.replace("form-action 'self'", " ".join(("form-action 'self'",) + form_targets))
+
+
 UPLOAD_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 UPLOAD_PREFIXES = ("/uploads/",)
 
 
-def _html_headers(response) -> None:
+def _html_headers(response, csp: str) -> None:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", csp)
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
@@ -38,11 +47,11 @@ def _html_headers(response) -> None:
 
 def add_security_headers(response):
     """after_request hook."""
-    from flask import request
+    from flask import current_app, request
 
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if response.mimetype == "text/html":
-        _html_headers(response)
+        _html_headers(response, current_app.extensions["liaison_csp"])
     elif request.path.startswith(UPLOAD_PREFIXES):
         response.headers.setdefault("Content-Security-Policy", UPLOAD_CSP)
     return response
@@ -53,4 +62,16 @@ def init_security(app) -> None:
     if app.extensions.get("liaison_security_headers"):
         return
     app.extensions["liaison_security_headers"] = True
+    app.extensions["liaison_csp"] = content_security_policy(_origins(app.config.get("WECHAT_OAUTH_BASE")))
     app.after_request(add_security_headers)
+
+
+def _origins(*urls) -> tuple[str, ...]:
+    from urllib.parse import urlsplit
+
+    out = []
+    for url in urls:
+        parts = urlsplit(url or "")
+        if parts.scheme in ("http", "https") and parts.netloc:
+            out.append(f"{parts.scheme}://{parts.netloc}")
+    return tuple(out)
