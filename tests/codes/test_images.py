@@ -130,3 +130,14 @@ def test_wxacode_failure_is_503_and_not_cached(app, client, places, phone):
     r = client.get(f"/api/v1/codes/{token}/wxacode.png")
     assert r.status_code == 503 and r.get_json()["error"]["code"] == "wechat_unavailable"
     assert client.get(f"/api/v1/codes/{token}/wxacode.png").status_code == 200
+
+
+def test_wxacode_for_a_trial_mini_program_is_cached_apart(app, client, places):
+    from liaison.codes.models import Code
+    from liaison.core.db import db
+
+    token = token_of(app, "station", places["station"][WANGYUEHU])
+    app.config["WECHAT_MINIPROGRAM_STATE"] = "trial"
+    assert client.get(f"/api/v1/codes/{token}/wxacode.png").status_code == 200
+    with app.app_context():
+        assert db.session.query(Code).filter_by(token=token).one().wxacode_key == f"codes/wxacode/{token}-trial.png"

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 WXACODE_PAGE = "pages/index/index"
 WXACODE_WIDTH = 430
+# WECHAT_MINIPROGRAM_STATE (subscribe messages' naming) -> getwxacodeunlimit env_version
+ENV_VERSIONS = {"formal": "release", "trial": "trial", "developer": "develop"}
 
 
 def _new_code(kind: str, target_id: int, taken: set[str]) -> Code:
@@ -162,6 +164,7 @@ def wxacode_png(code: Code) -> bytes:
 
     :raise ApiError: 503 when WeChat cannot make it now.
     """
+    from flask import current_app
     from redis.exceptions import LockError
 
     from ..core.extensions import get_redis, get_wechat
@@ -169,7 +172,10 @@ def wxacode_png(code: Code) -> bytes:
     from ..wechat.errors import WeChatError
 
     storage = get_storage()
-    key = f"codes/wxacode/{code.token}.png"
+    env = ENV_VERSIONS.get(current_app.config.get("WECHAT_MINIPROGRAM_STATE"), "release")
+    key = f"codes/wxacode/{code.token}.png" if env == "release" else f"codes/wxacode/{code.token}-{env}.png"
+    if code.wxacode_key and code.wxacode_key != key:
+        code.wxacode_key = None  # made for another version of the mini-program
     if code.wxacode_key and storage.exists(code.wxacode_key):
         return storage.get(code.wxacode_key)
     unavailable = ApiError(503, "wechat_unavailable", "暂时无法生成小程序码，请稍后再试")
@@ -178,7 +184,7 @@ def wxacode_png(code: Code) -> bytes:
             if not storage.exists(key):
                 try:
                     data = get_wechat().wxacode(scene=code.token, page=WXACODE_PAGE,
-                                                width=WXACODE_WIDTH, check_path=False)
+                                                width=WXACODE_WIDTH, check_path=False, env_version=env)
                 except WeChatError as exc:
                     log.warning("codes: wxacode for %s failed: %s", code.token, exc)
                     raise unavailable from exc

@@ -41,20 +41,25 @@ def target_of(code: Code):
     return target if target is not None and target.active else None
 
 
-def usable_code(token: str) -> tuple[Code, object]:
-    """(active code, its station or deputy), or the error that describes why not.
+def check_usable(code: Code):
+    """The code's station or deputy when the code is in use, else the error that says why.
 
-    :raise ApiError: 404 code_not_found; 410 code_rotated with ``details`` {kind,
-        token of the code in use now}; 410 code_revoked.
+    :raise ApiError: 410 code_rotated with ``details`` {kind, token of the code in use
+        now}; 410 code_revoked (withdrawn, or its station / deputy is no longer active).
     """
-    code = find_code(token)
     current = current_of(code)
     target = target_of(current)
     if current.status != "active" or target is None:
         raise ApiError(410, "code_revoked", REVOKED[code.kind])
     if current.id != code.id:
         raise ApiError(410, "code_rotated", ROTATED, {"kind": code.kind, "token": current.token})
-    return code, target
+    return target
+
+
+def usable_code(token: str) -> tuple[Code, object]:
+    """(active code, its station or deputy); 404 / 410 as in ``find_code`` / ``check_usable``."""
+    code = find_code(token)
+    return code, check_usable(code)
 
 
 def resolve(token: str, count: bool = True) -> dict:
@@ -63,11 +68,10 @@ def resolve(token: str, count: bool = True) -> dict:
     Scans of replaced and withdrawn codes are counted too: they show the NPC office
     which old posters are still up.
     """
-    if count and looks_like_token(token):
-        found = db.session.execute(select(Code.id).where(Code.token == token)).scalar()
-        if found is not None:
-            record_scan(found)
-    code, target = usable_code(token)
+    code = find_code(token)
+    if count:
+        record_scan(code.id)
+    target = check_usable(code)
     if code.kind == "station":
         return {"kind": "station", "token": code.token, "station": station_detail(target)}
     return {"kind": "deputy", "token": code.token, "deputy": deputy_detail(target)}
