@@ -62,7 +62,7 @@ def _deputy_blocks(deputy: dict) -> tuple[str, str, list]:
     return f"{deputy['name']} 代表", "、".join(deputy["level_labels"]) or "人大代表", blocks
 
 
-def _page(token: str):
+def page(token: str):
     notice = ""
     try:
         data = resolve(token)
@@ -81,9 +81,9 @@ def _page(token: str):
 
 @bp.get("/s/<token>")
 def station_page(token):
-    return _page(token)
+    return page(token)
 
 
 @bp.get("/d/<token>")
 def deputy_page(token):
-    return _page(token)
+    return page(token)
