@@ -94,9 +94,8 @@ def report_xlsx(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
     month = month_arg(query_data.get("month"))
-    data = region_report(region, month, today(), 100000)
-    rows = station_rows(region, month, today())
-    return send_file(export.region_xlsx(data, rows), mimetype=XLSX, as_attachment=True,
+    data = region_report(region, month, today(), 100000, with_stations=True)
+    return send_file(export.region_xlsx(data, data.pop("stations")), mimetype=XLSX, as_attachment=True,
                      download_name=f"{region.name}联络站数据分析-{data['month']}.xlsx")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Date, ForeignKey, Index, Integer
+from sqlalchemy import Date, ForeignKey, Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core.db import UTCDateTime, db, utcnow
@@ -43,11 +43,23 @@ class StationMonth(_Counts, db.Model):
     __table_args__ = (Index("ix_stats_station_months_month", "month", "station_id"),)
 
 
+# A deputy month with presence (the opposite of 隐身): check-in, reception or suggestion.
+ACTIVE_SQL = "check_ins > 0 OR receptions > 0 OR suggestions > 0"
+
+
 class DeputyMonth(_Counts, db.Model):
     __tablename__ = "stats_deputy_months"
     deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
-    __table_args__ = (Index("ix_stats_deputy_months_month", "month", "deputy_id"),)
+    __table_args__ = (
+        Index("ix_stats_deputy_months_month", "month", "deputy_id"),
+        # Partial index: the invisible-deputy check reads only the active months' ids.
+        Index("ix_stats_deputy_months_active", "month", "deputy_id",
+              postgresql_where=text(ACTIVE_SQL), sqlite_where=text(ACTIVE_SQL)),
+    )
+
+
+ACTIVE = text(f"({ACTIVE_SQL})")
 
 
 class StatsRefresh(db.Model):

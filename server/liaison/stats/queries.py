@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import asdict
 from datetime import date
 
-from sqlalchemy import Text, case, cast, func, or_, select
+from sqlalchemy import Text, and_, case, cast, func, or_, select
 
 from ..core.db import db
 from ..places.models import Deputy, Membership, Region, Station
@@ -19,7 +19,8 @@ from . import config
 from .figures import MONTH_FIELDS, add_months, share, total
 from .flags import (INVISIBLE, STATION_FLAGS, AreaSummary, Composition, area_sentence,
                     station_flags, subdivisions)
-from .models import DeputyMonth, StationMonth
+from .models import ACTIVE, DeputyMonth, StationMonth
+from .rawsql import rows
 from .refresh import current_membership, ensure_fresh, region_station_ids
 
 
@@ -28,16 +29,31 @@ def _prov_muni():
     return or_(text.like('%"provincial"%'), text.like('%"municipal"%'))
 
 
+def _current_seats(station_ids, today: date):
+    return and_(Deputy.active.is_(True), current_membership(today), Membership.station_id.in_(station_ids))
+
+
 def compositions(station_ids, today: date) -> dict[int, Composition]:
     """Current composition of each station (active deputies, memberships in force)."""
     one = lambda cond: func.sum(case((cond, 1), else_=0))  # noqa: E731
-    rows = db.session.execute(
+    found = rows(
         select(Membership.station_id, func.count(), one(Membership.kind == "home"),
                one(Membership.kind != "home"), one(Deputy.is_senior_official.is_(True)), one(_prov_muni()))
-        .join(Deputy, Deputy.id == Membership.deputy_id)
-        .where(Deputy.active.is_(True), current_membership(today), Membership.station_id.in_(station_ids))
+        .join(Deputy, Deputy.id == Membership.deputy_id).where(_current_seats(station_ids, today))
         .group_by(Membership.station_id))
-    return {r[0]: Composition(int(r[1]), int(r[2]), int(r[3]), int(r[4]), int(r[5])) for r in rows}
+    return {r[0]: Composition(*(int(v) for v in r[1:])) for r in found}
+
+
+def _newcomers(station_ids, since: date, today: date) -> set[int]:
+    """Deputies whose every current seat began after ``since`` (not yet judged invisible)."""
+    recent = {r[0] for r in rows(select(Membership.deputy_id).where(
+        _current_seats(station_ids, today), Membership.started_on > since).join(Deputy))}
+    if not recent:
+        return set()
+    seasoned = {r[0] for r in rows(select(Membership.deputy_id).where(
+        Membership.deputy_id.in_(recent), current_membership(today),
+        or_(Membership.started_on.is_(None), Membership.started_on <= since)))}
+    return recent - seasoned
 
 
 def _area_of(root: Region, path: str) -> int:
@@ -46,71 +62,73 @@ def _area_of(root: Region, path: str) -> int:
 
 
 def region_data(region: Region, month: date, today: date) -> dict:
-    """Every station of the subtree with composition, the month's figures and flags."""
+    """Every station of the subtree with composition, the month's figures and flags;
+    who sits where, and who has been invisible for the configured months."""
     t = config.thresholds()
     window_start = add_months(month, -(t.invisible_months - 1))
     ensure_fresh(region, min(window_start, month.replace(month=1)), month, today)
     ids_sel = region_station_ids(region)
-    stations = db.session.execute(
-        select(Station.id, Station.name, Station.kind, Region.path)
-        .join(Region, Region.id == Station.region_id).where(Station.id.in_(ids_sel))
-        .order_by(Region.path, Station.id)).all()
+    stations = rows(select(Station.id, Station.name, Station.kind, Region.path)
+                    .join(Region, Region.id == Station.region_id).where(Station.id.in_(ids_sel))
+                    .order_by(Region.path, Station.id))
     comps = compositions(ids_sel, today)
-    months = {r.station_id: {f: getattr(r, f) for f in MONTH_FIELDS} for r in db.session.execute(
-        select(StationMonth).where(StationMonth.month == month, StationMonth.station_id.in_(ids_sel))).scalars()}
-    rows = []
+    figures = {r[0]: r[1:] for r in rows(select(StationMonth.station_id, *[getattr(StationMonth, f) for f in MONTH_FIELDS])
+                                         .where(StationMonth.month == month, StationMonth.station_id.in_(ids_sel)))}
+    zeros, empty = (0,) * len(MONTH_FIELDS), Composition()
+    out, station_area = [], {}
     for sid, name, kind, path in stations:
-        comp = comps.get(sid, Composition())
-        figures = months.get(sid) or dict.fromkeys(MONTH_FIELDS, 0)
-        rows.append({"id": sid, "name": name, "kind": kind, "area_id": _area_of(region, path),
-                     **asdict(comp), **figures,
-                     "satisfaction": share(figures["satisfied"], figures["ratings"]),
-                     "flags": station_flags(comp, figures["active_days"], t)})
-    members = db.session.execute(
-        select(Membership.deputy_id, Membership.station_id, Membership.started_on)
-        .join(Deputy, Deputy.id == Membership.deputy_id)
-        .where(Deputy.active.is_(True), current_membership(today), Membership.station_id.in_(ids_sel))).all()
-    active = set(db.session.execute(select(DeputyMonth.deputy_id).where(
-        DeputyMonth.month >= window_start, DeputyMonth.month <= month,
-        DeputyMonth.deputy_id.in_(select(Membership.deputy_id).where(Membership.station_id.in_(ids_sel))),
-        or_(DeputyMonth.check_ins > 0, DeputyMonth.receptions > 0, DeputyMonth.suggestions > 0))
-        .distinct()).scalars())
+        comp = comps.get(sid, empty)
+        values = dict(zip(MONTH_FIELDS, figures.get(sid, zeros)))
+        station_area[sid] = _area_of(region, path)
+        out.append({"id": sid, "name": name, "kind": kind, "area_id": station_area[sid],
+                    "deputies": comp.deputies, "home": comp.home, "cross": comp.cross, "senior": comp.senior,
+                    "prov_muni": comp.prov_muni, **values,
+                    "satisfaction": share(values["satisfied"], values["ratings"]),
+                    "flags": station_flags(comp, values["active_days"], t)})
     seated: dict[int, list[int]] = defaultdict(list)
-    newcomers: set[int] = set()
-    for deputy_id, station_id, started_on in members:
+    for deputy_id, station_id in rows(select(Membership.deputy_id, Membership.station_id)
+                                      .join(Deputy, Deputy.id == Membership.deputy_id)
+                                      .where(_current_seats(ids_sel, today))):
         seated[deputy_id].append(station_id)
-        if started_on is not None and started_on > window_start:
-            newcomers.add(deputy_id)
-    invisible = {d: s for d, s in seated.items() if d not in active and d not in newcomers}
-    return {"region": region, "month": month, "thresholds": t, "stations": rows, "seated": seated,
-            "invisible": invisible, "window_start": window_start}
+    members = select(Membership.deputy_id).where(Membership.station_id.in_(ids_sel))
+    active = {r[0] for r in rows(select(DeputyMonth.deputy_id).where(
+        DeputyMonth.month >= window_start, DeputyMonth.month <= month, ACTIVE, DeputyMonth.deputy_id.in_(members))
+        .distinct())}
+    excused = _newcomers(ids_sel, window_start, today)
+    invisible, area_deputies, area_invisible = {}, defaultdict(int), defaultdict(int)
+    for deputy_id, sids in seated.items():
+        gone = deputy_id not in active and deputy_id not in excused
+        if gone:
+            invisible[deputy_id] = sids
+        for area in {station_area[s] for s in sids}:
+            area_deputies[area] += 1
+            area_invisible[area] += gone
+    return {"region": region, "month": month, "thresholds": t, "stations": out, "deputies": len(seated),
+            "invisible": invisible, "area_deputies": area_deputies, "area_invisible": area_invisible,
+            "window_start": window_start}
 
 
 def _region_json(r: Region) -> dict:
     return {"id": r.id, "name": r.name, "level": r.level, "path": r.path}
 
 
-def region_report(region: Region, month: date, today: date, limit: int | None = None) -> dict:
-    """The report as JSON (see docs/API.md, "Stats")."""
+def region_report(region: Region, month: date, today: date, limit: int | None = None,
+                  with_stations: bool = False) -> dict:
+    """The report as JSON (see docs/API.md, "Stats"); ``with_stations`` adds every station's row."""
     limit = limit or int(config.get("STATS_FLAG_LIST_LIMIT"))
     data = region_data(region, month, today)
-    t, stations, seated, invisible = data["thresholds"], data["stations"], data["seated"], data["invisible"]
+    t, stations, invisible = data["thresholds"], data["stations"], data["invisible"]
     children = list(db.session.execute(select(Region).where(Region.parent_id == region.id)
                                        .order_by(Region.id)).scalars())
-    grand = list(db.session.execute(select(Region.parent_id, Region.name).where(
-        Region.parent_id.in_([c.id for c in children]))).all()) if children else []
     names_under = defaultdict(list)
-    for parent_id, name in grand:
-        names_under[parent_id].append(name)
+    if children:
+        for parent_id, name in db.session.execute(select(Region.parent_id, Region.name).where(
+                Region.parent_id.in_([c.id for c in children]))):
+            names_under[parent_id].append(name)
     area_list = [region] + children if any(s["area_id"] == region.id for s in stations) else children
     by_area = defaultdict(list)
     for s in stations:
         by_area[s["area_id"]].append(s)
-    deputies_by_area = defaultdict(set)
-    station_area = {s["id"]: s["area_id"] for s in stations}
-    for deputy_id, sids in seated.items():
-        for sid in sids:
-            deputies_by_area[station_area[sid]].add(deputy_id)
     areas, sentences = [], []
     for index, area in enumerate(area_list, start=1):
         summary = AreaSummary()
@@ -118,16 +136,16 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
             summary.add(s["kind"], Composition(s["deputies"], s["home"], s["cross"], s["senior"], s["prov_muni"]),
                         s["flags"])
         sums = total(by_area[area.id])
-        sub = subdivisions(names_under[area.id]) if area.id != region.id else subdivisions([])
-        name = area.name if area.id != region.id else f"{area.name}（本级）"
+        own = area.id == region.id
+        sub = subdivisions([] if own else names_under[area.id])
+        name = f"{area.name}（本级）" if own else area.name
         sentences.append(area_sentence(index, name, sub, summary, t))
         areas.append({**_region_json(area), "name": name, "subdivisions": {k: v for k, v in sub.items() if v},
                       "stations": summary.stations, "central_stations": summary.central,
-                      "feature_stations": summary.feature, "deputies": len(deputies_by_area[area.id]),
+                      "feature_stations": summary.feature, "deputies": data["area_deputies"][area.id],
                       "min_deputies": summary.min_deputies, "max_deputies": summary.max_deputies,
                       "flags": summary.flag_counts or dict.fromkeys(STATION_FLAGS, 0),
-                      "invisible_deputies": sum(1 for d in invisible
-                                                if any(station_area[s] == area.id for s in seated[d])),
+                      "invisible_deputies": data["area_invisible"][area.id],
                       **sums, "satisfaction": share(sums["satisfied"], sums["ratings"])})
     sums = total(stations)
     counts = [s["deputies"] for s in stations]
@@ -142,11 +160,11 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
     station_names = {s["id"]: s["name"] for s in stations}
     flags[INVISIBLE] = {"total": len(invisible), "items": [
         {"id": d, "name": names.get(d, ""), "stations": [station_names[s] for s in invisible[d]]} for d in shown]}
-    return {
+    report = {
         "region": _region_json(region), "month": month.strftime("%Y-%m"),
         "window": {"invisible_from": data["window_start"].strftime("%Y-%m"), "to": month.strftime("%Y-%m")},
         "thresholds": asdict(t), "flag_labels": t.labels(),
-        "totals": {"stations": len(stations), "deputies": len(seated),
+        "totals": {"stations": len(stations), "deputies": data["deputies"],
                    "memberships": sum(counts), "min_deputies": min(counts) if counts else None,
                    "max_deputies": max(counts) if counts else None,
                    "flags": {k: v["total"] for k, v in flags.items()},
@@ -154,18 +172,21 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
         "areas": areas, "flags": flags, "text": sentences,
         "trend": trend(region, month.replace(month=1), month),
     }
+    if with_stations:
+        report["stations"] = stations
+    return report
 
 
 def trend(region: Region, first: date, last: date) -> list[dict]:
     """Monthly sums of the region's stations, ``first``..``last`` (months without rows: zeros)."""
     cols = [func.sum(getattr(StationMonth, f)) for f in MONTH_FIELDS]
-    rows = {r[0]: r[1:] for r in db.session.execute(
+    sums = {r[0]: r[1:] for r in db.session.execute(
         select(StationMonth.month, *cols).where(
             StationMonth.month >= first, StationMonth.month <= last,
             StationMonth.station_id.in_(region_station_ids(region))).group_by(StationMonth.month))}
     out, month = [], first
     while month <= last:
-        values = dict(zip(MONTH_FIELDS, (int(v or 0) for v in rows.get(month, [0] * len(MONTH_FIELDS)))))
+        values = dict(zip(MONTH_FIELDS, (int(v or 0) for v in sums.get(month, [0] * len(MONTH_FIELDS)))))
         out.append({"month": month.strftime("%Y-%m"), **values,
                     "satisfaction": share(values["satisfied"], values["ratings"])})
         month = add_months(month, 1)

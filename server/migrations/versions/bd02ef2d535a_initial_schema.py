@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c3a6326e3f44
+Revision ID: bd02ef2d535a
 Revises: 
-Create Date: 2026-11-25 08:34:13.604159
+Create Date: 2026-11-25 08:51:16.048327
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import liaison.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'c3a6326e3f44'
+revision = 'bd02ef2d535a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -357,6 +357,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('deputy_id', 'month', name=op.f('pk_stats_deputy_months'))
     )
     with op.batch_alter_table('stats_deputy_months', schema=None) as batch_op:
+        batch_op.create_index('ix_stats_deputy_months_active', ['month', 'deputy_id'], unique=False, postgresql_where=sa.text('check_ins > 0 OR receptions > 0 OR suggestions > 0'), sqlite_where=sa.text('check_ins > 0 OR receptions > 0 OR suggestions > 0'))
         batch_op.create_index('ix_stats_deputy_months_month', ['month', 'deputy_id'], unique=False)
 
     op.create_table('stats_station_months',
@@ -658,6 +659,7 @@ def downgrade():
     op.drop_table('stats_station_months')
     with op.batch_alter_table('stats_deputy_months', schema=None) as batch_op:
         batch_op.drop_index('ix_stats_deputy_months_month')
+        batch_op.drop_index('ix_stats_deputy_months_active', postgresql_where=sa.text('check_ins > 0 OR receptions > 0 OR suggestions > 0'), sqlite_where=sa.text('check_ins > 0 OR receptions > 0 OR suggestions > 0'))
 
     op.drop_table('stats_deputy_months')
     with op.batch_alter_table('station_follows', schema=None) as batch_op:
