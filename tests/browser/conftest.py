@@ -1,5 +1,5 @@
 """Shared fixtures for the browser tests: the app behind a real HTTP server, one
-headless Chromium (Debian's) per session, a fresh phone-sized page per test, a worker
+headless Chromium (Debian's) per module, a fresh phone-sized page per test, a worker
 for background jobs, and screenshots into test-artifacts/ (git-ignored).
 
 - ``live_server``: base URL of the test's ``app`` served by werkzeug in a thread;
@@ -37,8 +37,10 @@ def live_server(app):
     thread.join(5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """One Chromium per test module (a module that drives Playwright itself, e.g. with
+    its own ``sync_playwright()``, then never meets a running Playwright loop)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
