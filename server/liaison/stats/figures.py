@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta, timezone
+from operator import itemgetter
 from typing import Callable, Iterable, NamedTuple
 
 from ..opinions.states import CLOSED, DECLINED, GROUP_CLOSED, GROUP_RESOLVED, state_group
@@ -215,13 +216,13 @@ def count_suggestions(deputy_rows: Rows, facts: Iterable[tuple[int, date]], mont
         add(deputy_id, day, "suggestions")
 
 
+_FIELDS_OF = itemgetter(*MONTH_FIELDS)
+
+
 def total(rows: Iterable[dict[str, int]]) -> dict[str, int]:
-    """Field-wise sum of month rows."""
-    out = dict.fromkeys(MONTH_FIELDS, 0)
-    for row in rows:
-        for field in MONTH_FIELDS:
-            out[field] += row.get(field, 0) or 0
-    return out
+    """Field-wise sum of month rows (each row has every field of ``MONTH_FIELDS``)."""
+    columns = list(zip(*map(_FIELDS_OF, rows)))
+    return dict(zip(MONTH_FIELDS, map(sum, columns))) if columns else dict.fromkeys(MONTH_FIELDS, 0)
 
 
 def share(part: int, whole: int) -> float | None:

@@ -1,10 +1,17 @@
-"""Monthly summary tables behind the reports (one row per station or deputy and month).
+"""Monthly summary tables behind the reports.
 
-They are a cache of live data, rebuilt by ``stats.refresh`` from opinions, check-ins,
-reception records and suggestions with the same pure code (``figures.py``) that
-computes a single deputy's duty record live. Rows exist only where something
-happened; a missing row means zeros. ``StatsRefresh`` records when a region's month
-was last rebuilt, so a report knows whether its numbers are fresh.
+They are a cache of live data, rebuilt by ``stats.refresh`` from memberships,
+opinions, check-ins, reception records and suggestions with the same pure code
+(``figures.py``, ``seats.py``) that computes a single deputy's duty record live.
+
+- ``StationMonth``: a station's activity and opinion counters for a month, plus who
+  sat there (composition as of the month's last day, or today for this month) and
+  how many of them were invisible (隐身代表). One row per station and month.
+- ``DeputyMonth``: a deputy's counters; rows exist only where something happened.
+- ``RegionMonth``: distinct deputies seated in a region's subtree (``direct``: only
+  at stations attached to the region itself) and how many were invisible.
+- ``InvisibleDeputy``: who was invisible in a month (for the report's list).
+- ``StatsRefresh``: when a region's month was last rebuilt (is a report fresh?).
 """
 from __future__ import annotations
 
@@ -40,6 +47,12 @@ class StationMonth(_Counts, db.Model):
     __tablename__ = "stats_station_months"
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # first day of the month
+    deputies: Mapped[int] = mapped_column(Integer, default=0)  # seated (home + cross)
+    home: Mapped[int] = mapped_column(Integer, default=0)
+    cross: Mapped[int] = mapped_column(Integer, default=0)
+    senior: Mapped[int] = mapped_column(Integer, default=0)  # county-level-or-above officials
+    prov_muni: Mapped[int] = mapped_column(Integer, default=0)  # provincial or municipal deputies
+    invisible: Mapped[int] = mapped_column(Integer, default=0)  # seated deputies invisible this month
     __table_args__ = (Index("ix_stats_station_months_month", "month", "station_id"),)
 
 
@@ -60,6 +73,21 @@ class DeputyMonth(_Counts, db.Model):
 
 
 ACTIVE = text(f"({ACTIVE_SQL})")
+
+
+class RegionMonth(db.Model):
+    __tablename__ = "stats_region_months"
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    direct: Mapped[bool] = mapped_column(db.Boolean, primary_key=True, default=False)
+    deputies: Mapped[int] = mapped_column(Integer, default=0)
+    invisible: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InvisibleDeputy(db.Model):
+    __tablename__ = "stats_invisible_deputies"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), primary_key=True)
 
 
 class StatsRefresh(db.Model):

@@ -18,7 +18,7 @@ from ..opinions.models import Opinion, Suggestion
 from ..places.models import Membership, Region, Station
 from ..reception.models import CheckIn, ReceptionRecord
 from . import config
-from .figures import (ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
+from .figures import (MONTH_FIELDS, ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
                       count_opinions, count_presence, count_suggestions, local_date,
                       month_bounds_utc, month_of, month_range)
 from .models import DeputyMonth, StationMonth, StatsRefresh
@@ -141,10 +141,13 @@ def refresh(first: date, last: date, today: date, region: Region | None = None, 
             station_ids=None, deputy_ids=None) -> dict:
     """Rebuild the summary rows of months ``first``..``last`` for a region (or everything).
 
-    With explicit ``station_ids``/``deputy_ids`` only those rows are rebuilt (after a
-    check-in or a reception record) and no freshness is recorded. Commits.
+    With explicit ``station_ids``/``deputy_ids`` only those rows' counters are rebuilt
+    (after a check-in or a reception record): composition and invisible counts are
+    kept as they were and no freshness is recorded. Commits.
     :return: ``{"stations": rows written, "deputies": rows written, "seconds": t}``.
     """
+    from .refresh_seats import COMPOSITION, seat_rows
+
     began = time.monotonic()
     whole = station_ids is None and deputy_ids is None
     if whole:
@@ -154,16 +157,18 @@ def refresh(first: date, last: date, today: date, region: Region | None = None, 
         s_ids, d_ids = list(station_ids or []), list(deputy_ids or [])
     station_rows, deputy_rows = compute(first, last, today, s_ids, d_ids)
     months = month_range(first, last)
-    for model, name, ids, rows in ((StationMonth, "station_id", s_ids, station_rows),
-                                   (DeputyMonth, "deputy_id", d_ids, deputy_rows)):
-        cond = _Ids(ids).cond(getattr(model, name)) if not isinstance(ids, list) or ids else None
-        if cond is None:
-            continue
-        db.session.execute(delete(model).where(model.month >= months[0], model.month <= months[-1], cond)
-                           .execution_options(synchronize_session=False))
-        payload = [{name: k, "month": month, **counts} for (k, month), counts in rows.items()]
-        for i in range(0, len(payload), 5000):
-            db.session.execute(insert(model), payload[i:i + 5000])
+    _replace(DeputyMonth, "deputy_id", d_ids, deputy_rows, months)
+    if whole:
+        seating = seat_rows(months, today, region, region_station_ids(region), None if d_ids is ALL else d_ids)
+    else:
+        seating = {(r[0], r[1]): dict(zip(COMPOSITION, r[2:])) for r in db.session.execute(
+            select(StationMonth.station_id, StationMonth.month, *[getattr(StationMonth, c) for c in COMPOSITION])
+            .where(StationMonth.month >= months[0], StationMonth.month <= months[-1],
+                   StationMonth.station_id.in_(s_ids)))} if s_ids else {}
+    zeros = dict.fromkeys(MONTH_FIELDS, 0)
+    for key, extra in seating.items():
+        station_rows[key] = {**station_rows.get(key, zeros), **extra}
+    _replace(StationMonth, "station_id", s_ids, station_rows, months)
     seconds = round(time.monotonic() - began, 3)
     if whole:
         now = datetime.now(timezone.utc)
@@ -180,6 +185,17 @@ def refresh(first: date, last: date, today: date, region: Region | None = None, 
     except IntegrityError:  # another process rebuilt the same rows meanwhile: theirs stand
         db.session.rollback()
     return {"stations": len(station_rows), "deputies": len(deputy_rows), "seconds": seconds}
+
+
+def _replace(model, name: str, ids, rows: dict, months: list[date]) -> None:
+    cond = _Ids(ids).cond(getattr(model, name)) if not isinstance(ids, list) or ids else None
+    if cond is None:
+        return
+    db.session.execute(delete(model).where(model.month >= months[0], model.month <= months[-1], cond)
+                       .execution_options(synchronize_session=False))
+    payload = [{name: k, "month": month, **counts} for (k, month), counts in rows.items()]
+    for i in range(0, len(payload), 5000):
+        db.session.execute(insert(model), payload[i:i + 5000])
 
 
 def is_fresh(region: Region | None, month: date, now: datetime, max_age: int) -> bool:

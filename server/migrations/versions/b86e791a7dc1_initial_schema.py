@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: bd02ef2d535a
+Revision ID: b86e791a7dc1
 Revises: 
-Create Date: 2026-11-25 08:51:16.048327
+Create Date: 2026-11-25 08:55:50.024070
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import liaison.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'bd02ef2d535a'
+revision = 'b86e791a7dc1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -161,6 +161,15 @@ def upgrade():
     with op.batch_alter_table('stations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stations_region_id'), ['region_id'], unique=False)
 
+    op.create_table('stats_region_months',
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('direct', sa.Boolean(), nullable=False),
+    sa.Column('deputies', sa.Integer(), nullable=False),
+    sa.Column('invisible', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_stats_region_months_region_id_regions')),
+    sa.PrimaryKeyConstraint('region_id', 'month', 'direct', name=op.f('pk_stats_region_months'))
+    )
     op.create_table('uploads',
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
@@ -360,9 +369,21 @@ def upgrade():
         batch_op.create_index('ix_stats_deputy_months_active', ['month', 'deputy_id'], unique=False, postgresql_where=sa.text('check_ins > 0 OR receptions > 0 OR suggestions > 0'), sqlite_where=sa.text('check_ins > 0 OR receptions > 0 OR suggestions > 0'))
         batch_op.create_index('ix_stats_deputy_months_month', ['month', 'deputy_id'], unique=False)
 
+    op.create_table('stats_invisible_deputies',
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('deputy_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['deputy_id'], ['deputies.id'], name=op.f('fk_stats_invisible_deputies_deputy_id_deputies')),
+    sa.PrimaryKeyConstraint('month', 'deputy_id', name=op.f('pk_stats_invisible_deputies'))
+    )
     op.create_table('stats_station_months',
     sa.Column('station_id', sa.Integer(), nullable=False),
     sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('deputies', sa.Integer(), nullable=False),
+    sa.Column('home', sa.Integer(), nullable=False),
+    sa.Column('cross', sa.Integer(), nullable=False),
+    sa.Column('senior', sa.Integer(), nullable=False),
+    sa.Column('prov_muni', sa.Integer(), nullable=False),
+    sa.Column('invisible', sa.Integer(), nullable=False),
     sa.Column('check_ins', sa.Integer(), nullable=False),
     sa.Column('check_ins_unplanned', sa.Integer(), nullable=False),
     sa.Column('active_days', sa.Integer(), nullable=False),
@@ -657,6 +678,7 @@ def downgrade():
         batch_op.drop_index('ix_stats_station_months_month')
 
     op.drop_table('stats_station_months')
+    op.drop_table('stats_invisible_deputies')
     with op.batch_alter_table('stats_deputy_months', schema=None) as batch_op:
         batch_op.drop_index('ix_stats_deputy_months_month')
         batch_op.drop_index('ix_stats_deputy_months_active', postgresql_where=sa.text('check_ins > 0 OR receptions > 0 OR suggestions > 0'), sqlite_where=sa.text('check_ins > 0 OR receptions > 0 OR suggestions > 0'))
@@ -706,6 +728,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_uploads_user_id'))
 
     op.drop_table('uploads')
+    op.drop_table('stats_region_months')
     with op.batch_alter_table('stations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stations_region_id'))
 
