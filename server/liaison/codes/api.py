@@ -26,10 +26,8 @@ STATUS_LABELS = {"active": "使用中", "rotated": "已更换", "revoked": "已�
 
 
 def register(app) -> None:
-    from .landing import bp as landing_bp
-
+    # /s/<token> and /d/<token> are served by the H5 pages (h5/place_pages.py);
     app.register_blueprint(bp)
-    app.register_blueprint(landing_bp)
 
 
 def code_json(code: Code) -> dict:

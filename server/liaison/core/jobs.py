@@ -85,7 +85,7 @@ def run_periodic_once(now: float | None = None) -> list[str]:
             continue
         tick = int(now // interval)
         if redis.set(f"liaison:periodic:{path}:{tick}", "1", nx=True, ex=interval * 2):
-            enqueue(func, job_id=f"periodic-{path}-{tick}")
+            enqueue(func, job_id=f"periodic-{path.replace('.', '_')}-{tick}")
             started.append(path)
     return started
 

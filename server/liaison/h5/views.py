@@ -8,28 +8,10 @@ from ..core.errors import ApiError
 from . import opinion_pages, place_pages  # noqa: F401  (routes)
 from .blueprint import bp
 
-# The plain-URL codes' landing routes that this package serves (see ``register``).
-LANDING = {"code_landing.station_page": place_pages.station_code,
-           "code_landing.deputy_page": place_pages.deputy_code}
-
 
 def register(app) -> None:
     init_pages(app)
-    app.register_blueprint(bp)
-    _take_over_landing(app)
-
-
-def _take_over_landing(app) -> None:
-    """Serve /s/<token> and /d/<token> with the H5 pages.
-
-    The codes package had a simple landing page registered for the same URLs before
-    these pages existed; when it is still registered its endpoints are pointed at
-    the H5 views so that exactly one implementation answers.
-    """
-    for endpoint, view in LANDING.items():
-        if endpoint in app.view_functions:
-            app.view_functions[endpoint] = view
-            app.logger.debug("H5 pages serve %s", endpoint)
+    app.register_blueprint(bp)  # also serves the plain-URL codes /s/<token>, /d/<token>
 
 
 @bp.errorhandler(ApiError)
