@@ -13,7 +13,6 @@ import hmac
 import secrets
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db
 from ..core.extensions import get_wechat
@@ -60,24 +59,22 @@ def _fetch_identity(code: str, scope: str) -> dict:
 
 def _bind_user(info: dict, invite_code: str | None):
     """The user behind this WeChat identity, with the invitation applied; commits once."""
-    for attempt in range(2):
-        try:
-            user = find_or_create_user(oa_openid=info["openid"], unionid=info.get("unionid"))
-            nickname = (info.get("nickname") or "").strip()
-            if nickname and user.nickname in (None, "", "微信用户"):
-                user.nickname = nickname[:64]
-            if info.get("headimgurl") and not user.avatar_url:
-                user.avatar_url = info["headimgurl"][:255]
-            db.session.flush()
-            if invite_code:
-                invitations.accept_invitation(invite_code, user)
-            db.session.commit()
-            return user
-        except IntegrityError:  # a concurrent first login created the same user
-            db.session.rollback()
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    from ..users.operations import retry_once_on_race
+
+    def write():
+        user = find_or_create_user(oa_openid=info["openid"], unionid=info.get("unionid"))
+        nickname = (info.get("nickname") or "").strip()
+        if nickname and user.nickname in (None, "", "微信用户"):
+            user.nickname = nickname[:64]
+        if info.get("headimgurl") and not user.avatar_url:
+            user.avatar_url = info["headimgurl"][:255]
+        db.session.flush()
+        if invite_code:
+            invitations.accept_invitation(invite_code, user)
+        db.session.commit()
+        return user
+
+    return retry_once_on_race(write)
 
 
 @bp.get("/oauth/wechat/callback")

@@ -73,14 +73,24 @@ def login_miniprogram(code: str, wechat) -> User:
     except WeChatError as exc:
         raise wechat_error_to_api(exc)
     openid = result["openid"]
+
+    def write() -> User:
+        user = find_or_create_user(mp_openid=openid, unionid=result.get("unionid"))
+        if result.get("session_key"):
+            user.session_key_enc = encrypt_session_key(result["session_key"])
+        db.session.commit()
+        return user
+
+    return retry_once_on_race(write)
+
+
+def retry_once_on_race(write):
+    """Run ``write`` (which commits); when a concurrent first login created the same
+    user meanwhile (a unique openid/unionid), roll back and run it once more."""
     for attempt in range(2):
         try:
-            user = find_or_create_user(mp_openid=openid, unionid=result.get("unionid"))
-            if result.get("session_key"):
-                user.session_key_enc = encrypt_session_key(result["session_key"])
-            db.session.commit()
-            return user
-        except IntegrityError:  # a concurrent first login created the same user
+            return write()
+        except IntegrityError:
             db.session.rollback()
             if attempt:
                 raise
