@@ -97,7 +97,7 @@ def submit(user):
             "anonymous": values["anonymous"]}
     try:
         result = submission.submit(viewer_for(user), data, idempotency_key=values["key"],
-                                   ip=request.remote_addr)
+                                   ip=request.remote_addr, source="h5")
     except ApiError as exc:
         fields = (exc.details or {}).get("fields") or {"_": [exc.message]}
         return _form_page(station, values, fields, exc.status)

@@ -140,7 +140,8 @@ def _text(data: dict) -> str:
     return text
 
 
-def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str | None) -> SubmitResult:
+def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str | None,
+           source: str = "miniprogram") -> SubmitResult:
     """Create an opinion from the mini-program's form; see the module docstring.
 
     :raise ApiError: 403 blocked, 422 invalid fields, 429 rate limited, 503 phone
@@ -179,7 +180,7 @@ def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str |
                       submitter_id=user.id, category=category, text=text, original_text=text,
                       anonymous=bool(data.get("anonymous")), contact_phone=phone,
                       content_hash=content_hash, sec_check=verdict, sec_trace_id=trace_id,
-                      source="miniprogram", rounds=0)
+                      source=source, rounds=0)
     db.session.add(opinion)
     for position, upload in enumerate(uploads):
         opinion.photos.append(OpinionPhoto(upload_id=upload.id, position=position))
