@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> APIFlask:
         title="联络站 API",
         version=__version__,
         spec_path="/api/openapi.json",
-        docs_path="/api/docs",
+        docs_path=None,  # core/docs.py serves Swagger UI from local files
         instance_path=cfg["INSTANCE_PATH"],
     )
     app.config.update(cfg)
@@ -51,11 +51,13 @@ def create_app(config: dict | None = None) -> APIFlask:
 def _register_blueprints(app) -> None:
     import importlib
 
+    from .core.docs import bp as docs_bp
     from .core.health import bp as health_bp
     from .users.api import bp as users_bp
     from .users.web import bp as web_auth_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(docs_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(web_auth_bp)
     # Capabilities register themselves when present: each exposes ``bp`` (and

@@ -21,3 +21,11 @@ def test_openapi_covers_every_api_route(app, client):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, f"{method} {path} missing from OpenAPI"
     assert "/api/v1/auth/wechat" in spec["paths"]
+
+
+def test_api_docs_page_uses_only_local_files(client):
+    page = client.get("/api/docs").get_data(as_text=True)
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
+    assert "http" not in page  # no CDN
+    assert "<script>" not in page  # no inline script (CSP)
+    assert client.get("/static/vendor/swagger-ui/init.js").status_code == 200

@@ -1,0 +1,21 @@
+"""GET /api/docs: Swagger UI served from local files (no CDN, no inline script)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+bp = Blueprint("api_docs", __name__)
+
+PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>联络站 API 文档</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+</head><body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/vendor/swagger-ui/init.js"></script>
+</body></html>"""
+
+
+@bp.get("/api/docs")
+def docs():
+    return Response(PAGE, mimetype="text/html")
