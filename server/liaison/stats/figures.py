@@ -45,12 +45,17 @@ DEFAULT_SATISFIED = frozenset({"satisfied", "basically_satisfied"})
 
 # ---- dates -------------------------------------------------------------------------
 
+_EIGHT_HOURS = timedelta(hours=8)
+_ZERO = timedelta(0)
+
+
 def local_date(moment: datetime | None) -> date | None:
     """The China date of an instant (naive datetimes are taken as UTC)."""
     if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+    offset = moment.utcoffset()
+    if offset is None or offset == _ZERO:  # UTC: the usual case, and the fast one
+        return (moment + _EIGHT_HOURS).date()
     return moment.astimezone(CHINA).date()
 
 
@@ -129,35 +134,58 @@ Rows = dict[tuple[int, date], dict[str, int]]
 
 
 def _adder(rows: Rows, months: set[date]):
+    month_cache: dict[date, date | None] = {}
+
     def add(key, day, field, amount=1):
         if key is None or day is None:
             return
-        month = month_of(day)
-        if month in months:
-            row = rows.setdefault((key, month), dict.fromkeys(MONTH_FIELDS, 0))
+        month = month_cache.get(day, False)
+        if month is False:
+            month = month_cache[day] = day.replace(day=1) if day.replace(day=1) in months else None
+        if month is not None:
+            row = rows.get((key, month))
+            if row is None:
+                row = rows[(key, month)] = dict.fromkeys(MONTH_FIELDS, 0)
             row[field] += amount
     return add
+
+
+def opinion_events(f: OpinionFacts, today: date, satisfied: frozenset[str] = DEFAULT_SATISFIED):
+    """(field, day) for everything an opinion adds to the month rows."""
+    out = [("opinions_in", f.created_on)]
+    if f.answered_on is not None:
+        out.append(("answered", f.answered_on))
+    if f.state in (CLOSED, DECLINED):
+        out.append(("closed", f.closed_on or f.changed_on))
+    kind, known_on = outcome(f, today)
+    if kind != PENDING:
+        out.append((kind, known_on))
+    if f.rating and f.rated_on:
+        out.append(("ratings", f.rated_on))
+        if f.rating in satisfied:
+            out.append(("satisfied", f.rated_on))
+    return out
 
 
 def count_opinions(rows: Rows, facts: Iterable[OpinionFacts], months: set[date], today: date,
                    key: Callable[[OpinionFacts], int | None],
                    satisfied: frozenset[str] = DEFAULT_SATISFIED) -> Rows:
     """Add each opinion's counters to ``rows[(key(f), month)]`` for the given months."""
-    add = _adder(rows, months)
-    for f in facts:
-        k = key(f)
-        add(k, f.created_on, "opinions_in")
-        add(k, f.answered_on, "answered")
-        if f.state in (CLOSED, DECLINED):
-            add(k, f.closed_on or f.changed_on, "closed")
-        kind, known_on = outcome(f, today)
-        if kind != PENDING:
-            add(k, known_on, kind)
-        if f.rating and f.rated_on:
-            add(k, f.rated_on, "ratings")
-            if f.rating in satisfied:
-                add(k, f.rated_on, "satisfied")
+    count_opinions_into([(rows, key)], facts, months, today, satisfied)
     return rows
+
+
+def count_opinions_into(targets, facts: Iterable[OpinionFacts], months: set[date], today: date,
+                        satisfied: frozenset[str] = DEFAULT_SATISFIED) -> None:
+    """One pass over the facts for several ``(rows, key)`` targets (stations, deputies)."""
+    adders = [(_adder(rows, months), key) for rows, key in targets]
+    for f in facts:
+        events = opinion_events(f, today, satisfied)
+        for add, key in adders:
+            k = key(f)
+            if k is not None:
+                for field, day in events:
+                    add(k, day, field)
 
 
 # ---- presence ----------------------------------------------------------------------

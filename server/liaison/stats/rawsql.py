@@ -22,3 +22,23 @@ def rows(stmt) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
+
+
+def insert_rows(model, payload: list[dict]) -> None:
+    """Insert many rows of ``model``: COPY on PostgreSQL, executemany elsewhere.
+
+    Same transaction as the session; every dict must have the same keys.
+    """
+    if not payload:
+        return
+    conn = db.session.connection()
+    table = model.__table__
+    if conn.dialect.name != "postgresql":
+        for i in range(0, len(payload), 5000):
+            conn.execute(table.insert(), payload[i:i + 5000])
+        return
+    columns = list(payload[0])
+    sql = f'COPY "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) FROM STDIN'
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in payload:
+            copy.write_row([row[c] for c in columns])

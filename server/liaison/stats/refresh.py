@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import delete, insert, or_, select, true
+from sqlalchemy import delete, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db
@@ -19,9 +19,10 @@ from ..places.models import Membership, Region, Station
 from ..reception.models import CheckIn, ReceptionRecord
 from . import config
 from .figures import (MONTH_FIELDS, ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
-                      count_opinions, count_presence, count_suggestions, local_date,
+                      count_opinions_into, count_presence, count_suggestions, local_date,
                       month_bounds_utc, month_of, month_range)
 from .models import DeputyMonth, StationMonth, StatsRefresh
+from .rawsql import insert_rows
 
 ALL = None  # "every station" / "every deputy"
 
@@ -105,13 +106,12 @@ def compute(first: date, last: date, today: date, station_ids=ALL, deputy_ids=AL
     facts = [OpinionFacts(r[0], r[1], r[2], r[3] or None, r[4], local_date(r[5]), local_date(r[6]),
                           local_date(r[7]), local_date(r[8]), r[9], local_date(r[10] or r[5]))
              for r in rows]
-    satisfied = config.satisfied_ratings()
+    targets = []
     if s.wanted:
-        count_opinions(station_rows, (f for f in facts if s.keeps(f.station_id)),
-                       wanted, today, lambda f: f.station_id, satisfied)
+        targets.append((station_rows, lambda f: f.station_id if s.keeps(f.station_id) else None))
     if d.wanted:
-        count_opinions(deputy_rows, (f for f in facts if f.deputy_id is not None and d.keeps(f.deputy_id)),
-                       wanted, today, lambda f: f.deputy_id, satisfied)
+        targets.append((deputy_rows, lambda f: f.deputy_id if f.deputy_id is not None and d.keeps(f.deputy_id) else None))
+    count_opinions_into(targets, facts, wanted, today, config.satisfied_ratings())
     check_ins = [CheckInFacts(*r) for r in db.session.execute(
         select(CheckIn.station_id, CheckIn.deputy_id, CheckIn.day, CheckIn.in_plan,
                CheckIn.reception_record_id)
@@ -193,9 +193,7 @@ def _replace(model, name: str, ids, rows: dict, months: list[date]) -> None:
         return
     db.session.execute(delete(model).where(model.month >= months[0], model.month <= months[-1], cond)
                        .execution_options(synchronize_session=False))
-    payload = [{name: k, "month": month, **counts} for (k, month), counts in rows.items()]
-    for i in range(0, len(payload), 5000):
-        db.session.execute(insert(model), payload[i:i + 5000])
+    insert_rows(model, [{name: k, "month": month, **counts} for (k, month), counts in rows.items()])
 
 
 def is_fresh(region: Region | None, month: date, now: datetime, max_age: int) -> bool:

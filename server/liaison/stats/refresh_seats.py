@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Text, case, cast, delete, insert, or_, select, true
+from sqlalchemy import Text, case, cast, delete, or_, select, true
 
 from ..core.db import db
 from ..places.models import Deputy, Membership, Region, Station
 from . import config
 from .figures import ONE_DAY, add_months
 from .models import ACTIVE, DeputyMonth, InvisibleDeputy, RegionMonth
+from .rawsql import insert_rows
 from .seats import Seat, month_seats, path_ids
 
 COMPOSITION = ("deputies", "home", "cross", "senior", "prov_muni", "invisible")
@@ -71,6 +72,5 @@ def seat_rows(months: list[date], today: date, region: Region | None, station_id
                                InvisibleDeputy.deputy_id.in_(deputy_ids) if deputy_ids is not None else None)):
         q = delete(model).where(model.month >= months[0], model.month <= months[-1])
         db.session.execute((q.where(cond) if cond is not None else q).execution_options(synchronize_session=False))
-        for i in range(0, len(rows), 5000):
-            db.session.execute(insert(model), rows[i:i + 5000])
+        insert_rows(model, rows)
     return out
