@@ -6,3 +6,4 @@ from .opinions.models import (  # noqa: F401
     Assignment, Block, IdempotencyRecord, Opinion, OpinionEvent, OpinionPhoto, Suggestion, Upload)
 from .notifications.models import Consent, Message, Notification  # noqa: F401
 from .reception.models import Appointment, CheckIn, ReceptionDay, ReceptionRecord, RotaEntry  # noqa: F401
+from .stats.models import DeputyMonth, InvisibleDeputy, RegionMonth, StationMonth, StatsRefresh  # noqa: F401

@@ -23,6 +23,8 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.opinions.jobs.scrub_expired", 24 * 3600),
     ("liaison.opinions.followup.follow_up_replies", 3600),
     ("liaison.reception.jobs.send_reminders", 3600),
+    ("liaison.stats.jobs.refresh_recent", 600),
+    ("liaison.stats.jobs.refresh_year", 24 * 3600),
 ]
 
 _worker_app = None
