@@ -3,7 +3,7 @@ const api = require('../../utils/api')
 const prefs = require('../../utils/prefs')
 const { formatDate } = require('../../utils/format')
 
-const APPOINTMENT_STATES = { booked: '已预约', confirmed: '已确认', cancelled: '已取消', done: '已接待' }
+const APPOINTMENT_STATES = { booked: '已预约', cancelled: '已取消', attended: '已接待' }
 
 function toAppointments(items) {
   return (items || []).map((a) => ({
