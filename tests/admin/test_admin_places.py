@@ -137,3 +137,20 @@ def test_office_starts_a_poster_batch_from_the_page(app, client, staff, places):
 def test_station_staff_cannot_open_region_posters(client, staff, places):
     staff("liaison")
     assert client.get(f"/admin/regions/{places['region_id']}/posters").status_code == 403
+
+
+def test_reception_day_page_lists_who_booked_with_hostile_notes_escaped(app, client, staff, places, login):
+    staff("liaison")
+    sid = places["station_id"]
+    _post(client, f"/admin/stations/{sid}/reception",
+          {"monthly_days": "15", "start": "09:00", "end": "11:30", "capacity": "8", "per_day": "1",
+           "rota": [str(places["deputy_id"])], "generate": "1"})
+    day = client.get(f"/api/v1/stations/{sid}/reception-days").get_json()["items"][0]
+    booked = client.post("/api/v1/appointments", headers=login("demo-resident"),
+                         json={"station_id": sid, "date": day["date"], "note": "<b>路灯</b>不亮"})
+    assert booked.status_code == 201, booked.get_json()
+    listing = client.get(f"/admin/stations/{sid}/reception").get_data(as_text=True)
+    assert "已预约 1/8" in listing
+    html = client.get(f"/admin/stations/{sid}/reception/{day['id']}").get_data(as_text=True)
+    assert "居民张阿姨" in html and "想反映：&lt;b&gt;路灯&lt;/b&gt;不亮" in html
+    assert client.get(f"/admin/stations/{places['other_station_id']}/reception/{day['id']}").status_code == 404

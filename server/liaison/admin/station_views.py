@@ -94,9 +94,26 @@ def reception(station_id):
     days = list(db.session.execute(select(ReceptionDay).where(
         ReceptionDay.station_id == st.id, ReceptionDay.date >= local_today())
         .order_by(ReceptionDay.date).limit(12)).scalars())
+    from ..reception.operations import booked_count
+
     return render_template("admin/reception.html", st=st, plan=plan, plan_lines=describe(plan),
                            members=station_members(st.id, local_today()), days=days,
+                           booked=booked_count(d.id for d in days),
                            weekdays=WEEKDAYS, market_days=MARKET_DAYS, year=local_today().year,
+                           scope_title=scope_title(g.scope))
+
+
+@bp.get("/stations/<int:station_id>/reception/<int:day_id>")
+@staff_required
+def reception_day(station_id, day_id):
+    """Who booked this reception day (the list the deputies on duty see too)."""
+    from ..reception.bookings import day_bookings
+
+    st = station_for(g.scope, station_id)
+    day, items = day_bookings(current_user(), day_id)
+    if day.station_id != st.id:
+        raise ApiError(404, "reception_day_not_found", "没有找到这个接待日")
+    return render_template("admin/reception_day.html", st=st, day=day, items=items,
                            scope_title=scope_title(g.scope))
 
 

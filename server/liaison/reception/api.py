@@ -134,6 +134,19 @@ def my_appointments():
     return {"items": [serialize.appointment(a) for a in rows]}
 
 
+@bp.get("/reception-days/<int:day_id>/appointments")
+@bp.doc(summary="某个接待日的预约名单（本站工作人员、人大工委、值班代表可见）",
+        responses={404: "没有这个接待日，或无权查看"}, **AUTH)
+def day_appointments(day_id):
+    from .bookings import day_bookings
+
+    day, items = day_bookings(current_user(), day_id)
+    return {"day": {"id": day.id, "station_id": day.station_id, "date": day.date.isoformat(),
+                    "start": day.start, "end": day.end, "capacity": day.capacity,
+                    "status": day.status},
+            "items": items, "booked": sum(1 for i in items if i["state"] == "booked")}
+
+
 @bp.post("/appointments/<int:appointment_id>/cancel")
 @bp.doc(summary="取消预约", **AUTH)
 def cancel_appointment(appointment_id):
