@@ -19,6 +19,9 @@ module.exports = {
   receptionDays: (stationId) =>
     request('/api/v1/stations/' + enc(stationId) + '/reception-days', { auth: false }),
 
+  // Check-in of a deputy at their station (进站履职), from a scan of the station code.
+  checkIn: (token) => request('/api/v1/check-ins', { method: 'POST', data: { token } }),
+
   // Appointments.
   createAppointment: (body) => request('/api/v1/appointments', { method: 'POST', data: body }),
   listAppointments: () => request('/api/v1/appointments'),

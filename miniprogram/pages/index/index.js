@@ -4,6 +4,7 @@ const api = require('../../utils/api')
 const entry = require('../../utils/entry')
 const prefs = require('../../utils/prefs')
 const { errorMessage } = require('../../utils/request')
+const checkin = require('../../utils/checkin')
 
 const PER_PAGE = 20
 
@@ -23,10 +24,13 @@ Page({
   // Instance fields (not rendered).
   entryToken: '',
   rotatedToken: '',
+  scanned: false,
 
   onLoad(options) {
     const parsed = entry.parseEntryOptions(options)
     if (parsed.status === 'ok') {
+      // Only a real scan of a station code counts as a deputy's check-in, not a share card.
+      this.scanned = parsed.source === 'qrcode' || parsed.source === 'wxacode'
       this.openToken(parsed.token)
     } else if (parsed.status === 'invalid') {
       this.showStatus({ state: 'invalid' })
@@ -70,6 +74,7 @@ Page({
           return
         }
         wx.navigateTo({ url })
+        if (this.scanned) checkin.checkInIfDeputy(code, token)
         // Coming back from the station shows the directory, not the spinner.
         this.showDirectory()
       })
@@ -101,8 +106,10 @@ Page({
       scanType: ['qrCode', 'wxCode'],
       success: (res) => {
         const parsed = entry.parseScanResult(res)
-        if (parsed.status === 'ok') this.openToken(parsed.token)
-        else this.showStatus({ state: 'invalid' })
+        if (parsed.status === 'ok') {
+          this.scanned = true
+          this.openToken(parsed.token)
+        } else this.showStatus({ state: 'invalid' })
       },
     })
   },

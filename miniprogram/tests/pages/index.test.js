@@ -115,3 +115,35 @@ test('large text preference is applied as a page class', async () => {
   expect(comp.data.pageClass).toBe('page large-text')
   expect(comp.dom.querySelector('.main--large-text')).toBeTruthy()
 })
+
+describe('a deputy scanning their own station code checks in (进站履职)', () => {
+  const { DEPUTY_BRIEF } = require('../helpers/fixtures')
+  const SCAN = { q: 'https%3A%2F%2Fliaison.example.gov.cn%2Fs%2FKx3pQ9vT2mWb7nRc', scancode_time: '1764057600' }
+
+  function asDeputy() {
+    fake.setStorageSync('auth_user', { id: 7, nickname: '王明', roles: [], deputy_id: DEPUTY_BRIEF.id })
+    fake.route('POST', '/api/v1/check-ins', () => ({ statusCode: 201, data: { created: true, check_in: { id: 1 } } }))
+  }
+
+  test('scan by the deputy records the check-in with the scanned token', async () => {
+    asDeputy()
+    loadPage('pages/index/index', SCAN)
+    await flush(20)
+    const posts = fake.requestsTo('POST', '/api/v1/check-ins')
+    expect(posts).toHaveLength(1)
+    expect(posts[0].data).toEqual({ token: TOKEN })
+    expect(fake.lastCall('showToast').title).toBe('已签到，进站履职已记录')
+    expect(fake.lastCall('navigateTo').url).toBe('/pages/station/station?id=3')
+  })
+
+  test('a share card or a resident never checks in', async () => {
+    asDeputy()
+    loadPage('pages/index/index', { token: TOKEN })
+    await flush(20)
+    expect(fake.requestsTo('POST', '/api/v1/check-ins')).toHaveLength(0)
+    fake.setStorageSync('auth_user', { id: 8, nickname: '居民', roles: [], deputy_id: null })
+    loadPage('pages/index/index', SCAN)
+    await flush(20)
+    expect(fake.requestsTo('POST', '/api/v1/check-ins')).toHaveLength(0)
+  })
+})
