@@ -141,3 +141,24 @@ def test_a_stale_page_gets_a_conflict_message(client, staff, opinion):
                           "reason": "重复", "channel": "other"})
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "刚刚被他人处理过" in page
+
+
+def test_a_deputy_sees_the_opinion_that_summoned_them_and_can_make_it_a_suggestion(client, staff, opinion, places):
+    mine = opinion(TEXTS[0], deputy_id=places["deputy_id"])
+    staff("liaison")
+    _act(client, mine["id"], "accept")
+    client.post("/admin/logout", data={"csrf_token": page_csrf(client, "/admin/me")})
+    staff("deputy")
+    html = client.get("/admin/queue").get_data(as_text=True)
+    assert mine["number"] in _items(html)
+    page = client.get(f"/admin/opinions/{mine['id']}").get_data(as_text=True)
+    buttons = set(re.findall(r'data-testid="action-([a-z_]+)"', page))
+    assert {"note", "urge", "to_suggestion"} <= buttons
+    assert not buttons & {"accept", "assign", "reply_directly", "close"}
+    r = _act(client, mine["id"], "to_suggestion", title="关于老旧小区路灯维护的建议", text="建议建立路灯巡查机制。")
+    assert r.status_code == 302
+    page = client.get(f"/admin/opinions/{mine['id']}").get_data(as_text=True)
+    assert "转为闭会期间代表建议" in page
+    stations = client.get("/admin/stations").get_data(as_text=True)
+    assert "望月湖街道人大代表联络站" not in stations  # no station management for deputies
+    assert client.get(f"/admin/stations/{places['station_id']}").status_code == 404

@@ -28,9 +28,12 @@ def login_url() -> str:
 
 
 def staff_required(fn):
-    """The page needs a logged-in staff member; sets ``g.scope``.
+    """The page needs a logged-in staff member (or a deputy); sets ``g.scope``.
 
-    Not logged in: go to the login page. Logged in without a staff role: a page that
+    Deputies use the same work queue for the opinions that summoned them or came to
+    their stations (notes, urging, turning one into a suggestion): what they see and
+    may do comes from the same visibility rule and state machine as the API.
+    Not logged in: go to the login page. Logged in without any role: a page that
     says how to get one (an invitation from the station master or the NPC office).
     """
 
@@ -43,7 +46,7 @@ def staff_required(fn):
         if user is None:
             return redirect(login_url())
         scope = scope_of(user)
-        if not (scope.station_ids or scope.region_ids or scope.unit_ids):
+        if not (scope.station_ids or scope.region_ids or scope.unit_ids or scope.deputy_id):
             return render_template("admin/no_access.html", user=user), 403
         g.scope = scope
         return fn(*args, **kwargs)
