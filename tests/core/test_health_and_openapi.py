@@ -29,3 +29,9 @@ def test_api_docs_page_uses_only_local_files(client):
     assert "http" not in page  # no CDN
     assert "<script>" not in page  # no inline script (CSP)
     assert client.get("/static/vendor/swagger-ui/init.js").status_code == 200
+
+
+def test_bare_address_leads_to_the_station_directory(client):
+    r = client.get("/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/h5/")
+    assert client.get("/h5/").status_code == 200

@@ -1,7 +1,8 @@
-"""GET /api/docs: Swagger UI served from local files (no CDN, no inline script)."""
+"""GET /api/docs: Swagger UI served from local files (no CDN, no inline script);
+GET /: the resident pages' station directory (a person who types the bare address)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, redirect
 
 bp = Blueprint("api_docs", __name__)
 
@@ -19,3 +20,8 @@ PAGE = """<!doctype html>
 @bp.get("/api/docs")
 def docs():
     return Response(PAGE, mimetype="text/html")
+
+
+@bp.get("/")
+def root():
+    return redirect("/h5/")
