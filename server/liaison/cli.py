@@ -26,6 +26,14 @@ def register_cli(app) -> None:
         counts = load_demo()
         click.echo(f"演示数据已就绪：{counts['stations']} 个联络站，{counts['deputies']} 位代表")
 
+    @demo.command("opinions")
+    def demo_opinions():
+        """Sample opinions in every stage of the handling chain (only into an empty database)."""
+        from .opinions.demo import load_demo_opinions
+
+        made = load_demo_opinions()
+        click.echo(f"已生成 {made} 条示例意见" if made else "已有意见，未生成示例意见")
+
     app.cli.add_command(demo)
 
     importer = AppGroup("import", help="导入数据")

@@ -91,6 +91,7 @@ def main() -> int:
     if procs:  # the fake WeChat server: let its authorisation page list the demo accounts
         _seed_fake(f"http://127.0.0.1:{fake_port}")
     subprocess.run(flask + ["demo", "load"], cwd=SERVER_DIR, env=env, check=True)
+    subprocess.run(flask + ["demo", "opinions"], cwd=SERVER_DIR, env=env, check=True)
     procs.append(subprocess.Popen(
         [py, "-m", "gunicorn", "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4",
          "--bind", f"0.0.0.0:{port}", "--access-logfile", "-", "wsgi:app"], cwd=SERVER_DIR, env=env))
