@@ -2,6 +2,8 @@
 // microtask, like WeChat. Routes map "METHOD /path" to a handler returning
 // {statusCode, data} or {fail: 'request:fail ...'}.
 
+const { USER } = require('./fixtures')
+
 function later(fn) {
   Promise.resolve().then(fn)
 }
@@ -159,7 +161,7 @@ function createFakeWx(settings = {}) {
 }
 
 // Routes every test needs: login answers with a fresh token each time.
-function withLogin(fake, user = { id: 1, nickname: '微信用户', roles: [], deputy_id: null }) {
+function withLogin(fake, user = USER) {
   let n = 0
   fake.route('POST', '/api/v1/auth/wechat', () => ({
     statusCode: 200,

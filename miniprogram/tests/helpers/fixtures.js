@@ -1,4 +1,6 @@
-// Backend answers shaped exactly as docs/API.md describes them.
+// Backend answers shaped exactly as docs/API.md describes them. Every data object here is
+// checked against the real backend by tests/contract/test_miniprogram_fixtures.py (pytest):
+// a new one needs an entry in CONTRACT there.
 
 const DEPUTY_BRIEF = {
   id: 12, name: '李秀兰', photo_url: null, levels: ['municipal', 'county'],
@@ -9,19 +11,23 @@ const DEPUTY_BRIEF_2 = {
   level_labels: ['镇人大代表'], code_token: 'Hh7Jj8Kk9Ll0Mm1Nn2',
 }
 
-const STATION = {
+// StationBrief: what GET /api/v1/stations lists.
+const STATION_BRIEF = {
   id: 3,
   name: '岳麓街道人大代表联络站',
   kind: 'central',
   address: '岳麓区岳麓大道1号',
   region: { id: 7, name: '岳麓街道', path: '长沙市/岳麓区/岳麓街道' },
   code_token: 'Kx3pQ9vT2mWb7nRc',
+}
+
+const STATION = Object.assign({}, STATION_BRIEF, {
   open_hours: '周一至周五 9:00-17:00',
   reception_plan: '每月15日上午固定接待，代表轮值。',
   next_reception_days: [{ date: '2026-12-15', deputies: [DEPUTY_BRIEF] }],
   deputies: [DEPUTY_BRIEF, DEPUTY_BRIEF_2],
   notice: '本月接待日改在社区服务中心二楼。',
-}
+})
 
 const DEPUTY = Object.assign({}, DEPUTY_BRIEF, {
   work_unit: '岳麓区第一中学',
@@ -54,6 +60,7 @@ const TEMPLATES = {
     { event: 'declined', template_id: 'tmpl-declined', kind: 'one_time', title: '不予受理通知' },
     { event: 'urged', template_id: 'tmpl-urged', kind: 'one_time', title: '催办通知' },
   ],
+  request_ids: ['tmpl-accepted', 'tmpl-replied', 'tmpl-declined'],
 }
 
 const OPINION = {
@@ -74,7 +81,7 @@ const OPINION = {
   photos: [{ id: 'up-1', url: '/uploads/up-1.jpg' }],
   anonymous: false,
   contact_phone: '138****1234',
-  reply: { text: '已协调交警部门将行人绿灯延长至45秒。', at: '2026-11-28T15:00:00+08:00', unit: '岳麓区交警大队' },
+  reply: { text: '已协调交警部门将行人绿灯延长至45秒。', at: '2026-11-28T15:00:00+08:00', unit: { id: 9, name: '岳麓区交警大队' } },
   rating: null,
   events: [
     { action: 'submit', action_label: '提交', from_state: null, to_state: 'submitted', at: '2026-11-20T10:15:00+08:00', actor_role: 'resident', note: '' },
@@ -91,6 +98,44 @@ function brief(o) {
   return out
 }
 
-const ok = (data, statusCode = 200) => () => ({ statusCode, data })
+const OPINION_RATED = Object.assign({}, OPINION, {
+  state: 'rated', state_label: '已评价',
+  rating: { rating: 'basically_satisfied', comment: '还可以', at: '2026-11-29T08:00:00+08:00' },
+  allowed_actions: [],
+})
 
-module.exports = { DEPUTY_BRIEF, DEPUTY_BRIEF_2, STATION, DEPUTY, RECEPTION_DAYS, CATEGORIES, TEMPLATES, OPINION, brief, ok }
+// Whole answers of the endpoints (GET unless noted).
+const STATION_CODE = { kind: 'station', token: STATION.code_token, station: STATION } // /codes/<token>
+const DEPUTY_CODE = { kind: 'deputy', token: DEPUTY.code_token, deputy: DEPUTY }
+const STATIONS = { items: [STATION_BRIEF], total: 1, page: 1, per_page: 20 } // /stations
+const OPINIONS = { items: [brief(OPINION)], total: 1, page: 1, per_page: 20 } // /opinions
+const USER = { id: 1, nickname: '微信用户', roles: [], deputy_id: null }
+const LOGIN = { token: 'token-1', expires_in: 604800, user: USER } // POST /auth/wechat
+const UPLOAD = { id: 'up-1', url: '/uploads/up-1.jpg' } // POST /uploads (201)
+const MESSAGES = {
+  items: [
+    { id: 2, title: '您的意见已答复', body: '岳麓区交警大队已答复，请查看并评价。', event: 'replied', opinion_id: 41, at: '2026-11-28T15:01:00+08:00', read: false },
+    { id: 1, title: '您的意见已受理', body: '岳麓街道人大代表联络站已受理。', event: 'accepted', opinion_id: 41, at: '2026-11-21T09:00:00+08:00', read: true },
+  ],
+  total: 2, unread: 1, page: 1, per_page: 20,
+}
+const APPOINTMENT = {
+  id: 5, station: { id: 3, name: '岳麓街道人大代表联络站' }, date: '2026-12-15', start: '09:00', end: '11:30', note: '', state: 'booked',
+}
+const APPOINTMENT_CREATED = { appointment: APPOINTMENT } // POST /appointments (201)
+const APPOINTMENTS = { items: [APPOINTMENT] } // /appointments
+
+// Error answers of /codes/<token>.
+const CODE_ROTATED = { error: { code: 'code_rotated', message: '此码已更换，请扫描新海报', details: { kind: 'station', token: 'N3wT0kenN3wT0kenAB' } } } // 410
+const CODE_REVOKED = { error: { code: 'code_revoked', message: '此码已停用' } } // 410
+const CODE_UNKNOWN = { error: { code: 'code_not_found', message: '没有找到这个二维码' } } // 404
+
+const ok = (data, statusCode = 200) => () => ({ statusCode, data })
+const fail = (status, answer) => () => ({ statusCode: status, data: answer })
+
+module.exports = {
+  DEPUTY_BRIEF, DEPUTY_BRIEF_2, STATION_BRIEF, STATION, DEPUTY, RECEPTION_DAYS, CATEGORIES, TEMPLATES, OPINION, OPINION_RATED,
+  STATION_CODE, DEPUTY_CODE, STATIONS, OPINIONS, USER, LOGIN, UPLOAD, MESSAGES, APPOINTMENT, APPOINTMENT_CREATED,
+  APPOINTMENTS, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN,
+  brief, ok, fail,
+}

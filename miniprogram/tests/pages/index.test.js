@@ -1,9 +1,9 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire } = require('../helpers/page')
-const { STATION, DEPUTY, ok } = require('../helpers/fixtures')
+const { STATION, STATION_BRIEF, DEPUTY, STATION_CODE, DEPUTY_CODE, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN, ok, fail } = require('../helpers/fixtures')
 
-const TOKEN = 'Kx3pQ9vT2mWb7nRc'
-const NEW_TOKEN = 'N3wT0kenN3wT0kenAB'
+const TOKEN = STATION_CODE.token
+const NEW_TOKEN = CODE_ROTATED.error.details.token
 
 let fake
 beforeEach(() => {
@@ -12,15 +12,11 @@ beforeEach(() => {
   global.wx = fake
   fake.route('GET', '/api/v1/stations', (req) => ({
     statusCode: 200,
-    data: { items: req.query.q === '无此站' ? [] : [STATION], total: req.query.q === '无此站' ? 0 : 1, page: 1, per_page: 20 },
+    data: { items: req.query.q === '无此站' ? [] : [STATION_BRIEF], total: req.query.q === '无此站' ? 0 : 1, page: 1, per_page: 20 },
   }))
-  fake.route('GET', '/api/v1/codes/' + TOKEN, ok({ kind: 'station', token: TOKEN, station: STATION }))
-  fake.route('GET', '/api/v1/codes/' + DEPUTY.code_token, ok({ kind: 'deputy', token: DEPUTY.code_token, deputy: DEPUTY }))
+  fake.route('GET', '/api/v1/codes/' + TOKEN, ok(STATION_CODE))
+  fake.route('GET', '/api/v1/codes/' + DEPUTY.code_token, ok(DEPUTY_CODE))
 })
-
-function codeError(status, code, message, details) {
-  return () => ({ statusCode: status, data: { error: { code, message, details } } })
-}
 
 test('plain-URL code in options.q opens the station page', async () => {
   const { comp } = loadPage('pages/index/index', {
@@ -47,7 +43,7 @@ test('share card ?token= opens the station page', async () => {
 })
 
 test('rotated code offers to continue to the current token', async () => {
-  fake.route('GET', '/api/v1/codes/Old0ldOld0ldOld0ld', codeError(410, 'code_rotated', '此码已更换，请扫描新海报', { kind: 'station', token: NEW_TOKEN }))
+  fake.route('GET', '/api/v1/codes/Old0ldOld0ldOld0ld', fail(410, CODE_ROTATED))
   fake.route('GET', '/api/v1/codes/' + NEW_TOKEN, ok({ kind: 'station', token: NEW_TOKEN, station: STATION }))
   const { comp } = loadPage('pages/index/index', { scene: 'Old0ldOld0ldOld0ld' })
   await flush()
@@ -59,13 +55,14 @@ test('rotated code offers to continue to the current token', async () => {
 })
 
 test('revoked and unknown codes explain themselves and lead to the directory', async () => {
-  fake.route('GET', '/api/v1/codes/Rev0kedRev0kedRev0', codeError(410, 'code_revoked', '此码已停用'))
+  fake.route('GET', '/api/v1/codes/Rev0kedRev0kedRev0', fail(410, CODE_REVOKED))
   let { comp } = loadPage('pages/index/index', { scene: 'Rev0kedRev0kedRev0' })
   await flush()
   expect(textOf(comp)).toContain('此码已停用')
   await tap(comp, '#entry-status >>> #status-primary')
   expect(textOf(comp)).toContain('联络站（共 1 个）')
 
+  fake.route('GET', '/api/v1/codes/Unkn0wnUnkn0wnUnkn', fail(404, CODE_UNKNOWN))
   ;({ comp } = loadPage('pages/index/index', { q: encodeURIComponent('https://liaison.example.gov.cn/s/Unkn0wnUnkn0wnUnkn') }))
   await flush()
   expect(textOf(comp)).toContain('未找到对应的联络站或代表')
@@ -74,7 +71,7 @@ test('revoked and unknown codes explain themselves and lead to the directory', a
 test('no network shows a retry that works once the network is back', async () => {
   let down = true
   fake.route('GET', '/api/v1/codes/' + TOKEN, () =>
-    down ? { fail: 'request:fail timeout' } : { statusCode: 200, data: { kind: 'station', token: TOKEN, station: STATION } }
+    down ? { fail: 'request:fail timeout' } : { statusCode: 200, data: STATION_CODE }
   )
   const { comp } = loadPage('pages/index/index', { token: TOKEN })
   await flush()

@@ -1,6 +1,6 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap } = require('../helpers/page')
-const { ok } = require('../helpers/fixtures')
+const { MESSAGES, ok } = require('../helpers/fixtures')
 
 let fake
 beforeEach(() => {
@@ -10,12 +10,7 @@ beforeEach(() => {
 })
 
 test('lists messages, marks unread ones, opens the opinion', async () => {
-  fake.route('GET', '/api/v1/messages', ok({
-    items: [
-      { id: 2, title: '您的意见已答复', body: '岳麓区交警大队已答复，请查看并评价。', opinion_id: 41, at: '2026-11-28T15:01:00+08:00', read: false },
-      { id: 1, title: '您的意见已受理', body: '岳麓街道人大代表联络站已受理。', opinion_id: 41, at: '2026-11-21T09:00:00+08:00', read: true },
-    ],
-  }))
+  fake.route('GET', '/api/v1/messages', ok(MESSAGES))
   const { comp } = loadPage('pages/messages/messages', {})
   await flush()
   expect(textOf(comp)).toContain('您的意见已答复')
@@ -27,7 +22,7 @@ test('lists messages, marks unread ones, opens the opinion', async () => {
 })
 
 test('empty and error states', async () => {
-  fake.route('GET', '/api/v1/messages', ok({ items: [] }))
+  fake.route('GET', '/api/v1/messages', ok(Object.assign({}, MESSAGES, { items: [], total: 0, unread: 0 })))
   let { comp } = loadPage('pages/messages/messages', {})
   await flush()
   expect(textOf(comp)).toContain('暂无消息')

@@ -1,15 +1,13 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire } = require('../helpers/page')
-const { ok } = require('../helpers/fixtures')
+const { APPOINTMENTS, ok } = require('../helpers/fixtures')
 
 let fake
 beforeEach(() => {
   resetApp()
   fake = withLogin(createFakeWx())
   global.wx = fake
-  fake.route('GET', '/api/v1/appointments', ok({
-    items: [{ id: 5, station: { id: 3, name: '岳麓街道人大代表联络站' }, date: '2026-12-15', state: 'booked' }],
-  }))
+  fake.route('GET', '/api/v1/appointments', ok(APPOINTMENTS))
 })
 
 test('large text switch is stored and applied at once', async () => {

@@ -1,6 +1,6 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire, app } = require('../helpers/page')
-const { STATION, RECEPTION_DAYS, ok } = require('../helpers/fixtures')
+const { STATION, RECEPTION_DAYS, APPOINTMENT, ok } = require('../helpers/fixtures')
 
 let fake
 beforeEach(() => {
@@ -45,7 +45,7 @@ test('opens a deputy and the submit page', async () => {
 test('books an appointment on a reception day', async () => {
   fake.route('POST', '/api/v1/appointments', (r) => ({
     statusCode: 201,
-    data: { appointment: { id: 5, station: { id: 3, name: STATION.name }, date: r.data.date, state: 'booked' } },
+    data: { appointment: Object.assign({}, APPOINTMENT, { date: r.data.date, note: r.data.note }) },
   }))
   const { comp } = loadPage('pages/station/station', { id: '3' })
   await flush()

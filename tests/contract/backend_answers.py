@@ -1,0 +1,126 @@
+"""The real backend answers the mini-program depends on, made with the demo data.
+
+Everything goes through the HTTP API (the test client) except the code rotation and
+revocation, which use ``liaison.codes.operations`` as the admin pages do. Every answer
+is recorded with its status code under a name the contract test maps to a fixture.
+"""
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date
+
+import requests
+from PIL import Image
+
+
+def small_jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buf, "JPEG", quality=80)
+    return buf.getvalue()
+
+
+def _demo_ids(app, fake_base: str) -> dict:
+    from sqlalchemy import select
+
+    from liaison.codes.models import Code
+    from liaison.codes.operations import revoke_code, rotate_code
+    from liaison.core.db import db
+    from liaison.opinions.demo import load_demo_opinions
+    from liaison.places.demo import DEMO_STATION, fake_wechat_setup
+    from liaison.places.models import Deputy, Membership, Station
+
+    with app.app_context():
+        station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
+        deputy = db.session.query(Deputy).filter_by(external_id="CS-WANGMING").one()
+
+        def active(kind, target_id):
+            column = Code.station_id if kind == "station" else Code.deputy_id
+            return db.session.execute(select(Code).where(
+                Code.kind == kind, column == target_id, Code.status == "active")).scalars().one()
+
+        station_token, deputy_token = active("station", station.id).token, active("deputy", deputy.id).token
+        # Another deputy of the demo station loses their code (left office);
+        # another station's code is rotated, its replacement still in use.
+        other = next(m.deputy_id for m in db.session.query(Membership).filter_by(station_id=station.id)
+                     if m.deputy_id != deputy.id)
+        revoked_token = revoke_code(active("deputy", other).id).token
+        other_station = db.session.query(Station).filter(Station.id != station.id).order_by(Station.id).first()
+        rotated = active("station", other_station.id)
+        rotated_token = rotated.token
+        rotated_to = rotate_code(rotated.id).token
+        # The fake WeChat knows the demo people, as in scripts/run (content checks pass).
+        for user in fake_wechat_setup()[1]:
+            requests.post(f"{fake_base}/_fake/users", json=user, timeout=5).raise_for_status()
+        made = load_demo_opinions()
+        assert made, "the demo opinions were loaded into an empty database"
+        return {"station_id": station.id, "deputy_id": deputy.id, "station_token": station_token,
+                "deputy_token": deputy_token, "rotated_token": rotated_token, "rotated_to": rotated_to,
+                "revoked_token": revoked_token}
+
+
+def collect(app, client, phone) -> tuple[dict, dict]:
+    """Returns ({name: (status, json)}, ids used)."""
+    ids = _demo_ids(app, phone.base)
+    out: dict[str, tuple[int, object]] = {}
+
+    def record(name, response):
+        out[name] = (response.status_code, response.get_json())
+        return response.get_json()
+
+    sid, did = ids["station_id"], ids["deputy_id"]
+    login = record("login", client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-resident")}))
+    resident = {"Authorization": f"Bearer {login['token']}"}
+    staff_login = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-liaison")}).get_json()
+    staff = {"Authorization": f"Bearer {staff_login['token']}"}
+
+    # Reception days on every 15th with the demo deputy on the rota, this year and next.
+    plan = {"monthly_days": [15], "weekdays": [], "market_days": [], "start": "09:00", "end": "11:30",
+            "capacity": 10, "per_day": 1, "rota": [did]}
+    r = client.put(f"/api/v1/stations/{sid}/reception-plan", json=plan, headers=staff)
+    assert r.status_code == 200, r.get_json()
+    year = date.today().year
+    for y in (year, year + 1):
+        r = client.post(f"/api/v1/stations/{sid}/reception-days/generate", json={"year": y}, headers=staff)
+        assert r.status_code == 200, r.get_json()
+    record("code_station", client.get(f"/api/v1/codes/{ids['station_token']}"))
+    record("code_deputy", client.get(f"/api/v1/codes/{ids['deputy_token']}"))
+    record("code_rotated", client.get(f"/api/v1/codes/{ids['rotated_token']}"))
+    record("code_revoked", client.get(f"/api/v1/codes/{ids['revoked_token']}"))
+    record("code_unknown", client.get("/api/v1/codes/Unkn0wnUnkn0wnUnkn"))
+    record("stations", client.get("/api/v1/stations"))
+    record("station", client.get(f"/api/v1/stations/{sid}"))
+    record("deputy", client.get(f"/api/v1/deputies/{did}"))
+    record("categories", client.get("/api/v1/opinion-categories"))
+    record("templates", client.get("/api/v1/notifications/templates"))  # no audience, as the mini-program asks
+
+    days = record("reception_days", client.get(f"/api/v1/stations/{sid}/reception-days"))
+    day = days["items"][0]["date"] if days.get("items") else None
+    record("appointment", client.post("/api/v1/appointments",
+                                      json={"station_id": sid, "date": day, "note": "小区路灯不亮"},
+                                      headers=resident))
+    record("appointments", client.get("/api/v1/appointments", headers=resident))
+
+    upload = record("upload", client.post(
+        "/api/v1/uploads", data={"file": (io.BytesIO(small_jpeg()), "photo.jpg", "image/jpeg")},
+        headers=resident, content_type="multipart/form-data"))
+    body = {"station_id": sid, "deputy_id": did, "category": "traffic",
+            "text": "麓山南路与阜埠河路口的红绿灯时长太短，老人过马路来不及，希望延长行人绿灯时间。",
+            "photo_ids": [upload["id"]] if upload and "id" in upload else [],
+            "contact_phone": "13800001234", "phone_code": None, "anonymous": False}
+    key = {**resident, "Idempotency-Key": str(uuid.uuid4())}
+    record("opinion_created", client.post("/api/v1/opinions", json=body, headers=key))
+    record("opinion_retried", client.post("/api/v1/opinions", json=body, headers=key))
+    briefs = record("opinions", client.get("/api/v1/opinions", headers=resident))
+    # The demo resident's closed sample opinion has a reply and a rating.
+    closed = [o for o in (briefs or {}).get("items", []) if o["state"] == "closed"]
+    assert closed, briefs
+    record("opinion_closed", client.get(f"/api/v1/opinions/{closed[0]['id']}", headers=resident))
+    record("messages", client.get("/api/v1/messages", headers=resident))
+    # Another resident's sample opinion waits for their rating.
+    other = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-resident2")}).get_json()
+    other = {"Authorization": f"Bearer {other['token']}"}
+    replied = [o for o in client.get("/api/v1/opinions", headers=other).get_json()["items"] if o["state"] == "replied"]
+    assert replied
+    record("opinion_replied", client.get(f"/api/v1/opinions/{replied[0]['id']}", headers=other))
+    return out, ids
