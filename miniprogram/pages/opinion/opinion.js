@@ -26,7 +26,7 @@ function toView(o) {
     photos: (o.photos || []).map((p) => absolute(p.url)),
     anonymous: !!o.anonymous,
     contactPhone: o.contact_phone || '',
-    reply: o.reply ? { text: o.reply.text, at: formatTime(o.reply.at), unit: o.reply.unit || '' } : null,
+    reply: o.reply ? { text: o.reply.text, at: formatTime(o.reply.at), unit: o.reply.unit && o.reply.unit.name ? o.reply.unit.name : '' } : null,
     rating: o.rating
       ? { label: ratingLabel(o.rating.rating), comment: o.rating.comment || '', at: formatTime(o.rating.at) }
       : null,

@@ -67,7 +67,9 @@ Page({
     api
       .notificationTemplates()
       .then((res) => {
-        this.templateIds = subscribe.pickTemplateIds(res.items)
+        // The backend ranks what to ask for (request_ids); the list is the fallback.
+        const ranked = (res.request_ids || []).map((id) => ({ template_id: id }))
+        this.templateIds = subscribe.pickTemplateIds(ranked.length ? ranked : res.items)
       })
       .catch(() => {})
   },

@@ -29,11 +29,8 @@ test('shows text, photos, reply, timeline and the rate button', async () => {
   expect(fake.lastCall('navigateTo').url).toBe('/pages/rate/rate?id=41')
 })
 
-// Known bug, kept visible: the backend (and docs/API.md's style for nested objects) sends
-// reply.unit as {id, name} (or null); pages/opinion/opinion.js passes the object through, so
-// the page shows "[object Object]". When the page reads reply.unit.name this test passes,
-// jest reports it, and `.failing` goes.
-test.failing('shows the name of the unit that replied', async () => {
+// The backend sends reply.unit as {id, name} (or null): the page shows the unit's name.
+test('shows the name of the unit that replied', async () => {
   const { comp } = loadPage('pages/opinion/opinion', { id: '41' })
   await flush()
   expect(textOf(comp)).toContain('岳麓区交警大队')

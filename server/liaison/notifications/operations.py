@@ -14,7 +14,7 @@ from .recipients import station_ids_for_staff
 
 
 def local(moment):
-    return moment.astimezone(CHINA) if moment is not None else None
+    return moment.astimezone(CHINA).replace(microsecond=0) if moment is not None else None
 
 
 def list_messages(user, page: int, per_page: int) -> dict:
