@@ -6,9 +6,10 @@ import string
 
 import pytest
 import qrcode
+from PIL import Image
 from qrcode import util
 
-from liaison.codes import fonts, render
+from liaison.codes import fonts, glyphs, render
 from liaison.codes.poster_deputy import surname
 from liaison.codes.qr_matrix import _as_ints, penalty, qr_matrix
 from liaison.codes.textfit import display_name, fit_text, text_width, wrap
@@ -86,3 +87,25 @@ def test_fast_mask_choice_gives_exactly_the_qrcode_packages_matrix():
     for n in (21, 45):
         matrix = [[rng.random() < 0.5 for _ in range(n)] for _ in range(n)]
         assert penalty(_as_ints(matrix), n) == util.lost_point(matrix)
+
+
+@pytest.mark.parametrize("stripe", [False, True])
+def test_drawing_a_line_at_once_gives_exactly_the_pixels_of_blending_glyph_by_glyph(monkeypatch, stripe):
+    """The line fast path (flat background) must equal per-glyph blending, also where
+    glyph boxes overlap (fj, Wj) and where the background is not flat (a stripe)."""
+    font, text = fonts.font("title", 150), "长沙fj人大Wj代表·联络站"
+    def draw() -> tuple[Image.Image, tuple]:
+        image = Image.new("RGB", (2400, 400), (200, 16, 46))
+        if stripe:
+            image.paste((247, 214, 140), (0, 180, 2400, 184))
+        return image, glyphs.draw_text(image, (1200, 200), text, font, (255, 255, 255), anchor="mm")
+    calls = []
+    real_flat = glyphs.flat_colour
+    monkeypatch.setattr(glyphs, "flat_colour", lambda *a: calls.append(real_flat(*a)) or calls[-1])
+    fast, fast_box = draw()
+    assert calls == [None if stripe else (200, 16, 46)]  # the fast path ran on the flat background
+    monkeypatch.setattr(glyphs, "LINE_MIN_INK_PX", 10 ** 12)  # force glyph-by-glyph blending
+    slow, slow_box = draw()
+    assert fast_box == slow_box
+    assert fast.tobytes() == slow.tobytes()
+    assert fast.crop(fast_box).getcolors(4096) and len(fast.crop(fast_box).getcolors(4096)) > 2  # ink drawn

@@ -2,12 +2,13 @@
 paragraphs, and name grids. Pure Pillow font metrics; no drawing."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from PIL import ImageFont
 
 from . import fonts
-from .glyphs import text_width
+from .glyphs import advance, text_width
 
 _NO_LINE_START = set("，。、：；！？）》」』”’·,.:;!?)%")
 _NO_LINE_END = set("（《「『“‘(")
@@ -40,17 +41,19 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]
     A single unbreakable run wider than ``max_width`` is cut by characters, so no
     returned line is ever wider than ``max_width`` (unless one char is).
     """
+    widths = [advance(font, c) for c in text]
+    penalties = _penalties(text)
     lines, start = [], 0
     while start < len(text):
         width, end = 0.0, start
         preferred = allowed = None  # (position, width up to it)
         while end < len(text):
-            w = text_width(text[end], font)
+            w = widths[end]
             if width + w > max_width and end > start:
                 break
             width += w
             end += 1
-            cost = _break_penalty(text, end) if end < len(text) else None
+            cost = penalties[end]
             if cost == 0:
                 preferred = (end, width)
             elif cost == 1:
@@ -69,6 +72,13 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> list[str]
         while start < len(text) and text[start] in " ·":
             start += 1
     return [line for line in lines if line]
+
+
+@functools.lru_cache(maxsize=4096)
+def _penalties(text: str) -> tuple[int | None, ...]:
+    """``_break_penalty`` before every position of ``text`` (None at both ends); wrapping
+    tries a text at several sizes and widths, the penalties stay the same."""
+    return (None,) + tuple(_break_penalty(text, i) for i in range(1, len(text))) + (None,)
 
 
 def balanced_wrap(text: str, font, max_width: float, max_lines: int) -> list[str]:
@@ -93,7 +103,7 @@ def _cost_of(text: str, lines: list[str]) -> int:
     cost, pos = 0, 0
     for line in lines[:-1]:
         pos = text.index(line, pos) + len(line)
-        cost += _break_penalty(text, pos) or 0
+        cost += _penalties(text)[pos] or 0
     return cost
 
 
