@@ -154,3 +154,36 @@ def test_reception_day_page_lists_who_booked_with_hostile_notes_escaped(app, cli
     html = client.get(f"/admin/stations/{sid}/reception/{day['id']}").get_data(as_text=True)
     assert "居民张阿姨" in html and "想反映：&lt;b&gt;路灯&lt;/b&gt;不亮" in html
     assert client.get(f"/admin/stations/{places['other_station_id']}/reception/{day['id']}").status_code == 404
+
+
+def test_deputy_photo_is_stored_at_card_size_without_exif_and_used_by_the_card(app, client, staff, places):
+    from PIL import Image
+
+    from liaison.codes.render import DEPUTY_PHOTO_PX
+    from liaison.core.db import db
+    from liaison.core.storage import get_storage
+    from liaison.places.models import Deputy
+    from liaison.places.photos import PHOTO_SIZE
+
+    assert PHOTO_SIZE == DEPUTY_PHOTO_PX
+    staff("liaison")
+    did = places["deputy_id"]
+    photo = Image.new("RGB", (1200, 1000), (180, 40, 40))
+    exif = Image.Exif()
+    exif[0x8825] = {2: (28.0, 12.0, 0.0)}  # GPSInfo: latitude
+    buf = io.BytesIO()
+    photo.save(buf, "JPEG", exif=exif)
+    page = f"/admin/deputies/{did}"
+    r = _post(client, f"{page}/photo", {"photo": (io.BytesIO(buf.getvalue()), "me.jpg")}, page=page,
+              content_type="multipart/form-data")
+    assert r.status_code == 302
+    assert "照片已更新" in client.get(r.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        key = db.session.get(Deputy, did).photo_path
+        stored = Image.open(io.BytesIO(get_storage().get(key)))
+        assert stored.size == PHOTO_SIZE and not stored.getexif()
+    served = client.get(f"/api/v1/deputies/{did}/photo")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    bad = _post(client, f"{page}/photo", {"photo": (io.BytesIO(b"not an image"), "x.jpg")}, page=page,
+                content_type="multipart/form-data")
+    assert "只能上传图片" in client.get(bad.headers["Location"]).get_data(as_text=True)

@@ -53,6 +53,24 @@ def deputy_save(deputy_id):
     return done("代表信息已保存", target)
 
 
+@bp.post("/deputies/<int:deputy_id>/photo")
+@staff_required
+def deputy_photo(deputy_id):
+    """Upload the deputy's photo (stored at the card's print size)."""
+    from ..places.photos import store_deputy_photo
+
+    d = _deputy(deputy_id)
+    target = url_for("admin.deputy", deputy_id=d.id)
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return failed("请先选择一张照片", target)
+    try:
+        store_deputy_photo(d, upload.read())
+    except ApiError as exc:
+        return failed(exc.message, target)
+    return done("照片已更新，代表联系卡会使用新照片", target)
+
+
 @bp.post("/deputies/<int:deputy_id>/move")
 @staff_required
 def deputy_move(deputy_id):
