@@ -7,7 +7,6 @@ WeChat is told how to open the page in WeChat. Screenshots: test-artifacts/h5-*.
 """
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 

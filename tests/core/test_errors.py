@@ -1,5 +1,4 @@
 """One JSON error shape, size limits, no stack traces."""
-import pytest
 
 
 def test_unknown_route_is_json_404(client):

@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request, url_for
 
-from ..codes.access import require_code
-from ..codes.models import Code
 from ..codes.operations import revoke_code
-from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Station
@@ -14,7 +11,7 @@ from . import place_ops
 from .blueprint import bp
 from .common import PageError, done, failed, form_int, form_text, staff_required
 from .scopes import deputy_in_scope, scope_title, station_for, stations_in_scope
-from .station_views import active_code
+from .station_views import active_code, code_action
 
 
 def _deputy(deputy_id: int) -> Deputy:
@@ -111,14 +108,4 @@ def deputy_leave(deputy_id):
 @staff_required
 def code_revoke(code_id):
     """Stop a deputy's personal code (e.g. the deputy's term ended)."""
-    code = db.session.get(Code, code_id)
-    back = request.form.get("back") or url_for("admin.stations")
-    back = back if back.startswith("/admin/") else url_for("admin.stations")
-    if code is None:
-        return failed("没有找到这个码", back)
-    try:
-        require_code(g.scope, code)
-        revoke_code(code.id, current_user())
-    except ApiError as exc:
-        return failed(exc.message, back)
-    return done("这个码已停用，扫码将提示已停用。", back)
+    return code_action(code_id, revoke_code, "这个码已停用，扫码将提示已停用。")

@@ -67,10 +67,8 @@ def station_save(station_id):
     return done("联络站信息已保存", target)
 
 
-@bp.post("/codes/<int:code_id>/rotate")
-@staff_required
-def code_rotate(code_id):
-    """Regenerate a station or deputy code (the old posters then say 'use the new one')."""
+def code_action(code_id: int, operation, message: str):
+    """Rotate or revoke a code from a form, then go back to the page it came from."""
     code = db.session.get(Code, code_id)
     back = request.form.get("back") or url_for("admin.stations")
     back = back if back.startswith("/admin/") else url_for("admin.stations")
@@ -78,10 +76,17 @@ def code_rotate(code_id):
         return failed("没有找到这个码", back)
     try:
         require_code(g.scope, code)
-        rotate_code(code.id, current_user())
+        operation(code.id, current_user())
     except ApiError as exc:
         return failed(exc.message, back)
-    return done("已生成新码。旧海报扫码会提示更换，请尽快张贴新海报。", back)
+    return done(message, back)
+
+
+@bp.post("/codes/<int:code_id>/rotate")
+@staff_required
+def code_rotate(code_id):
+    """Regenerate a station or deputy code (the old posters then say 'use the new one')."""
+    return code_action(code_id, rotate_code, "已生成新码。旧海报扫码会提示更换，请尽快张贴新海报。")
 
 
 @bp.get("/stations/<int:station_id>/reception")

@@ -4,7 +4,7 @@ are in ``attendance.py``.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 
