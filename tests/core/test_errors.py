@@ -35,3 +35,43 @@ def test_unexpected_error_is_500_without_stack_trace(app, client):
     text = r.get_data(as_text=True)
     assert "secret internals" not in text and "Traceback" not in text
     assert r.get_json()["error"]["code"] == "internal_error"
+
+
+def test_id_too_large_for_the_database_is_json_404(app, client, demo):
+    """Found by scripts/fuzz_api.py: a 24-digit id reached SQLite/PostgreSQL and was a 500."""
+    for path in ("/api/v1/stations/153162079308538234011648/reception-days",
+                 "/api/v1/stations/2147483648", "/api/v1/deputies/99999999999999999999"):
+        r = client.get(path)
+        assert r.status_code == 404, path
+        assert r.get_json()["error"]["code"] == "not_found"
+    from liaison.core.db import db
+    from liaison.places.models import Station
+
+    with app.app_context():
+        station_id = db.session.query(Station.id).first()[0]
+    assert client.get(f"/api/v1/stations/{station_id}").status_code == 200
+
+
+def test_nul_characters_are_refused_as_400_before_any_query(client, login, demo):
+    """Found by scripts/fuzz_api.py on PostgreSQL: a NUL in ?category= reached the database
+    ("text fields cannot contain NUL") and was a 500; refused the same way on both engines."""
+    h = login("demo-office")
+    for path, kw in (("/api/v1/opinions?category=a%00b", {}),
+                     ("/api/v1/stations?q=%00", {}),
+                     ("/api/v1/codes/ab%00cd", {}),
+                     ("/api/v1/opinions", {"json": {"station_id": 1, "text": "路灯坏了\u0000"}}),
+                     ("/api/v1/opinions", {"json": {"station_id": 1, "text": "路灯坏了", "photo_ids": [[{"\u0000": 1}]]}})):
+        r = client.post(path, headers=h, **kw) if "json" in kw else client.get(path, headers=h)
+        assert r.status_code == 400, (path, r.get_json())
+        error = r.get_json()["error"]
+        assert error["code"] == "bad_request" and "字符" in error["message"]
+
+
+def test_deeply_nested_json_is_400_at_any_depth(client):
+    """A JSON body nested past Python's recursion limit raised RecursionError (a 500);
+    one just under it parsed in one place and not in the next."""
+    for n in (33, 500, 940, 943, 946, 30000):
+        r = client.post("/api/v1/auth/wechat", data=b"[" * n + b"]" * n, content_type="application/json")
+        assert r.status_code == 400, (n, r.get_data(as_text=True)[:200])
+        assert r.get_json()["error"]["code"] == "bad_request"
+    assert client.post("/api/v1/auth/wechat", json={"code": [[["x"]]]}).status_code == 422

@@ -59,6 +59,22 @@ def register_error_handlers(app) -> None:
         if request.is_json and (request.content_length or 0) > app.config["MAX_JSON_BYTES"]:
             raise ApiError(413, "payload_too_large", "提交的内容太长了")
 
+    @app.before_request
+    def _refuse_nul_characters():
+        """PostgreSQL text cannot hold NUL (U+0000), and no real input has one: refuse
+        it in the path, the query and JSON bodies before it reaches a query as a 500.
+        The JSON body is parsed here first (and cached for the views)."""
+        if request.is_json:
+            try:
+                body = request.get_json(silent=True)
+            except RecursionError:  # nested deeper than the parser's stack: never a real form
+                raise ApiError(400, "bad_request", DEFAULT_MESSAGES[400][1]) from None
+        else:
+            body = None
+        if ("\x00" in request.path or _has_nul(body)
+                or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))):
+            raise ApiError(400, "bad_request", "内容中含有无法识别的字符，请检查后重试")
+
     @app.errorhandler(ApiError)
     def _api_error(err: ApiError):
         return error_response(err.status, err.code, err.message, err.details)
@@ -96,6 +112,30 @@ def register_error_handlers(app) -> None:
         return error_response(status, code, error.message if _is_chinese(error.message) else message)
 
     app.error_processor(_validation_processor)
+
+
+MAX_JSON_DEPTH = 32  # real bodies nest two or three levels
+
+
+def _has_nul(value) -> bool:
+    """Whether any string in a parsed JSON value (keys too) holds U+0000. No recursion, so
+    a body nested as deep as the parser allows cannot overflow the stack here.
+
+    :raise ApiError: 400 when the value nests deeper than MAX_JSON_DEPTH (a parse in the
+        views, a few frames further down the stack, could hit the recursion limit).
+    """
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, (dict, list)):
+            if depth >= MAX_JSON_DEPTH:
+                raise ApiError(400, "bad_request", DEFAULT_MESSAGES[400][1])
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def _is_chinese(text) -> bool:

@@ -9,6 +9,9 @@ from .storage import LocalStorage
 
 def init_app(app) -> None:
     from .. import models  # noqa: F401  (register every table)
+    from . import routing
+
+    routing.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
