@@ -148,3 +148,22 @@ def test_wechat_outage_keeps_the_opinion_with_the_check_pending(app, submit, pho
 def test_submit_needs_login(client, world):
     r = client.post("/api/v1/opinions", json={"station_id": world["station_id"], "text": "没有登录也想提交"})
     assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_ids_too_large_for_the_database_are_422_and_store_nothing(app, client, submit, who):
+    """Found by scripts/fuzz_api.py: a 31-digit station_id reached the database and was a 500."""
+    huge = 3446576492511950836317563125760
+    for fields, name in (({"station_id": huge}, "station_id"), ({"station_id": 2**31}, "station_id"),
+                         ({"deputy_id": 2**63}, "deputy_id")):
+        r = submit(**fields)
+        assert r.status_code == 422, (fields, r.get_json())
+        body = r.get_json()["error"]
+        assert body["code"] == "validation_error" and name in body["details"]["fields"], body
+    h = who("demo-office")
+    for query in (f"station_id={huge}", f"page={2**70}"):
+        r = client.get(f"/api/v1/opinions?{query}", headers=h)
+        assert r.status_code == 422 and r.get_json()["error"]["code"] == "validation_error", query
+    r = client.get(f"/api/v1/handling-units?region_id={2**68}", headers=who("demo-liaison"))
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "validation_error"
+    with app.app_context():
+        assert db.session.query(Opinion).count() == 0

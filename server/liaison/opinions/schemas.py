@@ -4,14 +4,15 @@ from apiflask.fields import Boolean, File, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, INCLUDE
 
+from ..core.routing import MAX_ID
 from .states import GROUP_LABELS, STATES
 
 # -- requests -------------------------------------------------------------------------
 
 
 class SubmitIn(Schema):
-    station_id = Integer(required=True, validate=Range(min=1), metadata={"description": "联络站"})
-    deputy_id = Integer(load_default=None, allow_none=True, validate=Range(min=1),
+    station_id = Integer(required=True, validate=Range(min=1, max=MAX_ID), metadata={"description": "联络站"})
+    deputy_id = Integer(load_default=None, allow_none=True, validate=Range(min=1, max=MAX_ID),
                         metadata={"description": "点将的代表（可不选）"})
     category = String(load_default="other", validate=Length(1, 30),
                       metadata={"description": "分类，见 /api/v1/opinion-categories"})
@@ -54,8 +55,8 @@ class ListQuery(Schema):
     category = String(validate=Length(1, 30))
     overdue = Boolean(metadata={"description": "只看已超期的（人大工委的超期清单）"})
     q = String(validate=Length(1, 100), metadata={"description": "按内容或编号搜索"})
-    station_id = Integer(validate=Range(min=1))
-    page = Integer(load_default=1, validate=Range(min=1))
+    station_id = Integer(validate=Range(min=1, max=MAX_ID))
+    page = Integer(load_default=1, validate=Range(min=1, max=10000))
     per_page = Integer(load_default=20, validate=Range(min=1, max=100))
 
 
@@ -64,7 +65,7 @@ class UnitsQuery(Schema):
         unknown = EXCLUDE
 
     q = String(validate=Length(1, 50))
-    region_id = Integer(validate=Range(min=1))
+    region_id = Integer(validate=Range(min=1, max=MAX_ID))
 
 
 class UploadIn(Schema):
