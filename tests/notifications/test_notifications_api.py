@@ -167,3 +167,11 @@ def test_every_notifications_route_is_in_the_openapi_spec(client):
                          ("/api/v1/notifications", "get"),
                          ("/api/v1/notifications/{notification_id}/retry", "post")]:
         assert method in paths[path], f"{method} {path}"
+
+
+def test_a_page_number_too_large_for_the_database_is_422(client, headers):
+    """Found by scripts/fuzz_api.py: ?page=8911104340569054248960 became an OFFSET and a 500."""
+    r = client.get("/api/v1/messages?page=8911104340569054248960&per_page=78", headers=headers("resident"))
+    assert r.status_code == 422
+    body = r.get_json()["error"]
+    assert body["code"] == "validation_error" and "page" in body["details"]["fields"]

@@ -44,7 +44,7 @@ class ConsentsOut(Schema):
 
 
 class PageQuery(Schema):
-    page = Integer(load_default=1, validate=Range(min=1))
+    page = Integer(load_default=1, validate=Range(min=1, max=10000))
     per_page = Integer(load_default=20, validate=Range(min=1, max=100))
 
 
