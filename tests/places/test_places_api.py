@@ -122,3 +122,12 @@ def test_deputy_photo_is_served_when_there_is_one(app, client, directory):
     assert deputy["photo_url"] == f"/api/v1/deputies/{deputy_id}/photo"
     r = client.get(deputy["photo_url"])
     assert r.status_code == 200 and r.mimetype == "image/png" and r.data.startswith(b"\x89PNG")
+
+
+def test_a_region_id_too_large_for_the_database_is_422(client, directory):
+    """Found by scripts/fuzz_api.py: ?region_id=442304457603244897809203200 was a 500."""
+    for region_id in (442304457603244897809203200, 2**31):
+        r = client.get(f"/api/v1/stations?region_id={region_id}")
+        assert r.status_code == 422, region_id
+        body = r.get_json()["error"]
+        assert body["code"] == "validation_error" and "region_id" in body["details"]["fields"]

@@ -3,6 +3,7 @@ from apiflask import Schema
 from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
+from ..core.routing import MAX_ID
 from .models import DEPUTY_LEVELS
 
 MAX_PER_PAGE = 50
@@ -59,7 +60,7 @@ class DeputyOut(DeputyBrief):
 
 
 class StationQuery(Schema):
-    region_id = Integer(validate=Range(min=1), metadata={"description": "只看该区域（含下级区域）"})
+    region_id = Integer(validate=Range(min=1, max=MAX_ID), metadata={"description": "只看该区域（含下级区域）"})
     q = String(validate=Length(max=50), metadata={"description": "按站名搜索"})
     page = Integer(load_default=1, validate=Range(min=1, max=10000))
     per_page = Integer(load_default=20, validate=Range(min=1, max=MAX_PER_PAGE))
