@@ -41,3 +41,19 @@ def test_residents_and_other_stations_get_a_404(client, stations, login):
 
 def _first_id(client, login):
     return client.get("/api/v1/appointments", headers=login("resident-1")).get_json()["items"][0]["id"]
+
+
+def test_a_station_id_too_large_for_the_database_is_422_and_books_nothing(app, client, stations, login):
+    """Found by scripts/fuzz_api.py on PostgreSQL: station_id=-6230346656213876342784 was a 500."""
+    from liaison.core.db import db
+    from liaison.reception.models import Appointment
+
+    resident = login("resident-1")
+    for station_id in (-6230346656213876342784, 2**31, 0):
+        r = client.post("/api/v1/appointments", json={"station_id": station_id, "date": "2027-03-15"},
+                        headers=resident)
+        assert r.status_code == 422, (station_id, r.get_json())
+        error = r.get_json()["error"]
+        assert error["code"] == "validation_error" and "station_id" in error["details"]["fields"]
+    with app.app_context():
+        assert db.session.query(Appointment).count() == 0

@@ -3,6 +3,8 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Date, Integer, List, String
 from apiflask.validators import Length, OneOf, Range
 
+from ..core.routing import MAX_ID
+
 
 class PlanIn(Schema):
     monthly_days = List(Integer(), load_default=list, metadata={"description": "每月几日，如 [15]"})
@@ -50,7 +52,7 @@ class YearQuery(Schema):
 
 
 class AppointmentIn(Schema):
-    station_id = Integer(required=True)
+    station_id = Integer(required=True, validate=Range(1, MAX_ID))
     date = Date(required=True)
     note = String(load_default="", validate=Length(0, 255))
 
