@@ -116,3 +116,23 @@ def test_only_the_office_above_a_region_sees_its_report(client, region, login):
 def test_a_bad_month_is_a_validation_error(client, region, office):
     r = client.get(f"/api/v1/stats/regions/{region.city}/report?month=2025-13", headers=office)
     assert r.status_code == 422 and r.get_json()["error"]["code"] == "validation_error"
+
+
+def test_a_month_outside_the_calendar_range_is_a_validation_error_not_a_500(app, client, region, office):
+    """Found by scripts/fuzz_api.py: month=0000-01 matched YYYY-MM and date(0, 1, 1) was a 500."""
+    from liaison.core.db import db
+    from liaison.stats.models import StatsRefresh
+
+    with app.app_context():
+        refreshes = db.session.query(StatsRefresh).count()
+    for month in ("0000-01", "9999-12", "1999-12"):
+        for path in (f"report?month={month}", f"report.xlsx?month={month}", f"stations?month={month}",
+                     f"league?from={month}", f"league?to={month}"):
+            r = client.get(f"/api/v1/stats/regions/{region.city}/{path}", headers=office)
+            assert r.status_code == 422, (path, r.status_code)
+            assert r.get_json()["error"]["code"] == "validation_error"
+        r = client.post(f"/api/v1/stats/regions/{region.city}/refresh?month={month}", headers=office)
+        assert r.status_code == 422 and r.get_json()["error"]["code"] == "validation_error"
+    with app.app_context():
+        assert db.session.query(StatsRefresh).count() == refreshes
+    assert client.get(f"/api/v1/stats/regions/{region.city}/report?month=2000-01", headers=office).status_code == 200

@@ -21,7 +21,7 @@ from .refresh import ensure_fresh, refresh
 
 bp = APIBlueprint("stats", __name__, url_prefix="/api/v1/stats", tag="统计与报表")
 AUTH = {"security": "BearerAuth"}
-MONTH = Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM")
+MONTH = Regexp(r"^20\d\d-(0[1-9]|1[0-2])$", error="月份格式应为 YYYY-MM（2000 至 2099 年）")  # year 0 or 9999 broke date maths
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
