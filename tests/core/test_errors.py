@@ -58,7 +58,6 @@ def test_nul_characters_are_refused_as_400_before_any_query(client, login, demo)
     h = login("demo-office")
     for path, kw in (("/api/v1/opinions?category=a%00b", {}),
                      ("/api/v1/stations?q=%00", {}),
-                     ("/api/v1/codes/ab%00cd", {}),
                      ("/api/v1/opinions", {"json": {"station_id": 1, "text": "路灯坏了\u0000"}}),
                      ("/api/v1/opinions", {"json": {"station_id": 1, "text": "路灯坏了", "photo_ids": [[{"\u0000": 1}]]}})):
         r = client.post(path, headers=h, **kw) if "json" in kw else client.get(path, headers=h)

@@ -62,7 +62,8 @@ def register_error_handlers(app) -> None:
     @app.before_request
     def _refuse_nul_characters():
         """PostgreSQL text cannot hold NUL (U+0000), and no real input has one: refuse
-        it in the path, the query and JSON bodies before it reaches a query as a 500.
+        it in the query and JSON bodies before it reaches a query as a 500 (a path
+        segment is an int id or a code token, which codes/ checks itself: 404).
         The JSON body is parsed here first (and cached for the views)."""
         if request.is_json:
             try:
@@ -71,7 +72,7 @@ def register_error_handlers(app) -> None:
                 raise ApiError(400, "bad_request", DEFAULT_MESSAGES[400][1]) from None
         else:
             body = None
-        if ("\x00" in request.path or _has_nul(body)
+        if (_has_nul(body)
                 or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))):
             raise ApiError(400, "bad_request", "内容中含有无法识别的字符，请检查后重试")
 
