@@ -74,3 +74,11 @@ def test_deeply_nested_json_is_400_at_any_depth(client):
         assert r.status_code == 400, (n, r.get_data(as_text=True)[:200])
         assert r.get_json()["error"]["code"] == "bad_request"
     assert client.post("/api/v1/auth/wechat", json={"code": [[["x"]]]}).status_code == 422
+
+
+def test_integers_beyond_the_database_range_in_json_are_422(client, login):
+    headers = login("resident-big-int")
+    for body in ({"action": "rate", "version": 2 ** 40}, {"rota": [2 ** 31]}, {"x": [{"y": -(2 ** 33)}]}):
+        r = client.post("/api/v1/opinions/1/transitions", json=body, headers=headers)
+        assert r.status_code == 422, body
+        assert r.get_json()["error"]["code"] == "validation_error"

@@ -116,11 +116,14 @@ def register_error_handlers(app) -> None:
 
 
 MAX_JSON_DEPTH = 32  # real bodies nest two or three levels
+INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1
 
 
 def _has_nul(value) -> bool:
     """Whether any string in a parsed JSON value (keys too) holds U+0000. No recursion, so
     a body nested as deep as the parser allows cannot overflow the stack here.
+
+    :raise ApiError: 422 for an integer outside the database's 32-bit range.
 
     :raise ApiError: 400 when the value nests deeper than MAX_JSON_DEPTH (a parse in the
         views, a few frames further down the stack, could hit the recursion limit).
@@ -131,6 +134,9 @@ def _has_nul(value) -> bool:
         if isinstance(item, str):
             if "\x00" in item:
                 return True
+        elif isinstance(item, int) and not isinstance(item, bool) and not INT_MIN <= item <= INT_MAX:
+            # Every number in our API is an id, a count or a version: a database integer.
+            raise ApiError(422, "validation_error", "数字超出范围，请检查后重试")
         elif isinstance(item, (dict, list)):
             if depth >= MAX_JSON_DEPTH:
                 raise ApiError(400, "bad_request", DEFAULT_MESSAGES[400][1])
