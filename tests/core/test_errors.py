@@ -78,7 +78,9 @@ def test_deeply_nested_json_is_400_at_any_depth(client):
 
 def test_integers_beyond_the_database_range_in_json_are_422(client, login):
     headers = login("resident-big-int")
-    for body in ({"action": "rate", "version": 2 ** 40}, {"rota": [2 ** 31]}, {"x": [{"y": -(2 ** 33)}]}):
+    for body, field in (({"action": "rate", "version": 2 ** 40}, "version"), ({"rota": [2 ** 31]}, "rota"),
+                        ({"x": [{"y": -(2 ** 33)}]}, "x")):
         r = client.post("/api/v1/opinions/1/transitions", json=body, headers=headers)
         assert r.status_code == 422, body
-        assert r.get_json()["error"]["code"] == "validation_error"
+        error = r.get_json()["error"]
+        assert error["code"] == "validation_error" and field in error["details"]["fields"]

@@ -123,25 +123,28 @@ def _has_nul(value) -> bool:
     """Whether any string in a parsed JSON value (keys too) holds U+0000. No recursion, so
     a body nested as deep as the parser allows cannot overflow the stack here.
 
-    :raise ApiError: 422 for an integer outside the database's 32-bit range.
-
     :raise ApiError: 400 when the value nests deeper than MAX_JSON_DEPTH (a parse in the
-        views, a few frames further down the stack, could hit the recursion limit).
+        views, a few frames further down the stack, could hit the recursion limit);
+        422 naming the top-level field for an integer outside the database's 32-bit range.
     """
-    stack = [(value, 0)]
+    stack = [(value, 0, None)]  # (item, depth, the top-level field it sits under)
     while stack:
-        item, depth = stack.pop()
+        item, depth, field = stack.pop()
         if isinstance(item, str):
             if "\x00" in item:
                 return True
         elif isinstance(item, int) and not isinstance(item, bool) and not INT_MIN <= item <= INT_MAX:
             # Every number in our API is an id, a count or a version: a database integer.
-            raise ApiError(422, "validation_error", "数字超出范围，请检查后重试")
+            raise ApiError(422, "validation_error", DEFAULT_MESSAGES[422][1],
+                           {"fields": {field or "_": ["数字超出范围"]}})
         elif isinstance(item, (dict, list)):
             if depth >= MAX_JSON_DEPTH:
                 raise ApiError(400, "bad_request", DEFAULT_MESSAGES[400][1])
-            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children)
+            if isinstance(item, dict):
+                stack.extend((k, depth + 1, field or str(k)) for k in item.keys())
+                stack.extend((v, depth + 1, field or str(k)) for k, v in item.items())
+            else:
+                stack.extend((child, depth + 1, field) for child in item)
     return False
 
 
