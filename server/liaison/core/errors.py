@@ -72,7 +72,7 @@ def register_error_handlers(app) -> None:
                 raise ApiError(400, "bad_request", DEFAULT_MESSAGES[400][1]) from None
         else:
             body = None
-        if (_has_nul(body)
+        if (_scan_json(body)
                 or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))):
             raise ApiError(400, "bad_request", "内容中含有无法识别的字符，请检查后重试")
 
@@ -119,8 +119,8 @@ MAX_JSON_DEPTH = 32  # real bodies nest two or three levels
 INT_MIN, INT_MAX = -(2 ** 31), 2 ** 31 - 1
 
 
-def _has_nul(value) -> bool:
-    """Whether any string in a parsed JSON value (keys too) holds U+0000. No recursion, so
+def _scan_json(value) -> bool:
+    """Check a parsed JSON body: whether any string (keys too) holds U+0000. No recursion, so
     a body nested as deep as the parser allows cannot overflow the stack here.
 
     :raise ApiError: 400 when the value nests deeper than MAX_JSON_DEPTH (a parse in the

@@ -159,28 +159,29 @@ def station_months(station_id, query_data):
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表履职档案（进站、接待、点将、建议、响应时间、满意度、履职积分）", **AUTH)
 def deputy_record(deputy_id, query_data):
-    deputy = access.get_deputy(deputy_id)
-    access.require_deputy(deputy)
-    return duty_record(deputy, query_data.get("year") or today().year, today())
+    return _readable_record(deputy_id, query_data)
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record.xlsx")
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表年度履职档案（Excel）", **AUTH)
 def deputy_record_xlsx(deputy_id, query_data):
-    deputy = access.get_deputy(deputy_id)
-    access.require_deputy(deputy)
-    record = duty_record(deputy, query_data.get("year") or today().year, today())
+    record = _readable_record(deputy_id, query_data)
     return send_file(export.duty_xlsx(record), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{deputy.name}-{record['year']}年度履职档案.xlsx")
+                     download_name=f"{record['deputy']['name']}-{record['year']}年度履职档案.xlsx")
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record.pdf")
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表年度履职档案（PDF）", **AUTH)
 def deputy_record_pdf(deputy_id, query_data):
+    record = _readable_record(deputy_id, query_data)
+    return send_file(pdf.duty_pdf(record), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{record['deputy']['name']}-{record['year']}年度履职档案.pdf")
+
+
+def _readable_record(deputy_id: int, query_data: dict) -> dict:
+    """The deputy's duty record for the asked year, once the caller may read it."""
     deputy = access.get_deputy(deputy_id)
     access.require_deputy(deputy)
-    record = duty_record(deputy, query_data.get("year") or today().year, today())
-    return send_file(pdf.duty_pdf(record), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{deputy.name}-{record['year']}年度履职档案.pdf")
+    return duty_record(deputy, query_data.get("year") or today().year, today())
