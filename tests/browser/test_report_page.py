@@ -6,7 +6,7 @@ screenshots at 375×812 go to test-artifacts/ (git-ignored).
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,6 +15,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHINA = timezone(timedelta(hours=8))
+MONTH = date(2026, 10, 1)  # a fixed, complete month: the suite never reads the wall clock
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -36,7 +37,11 @@ def served(app):
 
 @pytest.fixture
 def activity(app):
-    """The demo data set plus this month's receptions, check-ins and opinions in 岳麓区."""
+    """The demo data set plus one past month's receptions and opinions in 岳麓区.
+
+    The month is fixed (October 2026) and every time inside it, so the test passes at
+    any date and hour: the pages are asked for that month and year explicitly.
+    """
     from sqlalchemy import select
 
     from liaison.core.db import db
@@ -48,8 +53,8 @@ def activity(app):
 
     with app.app_context():
         load_demo()
-        now = datetime.now(timezone.utc)
-        first = now.astimezone(CHINA).date().replace(day=1)
+        first = MONTH
+        now = datetime(first.year, first.month, 20, 12, 0, tzinfo=CHINA).astimezone(timezone.utc)
         yuelu = db.session.execute(select(Region).where(Region.name == "岳麓区")).scalar_one()
         stations = list(db.session.execute(select(Station).join(Region, Region.id == Station.region_id).where(
             Region.path.like(yuelu.path + "%")).order_by(Station.id)).scalars())
@@ -70,7 +75,7 @@ def activity(app):
                                        deadline=first + timedelta(days=40)))
         db.session.commit()
         deputy = db.session.execute(select(Deputy).where(Deputy.external_id == "CS-WANGMING")).scalar_one()
-        return {"region": yuelu.id, "deputy": deputy.id, "month": first.strftime("%Y-%m")}
+        return {"region": yuelu.id, "deputy": deputy.id, "month": first.strftime("%Y-%m"), "year": first.year}
 
 
 @pytest.fixture
@@ -124,11 +129,12 @@ def test_region_report_draws_its_charts_and_its_table_matches_the_api(served, ac
 
 def test_league_and_duty_record_pages(served, activity, page):
     ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(f"{served}/auth/demo-login?openid=demo-office&next=/reports/regions/{activity['region']}/league")
+    league = f"/reports/regions/{activity['region']}/league?from={activity['month']}&to={activity['month']}"
+    page.goto(f"{served}/auth/demo-login?openid=demo-office&next={quote(league)}")
     assert "Wilson 95% 置信下限" in page.text_content("#formula")
     assert page.locator("#too-few li").count() > 0  # one month of demo data: nobody has 10 cases yet
     page.screenshot(path=str(ARTIFACTS / "report-league-375.png"), full_page=True)
-    page.goto(f"{served}/reports/deputies/{activity['deputy']}")
+    page.goto(f"{served}/reports/deputies/{activity['deputy']}?year={activity['year']}")
     page.wait_for_selector("#chart-months canvas", timeout=10_000)
     assert page.text_content('[data-key="receptions"]').strip() == "1"
     page.screenshot(path=str(ARTIFACTS / "report-deputy-375.png"), full_page=True)
