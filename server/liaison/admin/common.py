@@ -5,7 +5,8 @@ from functools import wraps
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ..core.auth import current_user, scope_of
+from ..core.auth import current_user
+from ..core.scopes import scope_of
 from ..core.errors import ApiError
 
 
@@ -46,7 +47,7 @@ def staff_required(fn):
         if user is None:
             return redirect(login_url())
         scope = scope_of(user)
-        if not (scope.station_ids or scope.region_ids or scope.unit_ids or scope.deputy_id):
+        if not scope.has_any_role:
             return render_template("admin/no_access.html", user=user), 403
         g.scope = scope
         return fn(*args, **kwargs)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from ..core.db import db
+from ..core.scopes import is_current
 from ..opinions.timeutil import local_today
 from ..places.importer import PHONE_RE
 from ..places.models import DEPUTY_LEVELS, STATION_KINDS, Deputy, Membership, Station
@@ -73,7 +74,7 @@ def current_memberships(deputy_id: int) -> list[Membership]:
     today = local_today()
     rows = db.session.execute(select(Membership).where(Membership.deputy_id == deputy_id)
                               .order_by(Membership.kind != "home", Membership.id)).scalars()
-    return [m for m in rows if m.ended_on is None or m.ended_on >= today]
+    return [m for m in rows if is_current(m.started_on, m.ended_on, today)]
 
 
 def move_deputy(deputy: Deputy, from_station_id: int | None, to_station: Station, kind: str) -> Membership:

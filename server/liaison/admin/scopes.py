@@ -1,30 +1,12 @@
-"""Which stations, regions and deputies a staff member runs (for the place pages)."""
+"""The staff pages' view of ``core.scopes``: stations, regions and deputies as pages need them."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..core.db import db
-from ..places.models import HandlingUnit, Membership, Region, Station
+from ..core.scopes import can_manage_deputy, covers_region, office_regions, station_clause
+from ..places.models import HandlingUnit, Region, Station
 from .common import PageError
-
-
-def office_regions(scope) -> list[Region]:
-    if not scope.region_ids:
-        return []
-    return list(db.session.execute(select(Region).where(Region.id.in_(scope.region_ids))
-                                   .order_by(Region.path)).scalars())
-
-
-def station_clause(scope):
-    """WHERE on ``Station``: the staff member's stations and every station under their regions."""
-    parts = []
-    if scope.station_ids:
-        parts.append(Station.id.in_(scope.station_ids))
-    regions = office_regions(scope)
-    if regions:
-        parts.append(Station.region_id.in_(select(Region.id).where(
-            or_(*[Region.path.startswith(r.path, autoescape=True) for r in regions]))))
-    return or_(*parts) if parts else Station.id.is_(None)
 
 
 def stations_in_scope(scope, q: str = "") -> list[Station]:
@@ -44,15 +26,12 @@ def station_for(scope, station_id: int) -> Station:
 
 
 def deputy_in_scope(scope, deputy_id: int) -> bool:
-    return db.session.execute(select(Membership.id).join(Station, Station.id == Membership.station_id)
-                              .where(Membership.deputy_id == deputy_id, station_clause(scope))
-                              .limit(1)).first() is not None
+    return can_manage_deputy(scope, deputy_id)
 
 
 def region_in_scope(scope, region_id: int) -> Region:
     region = db.session.get(Region, region_id)
-    roots = office_regions(scope)
-    if region is None or not any(region.path.startswith(r.path) for r in roots):
+    if not covers_region(scope, region):
         raise PageError(404, "没有找到这个区域，或它不在您负责的范围内。")
     return region
 

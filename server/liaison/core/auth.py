@@ -5,7 +5,6 @@ token version (bumping it revokes every token), and expire after TOKEN_TTL_SECON
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import current_app, g, request
@@ -75,39 +74,3 @@ def login_required(fn):
         return fn(*args, **kwargs)
 
     return wrapper
-
-
-@dataclass
-class Scope:
-    """What a user may see and do, resolved from their roles."""
-
-    user_id: int | None
-    deputy_id: int | None = None
-    station_ids: set[int] = field(default_factory=set)      # staff at these stations
-    master_station_ids: set[int] = field(default_factory=set)
-    region_ids: set[int] = field(default_factory=set)       # NPC office of these regions
-    unit_ids: set[int] = field(default_factory=set)
-
-    @property
-    def is_staff(self) -> bool:
-        return bool(self.station_ids or self.region_ids)
-
-
-def scope_of(user) -> Scope:
-    from ..places.models import Deputy
-
-    scope = Scope(user_id=user.id if user else None)
-    if user is None:
-        return scope
-    for r in user.roles:
-        if r.role in ("liaison", "station_master") and r.station_id:
-            scope.station_ids.add(r.station_id)
-            if r.role == "station_master":
-                scope.master_station_ids.add(r.station_id)
-        elif r.role == "office" and r.region_id:
-            scope.region_ids.add(r.region_id)
-        elif r.role == "unit" and r.unit_id:
-            scope.unit_ids.add(r.unit_id)
-    deputy = db.session.query(Deputy.id).filter_by(user_id=user.id).first()
-    scope.deputy_id = deputy[0] if deputy else None
-    return scope

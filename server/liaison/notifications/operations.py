@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from ..core.auth import scope_of
+from ..core.scopes import managed_station_ids, scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..opinions.models import Opinion
 from ..users.models import User
 from .fields import CHINA
 from .models import Message, Notification
-from .recipients import station_ids_for_staff
 
 
 def local(moment):
@@ -44,7 +43,7 @@ def _staff_stations(user) -> list[int]:
     scope = scope_of(user)
     if not scope.is_staff:
         raise ApiError(403, "forbidden", "只有联络站工作人员可以查看消息投递情况")
-    return station_ids_for_staff(scope.station_ids, scope.region_ids)
+    return managed_station_ids(scope)
 
 
 def _scoped(stations: list[int]):

@@ -1,5 +1,8 @@
 """Who an audience is, for one opinion: user ids, resolved in the caller's session.
 
+Every answer comes from ``core.scopes`` (the one definition of a current seat, of
+the offices over a station and of a unit's users):
+
 - resident: the submitter (none for opinions entered on someone's behalf).
 - deputy: the summoned deputy's user. For events other than ``summoned``, when no
   deputy was summoned, the deputies with a current home membership (驻站) at the
@@ -13,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
+from ..core import scopes
 from ..core.db import db
 from ..opinions.states import ACTIVE_ASSIGNMENT_STATUSES
-from ..places.models import Deputy, Membership, Region, Station
-from ..users.models import StaffRole
+from ..places.models import Deputy
 
 
 def resolve(audience: str, event: str, opinion, unit_ids: Iterable[int] | None = None) -> list[int]:
@@ -28,13 +31,11 @@ def resolve(audience: str, event: str, opinion, unit_ids: Iterable[int] | None =
     elif audience == "deputy":
         ids = _deputies(opinion, summoned_only=(event == "summoned"))
     elif audience == "staff":
-        ids = db.session.scalars(select(StaffRole.user_id).where(
-            StaffRole.role.in_(("liaison", "station_master")),
-            StaffRole.station_id == opinion.station_id)).all()
+        ids = scopes.station_staff_user_ids(opinion.station_id)
     elif audience == "office":
-        ids = _office(opinion.station_id)
+        ids = scopes.office_user_ids(opinion.station_id)
     elif audience == "units":
-        ids = unit_users(_unit_ids(opinion) if unit_ids is None else list(unit_ids))
+        ids = scopes.unit_user_ids(_unit_ids(opinion) if unit_ids is None else list(unit_ids))
     else:
         ids = []
     return sorted(set(ids))
@@ -42,30 +43,12 @@ def resolve(audience: str, event: str, opinion, unit_ids: Iterable[int] | None =
 
 def _deputies(opinion, summoned_only: bool) -> list[int]:
     if opinion.deputy_id is not None:
-        user_id = db.session.scalar(select(Deputy.user_id).where(Deputy.id == opinion.deputy_id))
+        user_id = db.session.scalar(select(Deputy.user_id).where(Deputy.id == opinion.deputy_id,
+                                                                 Deputy.active.is_(True)))
         return [user_id] if user_id else []
     if summoned_only:
         return []
-    return [u for u in db.session.scalars(
-        select(Deputy.user_id).join(Membership, Membership.deputy_id == Deputy.id).where(
-            Membership.station_id == opinion.station_id, Membership.kind == "home",
-            Membership.ended_on.is_(None), Deputy.active.is_(True),
-            Deputy.user_id.is_not(None))).all()]
-
-
-def region_ids_above(station_id: int) -> list[int]:
-    """The station's region and every region containing it (from the materialised path)."""
-    path = db.session.scalar(select(Region.path).join(Station, Station.region_id == Region.id)
-                             .where(Station.id == station_id))
-    return [int(p) for p in (path or "").strip("/").split("/") if p.isdigit()]
-
-
-def _office(station_id: int) -> list[int]:
-    regions = region_ids_above(station_id)
-    if not regions:
-        return []
-    return list(db.session.scalars(select(StaffRole.user_id).where(
-        StaffRole.role == "office", StaffRole.region_id.in_(regions))).all())
+    return scopes.seated_deputy_user_ids(opinion.station_id, kind="home")
 
 
 def _unit_ids(opinion) -> list[int]:
@@ -74,23 +57,3 @@ def _unit_ids(opinion) -> list[int]:
     return list(db.session.scalars(select(Assignment.unit_id).where(
         Assignment.opinion_id == opinion.id, Assignment.round == opinion.rounds,
         Assignment.status.in_(tuple(ACTIVE_ASSIGNMENT_STATUSES)))).all())
-
-
-def unit_users(unit_ids: list[int]) -> list[int]:
-    if not unit_ids:
-        return []
-    return list(db.session.scalars(select(StaffRole.user_id).where(
-        StaffRole.role == "unit", StaffRole.unit_id.in_(unit_ids))).all())
-
-
-def station_ids_for_staff(station_ids: Iterable[int], region_ids: Iterable[int]) -> list[int]:
-    """Stations a staff member sees: their own, plus every station under their regions."""
-    ids = set(station_ids)
-    region_ids = list(region_ids)
-    if region_ids:
-        paths = db.session.scalars(select(Region.path).where(Region.id.in_(region_ids))).all()
-        if paths:
-            ids.update(db.session.scalars(
-                select(Station.id).join(Region, Station.region_id == Region.id).where(
-                    or_(*[Region.path.startswith(p) for p in paths]))).all())
-    return sorted(ids)

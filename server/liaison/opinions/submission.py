@@ -23,10 +23,11 @@ import logging
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db
+from ..core.scopes import current_membership
 from ..core.errors import ApiError
 from ..core.extensions import get_wechat
 from ..places.models import Deputy, Membership, Station
@@ -73,7 +74,7 @@ def _check_station_and_deputy(station_id: int, deputy_id: int | None) -> None:
     today = local_today()
     member = db.session.scalar(select(Membership.id).where(
         Membership.deputy_id == deputy_id, Membership.station_id == station_id,
-        or_(Membership.ended_on.is_(None), Membership.ended_on >= today)))
+        current_membership(today)))
     if deputy is None or not deputy.active or member is None:
         raise _field_error("deputy_id", "该代表不在此联络站，请重新选择")
 

@@ -17,7 +17,9 @@ Column layout (first row is the header, Chinese names; order does not matter):
 | 进站方式 | no | 驻站 / 交叉进站 (default 驻站) |
 
 Every row is checked before anything is written; one bad row means nothing is
-imported and the errors come back, one Chinese line per problem.
+imported and the errors come back, one Chinese line per problem. What an import may
+touch (a station only within its own region, a roster number naming one person, an
+NPC office only inside its regions) is decided in ``import_reach``.
 """
 from __future__ import annotations
 
@@ -28,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.db import db
+from ..core.scopes import Scope
+from .import_reach import find_deputy, reach_errors
 from .models import Deputy, Membership, Region, Station
 
 REGION_LEVEL_ORDER = ("city", "district", "street", "community")
@@ -171,9 +175,15 @@ def validate(rows: list[dict]) -> tuple[list[dict], list[str]]:
     return clean, errors
 
 
-def import_rows(rows: list[dict]) -> ImportResult:
-    """Validate, then write everything in one transaction (all or nothing)."""
+def import_rows(rows: list[dict], reach: Scope | None = None) -> ImportResult:
+    """Validate, then write everything in one transaction (all or nothing).
+
+    :param reach: the importing NPC office's scope; ``None`` for the operator CLI
+        (full reach). See ``import_reach`` for what each may touch.
+    :raise ImportFailed: with one Chinese line per bad row; nothing is written.
+    """
     clean, errors = validate(rows)
+    errors += reach_errors(clean, reach)
     if errors:
         raise ImportFailed(errors)
     result = ImportResult(rows=len(clean))
@@ -213,7 +223,7 @@ def import_rows(rows: list[dict]) -> ImportResult:
             if d is None:
                 continue
             key = ("id", d["external_id"]) if d["external_id"] else ("np", d["name"], d["phone"])
-            deputy = seen.get(key) or _find_deputy(d)
+            deputy = seen.get(key) or find_deputy(d)
             if deputy is None:
                 deputy = Deputy(name=d["name"], external_id=d["external_id"])
                 db.session.add(deputy)
@@ -238,15 +248,6 @@ def import_rows(rows: list[dict]) -> ImportResult:
         db.session.rollback()
         raise
     return result
-
-
-def _find_deputy(d: dict):
-    query = db.session.query(Deputy)
-    if d["external_id"]:
-        return query.filter_by(external_id=d["external_id"]).first()
-    if d["phone"]:
-        return query.filter_by(name=d["name"], phone=d["phone"]).first()
-    return None
 
 
 def _after_import() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..core.db import db
+from ..core.scopes import current_membership
 from .models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Membership, Region, Station
 from .schedule import next_dates, today_in_china
 
@@ -70,7 +71,7 @@ def station_briefs(stations) -> list[dict]:
 
 
 def _current(today: date):
-    return or_(Membership.ended_on.is_(None), Membership.ended_on >= today)
+    return current_membership(today)
 
 
 def station_members(station_id: int, today: date | None = None) -> list[Deputy]:

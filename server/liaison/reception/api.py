@@ -7,14 +7,16 @@ from apiflask import APIBlueprint
 from flask import send_file
 from sqlalchemy import select
 
-from ..core.auth import current_user, scope_of
+from ..core.auth import current_user
+from ..core.scopes import scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.schedule import describe
 from ..stats import config as stats_config
 from ..stats.figures import local_date
 from . import attendance, operations, serialize
-from .access import can_manage_station, get_station, require_station_staff
+from ..core.scopes import can_manage_station
+from .access import get_station, require_station_staff
 from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord
 from .schemas import (AppointmentIn, CheckInIn, DayIn, DayPatch, DaysQuery, GenerateIn, PlanIn,
                       RecordIn, YearQuery)

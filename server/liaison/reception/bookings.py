@@ -11,13 +11,13 @@ from datetime import timezone
 
 from sqlalchemy import select
 
-from ..core.auth import scope_of
+from ..core.scopes import scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..opinions.serialize import mask_phone
-from ..places.models import Membership, Station
+from ..places.models import Station
 from ..users.models import User
-from .access import can_manage_station
+from ..core.scopes import can_manage_station
 from .models import Appointment, ReceptionDay, RotaEntry
 
 STATE_LABELS = {"booked": "已预约", "cancelled": "已取消", "attended": "已到场"}
@@ -32,10 +32,7 @@ def may_see_bookings(user, day: ReceptionDay) -> bool:
         return False
     on_rota = db.session.scalar(select(RotaEntry.id).where(
         RotaEntry.reception_day_id == day.id, RotaEntry.deputy_id == scope.deputy_id))
-    member = db.session.scalar(select(Membership.id).where(
-        Membership.station_id == day.station_id, Membership.deputy_id == scope.deputy_id,
-        Membership.ended_on.is_(None)))
-    return bool(on_rota or member)
+    return bool(on_rota or day.station_id in scope.deputy_station_ids)
 
 
 def day_bookings(user, day_id: int) -> tuple[ReceptionDay, list[dict]]:

@@ -6,13 +6,11 @@
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from ..core.auth import current_user, scope_of
+from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..places.models import Deputy, Membership, Region, Station
-from ..reception.access import can_manage_station, covers_region, office_paths
+from ..core.scopes import can_manage_station, can_read_duty_record, covers_region, office_regions, scope_of
+from ..places.models import Deputy, Region, Station
 
 
 def get_region(region_id: int) -> Region:
@@ -30,11 +28,7 @@ def require_region(region: Region, user=None):
 
 
 def visible_regions(user) -> list[Region]:
-    scope = scope_of(user)
-    if not scope.region_ids:
-        return []
-    return list(db.session.execute(select(Region).where(Region.id.in_(scope.region_ids))
-                                   .order_by(Region.path)).scalars())
+    return office_regions(scope_of(user))
 
 
 def require_station(station: Station, user=None):
@@ -53,13 +47,6 @@ def get_deputy(deputy_id: int) -> Deputy:
 
 def require_deputy(deputy: Deputy, user=None):
     user = user or current_user()
-    scope = scope_of(user)
-    if scope.deputy_id == deputy.id:
-        return user
-    stations = db.session.execute(select(Station.id, Region.path).join(Region, Region.id == Station.region_id)
-                                  .join(Membership, Membership.station_id == Station.id)
-                                  .where(Membership.deputy_id == deputy.id)).all()
-    paths = office_paths(scope)
-    if any(sid in scope.station_ids or any(path.startswith(p) for p in paths) for sid, path in stations):
-        return user
-    raise ApiError(403, "forbidden", "只有代表本人、所在联络站工作人员或人大工委可以查看履职档案")
+    if not can_read_duty_record(scope_of(user), deputy.id):
+        raise ApiError(403, "forbidden", "只有代表本人、所在联络站工作人员或人大工委可以查看履职档案")
+    return user

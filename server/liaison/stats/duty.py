@@ -16,7 +16,8 @@ from ..places.models import Deputy, Membership, Station
 from ..reception.models import CheckIn, ReceptionRecord
 from . import config
 from .figures import IN_TIME, LATE, MONTH_FIELDS, UNRESOLVED, median, response_days, share, total
-from .refresh import compute, current_membership
+from ..core.scopes import current_membership
+from .refresh import compute
 from .scoring import duty_points
 
 

@@ -9,7 +9,8 @@ from ..core.db import db
 from ..places.models import Deputy, Membership, Region, Station
 from . import config
 from .models import DeputyMonth, StationMonth
-from .refresh import current_membership, ensure_fresh, region_station_ids
+from ..core.scopes import current_membership
+from .refresh import ensure_fresh, region_station_ids
 from .scoring import FORMULA, Entry, league
 
 FIELDS = ("in_time", "late", "unresolved", "ratings", "satisfied")

@@ -14,6 +14,7 @@ from sqlalchemy import delete, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db
+from ..core.scopes import current_membership
 from ..opinions.models import Opinion, Suggestion
 from ..places.models import Membership, Region, Station
 from ..reception.models import CheckIn, ReceptionRecord
@@ -35,9 +36,6 @@ def region_station_ids(region: Region | None):
     return q
 
 
-def current_membership(today: date):
-    """Memberships in force on ``today`` (the same rule as the station pages)."""
-    return or_(Membership.ended_on.is_(None), Membership.ended_on >= today)
 
 
 def member_deputy_ids(station_ids, today: date):

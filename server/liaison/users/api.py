@@ -4,7 +4,8 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import current_app
 
-from ..core.auth import current_user, issue_token, scope_of
+from ..core.auth import current_user, issue_token
+from ..core.scopes import scope_of
 from ..core.extensions import get_wechat
 from . import operations
 from .schemas import LoginOut, MeOut, WechatLoginIn
