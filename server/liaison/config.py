@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,6 +85,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "STORAGE_PATH": _env("STORAGE_PATH", str(instance / "files")),
         "QRCODES_PATH": _env("QRCODES_PATH", str(ROOT / "qrcodes")),
         "TOKEN_TTL_SECONDS": int(_env("TOKEN_TTL_SECONDS", 7 * 24 * 3600)),
+        # A browser login (admin, H5, reports) lasts this long from the login, however
+        # often it is used; core/auth.py checks the login time carried in the session.
+        "SESSION_TTL_SECONDS": int(_env("SESSION_TTL_SECONDS", 7 * 24 * 3600)),
         "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)),
         "MAX_JSON_BYTES": int(_env("MAX_JSON_BYTES", 64 * 1024)),
         "DEMO_MODE": _env_bool("LIAISON_DEMO", False),
@@ -113,4 +117,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "TESTING": False,
     }
     cfg.update(overrides)
+    # The cookie's own expiry (and Flask's check of its signature's age) follow the same
+    # lifetime; the login time in the session is what holds it server-side.
+    cfg.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(seconds=cfg["SESSION_TTL_SECONDS"]))
     return cfg

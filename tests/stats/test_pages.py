@@ -7,14 +7,14 @@ MARCH = "2025-03"
 
 
 def _session(app, client, openid):
+    from liaison.core.auth import session_fields
     from liaison.core.db import db
     from liaison.users.models import User
 
     with app.app_context():
-        user = db.session.query(User).filter_by(mp_openid=openid).one()
-        uid, version = user.id, user.token_version
+        fields = session_fields(db.session.query(User).filter_by(mp_openid=openid).one())
     with client.session_transaction() as s:
-        s["uid"], s["v"] = uid, version
+        s.update(fields)
 
 
 def _cell(html: str, area_id: int, key: str) -> str:

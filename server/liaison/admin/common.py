@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ..core.auth import current_user
+from ..core.auth import UserBlocked, current_user
 from ..core.scopes import scope_of
 from ..core.errors import ApiError
 
@@ -36,12 +36,15 @@ def staff_required(fn):
     may do comes from the same visibility rule and state machine as the API.
     Not logged in: go to the login page. Logged in without any role: a page that
     says how to get one (an invitation from the station master or the NPC office).
+    A blocked account: ``UserBlocked`` reaches the blueprint's page for it.
     """
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             user = current_user(optional=True)
+        except UserBlocked:
+            raise
         except ApiError:
             user = None
         if user is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import jsonify, redirect, request, url_for
 
+from ..core.auth import UserBlocked
 from ..core.csrf import CSRFError, init_csrf
 from ..core.errors import ApiError
 from ..core.security import init_security
@@ -48,6 +49,11 @@ def register(app) -> None:
 @bp.errorhandler(PageError)
 def _page_error(exc: PageError):
     return error_page(exc.status, exc.message, exc.title)
+
+
+@bp.errorhandler(UserBlocked)
+def _blocked_page(exc: UserBlocked):
+    return error_page(exc.status, exc.message, "账号已被限制使用")
 
 
 @bp.errorhandler(ApiError)

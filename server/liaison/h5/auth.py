@@ -8,7 +8,7 @@ from flask import current_app, redirect, render_template, request
 
 from ..admin.formatting import in_wechat
 from ..admin.oauth import start_url
-from ..core.auth import current_user
+from ..core.auth import UserBlocked, current_user
 from ..core.errors import ApiError
 
 DEMO_RESIDENTS = (("demo-resident", "居民张阿姨"), ("demo-resident2", "居民李师傅"))
@@ -19,8 +19,11 @@ def here() -> str:
 
 
 def resident_user():
+    """The logged-in resident or None; :raise UserBlocked: shown as a page (h5/views.py)."""
     try:
         return current_user(optional=True)
+    except UserBlocked:
+        raise
     except ApiError:
         return None
 
@@ -42,9 +45,6 @@ def resident_required(fn):
             if in_wechat():
                 return redirect(start_url(target))
             return open_in_wechat(target)
-        if user.blocked:
-            return render_template("h5/error.html", title="无法使用", status=403,
-                                   message="您的账号已被限制使用：" + (user.blocked_reason or "请联系联络站")), 403
         return fn(user, *args, **kwargs)
 
     return wrapper

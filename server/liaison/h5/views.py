@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from ..admin.views import init_pages
+from ..core.auth import UserBlocked
 from ..core.errors import ApiError
 from . import opinion_pages, place_pages  # noqa: F401  (routes)
 from .blueprint import bp
@@ -12,6 +13,12 @@ from .blueprint import bp
 def register(app) -> None:
     init_pages(app)
     app.register_blueprint(bp)  # also serves the plain-URL codes /s/<token>, /d/<token>
+
+
+@bp.errorhandler(UserBlocked)
+def _blocked(exc: UserBlocked):
+    return render_template("h5/error.html", title="账号已被限制使用", message=exc.message,
+                           status=exc.status), exc.status
 
 
 @bp.errorhandler(ApiError)

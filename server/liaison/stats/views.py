@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from ..core.auth import current_user
+from ..core.auth import UserBlocked, current_user
 from ..core.errors import ApiError
 from . import access
 from .duty import duty_record
@@ -25,6 +25,8 @@ bp = Blueprint("stats_pages", __name__, url_prefix="/reports", template_folder="
 def _user():
     try:
         return current_user(optional=True)
+    except UserBlocked:
+        raise
     except ApiError:
         return None
 
@@ -33,6 +35,11 @@ def _denied(status: int, message: str):
     demo = current_app.config.get("DEMO_MODE")
     login = url_for("web_auth.demo_login", openid="demo-office", next=request.full_path.rstrip("?")) if demo else None
     return render_template("stats/denied.html", message=message, demo_login=login), status
+
+
+@bp.errorhandler(UserBlocked)
+def _blocked(exc: UserBlocked):
+    return render_template("stats/denied.html", message=exc.message, demo_login=None), exc.status
 
 
 def _guard(check):

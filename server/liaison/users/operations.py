@@ -1,16 +1,24 @@
-"""Use cases for users: WeChat login (mini-program and official account)."""
+"""Use cases for users: WeChat login (mini-program and official account), and ending
+logins server-side: logout, blocking an account, removing a staff role.
+
+Every place that logs out, blocks or removes a role goes through ``revoke_sessions``
+(why two versions, and why on the user row: core/auth.py).
+"""
 from __future__ import annotations
 
 from cryptography.fernet import Fernet
 import base64
 import hashlib
+import logging
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db, utcnow
 from ..core.errors import ApiError
-from .models import ROLE_LABELS, User
+from .models import ROLE_LABELS, StaffRole, User
+
+log = logging.getLogger(__name__)
 
 
 def _fernet() -> Fernet:
@@ -109,3 +117,85 @@ def user_json(user: User, deputy_id: int | None) -> dict:
             for r in user.roles
         ],
     }
+
+
+def revoke_sessions(user: User, *, miniprogram: bool = True) -> None:
+    """End ``user``'s logins on the server; the caller commits.
+
+    Every browser session (admin, H5 and report pages) ends, and with ``miniprogram``
+    every mini-program token too. Logout passes ``miniprogram=False``: leaving the admin
+    pages must not log the phone's mini-program out. A block or a role removal ends
+    both, so that lifting a block later does not bring the old logins back.
+    The increments run in SQL, so two revocations at once cannot cancel each other.
+    """
+    user.session_version = User.session_version + 1
+    if miniprogram:
+        user.token_version = User.token_version + 1
+    db.session.flush()
+
+
+def log_out(user: User) -> None:
+    """The browser's logout: every browser session of ``user`` ends; commits once."""
+    revoke_sessions(user, miniprogram=False)
+    db.session.commit()
+
+
+def sign_out_everywhere(user_id: int) -> User:
+    """End every login of a user (e.g. a lost phone), pages and mini-program; commits once.
+
+    :raise ApiError: 404 unknown user.
+    """
+    user = _user(user_id)
+    revoke_sessions(user)
+    db.session.commit()
+    log.info("user %s signed out everywhere", user.id)
+    return user
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ApiError(404, "user_not_found", "没有这个用户")
+    return user
+
+
+def block_user(user_id: int, reason: str) -> User:
+    """Restrict an account everywhere and end all its logins; commits once.
+
+    :raise ApiError: 404 unknown user, 422 without a reason (a block always says why).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApiError(422, "validation_error", "请填写限制使用的原因")
+    user = _user(user_id)
+    user.blocked, user.blocked_reason = True, reason[:255]
+    revoke_sessions(user)
+    db.session.commit()
+    log.info("user %s blocked: %s", user.id, reason)
+    return user
+
+
+def unblock_user(user_id: int) -> User:
+    """Lift a block; the person logs in again (old logins stay ended); commits once."""
+    user = _user(user_id)
+    user.blocked, user.blocked_reason = False, ""
+    db.session.commit()
+    log.info("user %s unblocked", user.id)
+    return user
+
+
+def remove_role(role_id: int) -> User:
+    """Take a staff role away and end all the holder's logins; commits once.
+
+    :return: the holder.
+    :raise ApiError: 404 unknown role.
+    """
+    role = db.session.get(StaffRole, role_id)
+    if role is None:
+        raise ApiError(404, "role_not_found", "没有这个角色")
+    user, what = role.user, role.role
+    user.roles.remove(role)  # delete-orphan: the row goes
+    revoke_sessions(user)
+    db.session.commit()
+    log.info("role %s (%s) removed from user %s", role_id, what, user.id)
+    return user
