@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -75,3 +77,20 @@ def test_csv_fields_with_formula_text_get_an_apostrophe_and_numbers_do_not():
 def test_file_names_lose_line_breaks_control_characters_and_path_signs():
     assert file_name('\r\n=1\t/a\\b:"c"<>|?*\x7f王一.xlsx') == "__=1__a_b__c_______王一.xlsx"
     assert file_name("测试市甲区联络站数据分析-2025-03.xlsx") == "测试市甲区联络站数据分析-2025-03.xlsx"
+
+
+def test_every_excel_and_csv_export_in_the_code_base_writes_through_this_module():
+    import liaison
+
+    root = Path(liaison.__file__).parent
+    writers = {}
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.relative_to(root).as_posix() != "core/spreadsheet.py" and re.search(
+                r"\bWorkbook\(|csv\.writer|csv\.DictWriter", text):
+            writers[path.relative_to(root).as_posix()] = text
+    assert {"stats/export.py", "reception/export.py"} <= set(writers)
+    for name, text in writers.items():
+        assert "core.spreadsheet import" in text, name
+        assert ".save(" not in text, f"{name}: save through xlsx_file()"
+        assert "writerow(" not in text or "csv_row(" in text, f"{name}: rows through csv_row()"
