@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 
 from ..core.db import db
+from ..core.spreadsheet import xlsx_file
 from ..places.schedule import WEEKDAY_LABELS, describe
 from .models import ReceptionDay
 from .serialize import days
@@ -40,7 +41,4 @@ def year_plan_xlsx(station, year: int) -> BytesIO:
         ws.column_dimensions[column].width = width
     for row in ws.iter_rows(min_row=5):
         row[4].alignment = Alignment(wrap_text=True)
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
+    return xlsx_file(wb)

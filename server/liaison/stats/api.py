@@ -10,6 +10,7 @@ from flask import send_file
 
 from ..core.auth import current_user
 from ..core.errors import ApiError
+from ..core.spreadsheet import file_name
 from ..reception.access import get_station
 from . import access, config, export, pdf
 from .duty import duty_record
@@ -96,7 +97,7 @@ def report_xlsx(region_id, query_data):
     month = month_arg(query_data.get("month"))
     data = region_report(region, month, today(), 100000, with_stations=True)
     return send_file(export.region_xlsx(data, data.pop("stations")), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{region.name}联络站数据分析-{data['month']}.xlsx")
+                     download_name=file_name(f"{region.name}联络站数据分析-{data['month']}.xlsx"))
 
 
 @bp.get("/regions/<int:region_id>/stations")
@@ -168,7 +169,7 @@ def deputy_record(deputy_id, query_data):
 def deputy_record_xlsx(deputy_id, query_data):
     record = _readable_record(deputy_id, query_data)
     return send_file(export.duty_xlsx(record), mimetype=XLSX, as_attachment=True,
-                     download_name=f"{record['deputy']['name']}-{record['year']}年度履职档案.xlsx")
+                     download_name=file_name(f"{record['deputy']['name']}-{record['year']}年度履职档案.xlsx"))
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record.pdf")
@@ -177,7 +178,7 @@ def deputy_record_xlsx(deputy_id, query_data):
 def deputy_record_pdf(deputy_id, query_data):
     record = _readable_record(deputy_id, query_data)
     return send_file(pdf.duty_pdf(record), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{record['deputy']['name']}-{record['year']}年度履职档案.pdf")
+                     download_name=file_name(f"{record['deputy']['name']}-{record['year']}年度履职档案.pdf"))
 
 
 def _readable_record(deputy_id: int, query_data: dict) -> dict:

@@ -6,6 +6,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from ..core.spreadsheet import xlsx_file
 from .flags import INVISIBLE, STATION_FLAGS
 
 HEAD = Font(bold=True)
@@ -74,10 +75,7 @@ def region_xlsx(data: dict, stations: list[dict]) -> BytesIO:
     _sheet(wb, "月度趋势", ["月份", *[h for _, h in MONTH_COLUMNS], "满意率"],
            [[m["month"], *[m[k] for k, _ in MONTH_COLUMNS], _pct(m["satisfaction"])] for m in data["trend"]],
            [10] + [10] * 11)
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
+    return xlsx_file(wb)
 
 
 DUTY_ROWS = [("check_ins", "进站履职（次）"), ("check_ins_unplanned", "其中计划外进站"), ("active_days", "活动天数"),
@@ -124,7 +122,4 @@ def duty_xlsx(record: dict) -> BytesIO:
            [[c["date"], c["station"], "扫码" if c["source"] == "scan" else "工作人员登记",
              "是" if c["in_plan"] else "否", "是" if c["reception"] else "", c["residents"] or ""]
             for c in record["check_ins"]], [12, 44, 14, 8, 6, 10])
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
+    return xlsx_file(wb)

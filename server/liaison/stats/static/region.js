@@ -17,9 +17,12 @@
       { name: '特色站等', type: 'bar', stack: 's', data: data.areas.map(function (a) { return a.feature_stations; }) }
     ]
   });
+  // A tooltip formatter returns HTML: names typed by staff go in escaped (ECharts' own
+  // default tooltips escape them already).
+  var text = echarts.format.encodeHTML;
   chart('chart-deputies', {
     tooltip: { trigger: 'axis', formatter: function (p) {
-      var a = data.areas[p[0].dataIndex]; return a.name + '<br>' + (a.min_deputies === null ? '无' : a.min_deputies + '~' + a.max_deputies + ' 人'); } },
+      var a = data.areas[p[0].dataIndex]; return text(a.name) + '<br>' + (a.min_deputies === null ? '无' : a.min_deputies + '~' + a.max_deputies + ' 人'); } },
     grid: grid, xAxis: { type: 'category', data: areas, axisLabel: axisLabel }, yAxis: { type: 'value', name: '人' },
     series: [
       { type: 'bar', stack: 'r', itemStyle: { color: 'transparent' }, data: data.areas.map(function (a) { return a.min_deputies || 0; }) },
