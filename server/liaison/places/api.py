@@ -1,4 +1,4 @@
-"""Public station directory and deputy pages (no login needed)."""
+"""Public station directory and deputy pages (no login needed); the NPC office's roster import."""
 from __future__ import annotations
 
 import mimetypes
@@ -8,12 +8,15 @@ from apiflask.schemas import FileSchema
 from flask import Response
 from sqlalchemy import func, select
 
+from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
+from ..core.scopes import scope_of
 from ..core.storage import get_storage
 from . import serialize
+from .importer import ImportFailed, import_rows, read_rows
 from .models import Deputy, Region, Station
-from .schemas import DeputyEnvelope, StationEnvelope, StationPage, StationQuery
+from .schemas import DeputyEnvelope, ImportIn, ImportOut, StationEnvelope, StationPage, StationQuery
 
 bp = APIBlueprint("places", __name__, url_prefix="/api/v1", tag="联络站与代表")
 
@@ -82,3 +85,23 @@ def deputy_photo(deputy_id):
     response = Response(storage.get(deputy.photo_path), mimetype=mimetype)
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@bp.post("/imports")
+@bp.input(ImportIn, location="files")
+@bp.output(ImportOut)
+@bp.doc(summary="导入联络站与代表名册（人大工委，仅限本区域）",
+        description="与管理页面的导入相同：所有行先检查，任何一行有问题（包括超出本区域、代表编号与姓名不符）"
+                    "则整份文件不导入，错误逐行列在 details.rows。",
+        security="BearerAuth", responses={401: "未登录", 403: "不是人大工委", 422: "文件有误，未导入任何数据"})
+def import_roster(files_data):
+    scope = scope_of(current_user())
+    if not scope.region_ids:
+        raise ApiError(403, "forbidden", "只有人大工委可以导入联络站和代表名册")
+    upload = files_data["file"]
+    try:
+        result = import_rows(read_rows(upload.filename or "", upload.read()), reach=scope)
+    except ImportFailed as exc:
+        raise ApiError(422, "import_failed", "名册有误，没有导入任何数据", {"rows": exc.errors})
+    return {"rows": result.rows, "regions": result.regions, "stations": result.stations,
+            "deputies": result.deputies, "memberships": result.memberships}

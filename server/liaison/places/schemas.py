@@ -1,6 +1,6 @@
 """Station directory and deputy schemas (docs/API.md shapes; also the OpenAPI source)."""
 from apiflask import Schema
-from apiflask.fields import Integer, List, Nested, String
+from apiflask.fields import File, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
 from ..core.routing import MAX_ID
@@ -79,3 +79,15 @@ class StationEnvelope(Schema):
 
 class DeputyEnvelope(Schema):
     deputy = Nested(DeputyOut)
+
+
+class ImportIn(Schema):
+    file = File(required=True, metadata={"description": "名册文件 .xlsx 或 .csv（列见导入说明）"})
+
+
+class ImportOut(Schema):
+    rows = Integer()
+    regions = Integer(metadata={"description": "新建区域数"})
+    stations = Integer(metadata={"description": "新建联络站数"})
+    deputies = Integer(metadata={"description": "新建代表数"})
+    memberships = Integer(metadata={"description": "新建进站关系数"})
