@@ -1,4 +1,6 @@
 """Abuse and privacy guards on submitting: blocks, rate limits, mass submissions."""
+from opinion_helpers import parallel
+
 from liaison.core.db import db
 from liaison.opinions.abuse import content_hash
 from liaison.opinions.models import Block, Opinion
@@ -94,3 +96,67 @@ def test_same_text_to_many_deputies_is_frozen(app, submit, world):
 def test_duplicate_detection_ignores_spacing_punctuation_and_width():
     assert content_hash("路灯坏了！ 请修") == content_hash("路灯坏了请修。") == content_hash("路灯坏了!请修")
     assert content_hash("路灯坏了") != content_hash("路灯好了")
+
+
+def _parallel_submits(app, headers, world, n, ip="10.2.2.2"):
+    """``n`` submits released together, each through its own test client."""
+    def post(i):
+        body = {"station_id": world["station_id"], "text": f"第{i}条：小区门口的下水道堵了，污水漫到路上。"}
+        return app.test_client().post("/api/v1/opinions", json=body, environ_base={"REMOTE_ADDR": ip},
+                                      headers={**headers, "Idempotency-Key": f"parallel-{i}"})
+
+    return parallel(n, post)
+
+
+def test_parallel_submits_from_one_account_never_pass_the_hourly_limit(app, who, world):
+    app.config["RATE_LIMIT_OPINIONS_PER_HOUR"] = 10
+    results = _parallel_submits(app, who("demo-resident"), world, 16)
+    codes = sorted(r.status_code for r in results)
+    assert codes == [201] * 10 + [429] * 6, [r.get_json() for r in results]
+    for r in results:
+        if r.status_code == 429:
+            err = r.get_json()["error"]
+            assert err["code"] == "rate_limited" and "每小时最多提交10条意见" in err["message"]
+    with app.app_context():  # the refused ones left nothing: no row, no number used up
+        numbers = sorted(o.number for o in db.session.query(Opinion))
+        assert [n[-6:] for n in numbers] == [f"{i:06d}" for i in range(1, 11)]
+
+
+def test_parallel_requests_from_one_ip_never_pass_the_per_minute_limit(app, who, world):
+    app.config["RATE_LIMIT_IP_PER_MINUTE"] = 5
+    results = _parallel_submits(app, who("demo-resident"), world, 8)
+    assert sorted(r.status_code for r in results) == [201] * 5 + [429] * 3
+    assert {r.get_json()["error"]["message"] for r in results if r.status_code == 429} == {
+        "操作太频繁了，请一分钟后再试"}
+    with app.app_context():
+        assert db.session.query(Opinion).count() == 5
+
+
+def test_a_submit_that_stores_nothing_gives_its_slot_back(app, submit):
+    app.config["RATE_LIMIT_OPINIONS_PER_HOUR"] = 1
+    assert submit(text="短").status_code == 422
+    assert submit(contact_phone="12345").status_code == 422
+    assert submit().status_code == 201
+    assert submit().status_code == 429
+
+
+def test_parallel_retries_of_one_key_use_one_slot(app, who, world, submit):
+    app.config["RATE_LIMIT_OPINIONS_PER_HOUR"] = 4
+    headers = {**who("demo-resident"), "Idempotency-Key": "tapped-four-times"}
+    body = {"station_id": world["station_id"], "text": "公交站台的雨棚破了，下雨天没法等车。"}
+    results = parallel(4, lambda _: app.test_client().post("/api/v1/opinions", json=body, headers=headers))
+    assert sorted(r.status_code for r in results) == [200, 200, 200, 201]
+    assert [submit().status_code for _ in range(4)] == [201, 201, 201, 429]
+
+
+def test_same_text_sent_in_parallel_from_many_accounts_is_all_frozen(app, who, world):
+    app.config["OPINION_MASS_THRESHOLD"] = 3
+    heads = [who(o) for o in ("demo-resident", "demo-resident2", "resident-three", "resident-four")]
+
+    def post(i):
+        return app.test_client().post("/api/v1/opinions", headers={**heads[i], "Idempotency-Key": f"m{i}"},
+                                      json={"station_id": world["station_id"], "text": "强烈要求取消小区停车收费！"})
+
+    assert [r.status_code for r in parallel(4, post)] == [201] * 4
+    with app.app_context():
+        assert {(o.state, o.hold_reason) for o in db.session.query(Opinion)} == {("on_hold", "mass_submission")}

@@ -98,3 +98,32 @@ def test_photos_are_limited_to_nine_owned_and_unused(client, who, submit):
     assert submit(photo_ids=mine[:9]).status_code == 201
     r = submit(photo_ids=[mine[0]])  # already part of an opinion
     assert r.status_code == 422 and "photo_ids" in r.get_json()["error"]["details"]["fields"]
+
+
+def test_unattached_uploads_older_than_a_day_are_deleted_with_their_files(app, client, who, submit):
+    from datetime import datetime, timedelta, timezone
+
+    from liaison.core.db import db
+    from liaison.core.jobs import PERIODIC
+    from liaison.core.storage import get_storage
+    from liaison.opinions.jobs import delete_unattached_uploads
+    from liaison.opinions.models import Upload
+
+    ids = [_upload(client, who("demo-resident"), jpeg(color=(i, 0, 0))).get_json()["id"] for i in range(3)]
+    old, attached, young = ids
+    assert submit(photo_ids=[attached]).status_code == 201
+    now = datetime(2031, 3, 1, 8, 0, tzinfo=timezone.utc)
+    with app.app_context():
+        for upload_id, hours in ((old, 25), (attached, 25), (young, 23)):
+            db.session.get(Upload, upload_id).created_at = now - timedelta(hours=hours)
+        db.session.commit()
+        keys = {u.id: u.storage_key for u in db.session.query(Upload)}
+        storage = get_storage()
+
+        assert delete_unattached_uploads(now=now) == 1
+        assert delete_unattached_uploads(now=now) == 0  # running twice is safe
+        assert sorted(u.id for u in db.session.query(Upload)) == sorted([attached, young])
+        assert not storage.exists(keys[old])
+        assert storage.exists(keys[attached]) and storage.exists(keys[young])
+    assert ("liaison.opinions.jobs.delete_unattached_uploads", 3600) in PERIODIC
+    assert client.get(f"/uploads/{old}", headers=who("demo-resident")).status_code == 404

@@ -21,6 +21,7 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.notifications.jobs.sweep", 30),
     ("liaison.opinions.jobs.scan_deadlines", 3600),
     ("liaison.opinions.jobs.scrub_expired", 24 * 3600),
+    ("liaison.opinions.jobs.delete_unattached_uploads", 3600),
     ("liaison.opinions.followup.follow_up_replies", 3600),
     ("liaison.reception.jobs.send_reminders", 3600),
     ("liaison.stats.jobs.refresh_recent", 600),

@@ -63,44 +63,66 @@ def submit_form(user):
     return _form_page(station, values, {})
 
 
-def _store_photos(user, errors: dict) -> list[str]:
-    ids = [i for i in request.form.getlist("photo_ids") if i][:MAX_PHOTOS]
-    files = [f for f in request.files.getlist("photos") if f and f.filename]
-    if len(ids) + len(files) > MAX_PHOTOS:
-        errors["photo_ids"] = [f"最多上传{MAX_PHOTOS}张照片"]
-        return ids
+def _store_photos(user, ids: list[str], files) -> None:
+    """Re-encode and store the form's new photos, adding each stored one to ``ids``.
+
+    :raise ApiError: 422 naming a photo that could not be read (the others are kept,
+        so the form sent back carries them and the resident re-picks only that one).
+    """
+    failed = None
     for item in files:
         try:
             ids.append(uploads.create_upload(user, item.read()).id)
         except ApiError as exc:
-            errors["photo_ids"] = [f"照片“{item.filename[:40]}”：{exc.message}"]
-    return ids
+            failed = f"照片“{item.filename[:40]}”：{exc.message}"
+    if failed:
+        raise ApiError(422, "validation_error", failed, {"fields": {"photo_ids": [failed]}})
+
+
+def _refused(station: Station, values: dict, exc: ApiError):
+    fields = (exc.details or {}).get("fields") or {"_": [exc.message]}
+    return _form_page(station, values, fields, exc.status)
 
 
 @bp.post("/h5/submit")
 @resident_required
 def submit(user):
+    """The form's submit. Photos are the costly part (Pillow decodes and re-encodes
+    each), so they are processed only after the retry check, the blocks, the limits
+    and every other field have passed; a refused form leaves no upload behind."""
     station = _station_or_404(_int(request.form.get("station_id")))
-    errors: dict[str, list[str]] = {}
     values = {"deputy_id": _int(request.form.get("deputy_id")),
               "category": (request.form.get("category") or "").strip()[:30],
               "text": (request.form.get("text") or "")[:4000],
               "contact_phone": (request.form.get("contact_phone") or "").strip()[:30],
               "anonymous": request.form.get("anonymous") == "1",
-              "key": (request.form.get("key") or str(uuid.uuid4()))[:80]}
-    values["photo_ids"] = _store_photos(user, errors)
-    if errors:
-        return _form_page(station, values, errors, 422)
+              "key": (request.form.get("key") or str(uuid.uuid4()))[:80],
+              "photo_ids": [i for i in request.form.getlist("photo_ids") if i][:MAX_PHOTOS + 1]}
+    found = submission.existing(user.id, values["key"])
+    if found is not None:  # a double tap: the first submit's opinion, nothing processed again
+        return redirect(url_for("h5.opinion", opinion_id=found.id))
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
     data = {"station_id": station.id, "deputy_id": values["deputy_id"],
             "category": values["category"] or "other", "text": values["text"],
             "photo_ids": values["photo_ids"], "contact_phone": values["contact_phone"] or None,
             "anonymous": values["anonymous"]}
     try:
-        result = submission.submit(viewer_for(user), data, idempotency_key=values["key"],
-                                   ip=request.remote_addr, source="h5")
+        slot = submission.admit(user, request.remote_addr)
     except ApiError as exc:
-        fields = (exc.details or {}).get("fields") or {"_": [exc.message]}
-        return _form_page(station, values, fields, exc.status)
+        return _refused(station, values, exc)
+    try:
+        submission.check_fields(user, data, new_photos=len(files))
+        _store_photos(user, values["photo_ids"], files)  # the same list as data["photo_ids"]
+    except BaseException as exc:
+        slot.give_back()
+        if isinstance(exc, ApiError):
+            return _refused(station, values, exc)
+        raise
+    try:  # from here submit() owns the slot: it gives it back if nothing is stored
+        result = submission.submit(viewer_for(user), data, idempotency_key=values["key"],
+                                   ip=request.remote_addr, source="h5", slot=slot)
+    except ApiError as exc:
+        return _refused(station, values, exc)
     flash("提交成功！联络站会尽快受理，办理进展会在“我的意见”里显示。", "success")
     return redirect(url_for("h5.opinion", opinion_id=result.opinion.id))
 

@@ -5,15 +5,18 @@ in Chinese, a flood gets a 429 that says how long to wait, and the same text sen
 from many accounts (or to many deputies) is frozen for staff review (``on_hold``,
 ``mass_submission``) rather than refused.
 
-Rate-limit counters live in Redis so every web process shares them. If Redis is
+Rate-limit counters live in Redis so every web process shares them. A request
+takes its slot atomically (one Lua script) before doing any work, so parallel
+requests cannot all slip under a limit; a refused request takes nothing. If Redis is
 down the limits fail open: losing a resident's opinion is worse than a flood.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-import time
+import secrets
 import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
@@ -66,62 +69,97 @@ def _redis():
     return get_redis()
 
 
-def _user_key(user_id: int, now: float) -> str:
-    return f"liaison:rl:opinions:user:{user_id}:{int(now // 3600)}"
+# One Lua script takes a slot: it runs atomically on the Redis server, so parallel
+# requests (any number of web processes) can never read the same count, and the
+# window's expiry is set in the same step as the first slot. The counter is a hash:
+# ``n`` the slots taken, ``w`` an id of this window, so a slot given back after its
+# window expired does not free one in the next window.
+_TAKE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'n', 0, 'w', ARGV[3])
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+if tonumber(redis.call('HGET', KEYS[1], 'n')) >= tonumber(ARGV[1]) then
+  return {0, ttl, ''}
+end
+redis.call('HINCRBY', KEYS[1], 'n', 1)
+return {1, ttl, redis.call('HGET', KEYS[1], 'w')}
+"""
+_GIVE_BACK = """
+if redis.call('HGET', KEYS[1], 'w') == ARGV[1] and tonumber(redis.call('HGET', KEYS[1], 'n')) > 0 then
+  return redis.call('HINCRBY', KEYS[1], 'n', -1)
+end
+return -1
+"""
 
 
-def check_user_quota(user_id: int, now: float | None = None) -> None:
-    """At most RATE_LIMIT_OPINIONS_PER_HOUR opinions per account per clock hour.
+@dataclass
+class Slot:
+    """One place in a limit's window, taken before the work it allows.
 
-    :raise ApiError: 429 ``rate_limited``.
+    ``give_back()`` returns it (a submit that created nothing); safe to call twice and
+    a no-op when Redis was unavailable (the limit failed open).
     """
-    now = now or time.time()
-    limit = int(current_app.config.get("RATE_LIMIT_OPINIONS_PER_HOUR", 10))
+
+    key: str | None = None
+    window: str | None = None
+
+    def give_back(self) -> None:
+        if not self.key:
+            return
+        key, self.key = self.key, None
+        try:
+            _redis().eval(_GIVE_BACK, 1, key, self.window)
+        except Exception:  # the slot expires with its window anyway
+            log.exception("rate limit: redis unavailable")
+
+
+def _take(key: str, limit: int, window: int) -> tuple[Slot | None, int]:
+    """(a slot, or None when the window is full; seconds left in the window)."""
     try:
-        used = int(_redis().get(_user_key(user_id, now)) or 0)
+        granted, ttl, window_id = _redis().eval(_TAKE, 1, key, limit, window, secrets.token_hex(8))
     except Exception:  # fail open, see the module docstring
         log.exception("rate limit: redis unavailable")
-        return
-    if used >= limit:
-        wait = 3600 - int(now % 3600)
+        return Slot(), 0
+    if not granted:
+        return None, max(1, int(ttl))
+    return Slot(key, window_id.decode() if isinstance(window_id, bytes) else window_id), int(ttl)
+
+
+def take_user_slot(user_id: int) -> Slot:
+    """Take one of the account's RATE_LIMIT_OPINIONS_PER_HOUR submits, before the work.
+
+    The hour starts with the account's first submit in it (Redis keeps the time, so no
+    clock of a web process is read). A refused request takes nothing.
+
+    :raise ApiError: 429 ``rate_limited`` when the hour's slots are all taken.
+    """
+    limit = int(current_app.config.get("RATE_LIMIT_OPINIONS_PER_HOUR", 10))
+    slot, wait = _take(f"liaison:rl:opinions:user:{user_id}", limit, 3600)
+    if slot is None:
         raise ApiError(429, "rate_limited",
-                       f"每小时最多提交{limit}条意见，请{max(1, wait // 60)}分钟后再试",
+                       f"每小时最多提交{limit}条意见，请{-(-wait // 60)}分钟后再试",
                        {"retry_after": wait})
+    return slot
 
 
-def count_submission(user_id: int, now: float | None = None) -> None:
-    """Count a successful submit against the account's hourly quota."""
-    now = now or time.time()
-    key = _user_key(user_id, now)
-    try:
-        pipe = _redis().pipeline()
-        pipe.incr(key)
-        pipe.expire(key, 3600)
-        pipe.execute()
-    except Exception:
-        log.exception("rate limit: redis unavailable")
+def hit_ip(ip: str | None) -> None:
+    """Count one write request from ``ip``: RATE_LIMIT_IP_PER_MINUTE per minute.
 
-
-def hit_ip(ip: str | None, now: float | None = None) -> None:
-    """Count one write request from ``ip``; RATE_LIMIT_IP_PER_MINUTE per clock minute.
+    Counted before the work and never given back (it limits requests, not opinions).
 
     :raise ApiError: 429 ``rate_limited``.
     """
     if not ip:
         return
-    now = now or time.time()
     limit = int(current_app.config.get("RATE_LIMIT_IP_PER_MINUTE", 120))
-    key = f"liaison:rl:ip:{ip}:{int(now // 60)}"
-    try:
-        pipe = _redis().pipeline()
-        pipe.incr(key)
-        pipe.expire(key, 60)
-        count = pipe.execute()[0]
-    except Exception:
-        log.exception("rate limit: redis unavailable")
-        return
-    if count > limit:
-        wait = 60 - int(now % 60)
+    slot, wait = _take(f"liaison:rl:ip:{ip}", limit, 60)
+    if slot is None:
         raise ApiError(429, "rate_limited", "操作太频繁了，请一分钟后再试", {"retry_after": wait})
 
 

@@ -1,7 +1,9 @@
-"""Periodic opinion jobs (listed in ``core.jobs.PERIODIC``): deadlines and retention.
+"""Periodic opinion jobs (listed in ``core.jobs.PERIODIC``): deadlines, retention and
+unattached uploads.
 
-Both are safe to run twice: a deadline event is recorded at most once per opinion
-per local day (a unique ``dedupe_key``), and a scrubbed opinion is never picked again.
+All are safe to run twice: a deadline event is recorded at most once per opinion
+per local day (a unique ``dedupe_key``), a scrubbed opinion is never picked again,
+and a deleted upload is gone.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from sqlalchemy import select
 
 from ..core.db import db, utcnow
 from ..core.jobs import with_app
-from . import deadlines, operations, retention
+from . import deadlines, operations, retention, uploads
 from .context import OFFICE, Notify
 from .models import Opinion
 from .states import CLOSED, DECLINED, OPEN_STATES, SUBMITTED
@@ -104,3 +106,9 @@ def scrub_expired(now: datetime | None = None) -> int:
     for opinion_id in ids:
         retention.scrub(opinion_id)
     return len(ids)
+
+
+@with_app
+def delete_unattached_uploads(now: datetime | None = None) -> int:
+    """Delete photos uploaded more than a day ago that never joined an opinion."""
+    return uploads.delete_unattached(now or utcnow())

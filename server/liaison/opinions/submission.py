@@ -2,9 +2,12 @@
 
 Order matters and is deliberate:
 
-1. a retried request (same ``Idempotency-Key``) returns the first result at once;
-2. blocks and rate limits (403 / 429, reasons in Chinese);
-3. field checks against the database (station, summoned deputy, photos, category);
+1. a retried request (same ``Idempotency-Key``) returns the first result at once and
+   takes no slot of the quota;
+2. ``admit``: blocks, the per-IP limit, then a slot of the account's hourly quota,
+   taken atomically in Redis before any work (403 / 429, reasons in Chinese);
+3. ``check_fields``: checks against the database (station, summoned deputy,
+   category, text, photos, a typed phone and its block);
 4. outside calls before the transaction: the phone number from WeChat's
    ``getuserphonenumber`` and the text through ``msg_sec_check`` v2. A ``risky``
    verdict holds the opinion for staff review (``risky_content``); ``review`` is kept
@@ -14,8 +17,17 @@ Order matters and is deliberate:
 5. the transaction: number, opinion, photos, event and outbox rows via the workflow's
    ``submit`` decision, the idempotency record (unique; a concurrent twin loses on
    IntegrityError and returns the winner's opinion); one commit;
-6. after the commit: a mass submission also freezes the earlier copies (each its own
-   ``hold`` transition by the system), and the outbox is kicked.
+6. after the commit: the mass-submission check runs again on committed rows (so
+   copies sent in parallel, which could not see each other before, are caught by the
+   last to commit) and freezes the copies nobody handled yet (each its own ``hold``
+   transition by the system); the outbox is kicked.
+
+The quota counts opinions, not attempts: a submit that stores nothing (422, 403 for
+a blocked phone, 503, a lost idempotency race, any error) gives its slot back, so a
+resident who mistyped a phone number is not locked out. Attempts are still bounded
+by the per-IP limit, which is never given back, and they cost no more than a few
+queries: photos are processed by separate upload requests (the API) or only after
+these checks (the H5 form).
 """
 from __future__ import annotations
 
@@ -56,12 +68,58 @@ def _field_error(field: str, message: str) -> ApiError:
     return operations.api_error(InvalidField({field: [message]}))
 
 
-def _existing(user_id: int, key: str | None) -> Opinion | None:
+def existing(user_id: int, key: str | None) -> Opinion | None:
+    """The opinion an earlier request with this ``Idempotency-Key`` created, if any."""
     if not key:
         return None
     record = db.session.scalar(select(IdempotencyRecord).where(
         IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
     return db.session.get(Opinion, record.opinion_id) if record else None
+
+
+def admit(user, ip: str | None) -> abuse.Slot:
+    """Blocks, the per-IP limit, then a slot of the account's hourly quota.
+
+    The slot is taken here, before any work, so parallel submits cannot all slip
+    under the limit; whoever then creates nothing gives it back (see ``submit``).
+
+    :raise ApiError: 403 blocked, 429 rate limited.
+    """
+    abuse.check_blocks(user_id=user.id, ip=ip)
+    abuse.hit_ip(ip)
+    return abuse.take_user_slot(user.id)
+
+
+@dataclass
+class Fields:
+    """A submit's fields once checked against the database (no outside call yet)."""
+
+    station_id: int
+    deputy_id: int | None
+    category: str
+    text: str
+    uploads: list[Upload]
+    phone: str | None  # None: still to be fetched from WeChat with ``phone_code``
+
+
+def check_fields(user, data: dict, *, new_photos: int = 0) -> Fields:
+    """Station, summoned deputy, category, text, photos and a typed phone.
+
+    :param new_photos: photos the caller has yet to process (the H5 form), counted
+        against the limit of ``MAX_PHOTOS`` before any of them is decoded.
+    :raise ApiError: 422 naming the field, 403 for a blocked typed phone.
+    """
+    station_id, deputy_id = data["station_id"], data.get("deputy_id")
+    _check_station_and_deputy(station_id, deputy_id)
+    category = data.get("category") or "other"
+    if category not in operations.categories():
+        raise _field_error("category", "请选择意见分类")
+    text = _text(data)
+    uploads = _photos(user.id, data.get("photo_ids") or [], new_photos)
+    phone = None if data.get("phone_code") else _typed_phone(data)
+    if phone:
+        abuse.check_blocks(phone=phone)
+    return Fields(station_id, deputy_id, category, text, uploads, phone)
 
 
 def _check_station_and_deputy(station_id: int, deputy_id: int | None) -> None:
@@ -79,9 +137,9 @@ def _check_station_and_deputy(station_id: int, deputy_id: int | None) -> None:
         raise _field_error("deputy_id", "该代表不在此联络站，请重新选择")
 
 
-def _photos(user_id: int, photo_ids: list[str]) -> list[Upload]:
+def _photos(user_id: int, photo_ids: list[str], new_photos: int = 0) -> list[Upload]:
     photo_ids = list(dict.fromkeys(photo_ids or []))
-    if len(photo_ids) > MAX_PHOTOS:
+    if len(photo_ids) + new_photos > MAX_PHOTOS:
         raise _field_error("photo_ids", f"最多上传{MAX_PHOTOS}张照片")
     if not photo_ids:
         return []
@@ -94,24 +152,29 @@ def _photos(user_id: int, photo_ids: list[str]) -> list[Upload]:
     return [uploads[i] for i in photo_ids]
 
 
-def _phone(data: dict) -> str:
-    """The contact phone: from WeChat's getPhoneNumber code, else as typed, else ""."""
-    from ..wechat import errors as wx
-
-    if data.get("phone_code"):
-        try:
-            info = get_wechat().phone_number(data["phone_code"])
-        except (wx.CodeInvalid, wx.CodeUsed, wx.InvalidArgument):
-            raise _field_error("phone_code", "手机号授权已失效，请重新获取或手动填写")
-        except wx.WeChatError:
-            raise ApiError(503, "wechat_unavailable", "暂时无法获取微信绑定的手机号，请手动填写或稍后再试")
-        return abuse.normalise_phone(info.get("purePhoneNumber") or info.get("phoneNumber") or "")
+def _typed_phone(data: dict) -> str:
     typed = (data.get("contact_phone") or "").strip()
     if not typed:
         return ""
     phone = abuse.normalise_phone(typed)
     if not PHONE_RE.match(phone):
         raise _field_error("contact_phone", "请填写正确的手机号或固定电话")
+    return phone
+
+
+def _wechat_phone(code: str) -> str:
+    """The phone number behind a getPhoneNumber ``code``, from WeChat."""
+    from ..wechat import errors as wx
+
+    try:
+        info = get_wechat().phone_number(code)
+    except (wx.CodeInvalid, wx.CodeUsed, wx.InvalidArgument):
+        raise _field_error("phone_code", "手机号授权已失效，请重新获取或手动填写")
+    except wx.WeChatError:
+        raise ApiError(503, "wechat_unavailable", "暂时无法获取微信绑定的手机号，请手动填写或稍后再试")
+    phone = abuse.normalise_phone(info.get("purePhoneNumber") or info.get("phoneNumber") or "")
+    if phone:
+        abuse.check_blocks(phone=phone)
     return phone
 
 
@@ -142,48 +205,61 @@ def _text(data: dict) -> str:
 
 
 def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str | None,
-           source: str = "miniprogram") -> SubmitResult:
+           source: str = "miniprogram", slot: abuse.Slot | None = None) -> SubmitResult:
     """Create an opinion from the mini-program's form; see the module docstring.
 
+    :param slot: the quota slot when the caller already ran ``admit`` (the H5 form
+        does, before processing photos); otherwise ``admit`` runs here.
     :raise ApiError: 403 blocked, 422 invalid fields, 429 rate limited, 503 phone
         number unavailable.
     """
     user = viewer.user
-    found = _existing(user.id, idempotency_key)
-    if found is not None:
+    found = existing(user.id, idempotency_key)
+    if found is not None:  # a retry: no slot is taken (a given one goes back)
+        if slot is not None:
+            slot.give_back()
         return SubmitResult(found, False)
-    abuse.check_blocks(user_id=user.id, ip=ip)
-    abuse.hit_ip(ip)
-    abuse.check_user_quota(user.id)
-    station_id, deputy_id = data["station_id"], data.get("deputy_id")
-    _check_station_and_deputy(station_id, deputy_id)
-    category = data.get("category") or "other"
-    if category not in operations.categories():
-        raise _field_error("category", "请选择意见分类")
-    text = _text(data)
-    uploads = _photos(user.id, data.get("photo_ids") or [])
-    phone = _phone(data)
-    if phone:
-        abuse.check_blocks(phone=phone)
-    content_hash = abuse.content_hash(text)
-    verdict, trace_id = check_content(user.mp_openid, text)
-    mass, cluster = abuse.mass_cluster(content_hash, user.id, deputy_id)
-    hold_reason = "risky_content" if verdict == "risky" else ("mass_submission" if mass else None)
-    view = OpinionView(state=None, submitter_id=user.id, station_id=station_id, deputy_id=deputy_id)
+    slot = slot or admit(user, ip)
     try:
-        decision = workflow.decide(view, "submit", actor_for(viewer, station_id),
+        opinion, created = _store(viewer, check_fields(user, data), data, idempotency_key, source)
+    except BaseException:  # refused or failed: nothing was stored, the slot goes back
+        slot.give_back()
+        raise
+    if not created:  # lost the race to a twin with the same key: that one holds a slot
+        slot.give_back()
+        return SubmitResult(opinion, False)
+    mass, cluster = abuse.mass_cluster(opinion.content_hash, user.id, opinion.deputy_id)
+    if mass:  # rechecked on committed rows: parallel copies all see each other here
+        _freeze(cluster)
+    operations.kick()
+    return SubmitResult(opinion, True)
+
+
+def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | None,
+           source: str) -> tuple[Opinion, bool]:
+    """Outside calls, then the one transaction; (opinion, created)."""
+    user = viewer.user
+    phone = fields.phone if fields.phone is not None else _wechat_phone(data["phone_code"])
+    content_hash = abuse.content_hash(fields.text)
+    verdict, trace_id = check_content(user.mp_openid, fields.text)
+    mass, _ = abuse.mass_cluster(content_hash, user.id, fields.deputy_id)
+    hold_reason = "risky_content" if verdict == "risky" else ("mass_submission" if mass else None)
+    view = OpinionView(state=None, submitter_id=user.id, station_id=fields.station_id,
+                       deputy_id=fields.deputy_id)
+    try:
+        decision = workflow.decide(view, "submit", actor_for(viewer, fields.station_id),
                                    {"hold_reason": hold_reason}, local_today())
     except WorkflowError as exc:
         raise operations.api_error(exc)
 
     number = numbering.next_number(local_now().year)  # first write of the transaction
-    opinion = Opinion(number=number, station_id=station_id, deputy_id=deputy_id,
-                      submitter_id=user.id, category=category, text=text, original_text=text,
-                      anonymous=bool(data.get("anonymous")), contact_phone=phone,
-                      content_hash=content_hash, sec_check=verdict, sec_trace_id=trace_id,
-                      source=source, rounds=0)
+    opinion = Opinion(number=number, station_id=fields.station_id, deputy_id=fields.deputy_id,
+                      submitter_id=user.id, category=fields.category, text=fields.text,
+                      original_text=fields.text, anonymous=bool(data.get("anonymous")),
+                      contact_phone=phone, content_hash=content_hash, sec_check=verdict,
+                      sec_trace_id=trace_id, source=source, rounds=0)
     db.session.add(opinion)
-    for position, upload in enumerate(uploads):
+    for position, upload in enumerate(fields.uploads):
         opinion.photos.append(OpinionPhoto(upload_id=upload.id, position=position))
     try:
         operations.apply_decision(opinion, decision, user.id)
@@ -193,22 +269,23 @@ def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str |
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        found = _existing(user.id, idempotency_key)
-        if found is None:
-            raise
-        return SubmitResult(found, False)
-    abuse.count_submission(user.id)
-    if mass:
-        _freeze(cluster, exclude=opinion.id)
-    operations.kick()
-    return SubmitResult(opinion, True)
+        found = existing(user.id, idempotency_key)
+        if found is not None:
+            return found, False
+        if fields.uploads and _photos_gone(fields.uploads):  # removed by the cleanup meanwhile
+            raise _field_error("photo_ids", "照片无效或已被使用，请重新上传")
+        raise
+    return opinion, True
 
 
-def _freeze(ids: list[int], exclude: int) -> None:
-    """Hold the earlier copies of a mass submission that nobody has handled yet."""
+def _photos_gone(uploads: list[Upload]) -> bool:
+    ids = [u.id for u in uploads]
+    return db.session.scalar(select(func.count(Upload.id)).where(Upload.id.in_(ids))) != len(ids)
+
+
+def _freeze(ids: list[int]) -> None:
+    """Hold the copies of a mass submission that nobody has handled yet."""
     for other_id in ids:
-        if other_id == exclude:
-            continue
         other = db.session.get(Opinion, other_id)
         if other is None or other.state != workflow.SUBMITTED:
             continue

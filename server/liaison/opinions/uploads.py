@@ -8,6 +8,10 @@ the pixels first so the photo still stands the right way up; the long edge is ca
 decoded (``UPLOAD_MAX_PIXELS``, and Pillow's own ``DecompressionBombError``); anything
 that is not an image is a 415; a broken image is a 422.
 
+An upload that never joins an opinion (the resident gave up, or a script uploads
+without submitting) is deleted with its file after a day by the hourly
+``delete_unattached`` (``opinions.jobs.delete_unattached_uploads``).
+
 Photo URLs carry a signed token (``?t=``) valid for ``UPLOAD_URL_TTL`` seconds, so the
 mini-program's ``<image>`` (which cannot send an Authorization header) can show them;
 without a token the caller must be the uploader or see an opinion using the photo.
@@ -17,11 +21,13 @@ from __future__ import annotations
 import io
 import secrets
 import warnings
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import and_, select
+from sqlalchemy import and_, delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db, utcnow
 from ..core.errors import ApiError
@@ -34,6 +40,7 @@ DEFAULT_MAX_EDGE = 2560
 DEFAULT_MAX_PIXELS = 40_000_000
 DEFAULT_URL_TTL = 24 * 3600
 SALT = "liaison-upload-url"
+UNATTACHED_MAX_AGE = timedelta(hours=24)
 
 
 def reencode(data: bytes, max_edge: int | None = None, max_pixels: int | None = None
@@ -147,3 +154,41 @@ def delete_files(uploads: list[Upload]) -> None:
             continue
         path = storage.local_path(upload.storage_key)  # LocalStorage has no delete() yet
         path.unlink(missing_ok=True)
+
+
+def delete_unattached(now: datetime, older_than: timedelta = UNATTACHED_MAX_AGE,
+                      batch: int = 500) -> int:
+    """Delete uploads older than ``older_than`` that no opinion uses: rows and files.
+
+    Each upload goes in its own short transaction. The DELETE checks "not attached"
+    in the same statement and locks the row, so a submit attaching that photo at the
+    same moment either wins (the DELETE then fails on the foreign key and the upload
+    stays) or waits and finds the photo gone (a 422 asking to upload it again). The
+    file is removed after the DELETE and before the commit: a failed commit leaves a
+    row without its file, which the next run deletes. Safe to run twice.
+
+    :param now: the time to measure ages from (tests move it; the job passes utcnow).
+    :return: how many uploads were deleted.
+    """
+    cutoff = now - older_than
+    attached = select(OpinionPhoto.id).where(OpinionPhoto.upload_id == Upload.id).exists()
+    storage = get_storage()
+    deleted = 0
+    while True:
+        rows = db.session.execute(select(Upload.id, Upload.storage_key).where(
+            Upload.created_at < cutoff, ~attached).order_by(Upload.created_at).limit(batch)).all()
+        db.session.rollback()  # end the read: each DELETE below starts its own transaction
+        for upload_id, key in rows:
+            try:
+                gone = db.session.execute(delete(Upload).where(
+                    Upload.id == upload_id, Upload.created_at < cutoff, ~attached
+                ).execution_options(synchronize_session=False)).rowcount
+            except IntegrityError:  # attached meanwhile: it stays
+                db.session.rollback()
+                continue
+            if gone:
+                storage.delete(key)
+            db.session.commit()
+            deleted += gone
+        if len(rows) < batch:
+            return deleted
