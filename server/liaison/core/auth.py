@@ -1,4 +1,4 @@
-"""API tokens, browser sessions, the current user; role scopes.
+"""API tokens, browser sessions and the current user (what they cover: ``core.scopes``).
 
 Two kinds of login, both signed with SECRET_KEY and both held against the user row on
 every request, so that the server can end them:
