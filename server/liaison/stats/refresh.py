@@ -114,7 +114,7 @@ def compute(first: date, last: date, today: date, station_ids=ALL, deputy_ids=AL
     count_opinions_into(targets, facts, wanted, today, config.satisfied_ratings())
     check_ins = [CheckInFacts(*r) for r in db.session.execute(
         select(CheckIn.station_id, CheckIn.deputy_id, CheckIn.day, CheckIn.in_plan,
-               CheckIn.reception_record_id)
+               CheckIn.reception_record_id, CheckIn.verified)
         .where(CheckIn.day >= first_day, CheckIn.day <= last_day,
                _any(s.cond(CheckIn.station_id), d.cond(CheckIn.deputy_id))))]
     attended = {c.reception_record_id for c in check_ins if c.reception_record_id is not None}
