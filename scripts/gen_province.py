@@ -210,7 +210,9 @@ def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: 
     # receptions and check-ins
     rec = Copier(conn, "reception_records", "id, station_id, date, residents, opinions_registered, deputy_ids, "
                                             "note, in_plan, created_at")
-    ci = Copier(conn, "check_ins", "deputy_id, station_id, at, in_plan, source, day, reception_record_id", stream=False)
+    # Simulated presence counts as verified (as if scanned at the station or recorded by staff).
+    ci = Copier(conn, "check_ins", "deputy_id, station_id, at, in_plan, source, day, reception_record_id, verified",
+                stream=False)
     seen, rec_id = set(), 0
     for sid, _, weight, dormant in stations:
         active = [d for d in members[sid] if d not in passive]
@@ -227,14 +229,14 @@ def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: 
                 for d in came:
                     if (d, sid, dt(at)) not in seen:
                         seen.add((d, sid, dt(at)))
-                        ci.row(d, sid, ts(at), "t", "staff", dt(at), rec_id)
+                        ci.row(d, sid, ts(at), "t", "staff", dt(at), rec_id, "t")
         for d in active:
             for month in months:
                 if rng.random() < 0.3:
                     at = datetime(month.year, month.month, rng.randint(1, 28), 8, tzinfo=CHINA).timestamp() + rng.random() * 36000
                     if at <= now and (d, sid, dt(at)) not in seen:
                         seen.add((d, sid, dt(at)))
-                        ci.row(d, sid, ts(at), "t" if dt(at).endswith("-15") else "f", "scan", dt(at), None)
+                        ci.row(d, sid, ts(at), "t" if dt(at).endswith("-15") else "f", "scan", dt(at), None, "t")
     records = rec.close()
     check_ins = ci.close()
     print(f"  presence: {records} receptions, {check_ins} check-ins ({time.monotonic() - t0:.0f}s)", flush=True)

@@ -19,8 +19,14 @@ module.exports = {
   receptionDays: (stationId) =>
     request('/api/v1/stations/' + enc(stationId) + '/reception-days', { auth: false }),
 
-  // Check-in of a deputy at their station (进站履职), from a scan of the station code.
-  checkIn: (token) => request('/api/v1/check-ins', { method: 'POST', data: { token } }),
+  // Check-in of a deputy at their station (进站履职), from a scan of the station code,
+  // with the phone's GCJ-02 position when the deputy allowed location (else without).
+  /** @param {string} token @param {{latitude: number, longitude: number} | null} [position] */
+  checkIn: (token, position) =>
+    request('/api/v1/check-ins', {
+      method: 'POST',
+      data: position ? { token, latitude: position.latitude, longitude: position.longitude } : { token },
+    }),
 
   // Appointments.
   createAppointment: (body) => request('/api/v1/appointments', { method: 'POST', data: body }),

@@ -107,6 +107,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "RATING_REMINDER_WORKING_DAYS": int(_env("RATING_REMINDER_WORKING_DAYS", 3)),
         "RATING_AUTOCLOSE_WORKING_DAYS": int(_env("RATING_AUTOCLOSE_WORKING_DAYS", 15)),
         "DEADLINE_NEAR_WORKING_DAYS": int(_env("DEADLINE_NEAR_WORKING_DAYS", 3)),
+        # A check-in sent from within this distance of the station's point is verified.
+        "CHECKIN_RADIUS_METERS": float(_env("CHECKIN_RADIUS_METERS", 500)),
         # Number of reverse proxies (nginx) in front of gunicorn whose X-Forwarded-* to trust.
         "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", 0)),
         "RQ_QUEUE": _env("RQ_QUEUE", "liaison"),

@@ -101,6 +101,17 @@ def collect(app, client, phone) -> tuple[dict, dict]:
                                       headers=resident))
     record("appointments", client.get("/api/v1/appointments", headers=resident))
 
+    # The demo deputy scans the demo station's code 3.2 km away (unverified), then at the station.
+    from liaison.places.demo import DEMO_STATION_POINT
+
+    deputy_login = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-deputy")}).get_json()
+    deputy = {"Authorization": f"Bearer {deputy_login['token']}"}
+    lat, lon = (float(v) for v in DEMO_STATION_POINT)
+    record("check_in_far", client.post("/api/v1/check-ins", headers=deputy, json={
+        "token": ids["station_token"], "latitude": lat + 3200 / 111_195.08, "longitude": lon}))
+    record("check_in_again", client.post("/api/v1/check-ins", headers=deputy, json={
+        "token": ids["station_token"], "latitude": lat, "longitude": lon}))
+
     upload = record("upload", client.post(
         "/api/v1/uploads", data={"file": (io.BytesIO(small_jpeg()), "photo.jpg", "image/jpeg")},
         headers=resident, content_type="multipart/form-data"))

@@ -111,3 +111,58 @@ def test_demo_data_has_changsha_structure_and_accounts(app, demo):
         assert roles["demo-liaison"] == ["liaison"] and roles["demo-office"] == ["office"]
         assert roles["demo-unit"] == ["unit"] and roles["demo-resident"] == []
         assert db.session.query(StaffRole).count() == 4
+
+
+def _with_point(rows, points):
+    """HEADER + 纬度/经度, each row given its (latitude, longitude) texts."""
+    return [row + list(point) for row, point in zip(rows, points)]
+
+
+def _xlsx_with_point(path, rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER + ["纬度", "经度"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_import_sets_station_points_from_the_latitude_and_longitude_columns(app, runner, tmp_path):
+    from liaison.core.db import db
+    from liaison.places.models import Station
+
+    rows = _with_point(GOOD, [("28.1955", "112.9430"), ("", ""), ("28.2012", "112.9388"), ("", "")])
+    result = runner.invoke(args=["import", "places", str(_xlsx_with_point(tmp_path / "p.xlsx", rows))])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        points = {s.name: (s.latitude, s.longitude) for s in db.session.query(Station)}
+    assert points == {"望月湖街道人大代表联络站": (28.1955, 112.943), "橘子洲街道人大代表联络站": (28.2012, 112.9388),
+                      "某社区人大代表联络站": (None, None)}
+    moved = _with_point(GOOD[:1], [("28.1960", "112.9435")])  # a later file corrects the point; empty keeps it
+    runner.invoke(args=["import", "places", str(_xlsx_with_point(tmp_path / "m.xlsx", moved))])
+    runner.invoke(args=["import", "places", str(_xlsx(tmp_path / "none.xlsx", GOOD[2:3]))])
+    with app.app_context():
+        points = {s.name: (s.latitude, s.longitude) for s in db.session.query(Station)}
+    assert points["望月湖街道人大代表联络站"] == (28.196, 112.9435)
+    assert points["橘子洲街道人大代表联络站"] == (28.2012, 112.9388)
+
+
+def test_bad_station_points_are_row_errors_and_change_nothing(app, runner, tmp_path):
+    rows = _with_point(GOOD, [("28.1955", ""), ("112.9430", "28.1955"), ("北纬28度", "112.94"), ("28.19", "200")])
+    result = runner.invoke(args=["import", "places", str(_xlsx_with_point(tmp_path / "bad.xlsx", rows))])
+    assert result.exit_code == 1
+    out = result.output
+    assert "第2行：纬度和经度要同时填写（或都不填）" in out
+    assert "第3行：纬度“112.9430”应在 3 到 54 之间（中国境内，GCJ-02 坐标），纬度和经度是否填反了" in out
+    assert "第4行：纬度“北纬28度”不是数字" in out
+    assert "第5行：经度“200”应在 73 到 136 之间" in out
+    assert _counts(app) == (0, 0, 0, 0)
+
+
+def test_the_same_station_placed_twice_differently_is_refused(app, runner, tmp_path):
+    rows = _with_point(GOOD[:2], [("28.1955", "112.9430"), ("28.3000", "112.9430")])
+    result = runner.invoke(args=["import", "places", str(_xlsx_with_point(tmp_path / "twice.xlsx", rows))])
+    assert result.exit_code == 1
+    assert "第3行：联络站“望月湖街道人大代表联络站”在前面的行里填了另一个位置（纬度、经度）" in result.output
+    assert _counts(app) == (0, 0, 0, 0)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 CHINA = timezone(timedelta(hours=8))
+POINT_S = (28.1955, 112.9430)  # station S's point (GCJ-02); station T has none
 
 
 def local(y, m, d, hh=10, mm=0):
@@ -24,7 +25,8 @@ def stations(app):
         db.session.add(region)
         db.session.flush()
         region.path = f"/{region.id}/"
-        s = Station(name="接待区一街道人大代表联络站", region_id=region.id, reception_plan={})
+        s = Station(name="接待区一街道人大代表联络站", region_id=region.id, reception_plan={},
+                    latitude=POINT_S[0], longitude=POINT_S[1])
         t = Station(name="接待区二街道人大代表联络站", region_id=region.id, reception_plan={})
         db.session.add_all([s, t])
         db.session.flush()
@@ -60,5 +62,6 @@ def stations(app):
 
         ns = NS()
         ns.s, ns.t, ns.region = s.id, t.id, region.id
+        ns.point = POINT_S
         ns.deputies = deputies
         return ns

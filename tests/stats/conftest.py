@@ -112,6 +112,8 @@ def region(app):
         cs = [b.deputy(f"丙{i}", C, started_on=date(2025, 3, 1) if i == 51 else None) for i in range(1, 52)]
         ds = [b.deputy(f"丁{i}", D, senior=i <= 2, levels=("provincial",) if i <= 5 else
                        ("national",) if i == 6 else ("township",)) for i in range(1, 11)]
+        A.latitude, A.longitude = 28.1955, 112.9430  # check-ins below are sent from the station
+        B.latitude, B.longitude = 28.2012, 112.9388
         b.code(A, "tokenA")
         b.code(B, "tokenB")
         db.session.add(ReceptionDay(station_id=A.id, date=date(2025, 3, 15)))
@@ -142,16 +144,17 @@ def region(app):
         user_a1 = db.session.get(User, a[0].user_id)
         user_a3 = db.session.get(User, a[2].user_id)
         # Presence: scans and reception records through the operations
-        check_in(user_a1, "tokenA", local(2025, 3, 15, 9, 5))      # planned day, later linked to the record
+        at_a, at_b = (28.1957, 112.9433), (28.2010, 112.9390)      # tens of metres from the stations
+        check_in(user_a1, "tokenA", local(2025, 3, 15, 9, 5), at_a)  # planned day, later linked to the record
         record_reception(A, liaison, {"date": date(2025, 3, 15), "residents": 12, "opinions_registered": 3,
                                       "deputy_ids": [a[0].id, a[1].id]}, local(2025, 3, 15, 12))
-        check_in(user_a1, "tokenB", local(2025, 3, 16, 15))        # cross-station, not a reception day
-        check_in(user_a3, "tokenA", local(2025, 3, 20, 23, 30))    # late evening: still 20 March
-        check_in(user_a3, "tokenA", local(2025, 4, 1, 0, 30))      # just after midnight: April
+        check_in(user_a1, "tokenB", local(2025, 3, 16, 15), at_b)  # cross-station, not a reception day
+        check_in(user_a3, "tokenA", local(2025, 3, 20, 23, 30), at_a)  # late evening: still 20 March
+        check_in(user_a3, "tokenA", local(2025, 4, 1, 0, 30), at_a)    # just after midnight: April
         db.session.add(CheckIn(deputy_id=bs[0].id, station_id=B.id, at=local(2025, 1, 8), day=date(2025, 1, 8),
-                               in_plan=False, source="staff"))
+                               in_plan=False, source="staff", verified=True))
         db.session.add(CheckIn(deputy_id=cs[0].id, station_id=C.id, at=local(2025, 2, 10), day=date(2025, 2, 10),
-                               in_plan=False, source="staff"))
+                               in_plan=False, source="staff", verified=True))
         db.session.commit()
         record_reception(D, liaison, {"date": date(2025, 3, 5), "residents": 4}, local(2025, 3, 5, 12))
 
@@ -159,6 +162,7 @@ def region(app):
             pass
 
         ns = NS()
+        ns.user_a1, ns.user_a3 = user_a1.id, user_a3.id
         ns.city, ns.jia, ns.yi = city.id, jia.id, yi.id
         ns.A, ns.B, ns.C, ns.D = A.id, B.id, C.id, D.id
         ns.a = [d.id for d in a]

@@ -79,3 +79,41 @@ def test_yearly_sheet_as_excel_and_pdf(client, region, office):
     assert [r[0] for r in wb["进站记录"].iter_rows(min_row=2, values_only=True)] == ["2025-03-15", "2025-03-16"]
     pdf = client.get(f"/api/v1/stats/deputies/{region.a[0]}/duty-record.pdf?year=2025", headers=office)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF") and len(pdf.data) > 10_000
+
+
+def test_duty_points_count_only_verified_check_ins_and_list_the_rest_as_pending(app, client, region, office, login):
+    from datetime import date, datetime, timedelta, timezone
+
+    from liaison.core.db import db
+    from liaison.reception.attendance import check_in
+    from liaison.stats.models import DeputyMonth
+    from liaison.users.models import User
+
+    url = f"/api/v1/stats/deputies/{region.a[2]}/duty-record?year=2025"
+    before = client.get(url, headers=office).get_json()
+    with app.app_context():
+        user = db.session.get(User, region.user_a3)
+        china = timezone(timedelta(hours=8))
+        far, _ = check_in(user, "tokenA", datetime(2025, 3, 25, 10, tzinfo=china),
+                          (28.1955 + 0.045, 112.9430))  # 5 km north of station A
+        bare, _ = check_in(user, "tokenA", datetime(2025, 3, 26, 10, tzinfo=china))  # location refused
+        far_id = far.id
+        assert (far.verified, bare.verified) == (False, False)
+    rec = client.get(url, headers=office).get_json()
+    assert (rec["totals"]["check_ins"], rec["totals"]["active_days"]) == \
+        (before["totals"]["check_ins"], before["totals"]["active_days"])
+    assert rec["totals"]["check_ins_pending"] == 2 and rec["points"]["total"] == before["points"]["total"]
+    assert [(c["date"], c["pending"], c["status"]) for c in rec["check_ins"] if c["pending"]] == [
+        ("2025-03-25", True, "待确认（距联络站约5.0公里）"), ("2025-03-26", True, "待确认（未获取到手机位置）")]
+    page = client.get(f"/reports/deputies/{region.a[2]}?year=2025", headers=office).get_data(as_text=True)
+    assert "另有 <span data-key=\"check_ins_pending\">2</span> 次待确认" in page
+
+    confirmed = client.post(f"/api/v1/check-ins/{far_id}/confirm", headers=login("liaison-a"))
+    assert confirmed.status_code == 200, confirmed.get_json()
+    rec = client.get(url, headers=office).get_json()
+    assert rec["totals"]["check_ins"] == before["totals"]["check_ins"] + 1
+    assert rec["totals"]["check_ins_pending"] == 1
+    assert rec["points"]["total"] == before["points"]["total"] + 2  # one more check-in at 2 points
+    assert [c["status"] for c in rec["check_ins"] if c["date"] == "2025-03-25"] == ["工作人员已确认"]
+    with app.app_context():  # the summary row the league and region reports read was rebuilt too
+        assert db.session.get(DeputyMonth, (region.a[2], date(2025, 3, 1))).check_ins == rec["months"][2]["check_ins"]

@@ -67,10 +67,10 @@ def test_presence_counts_days_receptions_and_residents_once():
     station_rows, deputy_rows = {}, {}
     march = {date(2025, 3, 1)}
     count_presence(station_rows, deputy_rows, [
-        CheckInFacts(1, 7, date(2025, 3, 15), True, 50),
-        CheckInFacts(1, 8, date(2025, 3, 15), True, 50),
-        CheckInFacts(2, 7, date(2025, 3, 16), False, None),
-        CheckInFacts(2, 7, date(2025, 4, 1), False, None),  # April: not counted in March
+        CheckInFacts(1, 7, date(2025, 3, 15), True, 50, True),
+        CheckInFacts(1, 8, date(2025, 3, 15), True, 50, True),
+        CheckInFacts(2, 7, date(2025, 3, 16), False, None, True),
+        CheckInFacts(2, 7, date(2025, 4, 1), False, None, True),  # April: not counted in March
     ], [ReceptionFacts(50, 1, date(2025, 3, 15), 12), ReceptionFacts(51, 3, date(2025, 3, 5), 4)], march)
     m = date(2025, 3, 1)
     assert station_rows[(1, m)]["active_days"] == 1 and station_rows[(1, m)]["check_ins"] == 2
@@ -79,6 +79,19 @@ def test_presence_counts_days_receptions_and_residents_once():
     assert station_rows[(2, m)]["check_ins_unplanned"] == 1
     d7 = deputy_rows[(7, m)]
     assert (d7["check_ins"], d7["check_ins_unplanned"], d7["active_days"], d7["receptions"], d7["residents"]) == (2, 1, 2, 1, 12)
+
+
+def test_unverified_check_ins_count_for_nothing_until_confirmed():
+    rows_s, rows_d = {}, {}
+    m = date(2025, 3, 1)
+    count_presence(rows_s, rows_d, [
+        CheckInFacts(1, 7, date(2025, 3, 10), False, None, False),  # scanned from home: 待确认
+        CheckInFacts(1, 7, date(2025, 3, 11), False, None, True),
+        CheckInFacts(1, 8, date(2025, 3, 12), False, None, False),
+    ], [], {m})
+    assert (rows_s[(1, m)]["check_ins"], rows_s[(1, m)]["check_ins_unplanned"], rows_s[(1, m)]["active_days"]) == (1, 1, 1)
+    assert (rows_d[(7, m)]["check_ins"], rows_d[(7, m)]["active_days"]) == (1, 1)
+    assert (8, m) not in rows_d
 
 
 def test_median():

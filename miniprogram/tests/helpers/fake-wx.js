@@ -2,7 +2,27 @@
 // microtask, like WeChat. Routes map "METHOD /path" to a handler returning
 // {statusCode, data} or {fail: 'request:fail ...'}.
 
+const fs = require('fs')
+const path = require('path')
 const { USER } = require('./fixtures')
+
+const APP_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'app.json'), 'utf8'))
+
+// Why WeChat refuses wx.getLocation before asking the user (errMsg as WeChat gives it):
+// - since 2022-07-14 the API must be listed in app.json `requiredPrivateInfos`
+//   (developers.weixin.qq.com/community/develop/doc/000a02f2c5026891650e7f40351c01);
+// - the authorisation prompt needs `permission["scope.userLocation"].desc` in app.json
+//   (app.json reference, "permission");
+// - `type` is 'wgs84' (default) or 'gcj02' (wx.getLocation reference).
+function locationRefusal(appJson, opts) {
+  if (!(appJson.requiredPrivateInfos || []).includes('getLocation')) {
+    return 'getLocation:fail the api need to be declared in the requiredPrivateInfos field in app.json/ext.json'
+  }
+  const scope = (appJson.permission || {})['scope.userLocation']
+  if (!scope || !scope.desc) return 'getLocation:fail require permission desc'
+  if (opts.type !== undefined && opts.type !== 'wgs84' && opts.type !== 'gcj02') return 'getLocation:fail invalid type'
+  return null
+}
 
 function later(fn) {
   Promise.resolve().then(fn)
@@ -81,6 +101,8 @@ function createFakeWx(settings = {}) {
       modalConfirm: true,
       actionSheet: () => ({ tapIndex: 0 }),
       scanCode: () => ({ result: 'https://liaison.example.gov.cn/s/Kx3pQ9vT2mWb7nRc', scanType: 'QR_CODE' }),
+      // The user allowed location; a test refuses with () => ({ fail: 'getLocation:fail auth deny' }).
+      getLocation: () => ({ latitude: 28.1963, longitude: 112.9535, accuracy: 30, speed: -1, altitude: 0 }),
     },
     privacyHandler: null,
 
@@ -129,6 +151,13 @@ function createFakeWx(settings = {}) {
       record('scanCode', opts)
       const a = fake.answers.scanCode(opts)
       settle(opts, !a.fail, a.fail ? { errMsg: a.fail } : a)
+    },
+    getLocation: (opts) => {
+      record('getLocation', opts)
+      const refused = locationRefusal(settings.appJson || APP_JSON, opts)
+      const a = refused ? { fail: refused } : fake.answers.getLocation(opts)
+      if (a.hang) return // no fix ever comes (indoors, GPS off without an error)
+      settle(opts, !a.fail, a.fail ? { errMsg: a.fail } : Object.assign({ errMsg: 'getLocation:ok' }, a))
     },
     onNeedPrivacyAuthorization: (fn) => {
       record('onNeedPrivacyAuthorization', fn)

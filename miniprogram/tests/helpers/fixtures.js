@@ -124,6 +124,17 @@ const APPOINTMENT = {
 }
 const APPOINTMENT_CREATED = { appointment: APPOINTMENT } // POST /appointments (201)
 const APPOINTMENTS = { items: [APPOINTMENT] } // /appointments
+// POST /check-ins (201): sent 3.2 km from the station, so recorded for staff to confirm.
+const CHECK_IN = {
+  created: true,
+  message: '距联络站约3.2公里，已记录，待工作人员确认',
+  check_in: {
+    id: 31, station: { id: 3, name: '岳麓街道人大代表联络站' }, deputy_id: 12, date: '2026-12-15',
+    at: '2026-12-15T09:05:00+08:00', in_plan: true, on_rota: true, source: 'scan', reception_record_id: null,
+    verified: false, unverified_reason: 'far', distance_m: 3200, confirmed: false,
+    verification: '距联络站约3.2公里，已记录，待工作人员确认',
+  },
+}
 
 // Error answers of /codes/<token>.
 const CODE_ROTATED = { error: { code: 'code_rotated', message: '此码已更换，请扫描新海报', details: { kind: 'station', token: 'N3wT0kenN3wT0kenAB' } } } // 410
@@ -136,6 +147,6 @@ const fail = (status, answer) => () => ({ statusCode: status, data: answer })
 module.exports = {
   DEPUTY_BRIEF, DEPUTY_BRIEF_2, STATION_BRIEF, STATION, DEPUTY, RECEPTION_DAYS, CATEGORIES, TEMPLATES, OPINION, OPINION_RATED,
   STATION_CODE, DEPUTY_CODE, STATIONS, OPINIONS, USER, LOGIN, UPLOAD, MESSAGES, APPOINTMENT, APPOINTMENT_CREATED,
-  APPOINTMENTS, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN,
+  APPOINTMENTS, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN,
   brief, ok, fail,
 }

@@ -114,26 +114,53 @@ test('large text preference is applied as a page class', async () => {
 })
 
 describe('a deputy scanning their own station code checks in (进站履职)', () => {
-  const { DEPUTY_BRIEF } = require('../helpers/fixtures')
+  const { DEPUTY_BRIEF, CHECK_IN } = require('../helpers/fixtures')
+  const { createFakeWx: makeFake } = require('../helpers/fake-wx')
+  const checkin = require('../../utils/checkin')
   const SCAN = { q: 'https%3A%2F%2Fliaison.example.gov.cn%2Fs%2FKx3pQ9vT2mWb7nRc', scancode_time: '1764057600' }
+  const HERE = { latitude: 28.1963, longitude: 112.9535 } // the fake phone's position (GCJ-02)
+  const VERIFIED = Object.assign({}, CHECK_IN, {
+    message: '已签到，进站履职已记录',
+    check_in: Object.assign({}, CHECK_IN.check_in, { verified: true, unverified_reason: null, distance_m: 40 }),
+  })
 
-  function asDeputy() {
+  function asDeputy(answer = VERIFIED) {
     fake.setStorageSync('auth_user', { id: 7, nickname: '王明', roles: [], deputy_id: DEPUTY_BRIEF.id })
-    fake.route('POST', '/api/v1/check-ins', () => ({ statusCode: 201, data: { created: true, check_in: { id: 1 } } }))
+    fake.route('POST', '/api/v1/check-ins', () => ({ statusCode: 201, data: answer }))
   }
 
-  test('scan by the deputy records the check-in with the scanned token', async () => {
+  test('scan by the deputy sends the check-in with the scanned token and the phone position', async () => {
     asDeputy()
+    loadPage('pages/index/index', SCAN)
+    await flush(20)
+    expect(fake.called('getLocation').map((o) => o.type)).toEqual(['gcj02'])
+    const posts = fake.requestsTo('POST', '/api/v1/check-ins')
+    expect(posts).toHaveLength(1)
+    expect(posts[0].data).toEqual({ token: TOKEN, latitude: HERE.latitude, longitude: HERE.longitude })
+    expect(fake.lastCall('showToast')).toMatchObject({ title: '已签到，进站履职已记录', icon: 'success' })
+    expect(fake.lastCall('navigateTo').url).toBe('/pages/station/station?id=3')
+  })
+
+  test('location refused: the check-in still goes through, without coordinates, and says it waits for staff', async () => {
+    fake.answers.getLocation = () => ({ fail: 'getLocation:fail auth deny' })
+    const waiting = Object.assign({}, CHECK_IN, { message: '未获取到手机位置，已记录，待工作人员确认' })
+    asDeputy(waiting)
     loadPage('pages/index/index', SCAN)
     await flush(20)
     const posts = fake.requestsTo('POST', '/api/v1/check-ins')
     expect(posts).toHaveLength(1)
     expect(posts[0].data).toEqual({ token: TOKEN })
-    expect(fake.lastCall('showToast').title).toBe('已签到，进站履职已记录')
-    expect(fake.lastCall('navigateTo').url).toBe('/pages/station/station?id=3')
+    expect(fake.lastCall('showToast')).toMatchObject({ title: '未获取到手机位置，已记录，待工作人员确认', icon: 'none' })
   })
 
-  test('a share card or a resident never checks in', async () => {
+  test('far from the station: the backend\'s distance is shown', async () => {
+    asDeputy(CHECK_IN)
+    loadPage('pages/index/index', SCAN)
+    await flush(20)
+    expect(fake.lastCall('showToast')).toMatchObject({ title: '距联络站约3.2公里，已记录，待工作人员确认', icon: 'none' })
+  })
+
+  test('a share card or a resident never checks in nor asks for the location', async () => {
     asDeputy()
     loadPage('pages/index/index', { token: TOKEN })
     await flush(20)
@@ -142,5 +169,28 @@ describe('a deputy scanning their own station code checks in (进站履职)', ()
     loadPage('pages/index/index', SCAN)
     await flush(20)
     expect(fake.requestsTo('POST', '/api/v1/check-ins')).toHaveLength(0)
+    expect(fake.called('getLocation')).toHaveLength(0)
+  })
+
+  test('the position is given up on after a timeout, and nonsense fixes are dropped', async () => {
+    fake.answers.getLocation = () => ({ hang: true })
+    await expect(checkin.currentPosition(30)).resolves.toBeNull()
+    fake.answers.getLocation = () => ({ latitude: NaN, longitude: 112.95 })
+    await expect(checkin.currentPosition(1000)).resolves.toBeNull()
+    fake.answers.getLocation = () => HERE
+    await expect(checkin.currentPosition(1000)).resolves.toEqual(HERE)
+  })
+
+  test('app.json declares getLocation with a reason, or WeChat refuses it', async () => {
+    const errMsg = (appJson) => new Promise((resolve) => {
+      makeFake({ appJson }).getLocation({ type: 'gcj02', success: resolve, fail: resolve })
+    }).then((res) => res.errMsg)
+    await expect(errMsg({ permission: { 'scope.userLocation': { desc: '核验' } } })).resolves.toMatch(/requiredPrivateInfos/)
+    await expect(errMsg({ requiredPrivateInfos: ['getLocation'] })).resolves.toBe('getLocation:fail require permission desc')
+    global.wx = makeFake({ appJson: { requiredPrivateInfos: [] } })
+    await expect(checkin.currentPosition(1000)).resolves.toBeNull()
+    const app = require('../../app.json')
+    expect(app.requiredPrivateInfos).toContain('getLocation')
+    expect(app.permission['scope.userLocation'].desc).toMatch(/签到/)
   })
 })

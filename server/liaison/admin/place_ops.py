@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..core.db import db
 from ..core.scopes import is_current
 from ..opinions.timeutil import local_today
+from ..places.geo import parse_station_point
 from ..places.importer import PHONE_RE
 from ..places.models import DEPUTY_LEVELS, STATION_KINDS, Deputy, Membership, Station
 
@@ -36,6 +37,12 @@ def update_station(station: Station, values: dict) -> Station:
         raise PlaceError("联络站名称不能为空")
     if values.get("kind") not in STATION_KINDS:
         raise PlaceError("请选择站点类型")
+    latitude, longitude = station.latitude, station.longitude
+    if "latitude" in values or "longitude" in values:  # a form without the fields keeps the point
+        try:
+            latitude, longitude = parse_station_point(values.get("latitude", ""), values.get("longitude", ""))
+        except ValueError as exc:
+            raise PlaceError(str(exc)) from None
     clash = db.session.execute(select(Station.id).where(
         func.lower(Station.name) == name.lower(), Station.id != station.id)).first()
     if clash:
@@ -47,6 +54,7 @@ def update_station(station: Station, values: dict) -> Station:
     station.master_name = values.get("master_name", "")[:50]
     station.phone = _phone(values.get("phone", ""))[:30]
     station.notice = values.get("notice", "")[:2000]
+    station.latitude, station.longitude = latitude, longitude
     db.session.commit()
     return station
 

@@ -15,6 +15,7 @@ from ..places.models import STATION_KIND_LABELS, Membership
 from ..places.schedule import describe
 from ..places.serialize import region_paths, station_members
 from . import place_ops
+from .checkin_views import station_check_ins
 from .blueprint import bp
 from .common import done, failed, form_text, staff_required
 from .scopes import office_regions, scope_title, station_for, stations_in_scope
@@ -50,6 +51,7 @@ def station(station_id):
     return render_template("admin/station.html", st=st, members=members, member_kinds=kinds,
                            plan_lines=describe(st.reception_plan), code=active_code("station", st.id),
                            path=region_paths([st.region])[st.region.id], kinds=STATION_KIND_LABELS,
+                           check_ins=station_check_ins(st.id),
                            is_office=bool(office_regions(g.scope)), scope_title=scope_title(g.scope))
 
 
@@ -60,6 +62,7 @@ def station_save(station_id):
     target = url_for("admin.station", station_id=st.id)
     values = {key: form_text(key, 2000 if key == "notice" else 255)
               for key in ("name", "kind", "address", "open_hours", "master_name", "phone", "notice")}
+    values.update({key: form_text(key, 30) for key in ("latitude", "longitude") if key in request.form})
     try:
         place_ops.update_station(st, values)
     except place_ops.PlaceError as exc:

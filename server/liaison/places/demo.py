@@ -42,6 +42,7 @@ DEMO_ACCOUNTS = [
     ("demo-office", "区人大工委老周", "office", "岳麓区人大常委会代表工委"),
 ]
 DEMO_STATION = "长沙市岳麓区望月湖街道人大代表联络站"
+DEMO_STATION_POINT = ("28.1963", "112.9535")  # GCJ-02, near 望月湖 (check-ins there are verified)
 
 
 def _name(rng: random.Random) -> str:
@@ -74,6 +75,8 @@ def demo_rows(seed: int = 20261125) -> list[dict]:
                                                   "街道办事处", "农业合作社", "律师事务所"]),
                               "职务": rng.choice(["主任", "医生", "教师", "工程师", "书记", "社长", "律师"]),
                               "电话": f"139{rng.randrange(10**7, 10**8)}", "进站方式": "驻站"}
+                    if sname == DEMO_STATION:
+                        deputy["纬度"], deputy["经度"] = DEMO_STATION_POINT
                     rows.append(deputy)
                     row += 1
                     if i == 3:
@@ -83,7 +86,8 @@ def demo_rows(seed: int = 20261125) -> list[dict]:
     for i, d in enumerate(cross_candidates[:6]):
         other = central[(central.index(d) + 40) % len(central)]
         rows.append({**d, "_row": row, "区域": other["区域"], "联络站": other["联络站"],
-                     "站点类型": other["站点类型"], "地址": other["地址"], "进站方式": "交叉进站"})
+                     "站点类型": other["站点类型"], "地址": other["地址"], "进站方式": "交叉进站",
+                     "纬度": other.get("纬度", ""), "经度": other.get("经度", "")})
         row += 1
     return rows
 

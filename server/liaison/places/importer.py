@@ -8,6 +8,7 @@ Column layout (first row is the header, Chinese names; order does not matter):
 | 联络站 | yes | 望月湖街道人大代表联络站 |
 | 站点类型 | no | 中心站 / 特色站 / 园区站 / 小区联络点 / 网上代表联络站 (default 中心站) |
 | 地址 | no | 岳麓区望月湖街道办事处一楼 |
+| 纬度 / 经度 | no, both or neither | 28.1955 / 112.9430: the station's point, GCJ-02 (picked on a Tencent or Amap map), inside China; check-ins near it are verified |
 | 代表姓名 | no | 王明 (empty: a row that only declares the station) |
 | 代表编号 | no | a stable id from the NPC office's roster; else name+phone identify a deputy |
 | 代表层级 | with a deputy | 市,区 (any of 全国/省/市/区/县/乡/镇, comma or 、 separated) |
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from ..core.db import db
 from ..core.scopes import Scope
+from .geo import parse_station_point
 from .import_reach import find_deputy, reach_errors
 from .models import Deputy, Membership, Region, Station
 
@@ -42,8 +44,8 @@ LEVEL_BY_LABEL = {"全国": "national", "国家": "national", "省": "provincial
                   "乡": "township", "镇": "township", "乡镇": "township", "街道": "township"}
 YES, NO = {"是", "y", "yes", "1", "true"}, {"否", "", "n", "no", "0", "false"}
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
-COLUMNS = ("区域", "联络站", "站点类型", "地址", "代表姓名", "代表编号", "代表层级", "职务代表",
-           "县级以上领导干部", "工作单位", "职务", "电话", "进站方式")
+COLUMNS = ("区域", "联络站", "站点类型", "地址", "纬度", "经度", "代表姓名", "代表编号", "代表层级",
+           "职务代表", "县级以上领导干部", "工作单位", "职务", "电话", "进站方式")
 
 
 class ImportFailed(Exception):
@@ -132,6 +134,7 @@ def validate(rows: list[dict]) -> tuple[list[dict], list[str]]:
     errors: list[str] = []
     clean = []
     station_region: dict[str, str] = {}
+    station_point: dict[str, tuple] = {}
     for r in rows:
         n = r["_row"]
         region_parts = [p.strip() for p in r.get("区域", "").split("/") if p.strip()]
@@ -150,8 +153,15 @@ def validate(rows: list[dict]) -> tuple[list[dict], list[str]]:
         kind = KIND_BY_LABEL.get(kind_label)
         if kind is None:
             errors.append(f"第{n}行：站点类型“{kind_label}”无法识别（可填：{'、'.join(KIND_BY_LABEL)}）")
+        try:
+            point = parse_station_point(r.get("纬度", ""), r.get("经度", ""))
+        except ValueError as exc:
+            errors.append(f"第{n}行：{exc}")
+            point = (None, None)
+        if point[0] is not None and station_point.setdefault(station, point) != point:
+            errors.append(f"第{n}行：联络站“{station}”在前面的行里填了另一个位置（纬度、经度）")
         item = {"row": n, "region": region_parts, "station": station, "kind": kind,
-                "address": r.get("地址", ""), "deputy": None}
+                "address": r.get("地址", ""), "point": point, "deputy": None}
         name = r.get("代表姓名", "")
         if name:
             if len(name) > 50:
@@ -219,6 +229,8 @@ def import_rows(rows: list[dict], reach: Scope | None = None) -> ImportResult:
                 elif item["address"]:
                     station.address = item["address"]
                 stations[item["station"]] = station
+            if item["point"][0] is not None:  # any row of the station may carry its point
+                station.latitude, station.longitude = item["point"]
             d = item["deputy"]
             if d is None:
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import UTCDateTime, db, utcnow
@@ -54,6 +54,10 @@ class Station(db.Model):
     # Reception plan: {"monthly_days": [15], "weekdays": [], "market_days": [], "start": "09:00", "end": "11:30"}
     reception_plan: Mapped[dict] = mapped_column(JSON, default=dict)
     notice: Mapped[str] = mapped_column(Text, default="")
+    # Where the station is (GCJ-02, as Tencent/Amap maps and wx.getLocation give it):
+    # a check-in near it is verified. Both or neither (see places.geo).
+    latitude: Mapped[Optional[float]] = mapped_column(Float)
+    longitude: Mapped[Optional[float]] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     region: Mapped[Region] = relationship()

@@ -17,9 +17,10 @@ from ..stats.figures import local_date
 from . import attendance, operations, serialize
 from ..core.scopes import can_manage_station
 from .access import get_station, require_station_staff
+from .presence import answer_message
 from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord
-from .schemas import (AppointmentIn, CheckInIn, DayIn, DayPatch, DaysQuery, GenerateIn, PlanIn,
-                      RecordIn, YearQuery)
+from .schemas import (AppointmentIn, CheckInIn, CheckInsQuery, DayIn, DayPatch, DaysQuery, GenerateIn,
+                      PlanIn, RecordIn, YearQuery)
 
 bp = APIBlueprint("reception", __name__, url_prefix="/api/v1", tag="接待日与进站履职")
 AUTH = {"security": "BearerAuth"}
@@ -158,11 +159,42 @@ def cancel_appointment(appointment_id):
 @bp.post("/check-ins")
 @bp.input(CheckInIn)
 @bp.doc(summary="代表扫站码进站签到（进站履职）",
-        description="同一天在同一联络站只记一次（再次扫码返回 200 和原记录）；不在接待计划内的签到也记录，并标为计划外。",
-        responses={403: "不是代表或不是本站代表", 404: "站码不存在", 410: "站码已停用"}, **AUTH)
+        description="同一天在同一联络站只记一次（再次扫码返回 200 和原记录）；不在接待计划内的签到也记录，并标为计划外。"
+                    "带上手机位置（GCJ-02）且在联络站位置的核验半径（CHECKIN_RADIUS_METERS）内的签到为已核验（verified），"
+                    "计入履职积分；离得远、没有位置或联络站未登记位置的签到照常记录为待确认，由工作人员确认后计入。",
+        responses={403: "不是代表或不是本站代表", 404: "站码不存在", 410: "站码已停用", 422: "位置坐标无效"}, **AUTH)
 def check_in(json_data):
-    row, created = attendance.check_in(current_user(), json_data["token"].strip(), _now())
-    return {"check_in": serialize.check_in(row, attendance.on_rota(row)), "created": created}, (201 if created else 200)
+    position = None if json_data["latitude"] is None else (json_data["latitude"], json_data["longitude"])
+    row, created = attendance.check_in(current_user(), json_data["token"].strip(), _now(), position)
+    body = serialize.check_in(row, attendance.on_rota(row))
+    return ({"check_in": body, "created": created,
+             "message": answer_message(created, row.verified, body["verification"])},
+            201 if created else 200)
+
+
+@bp.post("/check-ins/<int:check_in_id>/confirm")
+@bp.doc(summary="确认一次待确认的进站签到（本站工作人员或人大工委）",
+        description="确认后计入履职积分；已核验的签到原样返回。", responses={404: "没有这条签到"}, **AUTH)
+def confirm_check_in(check_in_id):
+    row = db.session.get(CheckIn, check_in_id)
+    if row is None:
+        raise ApiError(404, "check_in_not_found", "没有找到这条进站记录")
+    user = require_station_staff(get_station(row.station_id))
+    return {"check_in": serialize.check_in(attendance.confirm(row, user, _now()))}
+
+
+@bp.get("/stations/<int:station_id>/check-ins")
+@bp.input(CheckInsQuery, location="query")
+@bp.doc(summary="联络站最近的进站签到（工作人员）", description="最近 100 条；pending=true 只列待确认的。", **AUTH)
+def station_check_ins(station_id, query_data):
+    station = get_station(station_id)
+    require_station_staff(station)
+    q = select(CheckIn).where(CheckIn.station_id == station.id)
+    if query_data["pending"]:
+        q = q.where(CheckIn.verified.is_(False))
+    rows = list(db.session.execute(q.order_by(CheckIn.day.desc(), CheckIn.id.desc()).limit(100)).scalars())
+    names = serialize.deputy_names(r.deputy_id for r in rows)
+    return {"items": [{**serialize.check_in(r), "deputy_name": names.get(r.deputy_id, "")} for r in rows]}
 
 
 @bp.get("/check-ins")

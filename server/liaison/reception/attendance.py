@@ -1,21 +1,25 @@
-"""Deputies' attendance: check-ins by scanning the station code (进站履职) and receptions
-staff record at or after the fact. Each operation commits once, then rebuilds the
-month's summary rows of the station and deputies it touched (so reports see it at once).
+"""Deputies' attendance: check-ins by scanning the station code (进站履职), staff
+confirming the unverified ones, and receptions staff record at or after the fact. Each
+operation commits once, then rebuilds the month's summary rows of the station and
+deputies it touched (so reports see it at once).
 """
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timezone
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..codes.models import Code
 from ..core.db import db
 from ..core.errors import ApiError
+from ..places.geo import position_problem
 from ..places.models import Deputy, Station
 from ..stats.figures import CHINA, local_date
 from .models import CheckIn, ReceptionDay, ReceptionRecord, RotaEntry
 from .operations import member_ids
+from .presence import assess
 
 log = logging.getLogger(__name__)
 
@@ -50,14 +54,24 @@ def station_by_code(token: str) -> Station:
     return station
 
 
-def check_in(user, token: str, now: datetime) -> tuple[CheckIn, bool]:
+def check_in(user, token: str, now: datetime,
+             position: tuple[float, float] | None = None) -> tuple[CheckIn, bool]:
     """A deputy scans their station's code: attendance for today (once a day per station).
 
     A rotated code still names its station, so an old poster works. Days outside the
-    station's reception plan are allowed and marked ``in_plan: false``.
+    station's reception plan are allowed and marked ``in_plan: false``. The phone's
+    ``position`` decides whether the check-in is verified (``presence.assess``); an
+    unverified one is recorded all the same, for staff to confirm. Scanning again
+    the same day from within the radius verifies an unverified check-in.
     :return: the check-in and whether it was created now.
-    :raise ApiError: 403 not a deputy / not this station's deputy, 404/410 bad code.
+    :raise ApiError: 403 not a deputy / not this station's deputy, 404/410 bad code,
+        422 a position that is no point on Earth.
     """
+    if position is not None:
+        problem = position_problem(*position)
+        if problem:
+            raise ApiError(422, "invalid_location", problem,
+                           {"fields": {"latitude": [problem], "longitude": [problem]}})
     deputy = db.session.execute(select(Deputy).where(
         Deputy.user_id == user.id, Deputy.active.is_(True))).scalar_one_or_none()
     if deputy is None:
@@ -66,17 +80,38 @@ def check_in(user, token: str, now: datetime) -> tuple[CheckIn, bool]:
     today = local_date(now)
     if deputy.id not in member_ids(station.id, today):
         raise ApiError(403, "not_station_deputy", "您不是本站的代表，请扫描您所在联络站的站码")
+    verdict = assess((station.latitude, station.longitude), position,
+                     float(current_app.config.get("CHECKIN_RADIUS_METERS", 500)))
     existing = db.session.execute(select(CheckIn).where(
         CheckIn.deputy_id == deputy.id, CheckIn.station_id == station.id, CheckIn.day == today)
     ).scalar_one_or_none()
     if existing is not None:
-        return existing, False
-    row = CheckIn(deputy_id=deputy.id, station_id=station.id, at=now, day=today,
-                  in_plan=_planned_day(station.id, today) is not None, source="scan")
-    db.session.add(row)
+        if existing.verified or not verdict.verified:
+            return existing, False
+        row = existing
+    else:
+        row = CheckIn(deputy_id=deputy.id, station_id=station.id, at=now, day=today,
+                      in_plan=_planned_day(station.id, today) is not None, source="scan")
+        db.session.add(row)
+    row.latitude, row.longitude = position if position is not None else (None, None)
+    row.verified, row.unverified_reason, row.distance_m = verdict
     db.session.commit()
     _after_commit(today, [station.id], [deputy.id])
-    return row, True
+    return row, existing is None
+
+
+def confirm(check_in_row: CheckIn, user, now: datetime) -> CheckIn:
+    """Staff confirm that the deputy was there (the caller checked they run the station).
+
+    Confirming a verified check-in changes nothing.
+    """
+    if check_in_row.verified:
+        return check_in_row
+    check_in_row.verified = True
+    check_in_row.confirmed_by_id, check_in_row.confirmed_at = user.id, now
+    db.session.commit()
+    _after_commit(check_in_row.day, [check_in_row.station_id], [check_in_row.deputy_id])
+    return check_in_row
 
 
 def on_rota(check_in_row: CheckIn) -> bool:
@@ -92,7 +127,8 @@ def record_reception(station: Station, user, values: dict, now: datetime) -> Rec
     """Staff record a reception held (接待记录): who came, how many residents, opinions.
 
     Every deputy named gets the day's check-in (an existing scan is linked to the
-    record, otherwise one is recorded by staff), so presence is counted once.
+    record, and confirmed if it was unverified, otherwise one is recorded by staff),
+    so presence is counted once.
     :raise ApiError: 409 future date or a record for that day already exists; 422 a
         deputy who is not at the station.
     """
@@ -129,9 +165,12 @@ def record_reception(station: Station, user, values: dict, now: datetime) -> Rec
         if row is None:
             db.session.add(CheckIn(deputy_id=deputy_id, station_id=station.id, at=at, day=day,
                                    in_plan=planned is not None, source="staff", recorded_by_id=user.id,
-                                   reception_record_id=record.id))
-        elif row.reception_record_id is None:
+                                   reception_record_id=record.id, verified=True))
+            continue
+        if row.reception_record_id is None:
             row.reception_record_id = record.id
+        if not row.verified:  # staff name the deputy among those who came: that confirms it
+            row.verified, row.confirmed_by_id, row.confirmed_at = True, user.id, now
     db.session.commit()
     _after_commit(day, [station.id], deputy_ids)
     return record

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import UTCDateTime, db, utcnow
@@ -50,7 +50,11 @@ class Appointment(db.Model):
 
 
 class CheckIn(db.Model):
-    """A deputy's attendance at a station (scan while logged in, or recorded by staff)."""
+    """A deputy's attendance at a station (scan while logged in, or recorded by staff).
+
+    Only ``verified`` check-ins count (duty points, reports): a scan sent from within
+    the radius of the station's point, one recorded by staff, or one staff confirmed.
+    """
 
     __tablename__ = "check_ins"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -65,6 +69,16 @@ class CheckIn(db.Model):
     # The reception this attendance belongs to, when staff recorded one.
     reception_record_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("reception_records.id"), index=True)
+    # Where the phone said it was (GCJ-02), and how far that was from the station.
+    latitude: Mapped[Optional[float]] = mapped_column(Float)
+    longitude: Mapped[Optional[float]] = mapped_column(Float)
+    distance_m: Mapped[Optional[int]] = mapped_column(Integer)
+    verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Why a scan was not verified when it was made (kept after a confirmation):
+    # see reception.presence.REASONS.
+    unverified_reason: Mapped[Optional[str]] = mapped_column(String(20))
+    confirmed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     __table_args__ = (
         UniqueConstraint("deputy_id", "station_id", "day", name="uq_check_ins_deputy_station_day"),
         Index("ix_check_ins_day_station", "day", "station_id"),

@@ -1,7 +1,8 @@
 """Request schemas of the reception API (also the OpenAPI source)."""
 from apiflask import Schema
-from apiflask.fields import Boolean, Date, Integer, List, String
+from apiflask.fields import Boolean, Date, Float, Integer, List, String
 from apiflask.validators import Length, OneOf, Range
+from marshmallow import ValidationError, validates_schema
 
 from ..core.routing import MAX_ID
 
@@ -57,8 +58,27 @@ class AppointmentIn(Schema):
     note = String(load_default="", validate=Length(0, 255))
 
 
+def _coordinate(label: str, low: int, high: int, description: str) -> Float:
+    message = f"{label}应在 {low} 到 {high} 之间"
+    return Float(load_default=None, allow_none=True, validate=Range(low, high, error=message),
+                 error_messages={"invalid": f"{label}应为数字", "special": f"{label}必须是有效数字",
+                                 "too_large": message},
+                 metadata={"description": description})
+
+
 class CheckInIn(Schema):
     token = String(required=True, validate=Length(1, 64), metadata={"description": "扫到的站码令牌"})
+    latitude = _coordinate("纬度", -90, 90, "手机位置的纬度（GCJ-02，wx.getLocation type 'gcj02'）；用户拒绝定位时不传")
+    longitude = _coordinate("经度", -180, 180, "手机位置的经度（GCJ-02）；与纬度同时传")
+
+    @validates_schema
+    def _both_or_neither(self, data, **kwargs):
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise ValidationError("纬度和经度要同时提供", "latitude")
+
+
+class CheckInsQuery(Schema):
+    pending = Boolean(load_default=False, metadata={"description": "只列待确认（未核验）的签到"})
 
 
 class RecordIn(Schema):

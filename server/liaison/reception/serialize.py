@@ -11,6 +11,7 @@ from ..places.serialize import deputy_briefs
 from ..stats.figures import CHINA
 from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord, RotaEntry
 from .operations import booked_count
+from .presence import status_text
 
 
 def _briefs(ids) -> dict[int, dict]:
@@ -19,6 +20,13 @@ def _briefs(ids) -> dict[int, dict]:
         return {}
     deputies = db.session.execute(select(Deputy).where(Deputy.id.in_(ids))).scalars()
     return {b["id"]: b for b in deputy_briefs(deputies)}
+
+
+def deputy_names(ids) -> dict[int, str]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Deputy.id, Deputy.name).where(Deputy.id.in_(ids))).all())
 
 
 def days(rows: list[ReceptionDay]) -> list[dict]:
@@ -52,10 +60,17 @@ def check_in(c: CheckIn, on_rota: bool | None = None) -> dict:
     out = {"id": c.id, "station": {"id": station.id, "name": station.name},
            "deputy_id": c.deputy_id, "date": c.day.isoformat(),
            "at": c.at.astimezone(CHINA).isoformat(timespec="seconds"),
-           "in_plan": c.in_plan, "source": c.source, "reception_record_id": c.reception_record_id}
+           "in_plan": c.in_plan, "source": c.source, "reception_record_id": c.reception_record_id,
+           "verified": c.verified, "unverified_reason": c.unverified_reason, "distance_m": c.distance_m,
+           "confirmed": c.confirmed_by_id is not None, "verification": verification(c)}
     if on_rota is not None:
         out["on_rota"] = on_rota
     return out
+
+
+def verification(c: CheckIn) -> str:
+    """The check-in's standing in Chinese ("距联络站约3.2公里，已记录，待工作人员确认")."""
+    return status_text(c.verified, c.unverified_reason, c.distance_m, c.source, c.confirmed_by_id is not None)
 
 
 def record(r: ReceptionRecord) -> dict:

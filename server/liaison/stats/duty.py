@@ -14,6 +14,7 @@ from ..opinions.models import Opinion
 from ..opinions.states import OPEN_STATES
 from ..places.models import Deputy, Membership, Station
 from ..reception.models import CheckIn, ReceptionRecord
+from ..reception.presence import duty_status
 from . import config
 from .figures import IN_TIME, LATE, MONTH_FIELDS, UNRESOLVED, median, response_days, share, total
 from ..core.scopes import current_membership
@@ -31,7 +32,12 @@ def deputy_stations(deputy_id: int, today: date) -> list[dict]:
 
 def duty_record(deputy: Deputy, year: int, today: date) -> dict:
     """Check-ins, receptions, residents, opinions summoned and handled, suggestions,
-    median response time, share answered in time, satisfaction and duty points."""
+    median response time, share answered in time, satisfaction and duty points.
+
+    The totals and points count verified check-ins only; the list shows every check-in,
+    the unverified ones marked 待确认 (``pending``) and counted apart in
+    ``totals.check_ins_pending``.
+    """
     first, last = date(year, 1, 1), date(year, 12, 1)
     _, rows, facts = compute(first, last, today, [], [deputy.id], with_facts=True)
     months = []
@@ -46,25 +52,31 @@ def duty_record(deputy: Deputy, year: int, today: date) -> dict:
         or_(Opinion.deadline.is_(None), Opinion.deadline >= today)))
     decided = sums[IN_TIME] + sums[LATE] + sums[UNRESOLVED]
     check_ins = db.session.execute(
-        select(CheckIn.day, CheckIn.in_plan, CheckIn.source, Station.name, ReceptionRecord.residents)
+        select(CheckIn.day, CheckIn.in_plan, CheckIn.source, Station.name, ReceptionRecord.residents,
+               CheckIn.verified, CheckIn.unverified_reason, CheckIn.distance_m, CheckIn.confirmed_by_id)
         .join(Station, Station.id == CheckIn.station_id)
         .outerjoin(ReceptionRecord, ReceptionRecord.id == CheckIn.reception_record_id)
         .where(CheckIn.deputy_id == deputy.id, CheckIn.day >= first, CheckIn.day <= date(year, 12, 31))
         .order_by(CheckIn.day, CheckIn.id)).all()
     weights = config.get("STATS_DUTY_POINTS")
+    listed = [{"date": c.day.isoformat(), "station": c.name, "in_plan": c.in_plan, "source": c.source,
+               "reception": c.residents is not None, "residents": c.residents or 0,
+               "verified": c.verified, "pending": not c.verified,
+               "status": duty_status(c.verified, c.unverified_reason, c.distance_m, c.source,
+                                     c.confirmed_by_id is not None)}
+              for c in check_ins]
     return {
         "deputy": {"id": deputy.id, "name": deputy.name, "levels": deputy.levels or [],
                    "work_unit": deputy.work_unit, "post": deputy.post,
                    "is_senior_official": deputy.is_senior_official,
                    "stations": deputy_stations(deputy.id, today)},
         "year": year,
-        "totals": {**sums, "summoned": sums["opinions_in"], "decided": decided, "pending_now": pending,
+        "totals": {**sums, "check_ins_pending": sum(1 for c in listed if c["pending"]),
+                   "summoned": sums["opinions_in"], "decided": decided, "pending_now": pending,
                    "in_time_share": share(sums[IN_TIME], decided),
                    "satisfaction": share(sums["satisfied"], sums["ratings"]),
                    "median_response_days": median([float(d) for d in answered])},
         "points": duty_points(sums, weights),
         "months": months,
-        "check_ins": [{"date": d.isoformat(), "station": name, "in_plan": in_plan, "source": source,
-                       "reception": residents is not None, "residents": residents or 0}
-                      for d, in_plan, source, name, residents in check_ins],
+        "check_ins": listed,
     }

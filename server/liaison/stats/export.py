@@ -78,7 +78,8 @@ def region_xlsx(data: dict, stations: list[dict]) -> BytesIO:
     return xlsx_file(wb)
 
 
-DUTY_ROWS = [("check_ins", "进站履职（次）"), ("check_ins_unplanned", "其中计划外进站"), ("active_days", "活动天数"),
+DUTY_ROWS = [("check_ins", "进站履职（次）"), ("check_ins_unplanned", "其中计划外进站"),
+             ("check_ins_pending", "待确认进站（未计入）"), ("active_days", "活动天数"),
              ("receptions", "参加接待（次）"), ("residents", "接待群众（人次）"), ("summoned", "被点将意见（件）"),
              ("answered", "已答复（件）"), ("in_time", "按期答复（件）"), ("late", "超期（件）"),
              ("unresolved", "未解决关闭（件）"), ("pending_now", "目前办理中（件）"), ("suggestions", "提出闭会期间建议（件）"),
@@ -118,8 +119,8 @@ def duty_xlsx(record: dict) -> BytesIO:
     _sheet(wb, "逐月", ["月份", *[h for _, h in MONTH_COLUMNS], "被点将", "按期答复", "建议"],
            [[m["month"], *[m[k] for k, _ in MONTH_COLUMNS], m["opinions_in"], m["in_time"], m["suggestions"]]
             for m in record["months"]], [10] + [10] * 13)
-    _sheet(wb, "进站记录", ["日期", "联络站", "方式", "计划内", "接待", "接待群众"],
+    _sheet(wb, "进站记录", ["日期", "联络站", "方式", "计划内", "接待", "接待群众", "核验"],
            [[c["date"], c["station"], "扫码" if c["source"] == "scan" else "工作人员登记",
-             "是" if c["in_plan"] else "否", "是" if c["reception"] else "", c["residents"] or ""]
-            for c in record["check_ins"]], [12, 44, 14, 8, 6, 10])
+             "是" if c["in_plan"] else "否", "是" if c["reception"] else "", c["residents"] or "", c["status"]]
+            for c in record["check_ins"]], [12, 44, 14, 8, 6, 10, 30])
     return xlsx_file(wb)

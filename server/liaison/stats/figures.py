@@ -16,10 +16,12 @@ Counting rules (all dates are local China dates; a month is a calendar month):
   still within their deadline (or without one) are ``pending`` and not counted.
 - ``ratings`` / ``satisfied``: ratings given in the month, and those in the
   configured satisfied set (满意、基本满意 by default).
-- ``check_ins``: deputy check-ins (scanned or recorded by staff) on days of the
-  month; ``check_ins_unplanned``: those on a day that was not a reception day.
-- ``active_days``: for a station, distinct days with a check-in or a reception
-  record; for a deputy, distinct days with a check-in (活动天数).
+- ``check_ins``: verified deputy check-ins on days of the month (scanned near the
+  station, recorded by staff, or confirmed by staff; unverified scans wait as
+  待确认 and count for nothing); ``check_ins_unplanned``: those on a day that was not
+  a reception day.
+- ``active_days``: for a station, distinct days with a verified check-in or a
+  reception record; for a deputy, distinct days with a verified check-in (活动天数).
 - ``receptions`` / ``residents``: reception records held in the month (for a
   deputy: the ones attended) and the residents received there.
 - ``suggestions``: closed-session suggestions filed in the month (deputies only).
@@ -196,6 +198,7 @@ class CheckInFacts(NamedTuple):
     day: date
     in_plan: bool
     reception_record_id: int | None
+    verified: bool
 
 
 class ReceptionFacts(NamedTuple):
@@ -223,6 +226,8 @@ def count_presence(station_rows: Rows, deputy_rows: Rows, check_ins: Iterable[Ch
         add_s(r.station_id, r.day, "residents", r.residents)
         station_days[r.station_id].add(r.day)
     for c in check_ins:
+        if not c.verified:  # not proven: 待确认 until staff confirm it
+            continue
         for add, key in ((add_s, c.station_id), (add_d, c.deputy_id)):
             add(key, c.day, "check_ins")
             if not c.in_plan:

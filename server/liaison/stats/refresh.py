@@ -112,7 +112,7 @@ def compute(first: date, last: date, today: date, station_ids=ALL, deputy_ids=AL
     count_opinions_into(targets, facts, wanted, today, config.satisfied_ratings())
     check_ins = [CheckInFacts(*r) for r in db.session.execute(
         select(CheckIn.station_id, CheckIn.deputy_id, CheckIn.day, CheckIn.in_plan,
-               CheckIn.reception_record_id)
+               CheckIn.reception_record_id, CheckIn.verified)
         .where(CheckIn.day >= first_day, CheckIn.day <= last_day,
                _any(s.cond(CheckIn.station_id), d.cond(CheckIn.deputy_id))))]
     attended = {c.reception_record_id for c in check_ins if c.reception_record_id is not None}
@@ -166,6 +166,13 @@ def refresh(first: date, last: date, today: date, region: Region | None = None, 
     zeros = dict.fromkeys(MONTH_FIELDS, 0)
     for key, extra in seating.items():
         station_rows[key] = {**station_rows.get(key, zeros), **extra}
+    if not whole:
+        # A station without a row for the month yet (its first check-in): composition 0
+        # until the next whole rebuild, as the columns' defaults give on SQLite; COPY on
+        # PostgreSQL has no defaults and needs every row to carry every column.
+        blank = dict.fromkeys(COMPOSITION, 0)
+        for key in station_rows.keys() - seating.keys():
+            station_rows[key] = {**blank, **station_rows[key]}
     _replace(StationMonth, "station_id", s_ids, station_rows, months)
     seconds = round(time.monotonic() - began, 3)
     if whole:
