@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
+from ..core.auth import current_user
 from ..places.importer import COLUMNS, ImportFailed, import_rows, read_rows
 from .blueprint import bp
 from .common import PageError, staff_required
@@ -44,7 +45,7 @@ def import_places():
         outside = _outside(rows, [r.full_name() for r in regions])
         if outside:
             raise ImportFailed(outside)
-        context["result"] = import_rows(rows)
+        context["result"] = import_rows(rows, actor=current_user())
     except ImportFailed as exc:
         context["errors"] = exc.errors[:MAX_ERRORS_SHOWN]
         context["more_errors"] = max(0, len(exc.errors) - MAX_ERRORS_SHOWN)

@@ -61,7 +61,7 @@ def station_save(station_id):
     values = {key: form_text(key, 2000 if key == "notice" else 255)
               for key in ("name", "kind", "address", "open_hours", "master_name", "phone", "notice")}
     try:
-        place_ops.update_station(st, values)
+        place_ops.update_station(st, values, actor=current_user())
     except place_ops.PlaceError as exc:
         return failed(exc.message, target + "#edit")
     return done("联络站信息已保存", target)

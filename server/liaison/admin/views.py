@@ -11,8 +11,8 @@ from flask import jsonify, redirect, request, url_for
 from ..core.csrf import CSRFError, init_csrf
 from ..core.errors import ApiError
 from ..core.security import init_security
-from . import (auth_views, deputy_views, import_views, opinion_views, poster_views,  # noqa: F401
-               queue_views, station_views)
+from . import (audit_views, auth_views, deputy_views, import_views, opinion_views,  # noqa: F401
+               poster_views, queue_views, station_views)
 from .blueprint import bp
 from .common import PageError, error_page
 from .formatting import init_formatting
