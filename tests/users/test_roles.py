@@ -165,3 +165,28 @@ def test_an_import_leaves_one_summary_row_and_a_row_per_entity(app, roster):
     assert len(_audit(app, "station.created")) == 3 and len(_audit(app, "deputy.created")) == 2
     started = _audit(app, "membership.started")
     assert [row[4] for row in started] == [{"kind": "home"}, {"kind": "home"}]
+
+
+def test_a_command_line_deputy_invitation_binds_without_a_phone(app, runner, client, login, roster):
+    from liaison.core.db import db
+    from liaison.places.models import Deputy
+
+    with app.app_context():
+        li_hua = db.session.query(Deputy).filter_by(external_id="CS-2").one().id
+    wrong_station = runner.invoke(args=["roles", "invite", "deputy", "--deputy", "CS-2", "--station",
+                                        "望月湖街道人大代表联络站"])
+    assert wrong_station.exit_code == 1 and "不在该联络站" in wrong_station.output
+    code = _invite(runner, "deputy", "--deputy", str(li_hua))
+    r = client.post(f"/api/v1/invitations/{code}/accept", headers=login("li-hua"))
+    assert r.status_code == 200 and r.get_json()["user"]["deputy_id"] == li_hua
+    assert "李华" in r.get_json()["invitation"]["what"]
+    (bound,) = _audit(app, "deputy.bound")
+    assert bound[2] == roster["长沙市/岳麓区/新城街道"] and bound[4]["proof"] == "inviter"
+    again = runner.invoke(args=["roles", "invite", "deputy", "--deputy", "CS-2"])
+    assert again.exit_code == 1 and "已经绑定" in again.output
+    assert "代表 李华（CS-2）已绑定微信" in runner.invoke(args=["roles", "list"]).output
+    assert runner.invoke(args=["roles", "revoke", "--deputy", "CS-2"]).exit_code == 0
+    with app.app_context():
+        assert db.session.get(Deputy, li_hua).user_id is None
+    (unbound,) = _audit(app, "deputy.unbound")
+    assert unbound[0] == "命令行" and unbound[3] == {"user": r.get_json()["user"]["id"]} and unbound[4] == {"user": None}

@@ -154,11 +154,13 @@ def _check_deputy(scope, allowed, station_id, deputy_id) -> tuple[dict, bool]:
     seats = deputy_stations(deputy.id)  # current, home first
     homes = [s for s, kind in seats if kind == "home"]
     fields = {"station_id": None, "region_id": None, "unit_id": None, "deputy_id": deputy.id}
-    if scope is None:  # the command line: the deputy's home station, if any
-        here = next((s for s, _ in seats if s.id == station_id), seats[0][0] if seats else None)
+    here = next((s for s, _ in seats if s.id == station_id), None)
+    if scope is None:  # the command line: the station named, else the deputy's home station
+        if station_id is not None and here is None:
+            raise RoleError("这位代表不在该联络站", 422, "deputy_not_at_station")
+        here = here or (seats[0][0] if seats else None)
         fields["station_id"] = here.id if here else None
         return fields, False
-    here = next((s for s, _ in seats if s.id == station_id), None)
     if here is None or here.id not in {s.id for s in allowed.stations}:
         raise RoleError("请选择该联络站的代表", 422, "deputy_not_at_station")
     fields["station_id"] = here.id
