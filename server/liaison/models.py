@@ -7,3 +7,4 @@ from .opinions.models import (  # noqa: F401
 from .notifications.models import Consent, Message, Notification  # noqa: F401
 from .reception.models import Appointment, CheckIn, ReceptionDay, ReceptionRecord, RotaEntry  # noqa: F401
 from .stats.models import DeputyMonth, InvisibleDeputy, RegionMonth, StationMonth, StatsRefresh  # noqa: F401
+from .audit.models import AuditEntry  # noqa: F401

@@ -135,3 +135,119 @@ def test_revoked_invitation_cannot_be_used(app, client, staff, places):
     client.post(f"/admin/invites/{inv_id}/revoke", data={"csrf_token": token})
     _logout(client)
     assert client.get(f"/admin/invite/{code}").status_code == 410
+
+
+# -- binding a deputy: only the home's master (with the phone) or the home's NPC office --
+def _phone_code(fake_wechat, openid, phone):
+    import requests
+
+    r = requests.post(f"{fake_wechat}/_fake/phone-code", json={"openid": openid, "phone": phone}, timeout=5)
+    r.raise_for_status()
+    return r.json()["code"]
+
+
+def _deputies(app, places):
+    """An unbound deputy at home in the master's station, and one at home in another
+    district who also sits in the master's station (交叉进站)."""
+    from liaison.core.db import db
+    from liaison.places.models import Deputy, Membership
+
+    with app.app_context():
+        def home_at(station_id):
+            return db.session.query(Deputy).join(Membership).filter(
+                Membership.station_id == station_id, Membership.kind == "home",
+                Deputy.user_id.is_(None)).order_by(Deputy.id).first()
+
+        home, visitor = home_at(places["station_id"]), home_at(places["other_station_id"])
+        db.session.add(Membership(deputy_id=visitor.id, station_id=places["station_id"], kind="cross"))
+        db.session.commit()
+        return {"home": (home.id, home.phone), "visitor": (visitor.id, visitor.phone)}
+
+
+def _bound_user(app, deputy_id):
+    from liaison.core.db import db
+    from liaison.places.models import Deputy
+
+    with app.app_context():
+        return db.session.get(Deputy, deputy_id).user_id
+
+
+def _audit_actions(app, entity_type, entity_id, prefix=""):
+    """(action, before, after) of the audit rows about one entity (actions starting with prefix)."""
+    from liaison.audit.models import AuditEntry
+    from liaison.core.db import db
+
+    with app.app_context():
+        return [(e.action, e.before, e.after) for e in db.session.query(AuditEntry).filter(
+            AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id,
+            AuditEntry.action.startswith(prefix)).order_by(AuditEntry.id)]
+
+
+def test_a_master_cannot_invite_a_deputy_whose_home_is_another_station(app, client, staff, places):
+    from liaison.core.db import db
+    from liaison.users.models import Invitation
+
+    deputies = _deputies(app, places)
+    staff("master")
+    visitor = deputies["visitor"][0]
+    assert _create(client, role="deputy", station_id=places["station_id"], deputy_id=visitor) is None
+    page = client.get("/admin/invites").get_data(as_text=True)
+    assert "驻站不是您的联络站" in page and "人大工委" in page
+    with app.app_context():
+        assert db.session.query(Invitation).filter_by(deputy_id=visitor).count() == 0
+
+
+def test_the_home_masters_deputy_invitation_binds_only_the_matching_phone(app, client, staff, places, login,
+                                                                          fake_wechat):
+    deputy_id, phone = _deputies(app, places)["home"]
+    staff("master")
+    code = _create(client, role="deputy", station_id=places["station_id"], deputy_id=deputy_id)
+    assert code
+    _logout(client)
+    page = client.get(f"/admin/invite/{code}").get_data(as_text=True)  # the web page cannot check a phone
+    assert "小程序" in page and 'data-testid="accept-invite"' not in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/admin/invite/{code}/accept", data={"csrf_token": token}).headers[
+        "Location"].endswith(f"/admin/invite/{code}")
+
+    mp = app.test_client()
+    stranger = login("mp-stranger")
+    r = mp.post(f"/api/v1/invitations/{code}/accept", headers=stranger)
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "phone_required"
+    r = mp.post(f"/api/v1/invitations/{code}/accept", headers=stranger,
+                json={"phone_code": _phone_code(fake_wechat, "mp-stranger", "13800000000")})
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "phone_mismatch"
+    assert "手机号" in r.get_json()["error"]["message"]
+    assert _bound_user(app, deputy_id) is None
+
+    owner = login("mp-deputy")
+    r = mp.post(f"/api/v1/invitations/{code}/accept", headers=owner,
+                json={"phone_code": _phone_code(fake_wechat, "mp-deputy", "+86" + phone)})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["user"]["deputy_id"] == deputy_id
+    assert _bound_user(app, deputy_id) == r.get_json()["user"]["id"]
+    (bound,) = _audit_actions(app, "deputy", deputy_id, "deputy.bound")
+    assert bound[1] == {"user": None} and bound[2]["user"] == r.get_json()["user"]["id"]
+    assert bound[2]["proof"] == "phone"
+    invitation_rows = _audit_actions(app, "invitation", bound[2]["invitation"])
+    assert [a for a, _, _ in invitation_rows] == ["invitation.created", "invitation.refused", "invitation.accepted"]
+    assert invitation_rows[0][2]["needs_phone"] is True
+    assert invitation_rows[1][2]["reason"] == "phone_mismatch" and "13800000000" not in str(invitation_rows[1][2])
+
+
+def test_the_home_offices_deputy_invitation_binds_without_a_phone(app, client, staff, places):
+    deputy_id, _ = _deputies(app, places)["home"]
+    staff("office")
+    code = _create(client, role="deputy", station_id=places["station_id"], deputy_id=deputy_id)
+    _logout(client)
+    assert 'data-testid="accept-invite"' in client.get(f"/admin/invite/{code}").get_data(as_text=True)
+    r = _accept(client, code, "oa-newcomer")
+    assert r.status_code == 302
+    from liaison.core.db import db
+    from liaison.users.models import User
+
+    with app.app_context():
+        newcomer = db.session.query(User).filter_by(oa_openid="oa-newcomer").one().id
+    assert _bound_user(app, deputy_id) == newcomer
+    (bound,) = _audit_actions(app, "deputy", deputy_id, "deputy.bound")
+    assert bound[1] == {"user": None} and bound[2]["proof"] == "inviter" and bound[2]["user"] == newcomer

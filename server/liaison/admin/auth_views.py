@@ -4,7 +4,11 @@ from __future__ import annotations
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
 from ..core.auth import current_user
+from ..core.db import utcnow
 from ..core.errors import ApiError
+from ..users import roles
+from ..users.errors import RoleError
+from ..users.targets import ROLE_LABELS, describe, invite_scope
 from ..users.web import logout_session, safe_next
 from . import invitations
 from .blueprint import bp
@@ -36,18 +40,24 @@ def invite_lookup():
 
 @bp.get("/invite/<code>")
 def invite(code):
-    invitation = invitations.find(code)
-    reason = invitations.problem(invitation)
-    return render_template("admin/invite.html", code=code, problem=reason,
-                           what=invitations.describe(invitation) if invitation and not reason else "",
-                           invitation=invitation), (200 if not reason else 410)
+    invitation = roles.find(code)
+    refused = roles.problem(invitation)
+    elsewhere = invitation is not None and not refused and invitations.needs_miniprogram(invitation)
+    return render_template("admin/invite.html", code=code, problem=refused.message if refused else None,
+                           what=describe(invitation) if invitation and not refused else "",
+                           miniprogram=roles.OPEN_IN_MINIPROGRAM if elsewhere else None,
+                           invitation=invitation), (refused.status if refused else 200)
 
 
 @bp.post("/invite/<code>/accept")
 def invite_accept(code):
-    """Remember the invitation, then authorise with WeChat; the callback binds the role."""
-    reason = invitations.problem(invitations.find(code))
-    if reason:
+    """Remember the invitation, then authorise with WeChat; the callback binds the role.
+
+    A deputy invitation that needs the phone proof goes back to its page, which says
+    to open it in the mini-program.
+    """
+    invitation = roles.find(code)
+    if roles.problem(invitation) or invitations.needs_miniprogram(invitation):
         return redirect(url_for("admin.invite", code=code))
     session["invite"] = code
     return redirect(start_url("/admin/", scope="userinfo"))
@@ -56,10 +66,9 @@ def invite_accept(code):
 @bp.get("/invites")
 @staff_required
 def invites():
-    allowed = invitations.invite_scope(g.scope)
-    return render_template("admin/invites.html", allowed=allowed, labels=invitations.ROLE_LABELS,
-                           items=invitations.recent_for(g.scope), describe=invitations.describe,
-                           now=invitations.utcnow(), new_code=request.args.get("new"),
+    return render_template("admin/invites.html", allowed=invite_scope(g.scope), labels=ROLE_LABELS,
+                           items=invitations.recent_for(g.scope), describe=describe,
+                           now=utcnow(), new_code=request.args.get("new"),
                            base=current_app.config["PUBLIC_BASE_URL"])
 
 
@@ -68,21 +77,22 @@ def invites():
 def invite_create():
     role = form_text("role", 20)
     try:
-        invitation = invitations.create_invitation(
+        invitation = roles.create_invitation(
             current_user(), g.scope, role, station_id=form_int("station_id"),
             region_id=form_int("region_id"), unit_id=form_int("unit_id"),
             deputy_id=form_int("deputy_id"))
-    except invitations.InvitationError as exc:
+    except RoleError as exc:
         return failed(exc.message, url_for("admin.invites"))
-    return done("邀请已生成，72小时内有效，只能使用一次。", url_for("admin.invites", new=invitation.code))
+    note = "；对方需在小程序中用代表本人的手机号验证后接受" if invitation.needs_phone else ""
+    return done(f"邀请已生成，72小时内有效，只能使用一次{note}。", url_for("admin.invites", new=invitation.code))
 
 
 @bp.post("/invites/<int:invitation_id>/revoke")
 @staff_required
 def invite_revoke(invitation_id):
     try:
-        invitations.revoke_invitation(invitation_id, current_user(), g.scope)
-    except invitations.InvitationError as exc:
+        roles.revoke_invitation(invitation_id, current_user(), g.scope)
+    except RoleError as exc:
         return failed(exc.message, url_for("admin.invites"))
     return done("邀请已作废", url_for("admin.invites"))
 
@@ -94,13 +104,13 @@ def me():
     from ..core.db import db
 
     user = current_user()
-    roles = []
+    held = []
     for r in user.roles:
         place = (db.session.get(Station, r.station_id).name if r.station_id else
                  db.session.get(Region, r.region_id).full_name() if r.region_id else
                  db.session.get(HandlingUnit, r.unit_id).name if r.unit_id else "")
-        roles.append((invitations.ROLE_LABELS.get(r.role, r.role), place))
-    return render_template("admin/me.html", user=user, roles=roles)
+        held.append((ROLE_LABELS.get(r.role, r.role), place))
+    return render_template("admin/me.html", user=user, roles=held, audit=bool(g.scope.region_ids or g.scope.station_ids))
 
 
 @bp.post("/logout")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import g, render_template, request, url_for
 
 from ..codes.operations import revoke_code
+from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Station
@@ -44,7 +45,7 @@ def deputy_save(deputy_id):
     values.update(levels=request.form.getlist("levels"), is_official=request.form.get("is_official") == "1",
                   is_senior_official=request.form.get("is_senior_official") == "1")
     try:
-        place_ops.update_deputy(d, values)
+        place_ops.update_deputy(d, values, actor=current_user())
     except place_ops.PlaceError as exc:
         return failed(exc.message, target + "#edit")
     return done("代表信息已保存", target)
@@ -81,7 +82,8 @@ def deputy_move(deputy_id):
     if from_id is not None:
         station_for(g.scope, from_id)  # the station left must be one of theirs too
     try:
-        place_ops.move_deputy(d, from_id, to_station, form_text("kind", 10) or "home")
+        place_ops.move_deputy(d, from_id, to_station, form_text("kind", 10) or "home",
+                             actor=current_user())
     except place_ops.PlaceError as exc:
         return failed(exc.message, target + "#move")
     verb = "调整到" if from_id else "加入"
@@ -98,7 +100,7 @@ def deputy_leave(deputy_id):
         return failed("请选择联络站", target)
     station = station_for(g.scope, station_id)
     try:
-        place_ops.end_membership(d, station.id)
+        place_ops.end_membership(d, station.id, actor=current_user())
     except place_ops.PlaceError as exc:
         return failed(exc.message, target)
     return done(f"{d.name}已不再驻{station.name}", url_for("admin.station", station_id=station.id))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
+from ..core.auth import current_user
 from ..places.importer import COLUMNS, ImportFailed, import_rows, read_rows
 from .blueprint import bp
 from .common import PageError, staff_required
@@ -29,7 +30,7 @@ def import_places():
         context["errors"] = ["请选择 .xlsx 或 .csv 格式的名册文件"]
         return render_template("admin/import.html", **context), 422
     try:
-        context["result"] = import_rows(read_rows(name, upload.read()), reach=g.scope)
+        context["result"] = import_rows(read_rows(name, upload.read()), reach=g.scope, actor=current_user())
     except ImportFailed as exc:
         context["errors"] = exc.errors[:MAX_ERRORS_SHOWN]
         context["more_errors"] = max(0, len(exc.errors) - MAX_ERRORS_SHOWN)

@@ -17,8 +17,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from ..core.db import db
 from ..core.extensions import get_wechat
 from ..users.operations import find_or_create_user, wechat_error_to_api
+from ..users import roles
+from ..users.errors import RoleError
 from ..users.web import login_session, safe_next
-from . import invitations
 
 bp = Blueprint("wxauth", __name__)
 SCOPES = {"base": "snsapi_base", "userinfo": "snsapi_userinfo"}
@@ -70,7 +71,7 @@ def _bind_user(info: dict, invite_code: str | None):
             user.avatar_url = info["headimgurl"][:255]
         db.session.flush()
         if invite_code:
-            invitations.accept_invitation(invite_code, user)
+            roles.accept_invitation(invite_code, user, commit=False)
         db.session.commit()
         return user
 
@@ -95,7 +96,7 @@ def callback():
     try:
         info = _fetch_identity(code, scope)
         user = _bind_user(info, invite_code)
-    except invitations.InvitationError as exc:
+    except RoleError as exc:
         db.session.rollback()
         return _page(exc.message, "无法接受邀请", 409)
     except ApiError as exc:

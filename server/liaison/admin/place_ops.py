@@ -1,4 +1,5 @@
-"""Staff edits of stations and deputies from the admin pages. Each commits once.
+"""Staff edits of stations and deputies from the admin pages. Each commits once,
+with its audit rows (who, before → after) in the same transaction.
 
 (Kept beside the pages until ``places`` grows its own operations module; they
 only write ``places`` models and check the values, scope is checked by the caller.)
@@ -9,6 +10,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from ..audit.log import (DEPUTY_FIELDS, MEMBERSHIP_FIELDS, STATION_FIELDS, deputy_place, record,
+                         record_change, snapshot)
 from ..core.db import db
 from ..core.scopes import is_current
 from ..opinions.timeutil import local_today
@@ -31,7 +34,7 @@ def _phone(value: str) -> str:
     return value
 
 
-def update_station(station: Station, values: dict) -> Station:
+def update_station(station: Station, values: dict, *, actor) -> Station:
     name = values.get("name", "").strip()
     if not name:
         raise PlaceError("联络站名称不能为空")
@@ -47,6 +50,7 @@ def update_station(station: Station, values: dict) -> Station:
         func.lower(Station.name) == name.lower(), Station.id != station.id)).first()
     if clash:
         raise PlaceError("已有同名的联络站")
+    before = snapshot(station, STATION_FIELDS)
     station.name = name[:120]
     station.kind = values["kind"]
     station.address = values.get("address", "")[:255]
@@ -55,17 +59,20 @@ def update_station(station: Station, values: dict) -> Station:
     station.phone = _phone(values.get("phone", ""))[:30]
     station.notice = values.get("notice", "")[:2000]
     station.latitude, station.longitude = latitude, longitude
+    record_change("station.updated", "station", station.id, before, snapshot(station, STATION_FIELDS),
+                  actor=actor, subject=station.name, region_id=station.region_id, station_id=station.id)
     db.session.commit()
     return station
 
 
-def update_deputy(deputy: Deputy, values: dict) -> Deputy:
+def update_deputy(deputy: Deputy, values: dict, *, actor) -> Deputy:
     name = values.get("name", "").strip()
     if not name:
         raise PlaceError("代表姓名不能为空")
     levels = [lv for lv in DEPUTY_LEVELS if lv in values.get("levels", [])]
     if not levels:
         raise PlaceError("请至少选择一个代表层级")
+    before = snapshot(deputy, DEPUTY_FIELDS)
     deputy.name = name[:50]
     deputy.levels = levels
     deputy.work_unit = values.get("work_unit", "")[:120]
@@ -74,6 +81,9 @@ def update_deputy(deputy: Deputy, values: dict) -> Deputy:
     deputy.email = values.get("email", "")[:120]
     deputy.is_official = bool(values.get("is_official"))
     deputy.is_senior_official = bool(values.get("is_senior_official"))
+    region_id, station_id = deputy_place(deputy.id)
+    record_change("deputy.updated", "deputy", deputy.id, before, snapshot(deputy, DEPUTY_FIELDS),
+                  actor=actor, subject=deputy.name, region_id=region_id, station_id=station_id)
     db.session.commit()
     return deputy
 
@@ -85,7 +95,21 @@ def current_memberships(deputy_id: int) -> list[Membership]:
     return [m for m in rows if is_current(m.started_on, m.ended_on, today)]
 
 
-def move_deputy(deputy: Deputy, from_station_id: int | None, to_station: Station, kind: str) -> Membership:
+def _audit_membership(m: Membership, before: dict | None, deputy: Deputy, station: Station, actor) -> None:
+    """One row per membership changed: started (new), ended, or changed (kind, dates)."""
+    after = snapshot(m, MEMBERSHIP_FIELDS)
+    where = {"actor": actor, "subject": f"{deputy.name} · {station.name}",
+             "region_id": station.region_id, "station_id": station.id}
+    if before is None:
+        record("membership.started", "membership", m.id, after=after, **where)
+    else:
+        ended = before.get("ended_on") is None and after.get("ended_on") is not None
+        record_change("membership.ended" if ended else "membership.changed", "membership", m.id,
+                      before, after, **where)
+
+
+def move_deputy(deputy: Deputy, from_station_id: int | None, to_station: Station, kind: str,
+                *, actor) -> Membership:
     """End the deputy's place at ``from_station_id`` (if any) and seat them at ``to_station``.
 
     The old membership ends yesterday (kept for the duty record); a past membership
@@ -102,9 +126,12 @@ def move_deputy(deputy: Deputy, from_station_id: int | None, to_station: Station
         if old is None:
             raise PlaceError("这位代表不在原联络站")
         if from_station_id != to_station.id:
+            old_before = snapshot(old, MEMBERSHIP_FIELDS)
             old.ended_on = today - timedelta(days=1)
+            _audit_membership(old, old_before, deputy, old.station, actor)
     target = db.session.execute(select(Membership).where(
         Membership.deputy_id == deputy.id, Membership.station_id == to_station.id)).scalars().first()
+    before = snapshot(target, MEMBERSHIP_FIELDS) if target is not None else None
     if target is None:
         target = Membership(deputy_id=deputy.id, station_id=to_station.id, started_on=today)
         db.session.add(target)
@@ -112,14 +139,19 @@ def move_deputy(deputy: Deputy, from_station_id: int | None, to_station: Station
         target.started_on = today
     target.ended_on = None
     target.kind = kind
+    db.session.flush()
+    _audit_membership(target, before, deputy, to_station, actor)
     db.session.commit()
     return target
 
 
-def end_membership(deputy: Deputy, station_id: int) -> None:
+def end_membership(deputy: Deputy, station_id: int, *, actor) -> None:
     """The deputy leaves the station (from today on they are no longer listed there)."""
     current = {m.station_id: m for m in current_memberships(deputy.id)}
     if station_id not in current:
         raise PlaceError("这位代表不在该联络站")
-    current[station_id].ended_on = local_today() - timedelta(days=1)
+    membership = current[station_id]
+    before = snapshot(membership, MEMBERSHIP_FIELDS)
+    membership.ended_on = local_today() - timedelta(days=1)
+    _audit_membership(membership, before, deputy, membership.station, actor)
     db.session.commit()

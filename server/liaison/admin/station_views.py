@@ -64,7 +64,7 @@ def station_save(station_id):
               for key in ("name", "kind", "address", "open_hours", "master_name", "phone", "notice")}
     values.update({key: form_text(key, 30) for key in ("latitude", "longitude") if key in request.form})
     try:
-        place_ops.update_station(st, values)
+        place_ops.update_station(st, values, actor=current_user())
     except place_ops.PlaceError as exc:
         return failed(exc.message, target + "#edit")
     return done("联络站信息已保存", target)

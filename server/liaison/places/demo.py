@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 
 from ..core.db import db
-from ..users.models import StaffRole, User
+from ..users.models import User
+from ..users.roles import bind_deputy, grant_role
 from .importer import import_rows
 from .models import Deputy, HandlingUnit, Region, Station
 
@@ -125,9 +126,9 @@ def load_demo() -> dict:
         if role == "deputy":
             deputy = db.session.query(Deputy).filter_by(external_id="CS-WANGMING").first()
             if deputy is not None and deputy.user_id is None:
-                deputy.user_id = user.id
-        elif role and not db.session.query(StaffRole).filter_by(user_id=user.id, role=role, **scope).first():
-            db.session.add(StaffRole(user_id=user.id, role=role, **scope))
+                bind_deputy(deputy, user, actor=None, proof="demo")
+        elif role:
+            grant_role(user, role, actor=None, **scope)
     db.session.commit()
     return {"stations": db.session.query(Station).count(), "deputies": db.session.query(Deputy).count(),
             "new_rows": result.rows}

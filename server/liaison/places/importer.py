@@ -20,7 +20,10 @@ Column layout (first row is the header, Chinese names; order does not matter):
 Every row is checked before anything is written; one bad row means nothing is
 imported and the errors come back, one Chinese line per problem. What an import may
 touch (a station only within its own region, a roster number naming one person, an
-NPC office only inside its regions) is decided in ``import_reach``.
+NPC office only inside its regions) is decided in ``import_reach``. A successful import
+writes its audit rows in the same transaction: one for the import (with the counts,
+filed under the deepest region containing every row) and one per region, station,
+deputy and membership it created or changed.
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..audit import log as audit
 from ..core.db import db
 from ..core.scopes import Scope
 from .geo import parse_station_point
@@ -185,11 +189,12 @@ def validate(rows: list[dict]) -> tuple[list[dict], list[str]]:
     return clean, errors
 
 
-def import_rows(rows: list[dict], reach: Scope | None = None) -> ImportResult:
+def import_rows(rows: list[dict], reach: Scope | None = None, actor=None) -> ImportResult:
     """Validate, then write everything in one transaction (all or nothing).
 
     :param reach: the importing NPC office's scope; ``None`` for the operator CLI
         (full reach). See ``import_reach`` for what each may touch.
+    :param actor: the user importing (the audit log's who); None is the command line.
     :raise ImportFailed: with one Chinese line per bad row; nothing is written.
     """
     clean, errors = validate(rows)
@@ -197,6 +202,7 @@ def import_rows(rows: list[dict], reach: Scope | None = None) -> ImportResult:
     if errors:
         raise ImportFailed(errors)
     result = ImportResult(rows=len(clean))
+    touched: set[str] = set()
     try:
         regions: dict[tuple, Region] = {}
         stations: dict[str, Station] = {}
@@ -215,6 +221,9 @@ def import_rows(rows: list[dict], reach: Scope | None = None) -> ImportResult:
                         db.session.flush()
                         region.path = (parent.path if parent else "/") + f"{region.id}/"
                         result.regions += 1
+                        audit.record("region.created", "region", region.id, actor=actor,
+                                     subject=region.full_name(), after={"name": name, "level": region.level},
+                                     region_id=region.id)
                     regions[key] = region
                 parent = region
             station = stations.get(item["station"])
@@ -226,9 +235,16 @@ def import_rows(rows: list[dict], reach: Scope | None = None) -> ImportResult:
                     db.session.add(station)
                     db.session.flush()
                     result.stations += 1
-                elif item["address"]:
+                    audit.record("station.created", "station", station.id, actor=actor, subject=station.name,
+                                 after=audit.snapshot(station, ("name", "kind", "address")),
+                                 region_id=station.region_id, station_id=station.id)
+                elif item["address"] and item["address"] != station.address:
+                    audit.record("station.updated", "station", station.id, actor=actor, subject=station.name,
+                                 before={"address": station.address}, after={"address": item["address"]},
+                                 region_id=station.region_id, station_id=station.id)
                     station.address = item["address"]
                 stations[item["station"]] = station
+                touched.add(parent.path)
             if item["point"][0] is not None:  # any row of the station may carry its point
                 station.latitude, station.longitude = item["point"]
             d = item["deputy"]
@@ -236,6 +252,7 @@ def import_rows(rows: list[dict], reach: Scope | None = None) -> ImportResult:
                 continue
             key = ("id", d["external_id"]) if d["external_id"] else ("np", d["name"], d["phone"])
             deputy = seen.get(key) or find_deputy(d)
+            before = audit.snapshot(deputy, audit.DEPUTY_FIELDS) if deputy is not None else {}
             if deputy is None:
                 deputy = Deputy(name=d["name"], external_id=d["external_id"])
                 db.session.add(deputy)
@@ -246,14 +263,27 @@ def import_rows(rows: list[dict], reach: Scope | None = None) -> ImportResult:
                     setattr(deputy, attr, d[attr])
             db.session.flush()
             seen[key] = deputy
+            where = {"actor": actor, "region_id": station.region_id, "station_id": station.id}
+            audit.record_change("deputy.updated" if before else "deputy.created", "deputy", deputy.id,
+                                before, audit.snapshot(deputy, audit.DEPUTY_FIELDS), subject=deputy.name, **where)
             membership = db.session.query(Membership).filter_by(
                 deputy_id=deputy.id, station_id=station.id).first()
             if membership is None:
-                db.session.add(Membership(deputy_id=deputy.id, station_id=station.id, kind=d["membership"]))
+                membership = Membership(deputy_id=deputy.id, station_id=station.id, kind=d["membership"])
+                db.session.add(membership)
+                db.session.flush()
                 result.memberships += 1
-            else:
+                audit.record("membership.started", "membership", membership.id, after={"kind": d["membership"]},
+                             subject=f"{deputy.name} · {station.name}", **where)
+            elif membership.kind != d["membership"]:
+                audit.record("membership.changed", "membership", membership.id, before={"kind": membership.kind},
+                             after={"kind": d["membership"]}, subject=f"{deputy.name} · {station.name}", **where)
                 membership.kind = d["membership"]
         db.session.flush()
+        audit.record("places.imported", "import", None, actor=actor, subject=f"导入名册 {result.rows} 行",
+                     after={"rows": result.rows, "regions": result.regions, "stations": result.stations,
+                            "deputies": result.deputies, "memberships": result.memberships},
+                     region_id=audit.common_region(touched))
         _after_import()
         db.session.commit()
     except Exception:
@@ -271,5 +301,5 @@ def _after_import() -> None:
     ensure_codes(commit=False)
 
 
-def import_file(path: str | Path, data: bytes | None = None) -> ImportResult:
-    return import_rows(read_rows(path, data))
+def import_file(path: str | Path, data: bytes | None = None, actor=None) -> ImportResult:
+    return import_rows(read_rows(path, data), actor=actor)

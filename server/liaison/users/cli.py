@@ -56,9 +56,15 @@ def register(app) -> None:
     @click.argument("role_id", type=int)
     def remove_role_cmd(role_id):
         """Take a staff role away; the holder's logins end."""
-        from .operations import remove_role
+        from ..core.db import db
+        from .models import StaffRole
+        from .roles import revoke_role
 
-        user = run(remove_role, role_id)
+        role = db.session.get(StaffRole, role_id)
+        if role is None:
+            raise click.ClickException("没有这个角色")
+        user = role.user
+        run(lambda: revoke_role(role_id, actor=None))
         click.echo(f"已撤销角色 {role_id}（用户 {user.id}）；其所有登录已失效")
 
     @group.command("sign-out")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.db import UTCDateTime, db, utcnow
@@ -57,7 +57,8 @@ class StaffRole(db.Model):
 
 
 class Invitation(db.Model):
-    """A single-use, expiring invitation that binds a WeChat account to a staff role."""
+    """A single-use, expiring invitation that binds a WeChat account to a staff role
+    or to a deputy (``users.roles`` creates and accepts them)."""
 
     __tablename__ = "invitations"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,3 +72,7 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     used_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # A deputy invitation from the home station's master: only the account whose
+    # WeChat-verified phone is the deputy's may accept it (see users/roles.py).
+    needs_phone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db, utcnow
 from ..core.errors import ApiError
-from .models import ROLE_LABELS, StaffRole, User
+from .models import ROLE_LABELS, User
 
 log = logging.getLogger(__name__)
 
@@ -181,21 +181,4 @@ def unblock_user(user_id: int) -> User:
     user.blocked, user.blocked_reason = False, ""
     db.session.commit()
     log.info("user %s unblocked", user.id)
-    return user
-
-
-def remove_role(role_id: int) -> User:
-    """Take a staff role away and end all the holder's logins; commits once.
-
-    :return: the holder.
-    :raise ApiError: 404 unknown role.
-    """
-    role = db.session.get(StaffRole, role_id)
-    if role is None:
-        raise ApiError(404, "role_not_found", "没有这个角色")
-    user, what = role.user, role.role
-    user.roles.remove(role)  # delete-orphan: the row goes
-    revoke_sessions(user)
-    db.session.commit()
-    log.info("role %s (%s) removed from user %s", role_id, what, user.id)
     return user

@@ -32,3 +32,19 @@ class LoginOut(Schema):
 
 class MeOut(Schema):
     user = Nested(UserOut)
+
+
+class InvitationAcceptIn(Schema):
+    phone_code = String(load_default=None, validate=Length(1, 128), metadata={
+        "description": "getPhoneNumber 返回的 code；代表邀请需要核验手机号时必填"})
+
+
+class AcceptedInvitationOut(Schema):
+    role = String(metadata={"description": "liaison / station_master / office / unit / deputy"})
+    role_label = String()
+    what = String(metadata={"description": "例如：长沙市岳麓区望月湖街道人大代表联络站 联络员"})
+
+
+class InvitationAcceptOut(Schema):
+    invitation = Nested(AcceptedInvitationOut)
+    user = Nested(UserOut)
