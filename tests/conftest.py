@@ -102,16 +102,32 @@ def _schema(base_config):
     return True
 
 
-@pytest.fixture
-def app(base_config, _schema, redis_server, fake_wechat):
+@pytest.fixture(scope="session")
+def make_app(base_config, _schema, redis_server, fake_wechat):
+    """Build an app over empty tables, a flushed Redis and a reset fake WeChat.
+
+    ``app`` uses it per test; a module that shares one world between its tests (a
+    module-scoped fixture) uses it directly.
+    """
     from liaison import create_app
     from liaison.core.db import db
 
-    app = create_app(dict(base_config))
-    with app.app_context():
-        _empty_tables(db)
-    redis_server.flushdb()
-    requests.post(f"{fake_wechat}/_fake/reset", timeout=5)
+    def _make(**overrides):
+        app = create_app({**base_config, **overrides})
+        with app.app_context():
+            _empty_tables(db)
+        redis_server.flushdb()
+        requests.post(f"{fake_wechat}/_fake/reset", timeout=5)
+        return app
+
+    return _make
+
+
+@pytest.fixture
+def app(make_app):
+    from liaison.core.db import db
+
+    app = make_app()
     yield app
     with app.app_context():
         db.session.remove()
