@@ -185,4 +185,6 @@ def call(app, world, row: Row, transport: str, identity: str) -> Got:
     if cookie and r.status_code == 302:
         with client.session_transaction() as session:
             flashes = tuple(tuple(f) for f in session.pop("_flashes", []))
+    if cookie and row.fresh:
+        caller.log_in_again(IDENTITIES[identity][0])
     return Got(r.status_code, r.headers.get("Location", ""), flashes)

@@ -19,7 +19,7 @@ import io
 import sys
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import requests
@@ -59,8 +59,16 @@ class Caller:
     csrf: str
     token: str | None = None
 
+    def log_in_again(self, openid: str | None) -> None:
+        """Log the browser in again: a logout ends every browser session of the person
+        on the server (``users.operations.log_out``), so the next rows need a new one."""
+        if openid:
+            r = oauth_login(self.cookie, "oa-" + openid, "/h5/")
+            assert r.status_code == 302, (self.name, r.status_code)
+            self.csrf = csrf_of(self.cookie.get("/h5/").get_data(as_text=True))
+
     def clone_cookie(self, app):
-        """A second browser with the same session (for logout: the original stays in)."""
+        """A second browser with the same session (for logout)."""
         other = app.test_client()
         other.environ_base.update(self.cookie.environ_base)
         session = self.cookie.get_cookie("session")
@@ -190,15 +198,15 @@ def _extras(db, ids: dict, users: dict) -> dict:
     """What no route can make without the wall clock or a side effect we avoid later:
     revoked codes, a past reception day with a cancelled booking, a read message,
     invitations, a queued poster batch, the deputy's photo."""
-    from liaison.admin import invitations
+    from liaison.users import roles as invitations
     from liaison.codes.batches import open_batch
     from liaison.codes.models import Code
     from liaison.codes.tokens import new_token
-    from liaison.core.auth import scope_of
+    from liaison.core.scopes import scope_of
     from liaison.notifications.models import Message, Notification
     from liaison.places.models import Deputy
     from liaison.places.photos import store_deputy_photo
-    from liaison.reception.models import Appointment, ReceptionDay
+    from liaison.reception.models import Appointment, CheckIn, ReceptionDay
 
     def code(kind, status, **target):
         row = Code(token=new_token(), kind=kind, status=status, **target)
@@ -215,7 +223,9 @@ def _extras(db, ids: dict, users: dict) -> dict:
     db.session.flush()
     booking = Appointment(reception_day_id=day.id, user_id=users["resident_a"].id, state="cancelled")
     message = Message(user_id=users["resident_a"].id, title="意见已受理", opinion_id=ids["opinion_a"], read=True)
-    db.session.add_all([booking, message])
+    check_in = CheckIn(deputy_id=ids["deputy"], station_id=ids["here"], day=date(2000, 1, 15), verified=True,
+                       at=datetime(2000, 1, 15, 2, 0, tzinfo=timezone.utc))  # confirming it again changes nothing
+    db.session.add_all([booking, message, check_in])
     db.session.query(Message).filter_by(user_id=users["resident_a"].id).update({"read": True})
     db.session.commit()
     store_deputy_photo(db.session.get(Deputy, ids["deputy"]), jpeg(300, 400))
@@ -223,6 +233,7 @@ def _extras(db, ids: dict, users: dict) -> dict:
     invite = lambda: invitations.create_invitation(master, scope_of(master), "liaison",  # noqa: E731
                                                    station_id=ids["here"])
     shown, to_revoke = invite(), invite()
+    invitations.revoke_invitation(to_revoke.id, master, scope_of(master))  # revoking it again changes nothing
     batch = open_batch(ids["yuelu"], "pdf", users["office_district"])
     notification = db.session.query(Notification).filter(
         Notification.opinion_id == ids["opinion_a"], Notification.status != "failed").order_by(Notification.id).first()
@@ -235,7 +246,7 @@ def _extras(db, ids: dict, users: dict) -> dict:
         "revoked_deputy_code": revoked_deputy.token, "revoked_deputy_code_id": revoked_deputy.id,
         "day": day.id, "booking": booking.id, "message": message.id,
         "invite_code": shown.code, "invite_to_revoke": to_revoke.id, "batch": batch.id,
-        "notification": notification.id,
+        "notification": notification.id, "check_in": check_in.id,
     }
 
 

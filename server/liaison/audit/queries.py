@@ -1,11 +1,10 @@
 """Reading the audit log: the rows a staff member may see, newest first."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, or_, select
 
 from ..core.db import db
-from ..places.models import Region
-from ..reception.access import office_paths
+from ..core.scopes import regions_under
 from .models import AuditEntry
 
 PAGE_SIZE = 30
@@ -15,13 +14,11 @@ def visible_clause(scope):
     """WHERE on ``AuditEntry``: rows of the NPC office's region subtrees (``Region.path``)
     and rows of the stations the staff member works at; nothing for anyone else."""
     parts = []
-    paths = office_paths(scope)
-    if paths:
-        parts.append(AuditEntry.region_id.in_(select(Region.id).where(
-            or_(*[Region.path.startswith(p, autoescape=True) for p in paths]))))
+    if scope.office_paths:
+        parts.append(AuditEntry.region_id.in_(regions_under(scope.office_paths)))
     if scope.station_ids:
         parts.append(AuditEntry.station_id.in_(sorted(scope.station_ids)))
-    return or_(*parts) if parts else AuditEntry.id.is_(None)
+    return or_(*parts) if parts else false()
 
 
 def page(scope, before_id: int | None = None, size: int = PAGE_SIZE) -> tuple[list[AuditEntry], int | None]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..core.db import db
 from ..opinions.abuse import normalise_phone
 from ..places.models import Deputy, HandlingUnit, Region, Station
 from ..places.serialize import deputy_stations
-from ..core.scopes import is_home_office
+from ..core.scopes import is_home_office, region_clause, regions_under
 from .errors import RoleError
 
 ROLE_LABELS = {"liaison": "联络员", "station_master": "站长", "office": "人大工委工作人员",
@@ -45,29 +45,21 @@ class InviteScope:
         return roles
 
 
-def _subtree_regions(region_ids) -> list[Region]:
-    roots = db.session.execute(select(Region).where(Region.id.in_(region_ids))).scalars().all()
-    if not roots:
-        return []
-    cond = or_(*[Region.path.startswith(r.path, autoescape=True) for r in roots])
-    return list(db.session.execute(select(Region).where(cond).order_by(Region.path)).scalars())
-
-
 def invite_scope(scope) -> InviteScope:
-    """Where a staff member (``core.auth.Scope``) may invite people to: the stations they
-    are master of; every station, region and unit in their NPC office's subtree."""
-    regions = _subtree_regions(scope.region_ids) if scope.region_ids else []
-    region_ids = {r.id for r in regions}
+    """Where a staff member may invite people to (``core.scopes``): the stations they are
+    master of; every station, region and unit in their NPC office's subtrees."""
+    regions = list(db.session.scalars(select(Region).where(region_clause(scope)).order_by(Region.path)))
     station_ids = set(scope.master_station_ids)
-    if region_ids:
-        station_ids |= set(db.session.execute(
-            select(Station.id).where(Station.region_id.in_(region_ids))).scalars())
+    if scope.office_paths:
+        station_ids |= set(db.session.scalars(select(Station.id).where(
+            Station.region_id.in_(regions_under(scope.office_paths)))))
     stations = list(db.session.execute(
         select(Station).where(Station.id.in_(station_ids), Station.active.is_(True))
         .order_by(Station.name)).scalars()) if station_ids else []
     units = list(db.session.execute(
-        select(HandlingUnit).where(HandlingUnit.region_id.in_(region_ids), HandlingUnit.active.is_(True))
-        .order_by(HandlingUnit.name)).scalars()) if region_ids else []
+        select(HandlingUnit).where(HandlingUnit.region_id.in_([r.id for r in regions]),
+                                   HandlingUnit.active.is_(True))
+        .order_by(HandlingUnit.name)).scalars()) if regions else []
     return InviteScope(stations, regions, units)
 
 
@@ -114,7 +106,7 @@ def check_target(scope, role: str, station_id=None, region_id=None, unit_id=None
                  deputy_id=None) -> tuple[dict, bool]:
     """(the invitation's target columns, whether accepting needs phone proof).
 
-    ``scope`` is the inviter's ``core.auth.Scope``; None is the command line.
+    ``scope`` is the inviter's ``core.scopes.Scope``; None is the command line.
     :raise RoleError: the target does not exist or is outside the inviter's reach.
     """
     if role not in INVITABLE_ROLES:
@@ -146,15 +138,20 @@ def check_target(scope, role: str, station_id=None, region_id=None, unit_id=None
 
 
 def _check_deputy(scope, allowed, station_id, deputy_id) -> tuple[dict, bool]:
+    # The station first: nothing about a deputy is told to someone outside their station.
+    if allowed is not None and station_id not in {s.id for s in allowed.stations}:
+        raise RoleError("请选择您负责的联络站", 403, "forbidden")
     deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
     if deputy is None or not deputy.active:
         raise RoleError("请选择该联络站的代表", 422, "deputy_not_found")
-    if deputy.user_id is not None:
-        raise RoleError("这位代表已经绑定了微信账号；如需更换，请先由人大工委解除绑定。", 409, "deputy_bound")
     seats = deputy_stations(deputy.id)  # current, home first
     homes = [s for s, kind in seats if kind == "home"]
     fields = {"station_id": None, "region_id": None, "unit_id": None, "deputy_id": deputy.id}
     here = next((s for s, _ in seats if s.id == station_id), None)
+    if scope is not None and here is None:
+        raise RoleError("请选择该联络站的代表", 422, "deputy_not_at_station")
+    if deputy.user_id is not None:
+        raise RoleError("这位代表已经绑定了微信账号；如需更换，请先由人大工委解除绑定。", 409, "deputy_bound")
     if scope is None:  # the command line: the station named, else the deputy's home station
         if station_id is not None and here is None:
             raise RoleError("这位代表不在该联络站", 422, "deputy_not_at_station")
