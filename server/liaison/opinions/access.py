@@ -24,6 +24,7 @@ from ..core.errors import ApiError
 from ..places.models import Membership, Region, Station
 from .context import Actor, AssignmentView, OpinionView
 from .models import Assignment, Opinion, Suggestion
+from .privacy import Reader
 from .timeutil import local_today
 
 NOT_FOUND = ("not_found", "这条意见不存在或您无权查看")
@@ -152,6 +153,8 @@ class Lens:
     is_office: bool
     is_deputy: bool
     is_unit: bool
+    user_id: int | None = None
+    unit_ids: frozenset[int] = frozenset()  # the viewer's units with a live assignment on it
 
     @property
     def resident_only(self) -> bool:
@@ -167,15 +170,28 @@ class Lens:
     def is_staff(self) -> bool:
         return self.is_station_staff or self.is_office
 
+    @property
+    def knows_anonymous(self) -> bool:
+        """Who learns who an anonymous resident is: staff (and the resident)."""
+        return self.is_staff or self.is_submitter
+
+    @property
+    def reader(self) -> Reader:
+        """Who reads the opinion's history (``privacy.readable_payload``)."""
+        return Reader(staff=self.is_staff, user_id=self.user_id, unit_ids=self.unit_ids)
+
 
 def lens_for(viewer: Viewer, opinion: Opinion, actor: Actor | None = None) -> Lens:
     actor = actor or actor_for(viewer, opinion.station_id)
     units = {a.unit_id for a in opinion.assignments if a.status != "withdrawn"}
+    mine = frozenset(set(actor.unit_ids) & units)
     return Lens(
         is_submitter=viewer.user_id is not None and viewer.user_id == opinion.submitter_id,
         is_station_staff=actor.is_liaison or actor.is_station_master,
         is_office=actor.is_region_office,
         is_deputy=actor.is_station_deputy or (
             actor.deputy_id is not None and actor.deputy_id == opinion.deputy_id),
-        is_unit=bool(set(actor.unit_ids) & units),
+        is_unit=bool(mine),
+        user_id=viewer.user_id,
+        unit_ids=mine,
     )
