@@ -186,3 +186,21 @@ def test_internal_notes_and_the_hold_reason_stay_with_staff(client, staff, opini
             assert secret not in html, (who, secret)
     assert "交办说明：请现场查看" in seen["unit"]  # the unit's instruction
     assert "交办说明：请现场查看" not in seen["deputy"]
+
+
+def test_out_of_range_filters_are_a_chinese_400_not_a_500(client, staff, opinion):
+    """Reported: /admin/queue?from=9999-12-31&to=9999-12-31 was a 500 (the day after 9999-12-31)."""
+    made = opinion(TEXTS[0])
+    staff("liaison")
+    for query, message in (("from=9999-12-31&to=9999-12-31", "日期应在 2000 年至 2099 年之间"),
+                           ("to=9999-12-31", "日期应在 2000 年至 2099 年之间"),
+                           ("from=0001-01-01", "日期应在 2000 年至 2099 年之间"),
+                           ("from=2026-13-01", "日期格式应为 YYYY-MM-DD"),
+                           ("to=abc", "日期格式应为 YYYY-MM-DD"),
+                           ("deputy_id=99999999999999999999", "筛选条件不正确"),
+                           ("station_id=2147483648", "筛选条件不正确")):
+        r = client.get(f"/admin/queue?{query}")
+        assert r.status_code == 400, (query, r.status_code)
+        assert message in r.get_data(as_text=True), query
+    html = client.get("/admin/queue?from=2000-01-01&to=2099-12-31").get_data(as_text=True)
+    assert _items(html) == [made["number"]]

@@ -172,3 +172,11 @@ def test_timeline_shows_the_steps_but_not_what_staff_typed(app, client, resident
     assert re.findall(r"<b>([^<]+)</b>", timeline) == ["督办", "交办", "受理", "提交"]
     for typed in ("转住建条线", "请现场查看", "王科长", "居民情绪激动"):
         assert typed not in page
+
+
+def test_ids_too_large_for_a_row_find_nothing_instead_of_a_500(client, resident, town):
+    resident()
+    r = client.get("/h5/submit?station_id=99999999999999999999")
+    assert r.status_code == 404 and "没有找到这个联络站" in r.get_data(as_text=True)
+    r = client.get(f"/h5/submit?station_id={town['station_id']}&deputy_id=99999999999999999999")
+    assert r.status_code == 200
