@@ -82,6 +82,7 @@ def build_app(workdir: Path, fake_base: str, db_url: str):
         "STORAGE_PATH": str(workdir / "files"), "QRCODES_PATH": str(workdir / "qrcodes"),
         "PUBLIC_BASE_URL": "https://liaison.example.gov.cn",
         "SESSION_COOKIE_SECURE": False,
+        "DEMO_MODE": True,  # the demo data against the fake WeChat, not a production setup
         # The fuzzer is one busy client: keep the abuse limits out of its way.
         "RATE_LIMIT_OPINIONS_PER_HOUR": 1_000_000, "RATE_LIMIT_IP_PER_MINUTE": 1_000_000,
     })

@@ -54,6 +54,7 @@ def app_for(uri: str, directory: Path):
 
     return create_app({"SQLALCHEMY_DATABASE_URI": uri.replace("postgresql://", "postgresql+psycopg://", 1),
                        "INSTANCE_PATH": str(directory / "instance"), "SECRET_KEY": "bench-province",
+                       "DEMO_MODE": True,  # generated data, fake WeChat settings
                        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}})
 
 

@@ -15,10 +15,12 @@ def create_app(config: dict | None = None) -> APIFlask:
 
     :param config: overrides for the settings read from the environment.
     """
-    from .config import load_config
-    from .core import errors, extensions
+    from .config import check_production, load_config
+    from .core import errors, extensions, logredact
 
     cfg = load_config(config)
+    check_production(cfg)
+    logredact.install()
     app = APIFlask(
         __name__,
         title="联络站 API",

@@ -116,10 +116,63 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "JSON_AS_ASCII": False,
-        "TESTING": False,
+        # Only the test suite's own subprocesses (workers it starts) set LIAISON_TESTING.
+        "TESTING": _env_bool("LIAISON_TESTING", False),
     }
     cfg.update(overrides)
     # The cookie's own expiry (and Flask's check of its signature's age) follow the same
     # lifetime; the login time in the session is what holds it server-side.
     cfg.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(seconds=cfg["SESSION_TTL_SECONDS"]))
     return cfg
+
+
+# The demo credentials the fake WeChat server accepts (the defaults above).
+DEMO_WECHAT_VALUES = {
+    "WECHAT_APPID": "wxdemominiprogram01", "WECHAT_SECRET": "demo-mp-secret",
+    "WECHAT_OA_APPID": "wxdemoofficial0001", "WECHAT_OA_SECRET": "demo-oa-secret",
+}
+WECHAT_BASES = ("WECHAT_API_BASE", "WECHAT_OAUTH_BASE")
+
+
+class ConfigError(RuntimeError):
+    """The settings are not fit to run: the message names each variable to fix."""
+
+
+def _local_host(url: str) -> bool:
+    """True for a URL on this machine (where the fake WeChat server runs)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return True
+    if host in ("", "localhost") or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def production_problems(cfg: dict) -> list[str]:
+    """What keeps ``cfg`` from talking to the real WeChat, one Chinese line per variable."""
+    problems = [f"{name} 仍是演示值（{demo}），请设置真实的微信{'小程序' if 'OA' not in name else '公众号'}配置"
+                for name, demo in DEMO_WECHAT_VALUES.items() if cfg.get(name) == demo]
+    problems += [f"{name} 指向本机的模拟微信服务器（{cfg.get(name)}），生产环境应为微信的正式接口地址"
+                 for name in WECHAT_BASES if _local_host(str(cfg.get(name) or ""))]
+    return problems
+
+
+def check_production(cfg: dict) -> None:
+    """Refuse to run outside the demo and the tests with a fake or demo WeChat setting.
+
+    :raise ConfigError: naming every variable still at a demo value or at the fake.
+    """
+    if cfg.get("TESTING") or cfg.get("DEMO_MODE"):
+        return
+    problems = production_problems(cfg)
+    if problems:
+        raise ConfigError("联络站未启动：" + "；".join(problems)
+                          + "。演示环境请设置 LIAISON_DEMO=1（scripts/run 默认如此）。")

@@ -31,13 +31,25 @@ def _wait(url: str, seconds: float = 60) -> bool:
     return False
 
 
-def _port_free(port: int) -> bool:
+def web_host(environ) -> str:
+    """Where the web server listens: this machine only unless ``HOST`` says otherwise
+    (the demo login is on under scripts/run: anyone who reaches it is the NPC office)."""
+    return (environ.get("HOST") or "").strip() or "127.0.0.1"
+
+
+def bind_address(host: str, port: int) -> str:
+    """gunicorn's ``--bind`` for ``host`` (IPv6 addresses in brackets)."""
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
+def _port_free(host: str, port: int) -> bool:
     import socket
 
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind(("0.0.0.0", port))
+            sock.bind((host.strip("[]"), port))
             return True
         except OSError:
             return False
@@ -58,8 +70,9 @@ def _seed_fake(base: str) -> None:
 def main() -> int:
     port = int(os.environ.get("PORT", 5000))
     fake_port = int(os.environ.get("FAKE_WECHAT_PORT", 5001))
-    for name, value in (("PORT", port), ("FAKE_WECHAT_PORT", fake_port)):
-        if not _port_free(value):
+    host = web_host(os.environ)
+    for name, where, value in (("PORT", host, port), ("FAKE_WECHAT_PORT", "127.0.0.1", fake_port)):
+        if not _port_free(where, value):
             print(f"端口 {value} 已被占用（可能联络站已在运行）。请先停止占用它的程序，"
                   f"或换一个端口，例如：{name}={value + 100} scripts/run")
             return 1
@@ -114,7 +127,7 @@ def main() -> int:
     subprocess.run(flask + ["demo", "opinions"], cwd=SERVER_DIR, env=env, check=True)
     procs.append(subprocess.Popen(
         [py, "-m", "gunicorn", "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4",
-         "--bind", f"0.0.0.0:{port}", "--access-logfile", "-", "wsgi:app"], cwd=SERVER_DIR, env=env))
+         "--bind", bind_address(host, port), "--access-logfile", "-", "wsgi:app"], cwd=SERVER_DIR, env=env))
     procs.append(subprocess.Popen(flask + ["worker"], cwd=SERVER_DIR, env=env))
     ok = _wait(f"http://127.0.0.1:{port}/healthz")
     base = f"http://127.0.0.1:{port}"
@@ -125,6 +138,9 @@ def main() -> int:
     print(f"  联络员管理页:     {base}/admin/")
     print(f"  群众网页(H5):     {base}/h5/")
     print(f"  模拟微信服务器:   http://127.0.0.1:{fake_port}/_fake/messages")
+    demo = env.get("LIAISON_DEMO", "").strip().lower() in ("1", "true", "yes", "on")
+    if demo and host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"  注意：已监听 {host}，同一网络中的任何人都可以用演示账号登录")
     print("  演示账号: demo-resident, demo-deputy, demo-liaison, demo-master, demo-unit, demo-office")
     print("  按 Ctrl-C 停止全部服务")
     print("=" * 60 + "\n", flush=True)

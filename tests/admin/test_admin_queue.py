@@ -162,3 +162,45 @@ def test_a_deputy_sees_the_opinion_that_summoned_them_and_can_make_it_a_suggesti
     stations = client.get("/admin/stations").get_data(as_text=True)
     assert "望月湖街道人大代表联络站" not in stations  # no station management for deputies
     assert client.get(f"/admin/stations/{places['station_id']}").status_code == 404
+
+
+def test_internal_notes_and_the_hold_reason_stay_with_staff(client, staff, opinion, places):
+    op = opinion(TEXTS[0], deputy_id=places["deputy_id"], anonymous=True, contact_phone="13800001234")
+    unit = places["units"]["岳麓区住房和城乡建设局"]
+    staff("liaison")
+    _act(client, op["id"], "hold", hold_reason="manual", note="先核实是否重复投诉")
+    page = client.get(f"/admin/opinions/{op['id']}").get_data(as_text=True)
+    assert "人工暂缓" in page and "先核实是否重复投诉" in page and "13800001234" in page
+    for action, fields in (("release_hold", {}), ("accept", {}),
+                           ("assign", {"unit_ids": str(unit), "level": "district", "note": "交办说明：请现场查看"}),
+                           ("urge", {"method": "phone", "note": "已电话催办住建局王科长。"})):
+        assert _act(client, op["id"], action, **fields).status_code == 302
+    seen = {}
+    for who in ("deputy", "unit"):
+        client.post("/admin/logout", data={"csrf_token": page_csrf(client, "/admin/me")})
+        staff(who)
+        html = client.get(f"/admin/opinions/{op['id']}").get_data(as_text=True)
+        seen[who] = html[html.index('data-testid="timeline"'):]
+        assert "转入审核" in seen[who] and "督办" in seen[who], who
+        for secret in ("人工暂缓", "先核实是否重复投诉", "王科长", "13800001234", "138****1234", "居民张阿姨"):
+            assert secret not in html, (who, secret)
+    assert "交办说明：请现场查看" in seen["unit"]  # the unit's instruction
+    assert "交办说明：请现场查看" not in seen["deputy"]
+
+
+def test_out_of_range_filters_are_a_chinese_400_not_a_500(client, staff, opinion):
+    """Reported: /admin/queue?from=9999-12-31&to=9999-12-31 was a 500 (the day after 9999-12-31)."""
+    made = opinion(TEXTS[0])
+    staff("liaison")
+    for query, message in (("from=9999-12-31&to=9999-12-31", "日期应在 2000 年至 2099 年之间"),
+                           ("to=9999-12-31", "日期应在 2000 年至 2099 年之间"),
+                           ("from=0001-01-01", "日期应在 2000 年至 2099 年之间"),
+                           ("from=2026-13-01", "日期格式应为 YYYY-MM-DD"),
+                           ("to=abc", "日期格式应为 YYYY-MM-DD"),
+                           ("deputy_id=99999999999999999999", "筛选条件不正确"),
+                           ("station_id=2147483648", "筛选条件不正确")):
+        r = client.get(f"/admin/queue?{query}")
+        assert r.status_code == 400, (query, r.status_code)
+        assert message in r.get_data(as_text=True), query
+    html = client.get("/admin/queue?from=2000-01-01&to=2099-12-31").get_data(as_text=True)
+    assert _items(html) == [made["number"]]

@@ -40,6 +40,7 @@ def _env(app, base_config) -> dict:
         "INSTANCE_PATH": base_config["INSTANCE_PATH"], "STORAGE_PATH": base_config["STORAGE_PATH"],
         "QRCODES_PATH": app.config["QRCODES_PATH"], "PUBLIC_BASE_URL": base_config["PUBLIC_BASE_URL"],
         "WECHAT_API_BASE": base_config["WECHAT_API_BASE"], "CODES_BATCH_PROCESSES": "2",
+        "LIAISON_TESTING": "1",  # a test run against the fake WeChat
     })
     return env
 

@@ -146,3 +146,37 @@ def test_someone_elses_opinion_is_not_found(client, resident, town):
     resident("oa-demo-resident2")
     page = client.get(f"/h5/opinions/{opinion_id}")
     assert page.status_code == 404 and "不存在或您无权查看" in page.get_data(as_text=True)
+
+
+def test_timeline_shows_the_steps_but_not_what_staff_typed(app, client, resident, town, phone):
+    from liaison.core.db import db
+    from liaison.places.models import HandlingUnit
+
+    resident()
+    r = _submit(client, town["station_id"])
+    opinion_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        unit_id = db.session.query(HandlingUnit).filter_by(name="岳麓区住房和城乡建设局").one().id
+    staff = app.test_client()
+    login = staff.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-liaison")})
+    headers = {"Authorization": "Bearer " + login.get_json()["token"]}
+    for action, fields in (("accept", {"note": "受理备注：转住建条线"}),
+                           ("assign", {"unit_ids": [unit_id], "level": "district", "note": "交办说明：请现场查看"}),
+                           ("urge", {"method": "phone", "note": "已电话催办住建局王科长。"}),
+                           ("note", {"note": "内部备注：居民情绪激动"})):
+        res = staff.post(f"/api/v1/opinions/{opinion_id}/transitions", json={"action": action, **fields},
+                         headers=headers)
+        assert res.status_code == 200, res.get_json()
+    page = client.get(f"/h5/opinions/{opinion_id}").get_data(as_text=True)
+    timeline = page[page.index('data-testid="timeline"'):]
+    assert re.findall(r"<b>([^<]+)</b>", timeline) == ["督办", "交办", "受理", "提交"]
+    for typed in ("转住建条线", "请现场查看", "王科长", "居民情绪激动"):
+        assert typed not in page
+
+
+def test_ids_too_large_for_a_row_find_nothing_instead_of_a_500(client, resident, town):
+    resident()
+    r = client.get("/h5/submit?station_id=99999999999999999999")
+    assert r.status_code == 404 and "没有找到这个联络站" in r.get_data(as_text=True)
+    r = client.get(f"/h5/submit?station_id={town['station_id']}&deputy_id=99999999999999999999")
+    assert r.status_code == 200

@@ -30,7 +30,7 @@ def _env(base_config) -> dict:
         WECHAT_OAUTH_BASE=base_config["WECHAT_OAUTH_BASE"], WECHAT_TIMEOUT="10",
         INSTANCE_PATH=base_config["INSTANCE_PATH"], SECRET_KEY=base_config["SECRET_KEY"],
         NOTIFICATION_LEASE_SECONDS=str(LEASE), FLASK_APP="wsgi:app",
-        PYTHONPATH=str(SERVER_DIR), SESSION_COOKIE_SECURE="0")
+        PYTHONPATH=str(SERVER_DIR), SESSION_COOKIE_SECURE="0", LIAISON_TESTING="1")
     return env
 
 

@@ -1,6 +1,7 @@
 """Who sees what: every role against every opinion endpoint it must not reach, and the
 masking and anonymity rules for those who may."""
 import io
+from datetime import date, timedelta
 
 import pytest
 from opinion_helpers import jpeg
@@ -13,6 +14,11 @@ OUTSIDERS = [
     ("other-office", "NPC office of another district"),
 ]
 INSIDERS = ["demo-resident", "demo-deputy", "demo-liaison", "demo-master", "demo-office", "demo-unit"]
+# What staff typed on each step (and one note by the summoned deputy, one reason by the unit).
+NOTES = {"accept": "受理备注：转住建条线", "note": "内部备注：已电话核实",
+         "assign": "交办说明：请现场查看北门路灯", "urge": "已电话催办住建局王科长。",
+         "deputy_urge": "代表督办：群众很着急", "request_extension": "需协调供电公司更换线路",
+         "approve_extension": "同意延期：已报分管领导"}
 
 
 @pytest.fixture
@@ -23,11 +29,12 @@ def case(client, who, submit, act, world):
                         content_type="multipart/form-data").get_json()
     op = submit(anonymous=True, contact_phone="13800001234", photo_ids=[photo["id"]],
                 deputy_id=world["deputy_id"]).get_json()["opinion"]
-    assert act("demo-liaison", op["id"], "accept").status_code == 200
-    assert act("demo-liaison", op["id"], "note", note="内部备注：已电话核实").status_code == 200
-    r = act("demo-liaison", op["id"], "assign", unit_ids=[world["unit_id"]], level="district")
+    assert act("demo-liaison", op["id"], "accept", note=NOTES["accept"]).status_code == 200
+    assert act("demo-liaison", op["id"], "note", note=NOTES["note"]).status_code == 200
+    r = act("demo-liaison", op["id"], "assign", unit_ids=[world["unit_id"]], level="district",
+            note=NOTES["assign"])
     assert r.status_code == 200
-    return {"id": op["id"], "photo": photo["id"]}
+    return {"id": op["id"], "photo": photo["id"], "deadline": r.get_json()["opinion"]["deadline"]}
 
 
 def _requests(op_id, photo):
@@ -83,25 +90,14 @@ def _get(client, who, openid, op_id):
     return client.get(f"/api/v1/opinions/{op_id}", headers=who(openid)).get_json()["opinion"]
 
 
-def test_phone_and_identity_follow_the_role(client, who, case):
-    staff = _get(client, who, "demo-liaison", case["id"])
-    assert staff["contact_phone"] == "13800001234" and staff["submitter"]["nickname"] == "居民张阿姨"
-    assert _get(client, who, "demo-master", case["id"])["contact_phone"] == "13800001234"
-    for openid in ("demo-resident", "demo-deputy", "demo-office"):
-        assert _get(client, who, openid, case["id"])["contact_phone"] == "138****1234", openid
-    unit = _get(client, who, "demo-unit", case["id"])
-    assert unit["anonymous"] is True
-    assert unit["contact_phone"] is None and unit["submitter"] is None
-    assert "居民张阿姨" not in client.get(f"/api/v1/opinions/{case['id']}",
-                                      headers=who("demo-unit")).get_data(as_text=True)
-
-
 def test_unit_gets_the_phone_when_the_resident_is_not_anonymous(client, who, submit, act, world):
     op = submit(contact_phone="13800001234").get_json()["opinion"]
     act("demo-liaison", op["id"], "accept")
     act("demo-liaison", op["id"], "assign", unit_ids=[world["unit_id"]], level="district")
     unit = _get(client, who, "demo-unit", op["id"])
     assert unit["contact_phone"] == "13800001234" and unit["submitter"]["nickname"] == "居民张阿姨"
+    deputy = _get(client, who, "demo-deputy", op["id"])
+    assert deputy["contact_phone"] == "138****1234" and deputy["submitter"]["nickname"] == "居民张阿姨"
 
 
 def test_residents_see_the_public_timeline_staff_see_everything(client, who, case):
@@ -142,3 +138,119 @@ def test_handling_units_are_for_staff(client, who):
     items = client.get("/api/v1/handling-units", headers=who("demo-liaison")).get_json()["items"]
     assert {"望月湖街道办事处", "岳麓区住房和城乡建设局"} <= {u["name"] for u in items}
     assert items[0]["level"] == "town" and items[0]["level_label"]
+
+
+# -- what each role reads of one opinion (docs/API.md, "Who reads what") -------------
+
+@pytest.fixture
+def station_deputy(app, world, who):
+    """Log in a deputy who sits at the demo station but was not summoned."""
+    from liaison.core.db import db
+    from liaison.places.models import Membership
+    from liaison.users.models import User
+
+    with app.app_context():
+        member = db.session.query(Membership).filter(
+            Membership.station_id == world["station_id"],
+            Membership.deputy_id != world["deputy_id"]).first()
+        user = User(mp_openid="station-deputy", nickname="站内代表")
+        db.session.add(user)
+        db.session.flush()
+        member.deputy.user_id = user.id
+        db.session.commit()
+    return who("station-deputy")
+
+
+@pytest.fixture
+def handled(case, act, station_deputy):
+    """``case`` urged by staff and by the summoned deputy, with an approved extension."""
+    op_id = case["id"]
+    later = (date.fromisoformat(case["deadline"]) + timedelta(days=10)).isoformat()
+    for openid, action, fields in (
+            ("demo-liaison", "urge", {"method": "phone", "note": NOTES["urge"]}),
+            ("demo-deputy", "urge", {"method": "letter", "note": NOTES["deputy_urge"]}),
+            ("demo-unit", "request_extension", {"deadline": later, "reason": NOTES["request_extension"]}),
+            ("demo-liaison", "approve_extension", {"note": NOTES["approve_extension"]})):
+        r = act(openid, op_id, action, **fields)
+        assert r.status_code == 200, (action, r.get_json())
+    return case
+
+
+STAFF_NOTES = set(NOTES.values())
+# openid -> (submitter nickname, contact_phone, the notes they read, the unit's extension reason)
+ROLE_VIEWS = {
+    "demo-resident": (None, "138****1234", set(), None),
+    "demo-deputy": (None, None, {NOTES["deputy_urge"]}, None),  # summoned; wrote one urge
+    "station-deputy": (None, None, set(), None),
+    "demo-unit": (None, None, {NOTES["assign"], NOTES["request_extension"]}, NOTES["request_extension"]),
+    "demo-liaison": ("居民张阿姨", "13800001234", STAFF_NOTES, NOTES["request_extension"]),
+    "demo-master": ("居民张阿姨", "13800001234", STAFF_NOTES, NOTES["request_extension"]),
+    "demo-office": ("居民张阿姨", "138****1234", STAFF_NOTES, NOTES["request_extension"]),
+}
+
+
+@pytest.mark.parametrize("openid", ROLE_VIEWS)
+def test_each_role_reads_only_its_share_of_an_anonymous_opinion(client, who, handled, openid):
+    nickname, phone, notes, extension_reason = ROLE_VIEWS[openid]
+    r = client.get(f"/api/v1/opinions/{handled['id']}", headers=who(openid))
+    op = r.get_json()["opinion"]
+    assert (op["submitter"] or {}).get("nickname") == nickname
+    assert op["contact_phone"] == phone
+    assert {e["note"] for e in op["events"] if e["note"]} == notes
+    assert [a["extension_reason"] for a in op["assignments"]] == ([] if openid == "demo-resident"
+                                                                   else [extension_reason])
+    body = r.get_data(as_text=True)
+    for secret in STAFF_NOTES - notes:
+        assert secret not in body, (openid, secret)
+    if phone is None:  # deputies and the unit: nothing of who the anonymous resident is
+        assert "居民张阿姨" not in body and "13800001234" not in body and "138****1234" not in body
+
+
+def test_the_resident_sees_every_public_step_without_the_staff_note(client, who, handled):
+    events = _get(client, who, "demo-resident", handled["id"])["events"]
+    assert [e["action"] for e in events] == ["submit", "accept", "assign", "urge", "urge",
+                                             "approve_extension"]
+    assert [e["note"] for e in events] == [None] * 6
+
+
+def test_hold_reason_is_for_staff_only(client, who, submit, act, station_deputy, world):
+    op = submit(deputy_id=world["deputy_id"]).get_json()["opinion"]
+    assert act("demo-liaison", op["id"], "hold", hold_reason="manual",
+               note="疑似重复投诉，先核实").status_code == 200
+    for openid in ("demo-liaison", "demo-master", "demo-office"):
+        seen = _get(client, who, openid, op["id"])
+        assert (seen["hold_reason"], seen["hold_reason_label"]) == ("manual", "人工暂缓"), openid
+        assert "疑似重复投诉，先核实" in [e["note"] for e in seen["events"]]
+    for openid in ("demo-resident", "demo-deputy", "station-deputy"):
+        r = client.get(f"/api/v1/opinions/{op['id']}", headers=who(openid))
+        seen = r.get_json()["opinion"]
+        assert (seen["hold_reason"], seen["hold_reason_label"]) == (None, None), openid
+        assert "人工暂缓" not in r.get_data(as_text=True) and "疑似重复" not in r.get_data(as_text=True)
+
+
+def test_reopen_reason_stays_internal_and_the_public_answers_stay_public(client, who, submit, act):
+    op = submit().get_json()["opinion"]
+    for openid, action, fields in (
+            ("demo-liaison", "accept", {}),
+            ("demo-liaison", "reply_directly", {"text": "路灯已经修好。", "method": "phone"}),
+            ("demo-resident", "rate", {"rating": "unsatisfied", "comment": "北门那盏还是不亮"}),
+            ("demo-liaison", "reopen", {"reason": "复核发现未到现场查看"})):
+        assert act(openid, op["id"], action, **fields).status_code == 200, action
+    mine = _get(client, who, "demo-resident", op["id"])
+    assert [e["action"] for e in mine["events"]][-2:] == ["rate", "reopen"]
+    assert mine["events"][-1]["note"] is None
+    staff = _get(client, who, "demo-liaison", op["id"])
+    assert staff["events"][-1]["note"] == "复核发现未到现场查看"
+    declined = submit(text="希望把小区对面的商场改成公园，越大越好。").get_json()["opinion"]
+    assert act("demo-liaison", declined["id"], "decline", reason="不属于本站职责范围",
+               channel="hotline_12345").status_code == 200
+    assert _get(client, who, "demo-resident", declined["id"])["events"][-1]["note"] == "不属于本站职责范围"
+
+
+def test_units_are_urged_without_the_staff_note(client, who, handled):
+    items = client.get("/api/v1/messages?per_page=50", headers=who("demo-unit")).get_json()["items"]
+    urged = [m["body"] for m in items if m["event"] == "urged"]
+    assert len(urged) == 2 and all("督办" in body for body in urged)
+    for body in (m["body"] for m in items):
+        assert NOTES["urge"] not in body and NOTES["deputy_urge"] not in body
+        assert NOTES["approve_extension"] not in body

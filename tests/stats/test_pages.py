@@ -60,3 +60,27 @@ def test_static_assets_are_served_locally(client):
     assert client.get("/static/vendor/echarts.min.js").status_code == 200
     assert client.get("/reports/static/region.js").status_code == 200
     assert client.get("/reports/static/report.css").status_code == 200
+
+
+def test_out_of_range_years_and_months_are_a_chinese_400_not_a_500(app, client, region):
+    """Reported: /reports/deputies/<id>?year=99999 was a 500 (date(99999, 1, 1))."""
+    _session(app, client, "office-city")
+    for year in ("99999", "9999", "1999", "0", "-1", "abc", "2025.5"):
+        r = client.get(f"/reports/deputies/{region.a[0]}?year={year}")
+        assert r.status_code == 400 and "年份应在 2000 至 2100 年之间" in r.get_data(as_text=True), year
+    assert client.get(f"/reports/deputies/{region.a[0]}?year=2100").status_code == 200
+    assert client.get(f"/reports/deputies/{region.a[0]}?year=").status_code == 200  # this year
+    for month in ("9999-12", "0000-01", "99999-01", "2025-13", "2025-3", "abc"):
+        for path in (f"regions/{region.city}?month={month}", f"regions/{region.city}/league?from={month}",
+                     f"regions/{region.city}/league?to={month}"):
+            r = client.get(f"/reports/{path}")
+            assert r.status_code == 400, (path, r.status_code)
+            assert "月份格式应为 YYYY-MM（2000 至 2099 年）" in r.get_data(as_text=True)
+    r = client.get(f"/reports/regions/{region.city}/league?from=2025-03&to=2025-01")
+    assert r.status_code == 400 and "起始月份不能晚于结束月份" in r.get_data(as_text=True)
+    assert client.get(f"/reports/regions/{region.city}?month=2099-12").status_code == 200
+    assert client.get(f"/reports/regions/{region.city}/league?from=2000-01&to=2099-12").status_code == 200
+
+
+def test_a_bad_value_is_not_explained_before_the_login(client, region):
+    assert client.get(f"/reports/deputies/{region.a[0]}?year=99999").status_code == 401

@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 
 from ..core.db import db
 from ..opinions import workflow
-from ..opinions.models import Opinion, OpinionEvent
+from ..opinions.models import Opinion
 from ..opinions.states import STATE_LABELS
 from ..places.models import HandlingUnit, Region, Station
 
@@ -120,10 +120,15 @@ def payload_from(action: str, form) -> dict:
     return payload
 
 
-def event_lines(event: OpinionEvent, units: dict[int, str], categories: dict | None = None) -> list[str]:
-    """What an event carried, in Chinese: '建议反映渠道：12345政务服务便民热线' etc."""
-    t = workflow.TRANSITIONS.get(event.action)
-    payload = event.payload or {}
+def event_lines(action: str, payload: dict, units: dict[int, str],
+                categories: dict | None = None) -> list[str]:
+    """What an event carried, in Chinese: '建议反映渠道：12345政务服务便民热线' etc.
+
+    :param payload: the part of the event's payload the viewer may read
+        (``opinions.privacy.readable_payload``).
+    """
+    t = workflow.TRANSITIONS.get(action)
+    payload = payload or {}
     if t is None:
         return [str(payload["reason"])] if payload.get("reason") else []
     lines = []

@@ -8,6 +8,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from ..core.auth import UserBlocked, current_user
 from ..core.scopes import scope_of
 from ..core.errors import ApiError
+from ..core.routing import MAX_ID
 
 
 class PageError(Exception):
@@ -62,14 +63,18 @@ def form_text(name: str, max_len: int = 500) -> str:
     return (request.form.get(name) or "").strip()[:max_len]
 
 
+def _id(value: str) -> int | None:
+    """A non-negative number that fits an id column (larger ones name no row)."""
+    value = value.strip()
+    return int(value) if value.isdigit() and int(value) <= MAX_ID else None
+
+
 def form_int(name: str) -> int | None:
-    value = (request.form.get(name) or "").strip()
-    return int(value) if value.isdigit() else None
+    return _id(request.form.get(name) or "")
 
 
 def arg_int(name: str) -> int | None:
-    value = (request.args.get(name) or "").strip()
-    return int(value) if value.isdigit() else None
+    return _id(request.args.get(name) or "")
 
 
 def done(message: str, target: str):

@@ -15,7 +15,6 @@ from ..core.db import db
 from ..core.errors import ApiError
 from ..opinions import workflow
 from ..opinions.access import actor_for, get_visible, lens_for, viewer_for
-from ..opinions.models import OpinionEvent
 from ..opinions.operations import action_label, categories, transition
 from ..opinions import serialize
 from ..opinions.states import STATE_LABELS
@@ -28,15 +27,17 @@ from .common import done, failed, form_int, staff_required
 ROLE_LABELS = workflow.ROLE_LABELS
 
 
-def _timeline(opinion, units: dict[int, str]) -> list[dict]:
+def _timeline(opinion, lens, units: dict[int, str]) -> list[dict]:
+    """Newest first; each step shows what the viewer may read of it (``opinions.privacy``:
+    internal notes and the hold reason for staff, the 交办 instruction for its units)."""
     cats = categories()
-    events = db.session.execute(select(OpinionEvent).where(OpinionEvent.opinion_id == opinion.id)
-                                .order_by(OpinionEvent.at.desc(), OpinionEvent.id.desc())).scalars()
+    steps = serialize.readable_events(opinion, lens)
+    steps.sort(key=lambda item: (item[0].at, item[0].id), reverse=True)
     return [{"at": e.at, "label": action_label(e.action), "role": ROLE_LABELS.get(e.actor_role, e.actor_role),
              "from": STATE_LABELS.get(e.from_state, "") if e.from_state else "",
              "to": STATE_LABELS.get(e.to_state, "") if e.to_state else "",
              "changed": e.from_state != e.to_state, "public": e.public,
-             "lines": actions.event_lines(e, units, cats)} for e in events]
+             "lines": actions.event_lines(e.action, payload, units, cats)} for e, payload in steps]
 
 
 @bp.get("/opinions/<int:opinion_id>")
@@ -58,10 +59,11 @@ def opinion(opinion_id):
                          if str(v).isdigit()}
     units = dict(db.session.execute(select(HandlingUnit.id, HandlingUnit.name)
                                     .where(HandlingUnit.id.in_(unit_ids))).all()) if unit_ids else {}
+    lens = lens_for(viewer, op, actor)
     return render_template(
-        "admin/opinion.html", op=op, o=data, lens=lens_for(viewer, op, actor),
+        "admin/opinion.html", op=op, o=data, lens=lens,
         forms=actions.forms_for(op, allowed, categories()), today=today,
-        timeline=_timeline(op, units))
+        timeline=_timeline(op, lens, units))
 
 
 @bp.post("/opinions/<int:opinion_id>/act")

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import and_, case, func, or_, select
 
 from ..core.db import db
+from ..core.routing import MAX_ID
 from ..opinions.access import visible_clause
 from ..opinions.deadlines import is_overdue
 from ..opinions.models import Opinion
@@ -18,9 +19,15 @@ from ..opinions.states import ANSWERED_STATES, OPEN_STATES, STATE_LABELS, SUBMIT
 from ..places.models import Deputy, Station
 
 PER_PAGE = 20
+# Dates outside these years broke the date maths (9999-12-31 + 1 day) as a 500.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 CHINA = timezone(timedelta(hours=8))
 # States that wait for the station's own move come right after the overdue ones.
 WAITING_ON_STAFF = (SUBMITTED, ON_HOLD, REVIEWING)
+
+
+class BadFilter(ValueError):
+    """A query-string filter that cannot be used; the message is Chinese, for the page."""
 
 
 @dataclass
@@ -38,15 +45,30 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> "Filters":
+        """The filters in a query string.
+
+        :raise BadFilter: a date that is not ``YYYY-MM-DD`` between 2000 and 2099, or an
+            id too large to name a row.
+        """
         def _date(name):
-            try:
-                return date.fromisoformat(args.get(name, "")[:10])
-            except ValueError:
+            value = (args.get(name) or "").strip()
+            if not value:
                 return None
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                raise BadFilter("日期格式应为 YYYY-MM-DD，例如 2026-03-01") from None
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise BadFilter("日期应在 2000 年至 2099 年之间")
+            return day
 
         def _int(name):
             value = args.get(name, "")
-            return int(value) if value.isdigit() else None
+            if not value.isdigit():
+                return None
+            if int(value) > MAX_ID:
+                raise BadFilter("筛选条件不正确，请从页面上重新选择")
+            return int(value)
 
         state = args.get("state", "")
         return cls(

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ..core.db import db
 from ..core.errors import ApiError
+from ..core.routing import MAX_ID
 from ..opinions import serialize, submission, uploads
 from ..opinions.access import get_visible, viewer_for
 from ..opinions.models import Opinion
@@ -29,8 +30,10 @@ MAX_PHOTOS = submission.MAX_PHOTOS
 
 
 def _int(value) -> int | None:
+    """A query or form id; one too large for an id column names no row."""
     value = (value or "").strip() if isinstance(value, str) else value
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    ok = isinstance(value, str) and value.isdigit() and int(value) <= MAX_ID
+    return int(value) if ok else None
 
 
 def _station_or_404(station_id: int | None) -> Station:

@@ -22,6 +22,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..core.db import db, utcnow
+from ..opinions.privacy import payload_for_audience
 from ..opinions.states import (
     HOLD_REASON_LABELS, NOTIFICATION_EVENT_LABELS, RATING_LABELS, STATE_LABELS,
 )
@@ -49,8 +50,9 @@ def emit(opinion, notifies: Iterable, *, event_id: int | str, actor_user_id: int
     :return: (audience, event, user_id) for every recipient, in order.
     """
     now = utcnow()
-    payload = _event_payload(event_id)
-    context = opinion_context(opinion, payload, now)
+    action, payload = _event_payload(event_id)
+    context = opinion_context(opinion, {}, now)
+    reasons: dict[str, str] = {}  # per audience: only what it may read (opinions.privacy)
     written: list[tuple[str, str, int]] = []
     rows: list[tuple[str, object]] = []
     seen: set[tuple[int, str]] = set()
@@ -64,7 +66,10 @@ def emit(opinion, notifies: Iterable, *, event_id: int | str, actor_user_id: int
                 continue
             seen.add((user_id, event))
             key = f"{event_id}:{audience}:{event}:{user_id}"
-            rows.extend(_rows(user_id, audience, event, context, key, opinion.id))
+            if audience not in reasons:
+                reasons[audience] = _reason(payload_for_audience(action, payload, audience))
+            rows.extend(_rows(user_id, audience, event, {**context, "reason": reasons[audience]},
+                              key, opinion.id))
             written.append((audience, event, user_id))
     _add_new(rows)
     return written
@@ -136,14 +141,15 @@ def opinion_context(opinion, payload: dict, now: datetime) -> dict:
     }
 
 
-def _event_payload(event_id) -> dict:
+def _event_payload(event_id) -> tuple[str, dict]:
+    """(action, payload) of the event row; a job's string id has neither."""
     if not isinstance(event_id, int):
-        return {}
+        return "", {}
     from ..opinions.models import OpinionEvent
 
     db.session.flush()
     event = db.session.get(OpinionEvent, event_id)
-    return dict(event.payload or {}) if event is not None else {}
+    return (event.action, dict(event.payload or {})) if event is not None else ("", {})
 
 
 def _reason(payload: dict) -> str:

@@ -25,6 +25,7 @@ from ..places.models import Station
 from .context import (DEPUTY, LIAISON, OFFICE, RESIDENT, STATION_MASTER, UNIT, Actor, AssignmentView,
                       OpinionView, roles_for)
 from .models import Assignment, Opinion, Suggestion
+from .privacy import Reader
 
 NOT_FOUND = ("not_found", "这条意见不存在或您无权查看")
 
@@ -128,6 +129,8 @@ class Lens:
     is_office: bool
     is_deputy: bool
     is_unit: bool
+    user_id: int | None = None
+    unit_ids: frozenset[int] = frozenset()  # the viewer's units with a live assignment on it
 
     @property
     def resident_only(self) -> bool:
@@ -143,17 +146,30 @@ class Lens:
     def is_staff(self) -> bool:
         return self.is_station_staff or self.is_office
 
+    @property
+    def knows_anonymous(self) -> bool:
+        """Who learns who an anonymous resident is: staff (and the resident)."""
+        return self.is_staff or self.is_submitter
+
+    @property
+    def reader(self) -> Reader:
+        """Who reads the opinion's history (``privacy.readable_payload``)."""
+        return Reader(staff=self.is_staff, user_id=self.user_id, unit_ids=self.unit_ids)
+
 
 def lens_for(viewer: Viewer, opinion: Opinion, actor: Actor | None = None) -> Lens:
     """What ``viewer`` reads of ``opinion``: the workflow's roles (``roles_for``), with
     one widening: a unit keeps reading a case it was assigned after its part ended."""
     actor = actor or actor_for(viewer, opinion.station_id)
     roles = roles_for(_roles_view(opinion), actor)
-    past_units = {a.unit_id for a in opinion.assignments if a.status != "withdrawn"}
+    units = {a.unit_id for a in opinion.assignments if a.status != "withdrawn"}
+    mine = frozenset(set(actor.unit_ids) & units)
     return Lens(
         is_submitter=RESIDENT in roles,
         is_station_staff=bool(roles & {LIAISON, STATION_MASTER}),
         is_office=OFFICE in roles,
         is_deputy=DEPUTY in roles,
-        is_unit=UNIT in roles or bool(set(actor.unit_ids) & past_units),
+        is_unit=UNIT in roles or bool(mine),
+        user_id=viewer.user_id,
+        unit_ids=mine,
     )

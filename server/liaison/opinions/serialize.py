@@ -1,10 +1,15 @@
 """Opinions as the API shows them (docs/API.md: ``OpinionBrief`` and ``Opinion``).
 
-What a caller reads depends on their ``Lens`` on the opinion:
+What a caller reads depends on their ``Lens`` on the opinion (docs/API.md, "Who
+reads what"):
 - phone numbers are masked (``138****1234``) except for the station's own staff and
   for a handling unit when the resident did not ask for anonymity;
-- a unit never learns who an anonymous resident is (no submitter, no phone);
-- residents get the public timeline and their own words; everyone else all events.
+- only staff learn who an anonymous resident is: deputies and units get no
+  submitter and no phone at all;
+- ``hold_reason`` is for staff; so are the units' own words on an assignment
+  (refusal, extension reason, reply draft), which each unit reads on its own rows;
+- residents get the public timeline and their own words; everyone else all events;
+  the text typed with each step is filtered by ``privacy.readable_payload``.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from sqlalchemy import select
 from ..core.db import db
 from ..places.models import Deputy, HandlingUnit, Station
 from ..users.models import User
-from . import workflow
+from . import privacy, workflow
 from .access import Lens, Viewer, actor_for, lens_for, view_of
 from .edits import can_edit
 from .operations import EDIT, action_label, categories
@@ -81,24 +86,28 @@ def view_of_light(o) -> workflow.OpinionView:
 def _phone_for(o, lens: Lens) -> str | None:
     if lens.is_station_staff:
         return o.contact_phone or None
+    if o.anonymous and not lens.knows_anonymous:
+        return None
     if lens.unit_only:
-        return None if o.anonymous else (o.contact_phone or None)
+        return o.contact_phone or None
     return mask_phone(o.contact_phone)
 
 
+def readable_events(o, lens: Lens) -> list[tuple[object, dict]]:
+    """(event, the payload ``lens`` may read) in order; residents: public steps only."""
+    reader = lens.reader
+    return [(e, privacy.readable_payload(e.action, e.payload, actor_id=e.actor_id,
+                                         actor_role=e.actor_role, reader=reader))
+            for e in o.events if e.public or not lens.resident_only]
+
+
 def _events(o, lens: Lens) -> list[dict]:
-    out = []
-    for e in o.events:
-        if lens.resident_only and not e.public:
-            continue
-        p = e.payload or {}
-        out.append({
-            "action": e.action, "action_label": action_label(e.action),
-            "from_state": e.from_state, "to_state": e.to_state, "at": iso(e.at),
-            "actor_role": e.actor_role, "actor_role_label": ROLE_LABELS.get(e.actor_role, ""),
-            "note": next((p[k] for k in ("reason", "conclusion", "note") if p.get(k)), None),
-        })
-    return out
+    return [{
+        "action": e.action, "action_label": action_label(e.action),
+        "from_state": e.from_state, "to_state": e.to_state, "at": iso(e.at),
+        "actor_role": e.actor_role, "actor_role_label": ROLE_LABELS.get(e.actor_role, ""),
+        "note": privacy.note_of(payload),
+    } for e, payload in readable_events(o, lens)]
 
 
 def _reply(o, units: dict) -> dict | None:
@@ -113,21 +122,25 @@ def _reply(o, units: dict) -> dict | None:
 def _assignments(o, lens: Lens, units: dict) -> list[dict]:
     if lens.resident_only:
         return []
-    return [{
-        "unit": {"id": a.unit_id, "name": units.get(a.unit_id, "")},
-        "role": a.role, "status": a.status,
-        "status_label": ASSIGNMENT_STATUS_LABELS.get(a.status, a.status), "round": a.round,
-        "deadline": a.deadline.isoformat() if a.deadline else None,
-        "extension_requested_to": (a.extension_requested_to.isoformat()
-                                   if a.extension_requested_to else None),
-        "extension_reason": a.extension_reason or None,
-        "refuse_reason": a.refuse_reason or None,
-        "reply_draft": a.reply_draft or None,
-    } for a in o.assignments]
+    out = []
+    for a in o.assignments:
+        own = lens.is_staff or a.unit_id in lens.unit_ids  # the unit's words to the station
+        out.append({
+            "unit": {"id": a.unit_id, "name": units.get(a.unit_id, "")},
+            "role": a.role, "status": a.status,
+            "status_label": ASSIGNMENT_STATUS_LABELS.get(a.status, a.status), "round": a.round,
+            "deadline": a.deadline.isoformat() if a.deadline else None,
+            "extension_requested_to": (a.extension_requested_to.isoformat()
+                                       if a.extension_requested_to else None),
+            "extension_reason": (a.extension_reason or None) if own else None,
+            "refuse_reason": (a.refuse_reason or None) if own else None,
+            "reply_draft": (a.reply_draft or None) if own else None,
+        })
+    return out
 
 
 def _submitter(o, lens: Lens) -> dict | None:
-    if lens.resident_only or (lens.unit_only and o.anonymous) or not o.submitter_id:
+    if lens.resident_only or (o.anonymous and not lens.knows_anonymous) or not o.submitter_id:
         return None
     user = db.session.get(User, o.submitter_id)
     return {"id": user.id, "nickname": user.nickname} if user else None
@@ -154,8 +167,9 @@ def full(o, viewer: Viewer, today) -> dict:
         "submitter": _submitter(o, lens),
         "level": o.level,
         "level_label": LEVEL_LABELS.get(o.level) if o.level else None,
-        "hold_reason": o.hold_reason or None,
-        "hold_reason_label": HOLD_REASON_LABELS.get(o.hold_reason) if o.hold_reason else None,
+        "hold_reason": (o.hold_reason or None) if lens.is_staff else None,
+        "hold_reason_label": (HOLD_REASON_LABELS.get(o.hold_reason)
+                              if o.hold_reason and lens.is_staff else None),
         "close_reason": o.close_reason or None,
         "close_reason_label": CLOSE_REASON_LABELS.get(o.close_reason) if o.close_reason else None,
         "sec_check": o.sec_check or None if lens.is_staff else None,

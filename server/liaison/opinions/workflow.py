@@ -52,6 +52,9 @@ class Transition:
     fields: tuple[Field, ...] = ()
     notify: tuple[NotifyRule, ...] = ()
     public: bool = True  # shown in the resident's timeline
+    # Who reads the text typed with it (note, reason ...): opinions/privacy.py. Staff
+    # always; PUBLIC: everyone who sees the step; UNITS: also the units it names.
+    text_to: str = "staff"
     guard: Callable[[OpinionView, Actor], None] | None = None
     effect: Callable[[fx.Ctx, fx.Outcome], None] | None = None
 
@@ -108,7 +111,7 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     _t("decline", "不予受理", STAFF, {SUBMITTED, ON_HOLD, ACCEPTED}, (DECLINED,),
        [text("reason", "不予受理的原因"), choice("channel", "建议反映渠道", DECLINE_CHANNEL_LABELS),
         text("guidance", "疏导说明", required=False)],
-       [_n(RESIDENT, "declined"), _DEPUTY_SEES], effect=fx.decline),
+       [_n(RESIDENT, "declined"), _DEPUTY_SEES], text_to="public", effect=fx.decline),
     _t("mark_duplicate", "合并重复件", STAFF, {SUBMITTED, ON_HOLD, ACCEPTED}, (CLOSED,),
        [ident("duplicate_of", "重复的意见"), NOTE],
        [_n(RESIDENT, "closed"), _DEPUTY_SEES], effect=fx.mark_duplicate),
@@ -116,7 +119,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        [idents("unit_ids", "承办单位"), ident("lead_unit_id", "主办单位", required=False),
         choice("level", "事项层级", LEVEL_LABELS), day("deadline", "办理期限", required=False),
         NOTE],
-       [_n("units", "assigned"), _n(RESIDENT, "assigned"), _DEPUTY_SEES], effect=fx.assign),
+       [_n("units", "assigned"), _n(RESIDENT, "assigned"), _DEPUTY_SEES], text_to="units",
+       effect=fx.assign),
     _t("unit_accept", "签收", {UNIT}, {ASSIGNED}, (), [NOTE], public=False,
        guard=fx.guard_unit_pending, effect=fx.unit_accept),
     _t("unit_refuse", "退回", {UNIT}, {ASSIGNED}, (ASSIGNED, ACCEPTED, REOPENED),
@@ -129,11 +133,11 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        [day("deadline", "办理期限", required=False), NOTE], [_n("units", "extension_approved")],
        guard=fx.guard_pending_extension, effect=fx.approve_extension),
     _t("reject_extension", "不同意延期", STAFF, {ASSIGNED}, (), [text("reason", "不同意的原因")],
-       [_n("units", "extension_rejected")], public=False,
+       [_n("units", "extension_rejected")], public=False, text_to="units",
        guard=fx.guard_pending_extension, effect=fx.reject_extension),
     _t("extend_deadline", "调整办理期限", STAFF, {ASSIGNED}, (),
        [DEADLINE, text("reason", "调整原因")], [_n("units", "deadline_changed")],
-       effect=fx.extend_deadline),
+       text_to="units", effect=fx.extend_deadline),
     _t("urge", "督办", STAFF | {DEPUTY}, OPEN_STATES, (),
        [choice("method", "督办方式", URGE_METHOD_LABELS), NOTE],
        [_n("units", "urged", ASSIGNED), _n("staff", "urged", *(OPEN_STATES - {ASSIGNED}))]),
@@ -149,15 +153,15 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     _t("release_reply", "答复", STAFF, {ASSIGNED}, (REPLIED,),
        [text("text", "答复内容", required=False, max_len=3000), REPLY_METHOD],
        [_n(RESIDENT, "replied"), _n(DEPUTY, "replied"), _n("units", "reply_released")],
-       guard=fx.guard_draft_exists, effect=fx.release_reply),
+       text_to="public", guard=fx.guard_draft_exists, effect=fx.release_reply),
     _t("reply_directly", "代为答复", STAFF, {ACCEPTED, ASSIGNED, REOPENED}, (REPLIED,),
        [REPLY_TEXT, REPLY_METHOD], [_n(RESIDENT, "replied"), _n(DEPUTY, "replied")],
-       effect=fx.reply_directly),
+       text_to="public", effect=fx.reply_directly),
     _t("rate", "评价", {RESIDENT}, {REPLIED}, (RATED, REVIEWING),
        [choice("rating", "满意度", RATING_LABELS), text("comment", "评价意见", False)],
        [_n("staff", "rated", RATED), _n("staff", "unsatisfied", REVIEWING),
         _n(OFFICE, "unsatisfied", REVIEWING), _n(DEPUTY, "unsatisfied", REVIEWING)],
-       effect=fx.rate),
+       text_to="public", effect=fx.rate),
     _t("close", "办结", STAFF_OR_SYSTEM, {RATED, REPLIED, DECLINED}, (CLOSED,),
        [choice("close_reason", "办结原因", CLOSE_REASON_LABELS, False), NOTE], [_DEPUTY_SEES],
        effect=fx.close),
@@ -167,7 +171,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        [choice("close_reason", "办结原因",
                {k: CLOSE_REASON_LABELS[k] for k in REVIEW_CLOSE_REASONS}),
         text("conclusion", "复核结论", max_len=1000)],
-       [_n(RESIDENT, "review_closed"), _DEPUTY_SEES], effect=fx.close_after_review),
+       [_n(RESIDENT, "review_closed"), _DEPUTY_SEES], text_to="public",
+       effect=fx.close_after_review),
 )}
 ACTIONS = tuple(TRANSITIONS)
 ACTION_LABELS = {a: t.label for a, t in TRANSITIONS.items()}

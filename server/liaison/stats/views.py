@@ -5,8 +5,9 @@ functions as ``/api/v1/stats/...``, so a page's table and the API always agree.
 """
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from ..core.auth import UserBlocked, current_user
 from ..core.errors import ApiError
@@ -16,7 +17,9 @@ from .flags import INVISIBLE, STATION_FLAGS
 from .league import league_table
 from .queries import region_report
 from .scoring import POINT_LABELS
-from .api import month_arg, period, today
+from .api import (
+    FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR, month_arg, period, today,
+)
 
 bp = Blueprint("stats_pages", __name__, url_prefix="/reports", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -40,6 +43,19 @@ def _denied(status: int, message: str):
 @bp.errorhandler(UserBlocked)
 def _blocked(exc: UserBlocked):
     return render_template("stats/denied.html", message=exc.message, demo_login=None), exc.status
+
+
+def _bad_request(message: str):
+    """A page's query value we cannot use: say so in Chinese (never a 500)."""
+    return render_template("stats/denied.html", message=message, demo_login=None), 400
+
+
+def _month_value(name: str):
+    """(the ``YYYY-MM`` value of query arg ``name`` or None when absent, an error page or None)."""
+    value = (request.args.get(name) or "").strip()
+    if value and not re.match(MONTH_PATTERN, value):
+        return None, _bad_request(MONTH_ERROR)
+    return value or None, None
 
 
 def _guard(check):
@@ -70,11 +86,10 @@ def region(region_id):
     _, denied = _guard(lambda u: access.require_region(reg, u))
     if denied:
         return denied
-    try:
-        month = month_arg(request.args.get("month"))
-    except ValueError:
-        month = month_arg(None)
-    data = region_report(reg, month, today(), 50)
+    value, bad = _month_value("month")
+    if bad:
+        return bad
+    data = region_report(reg, month_arg(value), today(), 50)
     return render_template("stats/region.html", data=data, region=reg, station_flags=STATION_FLAGS,
                            invisible=INVISIBLE, labels=data["flag_labels"])
 
@@ -86,10 +101,14 @@ def league(region_id):
     if denied:
         return denied
     kind = "station" if request.args.get("kind") == "station" else "deputy"
+    start, bad = _month_value("from")
+    end, bad = (None, bad) if bad else _month_value("to")
+    if bad:
+        return bad
     try:
-        first, last = period({"start": request.args.get("from"), "end": request.args.get("to")})
-    except (ValueError, ApiError, HTTPException):
-        first, last = period({})
+        first, last = period({"start": start, "end": end})
+    except ApiError as err:
+        return _bad_request(err.message)
     table = league_table(reg, kind, first, last, today(), too_few_limit=100)
     return render_template("stats/league.html", table=table, region=reg)
 
@@ -100,6 +119,9 @@ def deputy(deputy_id):
     _, denied = _guard(lambda u: access.require_deputy(dep, u))
     if denied:
         return denied
-    year = request.args.get("year", type=int) or today().year
+    raw = (request.args.get("year") or "").strip()
+    if raw and not (raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR):
+        return _bad_request(YEAR_ERROR)
+    year = int(raw) if raw else today().year
     record = duty_record(dep, year, today())
     return render_template("stats/deputy.html", record=record, point_labels=POINT_LABELS)
