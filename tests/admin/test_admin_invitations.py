@@ -251,3 +251,34 @@ def test_the_home_offices_deputy_invitation_binds_without_a_phone(app, client, s
     assert _bound_user(app, deputy_id) == newcomer
     (bound,) = _audit_actions(app, "deputy", deputy_id, "deputy.bound")
     assert bound[1] == {"user": None} and bound[2]["proof"] == "inviter" and bound[2]["user"] == newcomer
+
+
+def _deputy_form(client, deputy_id, **changes):
+    from liaison.core.db import db  # noqa: F401  (the app context comes from the client)
+
+    page = client.get(f"/admin/deputies/{deputy_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "name": "王明", "levels": ["municipal", "county"], "phone": "13900000001",
+            "work_unit": "社区", "post": "主任", **changes}
+    return client.post(f"/admin/deputies/{deputy_id}", data=form)
+
+
+def test_a_master_cannot_swap_the_phone_that_proves_the_deputy(app, client, staff, places):
+    from liaison.core.db import db
+    from liaison.places.models import Deputy
+
+    with app.app_context():
+        before = db.session.get(Deputy, places["deputy_id"]).phone
+    staff("master")
+    r = _deputy_form(client, places["deputy_id"], phone="13811112222")
+    assert r.status_code == 302
+    with client.session_transaction() as session:
+        flashes = [m for _, m in session.get("_flashes", [])]
+    assert any("只能由代表驻站所在地的人大工委修改" in m for m in flashes), flashes
+    with app.app_context():
+        assert db.session.get(Deputy, places["deputy_id"]).phone == before
+    _logout(client)
+    staff("office")  # the office over the deputy's home may
+    _deputy_form(client, places["deputy_id"], phone="13811112222")
+    with app.app_context():
+        assert db.session.get(Deputy, places["deputy_id"]).phone == "13811112222"

@@ -7,6 +7,7 @@ from ..codes.operations import revoke_code
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
+from ..core.scopes import is_home_office
 from ..places.models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Station
 from . import place_ops
 from .blueprint import bp
@@ -45,7 +46,7 @@ def deputy_save(deputy_id):
     values.update(levels=request.form.getlist("levels"), is_official=request.form.get("is_official") == "1",
                   is_senior_official=request.form.get("is_senior_official") == "1")
     try:
-        place_ops.update_deputy(d, values, actor=current_user())
+        place_ops.update_deputy(d, values, actor=current_user(), may_change_phone=is_home_office(g.scope, d.id))
     except place_ops.PlaceError as exc:
         return failed(exc.message, target + "#edit")
     return done("代表信息已保存", target)

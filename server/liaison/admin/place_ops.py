@@ -65,19 +65,32 @@ def update_station(station: Station, values: dict, *, actor) -> Station:
     return station
 
 
-def update_deputy(deputy: Deputy, values: dict, *, actor) -> Deputy:
+PHONE_IS_PROOF = ("代表的手机号用于核验本人身份（绑定微信），只能由代表驻站所在地的人大工委修改；"
+                  "其他信息已可修改，请保留原手机号后再保存。")
+
+
+def update_deputy(deputy: Deputy, values: dict, *, actor, may_change_phone: bool = True) -> Deputy:
+    """Save the deputy's profile; commits once.
+
+    :param may_change_phone: the phone on file proves who may bind the deputy's WeChat
+        (``users.roles``), so only the NPC office over the deputy's home may change it.
+    :raise PlaceError: a missing name or level, a bad phone, or a phone change not allowed.
+    """
     name = values.get("name", "").strip()
     if not name:
         raise PlaceError("代表姓名不能为空")
     levels = [lv for lv in DEPUTY_LEVELS if lv in values.get("levels", [])]
     if not levels:
         raise PlaceError("请至少选择一个代表层级")
+    phone = _phone(values.get("phone", ""))[:30]
+    if phone != (deputy.phone or "") and not may_change_phone:
+        raise PlaceError(PHONE_IS_PROOF)
     before = snapshot(deputy, DEPUTY_FIELDS)
     deputy.name = name[:50]
     deputy.levels = levels
     deputy.work_unit = values.get("work_unit", "")[:120]
     deputy.post = values.get("post", "")[:120]
-    deputy.phone = _phone(values.get("phone", ""))[:30]
+    deputy.phone = phone
     deputy.email = values.get("email", "")[:120]
     deputy.is_official = bool(values.get("is_official"))
     deputy.is_senior_official = bool(values.get("is_senior_official"))
