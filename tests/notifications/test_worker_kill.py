@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 from notification_fixtures import SEND, TOKEN
 
 from liaison.opinions.context import Notify
@@ -105,12 +106,18 @@ def _pending_deliveries(app, emit, make_opinion, rows, count=3):
         assert outbox.kick() is True
 
 
-def _kill_mid_delivery(app, base_config, tmp_path) -> None:
-    """Start a worker on the queued jobs and kill it once it has claimed a row."""
+def _kill_mid_delivery(app, base_config, tmp_path, fake_base: str, waiting_on: str) -> None:
+    """Start a worker on the queued jobs and kill it once it has claimed a row and its
+    call to ``waiting_on`` has reached the fake (which holds the answer back)."""
     log_path = tmp_path / "worker1.log"
     worker = _start_worker(base_config, log_path)
+
+    def call_arrived() -> bool:  # the fake takes a fault when the call comes in
+        return waiting_on not in requests.get(f"{fake_base}/_fake/faults", timeout=5).json()["faults"]
+
     try:
         _wait_for(lambda: "sending" in _statuses(app), 20, "a claimed row", worker, log_path)
+        _wait_for(call_arrived, 20, f"the worker's call to {waiting_on}", worker, log_path)
         time.sleep(0.3)  # well inside the fake's delay: the worker is waiting on WeChat
     finally:
         _kill_worker(worker)
@@ -144,7 +151,7 @@ def test_killed_before_wechat_got_the_call_a_restarted_worker_delivers_each_once
         redis_server.delete(key)  # no cached token: the first WeChat call is the token fetch
     _pending_deliveries(app, emit, make_opinion, rows)
     phone.fault(TOKEN, 1, delay=5)  # the worker claims a row, then hangs fetching a token
-    _kill_mid_delivery(app, base_config, tmp_path)
+    _kill_mid_delivery(app, base_config, tmp_path, phone.base, TOKEN)
     assert sorted(_statuses(app)) == ["pending", "pending", "sending"]
     assert wechat_log.messages(SEND) == []
 
@@ -168,7 +175,7 @@ def test_killed_after_wechat_accepted_the_in_flight_row_is_resent_the_documented
         assert get_wechat().mp.access_token  # cached: the worker's first call is the send
     _pending_deliveries(app, emit, make_opinion, rows)
     phone.fault(SEND, 1, delay=2)  # the fake answers late, and still delivers
-    _kill_mid_delivery(app, base_config, tmp_path)
+    _kill_mid_delivery(app, base_config, tmp_path, phone.base, SEND)
     in_flight = next(r for r in rows() if r["status"] == "sending")
     _wait_for(lambda: len(wechat_log.messages(SEND)) == 1, 10, "the late send to land")
 
