@@ -36,6 +36,17 @@ def region_in_scope(scope, region_id: int) -> Region:
     return region
 
 
+def covers_whole_tree(scope) -> bool:
+    """The city office: NPC office of every top-level region, so of every region there is.
+
+    Site-wide settings (WeChat's domain verification files) belong to it alone.
+    """
+    if not scope.office_paths:
+        return False
+    roots = list(db.session.execute(select(Region).where(Region.parent_id.is_(None))).scalars())
+    return bool(roots) and all(covers_region(scope, r) for r in roots)
+
+
 def scope_title(scope) -> str:
     """A short name for the header: the station, the region, or the unit."""
     if scope.station_ids:
