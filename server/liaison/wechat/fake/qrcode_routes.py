@@ -63,6 +63,19 @@ def _fetch(url: str) -> bytes | None:
     return res.content if res.status_code == 200 else None
 
 
+def _rule(st, appid: str, prefix) -> dict | None:
+    return next((r for r in st.qrcode_rules.get(appid, []) if r["prefix"] == prefix), None)
+
+
+def publish(st, appid: str, prefix) -> bool:
+    """发布: the saved rule starts opening the mini-program; False if there is none."""
+    with st.lock:
+        rule = _rule(st, appid, prefix)
+        if rule is not None:
+            rule["state"] = "published"
+        return rule is not None
+
+
 def _default_appid(st) -> str:
     return next(a for a in st.apps if a not in st.official)
 
@@ -80,7 +93,7 @@ def add_rule(st, appid: str, data: dict) -> tuple[int, str]:
     with st.lock:
         if not isinstance(path, str) or not path or not st.page_known(path):
             return 41030, "invalid page"
-        existing = next((r for r in st.qrcode_rules.get(appid, []) if r["prefix"] == prefix), None)
+        existing = _rule(st, appid, prefix)
         if existing and not is_edit:
             return 85071, "prefix already exists"
         if existing and existing["state"] == "published":
@@ -162,13 +175,7 @@ def api_publish():
     appid, problem = _api_appid(st)
     if problem:
         return problem
-    prefix = (body() or {}).get("prefix")
-    with st.lock:
-        rule = next((r for r in st.qrcode_rules.get(appid, []) if r["prefix"] == prefix), None)
-        if rule is None:
-            return err(40097, "invalid args")
-        rule["state"] = "published"
-    return ok()
+    return ok() if publish(st, appid, (body() or {}).get("prefix")) else err(40097, "invalid args")
 
 
 # -- the console and the phone --------------------------------------------------------
@@ -194,10 +201,7 @@ def control_rules():
     if errcode:
         return err(errcode, errmsg)
     if data.get("publish"):
-        with st.lock:
-            for rule in st.qrcode_rules[appid]:
-                if rule["prefix"] == data["prefix"]:
-                    rule["state"] = "published"
+        publish(st, appid, data["prefix"])
     return ok()
 
 
