@@ -160,6 +160,38 @@ def client(app):
 
 
 @pytest.fixture
+def live_server(app):
+    """The test's app behind a real HTTP server on a free port; yields the base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def verify_files(app, tmp_path):
+    """WeChat's domain verification files: a fresh, empty WECHAT_VERIFY_DIR (returned)
+    and no files uploaded to storage by an earlier test."""
+    from liaison.core.storage import get_storage
+    from liaison.wechat.verification import FOLDER
+
+    folder = tmp_path / "wechat-verify"
+    folder.mkdir()
+    app.config["WECHAT_VERIFY_DIR"] = str(folder)
+    with app.app_context():
+        storage = get_storage()
+        for key in storage.keys(FOLDER):
+            storage.delete(key)
+    return folder
+
+
+@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 

@@ -84,6 +84,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
         "STORAGE_PATH": _env("STORAGE_PATH", str(instance / "files")),
         "QRCODES_PATH": _env("QRCODES_PATH", str(ROOT / "qrcodes")),
+        # WeChat's domain verification files (MP_verify_*.txt for the official account's
+        # web authorisation domain, the mini-program's file for "scan an ordinary link QR
+        # code"), served verbatim at /<name>, /s/<name> and /d/<name>. Files uploaded on
+        # the admin page live in the storage interface instead (shared by every process).
+        "WECHAT_VERIFY_DIR": _env("WECHAT_VERIFY_DIR", str(instance / "wechat-verify")),
         "TOKEN_TTL_SECONDS": int(_env("TOKEN_TTL_SECONDS", 7 * 24 * 3600)),
         # A browser login (admin, H5, reports) lasts this long from the login, however
         # often it is used; core/auth.py checks the login time carried in the session.

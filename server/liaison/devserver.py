@@ -118,7 +118,9 @@ def main() -> int:
     if env.get("WECHAT_API_BASE", "").startswith("https://api.weixin.qq.com"):
         print("使用真实微信接口（未启动模拟微信服务器）")
     else:
-        procs.append(subprocess.Popen([py, "-m", "liaison.wechat.fake", "--port", str(fake_port)],
+        # --verify-base: the fake checks 扫普通链接 rules' verification files on this server.
+        procs.append(subprocess.Popen([py, "-m", "liaison.wechat.fake", "--port", str(fake_port),
+                                       "--verify-base", f"http://127.0.0.1:{port}"],
                                       cwd=SERVER_DIR, env=env))
     subprocess.run(flask + ["db", "upgrade"], cwd=SERVER_DIR, env=env, check=True)
     if procs:  # the fake WeChat server: let its authorisation page list the demo accounts

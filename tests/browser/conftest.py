@@ -2,7 +2,7 @@
 headless Chromium (Debian's) per module, a fresh phone-sized page per test, a worker
 for background jobs, and screenshots into test-artifacts/ (git-ignored).
 
-- ``live_server``: base URL of the test's ``app`` served by werkzeug in a thread;
+- ``live_server`` (tests/conftest.py): base URL of the test's ``app`` served by werkzeug;
 - ``browser_page``: a 375×812 page (Chinese locale); ``new_page(user_agent=...)`` for
   more (e.g. a WeChat user agent); every page records JavaScript dialogs and console
   errors in ``page.dialogs`` / ``page.console_errors`` (tests assert on them);
@@ -22,19 +22,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
-
-
-@pytest.fixture
-def live_server(app):
-    """The test's app behind a real HTTP server on a free port; yields the base URL."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
 
 
 @pytest.fixture(scope="module")

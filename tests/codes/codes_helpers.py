@@ -20,7 +20,7 @@ def token_of(app, kind: str, target_id: int) -> str:
 
 
 def decode_qr(data: bytes) -> list[str]:
-    """Every QR code zxing-cpp finds in a PNG, or in the page image of a Pillow-made PDF."""
+    """Every QR code zxing-cpp finds in an image (PNG, JPEG), or in the page image of a Pillow-made PDF."""
     if data.startswith(b"%PDF"):
         start = data.index(b"\xff\xd8")  # the page is one embedded JPEG (DCTDecode)
         data = data[start:data.index(b"endstream", start)]

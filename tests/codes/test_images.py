@@ -109,10 +109,11 @@ def test_poster_changes_when_the_station_changes(app, client, places):
 
 def test_wxacode_is_asked_from_wechat_once_with_the_token_as_scene(app, client, places, fake_wechat):
     token = token_of(app, "station", places["station"][WANGYUEHU])
-    first = client.get(f"/api/v1/codes/{token}/wxacode.png")
-    second = client.get(f"/api/v1/codes/{token}/wxacode.png")
+    first = client.get(f"/api/v1/codes/{token}/wxacode.jpg")
+    second = client.get(f"/api/v1/codes/{token}/wxacode.jpg")
     assert first.status_code == second.status_code == 200
-    assert first.mimetype == "image/png" and first.data == second.data
+    assert first.mimetype == "image/jpeg" and first.data == second.data
+    assert Image.open(io.BytesIO(first.data)).format == "JPEG"  # WeChat's bytes, not re-encoded
     calls = requests.get(f"{fake_wechat}/_fake/calls", params={"path": "/wxa/getwxacodeunlimit"},
                          timeout=5).json()["calls"]
     assert len(calls) == 1 and calls[0]["errcode"] == 0
@@ -121,15 +122,15 @@ def test_wxacode_is_asked_from_wechat_once_with_the_token_as_scene(app, client, 
     from liaison.core.db import db
 
     with app.app_context():
-        assert db.session.query(Code).filter_by(token=token).one().wxacode_key == f"codes/wxacode/{token}.png"
+        assert db.session.query(Code).filter_by(token=token).one().wxacode_key == f"codes/wxacode/{token}.jpg"
 
 
 def test_wxacode_failure_is_503_and_not_cached(app, client, places, phone):
     token = token_of(app, "deputy", places["deputy"]["李华"])
     phone.fault("/wxa/getwxacodeunlimit", 1, errcode=45009)
-    r = client.get(f"/api/v1/codes/{token}/wxacode.png")
+    r = client.get(f"/api/v1/codes/{token}/wxacode.jpg")
     assert r.status_code == 503 and r.get_json()["error"]["code"] == "wechat_unavailable"
-    assert client.get(f"/api/v1/codes/{token}/wxacode.png").status_code == 200
+    assert client.get(f"/api/v1/codes/{token}/wxacode.jpg").status_code == 200
 
 
 def test_wxacode_for_a_trial_mini_program_is_cached_apart(app, client, places):
@@ -138,6 +139,28 @@ def test_wxacode_for_a_trial_mini_program_is_cached_apart(app, client, places):
 
     token = token_of(app, "station", places["station"][WANGYUEHU])
     app.config["WECHAT_MINIPROGRAM_STATE"] = "trial"
-    assert client.get(f"/api/v1/codes/{token}/wxacode.png").status_code == 200
+    assert client.get(f"/api/v1/codes/{token}/wxacode.jpg").status_code == 200
     with app.app_context():
-        assert db.session.query(Code).filter_by(token=token).one().wxacode_key == f"codes/wxacode/{token}-trial.png"
+        assert db.session.query(Code).filter_by(token=token).one().wxacode_key == f"codes/wxacode/{token}-trial.jpg"
+
+
+def test_old_wxacode_png_address_leads_to_the_jpeg(app, client, places):
+    token = token_of(app, "station", places["station"][WANGYUEHU])
+    r = client.get(f"/api/v1/codes/{token}/wxacode.png")
+    assert r.status_code == 308 and r.headers["Location"].endswith(f"/api/v1/codes/{token}/wxacode.jpg")
+
+
+def test_wxacode_cached_under_the_old_png_name_is_asked_again_as_jpeg(app, client, places, fake_wechat):
+    from liaison.codes.models import Code
+    from liaison.core.db import db
+    from liaison.core.storage import get_storage
+
+    token = token_of(app, "station", places["station"][WANGYUEHU])
+    with app.app_context():
+        get_storage().put(f"codes/wxacode/{token}.png", b"\x89PNG old cache")
+        db.session.query(Code).filter_by(token=token).one().wxacode_key = f"codes/wxacode/{token}.png"
+        db.session.commit()
+    r = client.get(f"/api/v1/codes/{token}/wxacode.jpg")
+    assert r.mimetype == "image/jpeg" and decode_qr(r.data) == [f"wxacode:{token}"]
+    with app.app_context():
+        assert db.session.query(Code).filter_by(token=token).one().wxacode_key == f"codes/wxacode/{token}.jpg"

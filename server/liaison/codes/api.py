@@ -5,7 +5,7 @@ import io
 
 from apiflask import APIBlueprint
 from apiflask.schemas import FileSchema
-from flask import send_file
+from flask import redirect, send_file, url_for
 
 from ..core.db import db
 from ..core.errors import ApiError
@@ -60,13 +60,29 @@ def qr_png(token):
     return _image(posters.qr_png(url), "image/png", posters.qr_fingerprint(url))
 
 
-@bp.get("/codes/<token>/wxacode.png")
-@bp.output(FileSchema, content_type="image/png", description="小程序码（scene 为令牌）")
+def image_mimetype(data: bytes) -> str:
+    """The image type the bytes really are (WeChat's wxacode is a JPEG)."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
+    return "application/octet-stream"
+
+
+@bp.get("/codes/<token>/wxacode.jpg")
+@bp.output(FileSchema, content_type="image/jpeg", description="小程序码（scene 为令牌），微信返回的 JPEG 原图")
 @bp.doc(summary="码的小程序码图片（向微信只申请一次，之后用缓存）",
         responses={**GONE, 503: "微信暂时无法生成"})
-def wxacode_png(token):
+def wxacode_jpg(token):
     code, _ = usable_code(token)
-    return _image(operations.wxacode_png(code), "image/png", f"wxa-{code.token}")
+    data = operations.wxacode_image(code)
+    return _image(data, image_mimetype(data), f"wxa-{code.token}")
+
+
+@bp.get("/codes/<token>/wxacode.png")
+@bp.doc(summary="旧地址：永久转到 wxacode.jpg", responses={308: "转到 wxacode.jpg"})
+def wxacode_png(token):
+    return redirect(url_for("codes.wxacode_jpg", token=token), 308)
 
 
 def _poster(token: str, fmt: str):

@@ -156,11 +156,14 @@ def record_scan(code_id: int, day: date | None = None) -> None:
     db.session.commit()
 
 
-def wxacode_png(code: Code) -> bytes:
+def wxacode_image(code: Code) -> bytes:
     """The code's mini-program code (scene = token), asked from WeChat once per token.
 
-    The image is cached in storage under ``codes/wxacode/<token>.png``; a Redis lock
-    keeps two processes from both asking WeChat for the same token.
+    WeChat answers getwxacodeunlimit with JPEG bytes (PNG only for a transparent
+    ``is_hyaline`` code, which we never ask for). The image is cached in storage under
+    ``codes/wxacode/<token>.jpg``; a key cached under another name (an older ``.png``)
+    is asked for again once. A Redis lock keeps two processes from both asking WeChat
+    for the same token.
 
     :raise ApiError: 503 when WeChat cannot make it now.
     """
@@ -173,7 +176,7 @@ def wxacode_png(code: Code) -> bytes:
 
     storage = get_storage()
     env = ENV_VERSIONS.get(current_app.config.get("WECHAT_MINIPROGRAM_STATE"), "release")
-    key = f"codes/wxacode/{code.token}.png" if env == "release" else f"codes/wxacode/{code.token}-{env}.png"
+    key = f"codes/wxacode/{code.token}.jpg" if env == "release" else f"codes/wxacode/{code.token}-{env}.jpg"
     if code.wxacode_key and code.wxacode_key != key:
         code.wxacode_key = None  # made for another version of the mini-program
     if code.wxacode_key and storage.exists(code.wxacode_key):

@@ -125,6 +125,19 @@ def covers_region(scope: Scope, region) -> bool:
     return region is not None and path_covered(scope, region.path)
 
 
+def covers_whole_tree(scope: Scope) -> bool:
+    """The city office: NPC office of every top-level region, so of every region there is.
+
+    Site-wide settings (WeChat's domain verification files) belong to it alone.
+    """
+    from ..places.models import Region
+
+    if not scope.office_paths:
+        return False
+    roots = list(db.session.scalars(select(Region).where(Region.parent_id.is_(None))))
+    return bool(roots) and all(covers_region(scope, r) for r in roots)
+
+
 def station_path(station_id: int) -> str | None:
     from ..places.models import Region, Station
 

@@ -48,6 +48,17 @@ class LocalStorage:
         except (FileNotFoundError, ValueError):
             return False
 
+    def keys(self, prefix: str) -> list[str]:
+        """The keys of the files directly inside folder ``prefix`` (e.g. ``"wechat-verify"``), sorted."""
+        try:
+            folder = self._path(prefix)
+        except ValueError:
+            return []
+        if not folder.is_dir():
+            return []
+        return sorted(f"{prefix.strip('/')}/{p.name}" for p in folder.iterdir()
+                      if p.is_file() and not p.name.startswith(".tmp-"))
+
     def local_path(self, key: str) -> Path:
         return self._path(key)
 

@@ -18,7 +18,9 @@ bp = APIBlueprint("users", __name__, url_prefix="/api/v1", tag="登录与用户"
 @bp.post("/auth/wechat")
 @bp.input(WechatLoginIn)
 @bp.output(LoginOut)
-@bp.doc(summary="用 wx.login 的 code 登录", responses={400: "登录码无效或已使用", 503: "微信不可用"})
+@bp.doc(summary="用 wx.login 的 code 登录", responses={400: "登录码无效或已使用",
+                                                  403: "微信判定该账号存在风险（wechat_user_risky）",
+                                                  503: "微信不可用"})
 def login_wechat(json_data):
     user = operations.login_miniprogram(json_data["code"], get_wechat())
     return {

@@ -38,6 +38,9 @@ def wechat_error_to_api(exc) -> ApiError:
         return ApiError(400, "wechat_code_used", "登录码已使用，请重新进入小程序再试")
     if isinstance(exc, wx.CodeInvalid):
         return ApiError(400, "wechat_code_invalid", "登录码无效或已过期，请重新登录")
+    if isinstance(exc, wx.RiskyUser):  # 40226: WeChat's own judgement; retrying will not help
+        return ApiError(403, "wechat_user_risky",
+                        "微信判定该账号存在风险，暂时无法登录，请稍后再试或前往联络站现场反映")
     if isinstance(exc, wx.QuotaLimited):
         return ApiError(429, "wechat_rate_limited", "登录太频繁，请稍后再试")
     if isinstance(exc, wx.Unavailable):

@@ -108,9 +108,30 @@ class WeChat:
     def code2session(self, code: str) -> dict:
         """wx.login code -> {"openid", "session_key", "unionid"?}. session_key stays server-side.
 
-        :raise CodeInvalid: 40029. :raise CodeUsed: 40163.
+        jscode2session takes the appid and secret and no access token; wechatpy's
+        ``wxa.code_to_session`` would fetch one first, so a token outage (stable_token
+        down, quota spent) would block every login. Called here on the same WeChat-only
+        session (so it still reaches only WECHAT_API_BASE), without a token.
+
+        :raise CodeInvalid: 40029. :raise CodeUsed: 40163. :raise RiskyUser: 40226.
+        :raise QuotaLimited: 45011. :raise Unavailable: timeout, HTTP error, no openid.
         """
-        return self._call(self.mp, lambda: self.mp.wxa.code_to_session(code))
+        params = {"appid": self.mp.appid, "secret": self.mp.secret, "js_code": code,
+                  "grant_type": "authorization_code"}
+        try:
+            res = self.http.get(API + "sns/jscode2session", params=params, timeout=self.timeout)
+            res.raise_for_status()
+            result = res.json()  # WeChat labels it text/plain at times: parse whatever the header
+        except (requests.RequestException, ValueError) as exc:
+            raise _translate(exc) from exc
+        if not isinstance(result, dict):
+            raise errors.Unavailable(None, "jscode2session answer was not a JSON object")
+        errcode = int(result.get("errcode") or 0)
+        if errcode:
+            raise errors.from_errcode(errcode, str(result.get("errmsg", "")))
+        if not result.get("openid"):
+            raise errors.Unavailable(None, "no openid in jscode2session answer")
+        return result
 
     def send_subscribe(self, openid, template_id, data, page=None,
                        miniprogram_state="formal", lang="zh_CN") -> dict:

@@ -65,7 +65,7 @@ class QuotaLimited(WeChatError):
 
 
 class InvalidArgument(WeChatError):
-    """47003 / 40097 / 41030 / 40037 / 40003: our request was wrong.
+    """47003 / 40097 / 41030 / 40037 / 40003 / 40169 / 40129: our request was wrong.
 
     ``field`` is the data key WeChat named in a 47003 (``thing1``), else None.
     """
@@ -115,6 +115,8 @@ _BY_CODE: dict[int, type[WeChatError]] = {
     41030: InvalidArgument,
     40037: InvalidArgument,
     40003: InvalidArgument,
+    40169: InvalidArgument,  # wxacode scene empty or longer than 32 characters
+    40129: InvalidArgument,  # wxacode scene with a character outside the allowed set
     40001: TokenError,
     40014: TokenError,
     42001: TokenError,

@@ -12,13 +12,13 @@ import time
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from liaison.wechat.fake import api_routes, control_routes, oauth_routes
+from liaison.wechat.fake import api_routes, control_routes, oauth_routes, qrcode_routes
 from liaison.wechat.fake.state import FakeState
 
 
 def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None, *,
                     official_accounts=None, templates=None, pages=None, risky_words=None,
-                    token_grace: float = 20.0) -> Flask:
+                    token_grace: float = 20.0, verify_base: str | None = None) -> Flask:
     """The fake WeChat as a Flask app.
 
     :param apps: appid -> secret (default: the demo mini-program and official account).
@@ -30,13 +30,18 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
     :param pages: known mini-program pages; default: any path starting with "pages/".
     :param risky_words: msg_sec_check words, list or {word: label}.
     :param token_grace: seconds a /cgi-bin/token token lives on after a newer one.
+    :param verify_base: base URL the fake fetches domain verification files from instead
+        of the rule's own host (``http://127.0.0.1:5000`` for scripts/run); see qrcode_routes.
     """
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.extensions["fake_wechat"] = FakeState(
         apps=apps, oauth_accounts=oauth_accounts, official_accounts=official_accounts,
-        templates=templates, pages=pages, risky_words=risky_words, token_grace=token_grace)
+        templates=templates, pages=pages, risky_words=risky_words, token_grace=token_grace,
+        verify_base=verify_base)
     app.register_blueprint(api_routes.bp)
+    app.register_blueprint(qrcode_routes.bp)
+    app.register_blueprint(qrcode_routes.control)
     app.register_blueprint(oauth_routes.bp)
     app.register_blueprint(control_routes.bp)
 
@@ -71,7 +76,8 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
         with st.lock:
             st.calls.append({"path": request.path, "method": request.method, "appid": appid,
                              "status": response.status_code, "errcode": errcode, "at": st.now(),
-                             "fault": bool(g.get("fault"))})
+                             "fault": bool(g.get("fault")),
+                             "access_token": "access_token" in request.args})
         return response
 
     return app

@@ -14,8 +14,11 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=5001)
     parser.add_argument("--token-grace", type=float, default=20.0,
                         help="seconds an old /cgi-bin/token token keeps working")
+    parser.add_argument("--verify-base", default=None,
+                        help="fetch domain verification files from this base URL instead of the "
+                             "rule's host, e.g. http://127.0.0.1:5000 (scripts/run's web server)")
     args = parser.parse_args(argv)
-    app = create_fake_app(token_grace=args.token_grace)
+    app = create_fake_app(token_grace=args.token_grace, verify_base=args.verify_base)
     print(f"fake WeChat on http://{args.host}:{args.port}  (control: /_fake/...)", flush=True)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
 

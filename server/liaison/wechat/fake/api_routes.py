@@ -116,6 +116,8 @@ def jscode2session():
         if problem:
             return problem
         user = st.users[rec["openid"]]
+        if user.get("risky"):  # WeChat judged the account high-risk; the code is spent anyway
+            return err(40226, "high risk user")
         answer = {"openid": user["openid"], "session_key": secrets.token_urlsafe(18)}
         if user["unionid"]:
             answer["unionid"] = user["unionid"]
@@ -178,24 +180,33 @@ def template_send(st):
     return ok(msgid=msgid)
 
 
-def _png(text: str, width: int) -> bytes:
+def _jpeg(text: str, width: int) -> bytes:
+    """A real JPEG of a QR code for ``text``: WeChat answers a wxacode as image/jpeg."""
     qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data(text)
     qr.make(fit=True)
     img = qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
     img = img.resize((width, width), Image.NEAREST)
     out = io.BytesIO()
-    img.save(out, format="PNG")
+    img.save(out, format="JPEG", quality=90)
     return out.getvalue()
 
 
 @bp.post("/wxa/getwxacodeunlimit")
 @api(kind="mp", json_body=True)
 def wxacode_unlimit(st):
+    """getUnlimitedQRCode: the image bytes (Content-Type image/jpeg), or JSON on failure.
+
+    Scene rules (WeChat's answers): missing, empty, not a string or longer than 32
+    characters -> 40169 "invalid length for scene, or the data is not json string";
+    a character outside digits, letters and !#$&'()*+,/:;=?@-._~ -> 40129 "invalid scene".
+    """
     data = g.body
     scene = data.get("scene")
-    if not isinstance(scene, str) or not validate.SCENE.match(scene):
-        return err(40097, "invalid args")
+    if not isinstance(scene, str) or not 1 <= len(scene) <= 32:
+        return err(40169, "invalid length for scene, or the data is not json string")
+    if not validate.SCENE.match(scene):
+        return err(40129, "invalid scene")
     if data.get("env_version", "release") not in ("release", "trial", "develop"):
         return err(40097, "invalid args")
     page = data.get("page") or ""
@@ -205,7 +216,7 @@ def wxacode_unlimit(st):
         width = min(max(int(data.get("width", 430)), 280), 1280)
     except (TypeError, ValueError):
         return err(40097, "invalid args")
-    return Response(_png("wxacode:" + scene, width), mimetype="image/png")
+    return Response(_jpeg("wxacode:" + scene, width), mimetype="image/jpeg")
 
 
 @bp.post("/wxa/msg_sec_check")

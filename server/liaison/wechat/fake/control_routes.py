@@ -104,12 +104,15 @@ def grants():
 
 @bp.post("/users")
 def users():
-    """{"openid", "unionid"?, "follows_oa"?, "nickname"?} -> the user."""
+    """{"openid", "unionid"?, "follows_oa"?, "nickname"?, "risky"?} -> the user.
+
+    ``risky: true``: WeChat judges the account high-risk, jscode2session answers 40226."""
     st, data = state(), _body()
     if not data.get("openid"):
         return _bad("openid required")
     user = st.register_user(data["openid"], unionid=data["unionid"] if "unionid" in data else _MISSING,
-                            follows_oa=data.get("follows_oa"), nickname=data.get("nickname"))
+                            follows_oa=data.get("follows_oa"), nickname=data.get("nickname"),
+                            risky=data.get("risky"))
     return jsonify(dict(user))
 
 

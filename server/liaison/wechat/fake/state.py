@@ -17,6 +17,12 @@ DEFAULT_ACCOUNTS = [
 DEFAULT_RISKY = {"赌博": 20006, "代开发票": 10001, "fake-risky": 20006}
 TOKEN_TTL = 7200
 CODE_TTL = 300
+# stable_token (getStableAccessToken, "access_token 的存储与更新"): in normal mode the
+# platform renews the token 5 minutes early, so a call in the token's last 5 minutes
+# gets a new one while the old one keeps working until it expires (every answer has
+# expires_in >= 300); consecutive forced refreshes less than 30 s apart do not refresh.
+STABLE_RENEW_BEFORE = 300
+FORCE_MIN_INTERVAL = 30
 _MISSING = object()
 
 
@@ -31,7 +37,7 @@ class FakeState:
     """
 
     def __init__(self, apps=None, oauth_accounts=None, official_accounts=None, templates=None,
-                 pages=None, risky_words=None, token_grace=20.0):
+                 pages=None, risky_words=None, token_grace=20.0, verify_base=None):
         self.lock = threading.RLock()
         self.apps = dict(apps or DEFAULT_APPS)
         self.official = set(DEFAULT_OFFICIAL if official_accounts is None else official_accounts)
@@ -41,6 +47,7 @@ class FakeState:
             "templates": self._template_map(templates or []),
             "pages": list(pages) if pages is not None else None,
             "risky": dict(DEFAULT_RISKY if risky_words is None else self._risky_map(risky_words)),
+            "verify_base": verify_base,
         }
         self.reset()
 
@@ -69,6 +76,7 @@ class FakeState:
             self.tokens: dict[str, dict] = {}
             self.latest: dict[str, str] = {}  # appid -> newest /cgi-bin/token token
             self.stable: dict[str, str] = {}  # appid -> current stable token
+            self.last_force: dict[str, float] = {}  # appid -> time of the last forced refresh
             self.login_codes: dict[str, dict] = {}
             self.oauth_codes: dict[str, dict] = {}
             self.oauth_tokens: dict[str, dict] = {}
@@ -79,11 +87,15 @@ class FakeState:
             self.messages: list[dict] = []
             self.calls: list[dict] = []
             self.faults: dict[str, dict] = {}
+            self.qrcode_rules: dict[str, list[dict]] = {}  # appid -> 扫普通链接 rules
             self.msgid = 1000
             init = copy.deepcopy(self._initial)
             self.templates = init["templates"]
             self.pages = init["pages"]
             self.risky = init["risky"]
+            # Where the fake fetches verification files instead of the rule's own host
+            # (the backend under test, or scripts/run's web server); None: the rule's host.
+            self.verify_base = init["verify_base"]
             self.set_accounts(init["accounts"])
 
     def set_accounts(self, accounts: list[dict]) -> None:
@@ -128,13 +140,23 @@ class FakeState:
         return {"access_token": token, "expires_in": TOKEN_TTL}
 
     def issue_stable_token(self, appid: str, force: bool) -> dict:
-        """/cgi-bin/stable_token: same token while valid; force kills the old one now."""
+        """/cgi-bin/stable_token as documented: the same token while it has more than 5
+        minutes left; in its last 5 minutes a new one (the old one lives out its time);
+        force_refresh kills the old one at once, unless the last forced refresh was
+        less than 30 s ago (then nothing is refreshed)."""
+        now = self.now()
         current = self.stable.get(appid)
-        if current and self.token_alive(current) and not force:
-            remaining = int(self.tokens[current]["expires_at"] - self.now())
-            return {"access_token": current, "expires_in": remaining}
-        if current and current in self.tokens and self.tokens[current]["revoked_at"] is None:
-            self.tokens[current]["revoked_at"] = self.now()
+        alive = bool(current) and self.token_alive(current)
+        if force and alive and now - self.last_force.get(appid, float("-inf")) < FORCE_MIN_INTERVAL:
+            force = False  # "连续使用该模式时，请保证调用时间隔至少为 30s，否则不会刷新"
+        if alive and not force:
+            remaining = int(self.tokens[current]["expires_at"] - now)
+            if remaining > STABLE_RENEW_BEFORE:
+                return {"access_token": current, "expires_in": remaining}
+        if force:
+            self.last_force[appid] = now
+            if current and current in self.tokens and self.tokens[current]["revoked_at"] is None:
+                self.tokens[current]["revoked_at"] = now
         token = self._issue(appid)
         self.stable[appid] = token
         return {"access_token": token, "expires_in": TOKEN_TTL}
@@ -152,14 +174,20 @@ class FakeState:
         return rec["appid"], None
 
     # -- people -----------------------------------------------------------------
-    def register_user(self, openid: str, unionid=_MISSING, follows_oa=None, nickname=None) -> dict:
-        """Create or update a user; unionid defaults to "u-"+openid, None means unbound."""
+    def register_user(self, openid: str, unionid=_MISSING, follows_oa=None, nickname=None,
+                      risky=None) -> dict:
+        """Create or update a user; unionid defaults to "u-"+openid, None means unbound.
+
+        :param risky: WeChat judges the user high-risk: jscode2session answers 40226.
+        """
         with self.lock:
             user = self.users.get(openid)
             if user is None:
                 user = {"openid": openid, "unionid": "u-" + openid, "follows_oa": False,
-                        "nickname": "微信用户", "headimgurl": ""}
+                        "nickname": "微信用户", "headimgurl": "", "risky": False}
                 self.users[openid] = user
+            if risky is not None:
+                user["risky"] = bool(risky)
             if unionid is not _MISSING:
                 user["unionid"] = unionid
             if follows_oa is not None:
