@@ -63,7 +63,7 @@ def _register_blueprints(app) -> None:
     # Capabilities register themselves when present: each exposes ``bp`` (and
     # optionally ``register(app)``) in its api module.
     for module_name in ("places.api", "codes.api", "opinions.api", "notifications.api",
-                        "reception.api", "stats.api", "admin.views", "h5.views"):
+                        "reception.api", "stats.api", "admin.views", "h5.views", "wechat.push"):
         try:
             module = importlib.import_module(f"{__name__}.{module_name}")
         except ModuleNotFoundError as exc:
