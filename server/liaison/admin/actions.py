@@ -124,8 +124,9 @@ def event_lines(event: OpinionEvent, units: dict[int, str], categories: dict | N
     """What an event carried, in Chinese: '建议反映渠道：12345政务服务便民热线' etc."""
     t = workflow.TRANSITIONS.get(event.action)
     payload = event.payload or {}
-    if t is None:
-        return [str(payload["reason"])] if payload.get("reason") else []
+    if t is None:  # edits, deadline reminders, content checks: a reason or a note
+        said = payload.get("reason") or payload.get("note")
+        return [str(said)] if said else []
     lines = []
     for f in t.fields:
         value = payload.get(f.name)
