@@ -70,27 +70,26 @@ def from_miniprogram() -> bool:
     return has_request_context() and request.headers.get("Authorization", "").startswith("Bearer ")
 
 
-def note_activity(user, now: datetime) -> None:
-    """A request sent from the mini-program is a visit WeChat counts; no commit."""
-    if user is not None and from_miniprogram():
-        user.mp_active_at = now
+def why_unchecked(user, now: datetime, visiting: bool = False) -> str | None:
+    """None when WeChat will accept the writer's openid now, else a ``NOTES`` key.
 
-
-def why_unchecked(user, now: datetime) -> str | None:
-    """None when WeChat will accept the writer's openid now, else a ``NOTES`` key."""
+    :param visiting: the writer is in the mini-program right now (``from_miniprogram``).
+    """
     if user is None or not user.mp_openid:
         return "web"
+    if visiting:
+        return None
     seen = user.mp_active_at
     if seen is None or now - seen > ACTIVE_WINDOW:
         return "inactive"
     return None
 
 
-def check_text(user, text: str, now: datetime) -> Verdict:
+def check_text(user, text: str, now: datetime, visiting: bool = False) -> Verdict:
     """msgSecCheck v2 on ``text`` written by ``user``, within the policy above."""
     from ..wechat import errors as wx
 
-    why = why_unchecked(user, now)
+    why = why_unchecked(user, now, visiting)
     if why:
         return Verdict("manual", why=why)
     try:
@@ -144,8 +143,12 @@ class RatingCheck:
     """A rating comment's verdict, applied in the rating's own transaction."""
 
     verdict: Verdict
+    user: object
+    visit: datetime | None  # the rating came from the mini-program at this time
 
     def apply(self, opinion: Opinion) -> None:
+        if self.visit is not None:
+            self.user.mp_active_at = self.visit
         opinion.rating_sec_check = self.verdict.status
         if self.verdict.status in ("risky", "manual"):
             add_event(opinion, self.verdict.note("评价意见", hidden=True),
@@ -153,9 +156,8 @@ class RatingCheck:
 
 
 def check_rating(user, comment: str) -> RatingCheck:
-    now = utcnow()
-    note_activity(user, now)
-    return RatingCheck(check_text(user, comment, now))
+    now, visiting = utcnow(), from_miniprogram()
+    return RatingCheck(check_text(user, comment, now, visiting), user, now if visiting else None)
 
 
 # -- the sweep: texts and comments WeChat could not judge yet ---------------------
@@ -191,17 +193,26 @@ def _recheck(opinion_id: int, now: datetime, rating: bool) -> str:
     return verdict.status
 
 
+def each_row(ids, fn, what: str, counts: dict[str, int] | None = None) -> dict[str, int]:
+    """``fn(id)`` for every id, each on its own: a row that raises is rolled back and
+    counted ``failed``, and the next one still gets its turn; {outcome: count}."""
+    counts = {} if counts is None else counts
+    for row_id in ids:
+        try:
+            outcome = fn(row_id)
+        except Exception:
+            db.session.rollback()
+            log.exception("%s failed for %s", what, row_id)
+            outcome = "failed"
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
 def recheck(now: datetime | None = None) -> dict[str, int]:
     """Check again every pending text and rating comment; {outcome: count}."""
     now = now or utcnow()
     counts: dict[str, int] = {}
     for rating, column in ((False, Opinion.sec_check), (True, Opinion.rating_sec_check)):
-        for opinion_id in _pending(column):
-            try:
-                outcome = _recheck(opinion_id, now, rating)
-            except Exception:  # this row only: the others still get their turn
-                db.session.rollback()
-                log.exception("content recheck failed for opinion %s", opinion_id)
-                outcome = "failed"
-            counts[outcome] = counts.get(outcome, 0) + 1
+        each_row(_pending(column), lambda opinion_id: _recheck(opinion_id, now, rating),
+                 "content recheck of opinion", counts)
     return counts

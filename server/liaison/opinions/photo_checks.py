@@ -105,16 +105,7 @@ def _request(photo_id: int, now: datetime) -> str:
 
 
 def _each(photo_ids, fn) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for photo_id in photo_ids:
-        try:
-            outcome = fn(photo_id)
-        except Exception:  # this photo only: the others still get their turn
-            db.session.rollback()
-            log.exception("photo check failed for photo %s", photo_id)
-            outcome = "failed"
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
+    return content_check.each_row(photo_ids, fn, "photo check of photo")
 
 
 def _ids(*where) -> list[int]:
