@@ -66,7 +66,7 @@ def _register_blueprints(app) -> None:
     # optionally ``register(app)``) in its api module.
     for module_name in ("places.api", "codes.api", "opinions.api", "notifications.api",
                         "reception.api", "stats.api", "admin.views", "h5.views",
-                        "wechat.verification"):
+                        "wechat.verification", "wechat.push"):
         try:
             module = importlib.import_module(f"{__name__}.{module_name}")
         except ModuleNotFoundError as exc:

@@ -81,6 +81,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "WECHAT_OAUTH_BASE": _env("WECHAT_OAUTH_BASE", f"http://127.0.0.1:{fake_port}"),
         "WECHAT_TIMEOUT": float(_env("WECHAT_TIMEOUT", 5)),
         "WECHAT_MINIPROGRAM_STATE": _env("WECHAT_MINIPROGRAM_STATE", "formal"),
+        # 消息推送 (the mini-program console's message-push settings): the Token, the
+        # EncodingAESKey (set: safe mode, only encrypted pushes are accepted) and the
+        # data format. Without a token /wechat/push answers 404.
+        "WECHAT_PUSH_TOKEN": _env("WECHAT_PUSH_TOKEN", ""),
+        "WECHAT_PUSH_AES_KEY": _env("WECHAT_PUSH_AES_KEY", ""),
+        "WECHAT_PUSH_FORMAT": _env("WECHAT_PUSH_FORMAT", "json"),
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
         "STORAGE_PATH": _env("STORAGE_PATH", str(instance / "files")),
         "QRCODES_PATH": _env("QRCODES_PATH", str(ROOT / "qrcodes")),

@@ -55,7 +55,11 @@ def _port_free(host: str, port: int) -> bool:
             return False
 
 
-def _seed_fake(base: str) -> None:
+DEMO_PUSH_TOKEN = "demo-push-token"
+DEMO_PUSH_AES_KEY = "DemoEncodingAESKeyForTheFakeWeChat012345678"  # 43 characters
+
+
+def _seed_fake(base: str, env: dict) -> None:
     from liaison.places.demo import fake_wechat_setup
 
     if not _wait(f"{base}/_fake/accounts", 30):
@@ -65,6 +69,11 @@ def _seed_fake(base: str) -> None:
     requests.post(f"{base}/_fake/accounts", json={"accounts": accounts}, timeout=5)
     for user in users:
         requests.post(f"{base}/_fake/users", json=user, timeout=5)
+    # 消息推送: photo verdicts (mediaCheckAsync) come back to /wechat/push, in safe mode.
+    requests.post(f"{base}/_fake/push-config", timeout=5, json={
+        "url": env["PUBLIC_BASE_URL"].rstrip("/") + "/wechat/push", "token": env["WECHAT_PUSH_TOKEN"],
+        "aes_key": env["WECHAT_PUSH_AES_KEY"], "format": env.get("WECHAT_PUSH_FORMAT", "json"),
+        "auto": True, "delay": 1.0})
 
 
 def main() -> int:
@@ -118,13 +127,15 @@ def main() -> int:
     if env.get("WECHAT_API_BASE", "").startswith("https://api.weixin.qq.com"):
         print("使用真实微信接口（未启动模拟微信服务器）")
     else:
+        env.setdefault("WECHAT_PUSH_TOKEN", DEMO_PUSH_TOKEN)
+        env.setdefault("WECHAT_PUSH_AES_KEY", DEMO_PUSH_AES_KEY)
         # --verify-base: the fake checks 扫普通链接 rules' verification files on this server.
         procs.append(subprocess.Popen([py, "-m", "liaison.wechat.fake", "--port", str(fake_port),
                                        "--verify-base", f"http://127.0.0.1:{port}"],
                                       cwd=SERVER_DIR, env=env))
     subprocess.run(flask + ["db", "upgrade"], cwd=SERVER_DIR, env=env, check=True)
     if procs:  # the fake WeChat server: let its authorisation page list the demo accounts
-        _seed_fake(f"http://127.0.0.1:{fake_port}")
+        _seed_fake(f"http://127.0.0.1:{fake_port}", env)
     subprocess.run(flask + ["demo", "load"], cwd=SERVER_DIR, env=env, check=True)
     subprocess.run(flask + ["demo", "opinions"], cwd=SERVER_DIR, env=env, check=True)
     procs.append(subprocess.Popen(

@@ -76,7 +76,7 @@ def test_resident_submits_with_a_photo_and_sees_the_timeline(client, resident, t
                 contact_phone="13800001234", photos=(io.BytesIO(_jpeg()), "灯.jpg"))
     assert r.status_code == 302, r.get_data(as_text=True)
     html = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "提交成功" in html and TEXT in html and "已提交" in html and "点将 王明" in html
+    assert "提交成功" in html and TEXT in html and "待审核" in html and "点将 王明" in html  # see below
     photo = re.search(r'<img src="(/uploads/[^"]+)"', html).group(1).replace("&amp;", "&")
     img = client.get(photo)
     assert img.status_code == 200 and img.headers["Content-Type"] == "image/jpeg"
@@ -125,7 +125,8 @@ def test_resident_rates_the_reply(app, client, resident, town, phone):
     staff = app.test_client()  # the liaison works from the mini-program's API meanwhile
     login = staff.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-liaison")})
     headers = {"Authorization": "Bearer " + login.get_json()["token"]}
-    for action, fields in (("accept", {}), ("reply_directly", {"text": "楼道灯已经更换。", "method": "phone"})):
+    for action, fields in (("release_hold", {}), ("accept", {}),  # H5 text: staff review first
+                           ("reply_directly", {"text": "楼道灯已经更换。", "method": "phone"})):
         res = staff.post(f"/api/v1/opinions/{opinion_id}/transitions", json={"action": action, **fields},
                          headers=headers)
         assert res.status_code == 200, res.get_json()
@@ -180,3 +181,24 @@ def test_ids_too_large_for_a_row_find_nothing_instead_of_a_500(client, resident,
     assert r.status_code == 404 and "没有找到这个联络站" in r.get_data(as_text=True)
     r = client.get(f"/h5/submit?station_id={town['station_id']}&deputy_id=99999999999999999999")
     assert r.status_code == 200
+
+
+def test_h5_submission_cannot_be_checked_by_wechat_and_goes_to_staff_review(app, client, resident,
+                                                                           town, fake_wechat):
+    """msgSecCheck and mediaCheckAsync need a mini-program openid; the H5 login gives an
+    official-account one only, so the opinion waits for staff, saying why."""
+    import requests
+
+    from liaison.core.db import db
+    from liaison.opinions.models import Opinion
+
+    resident()
+    r = _submit(client, town["station_id"], photos=(io.BytesIO(_jpeg()), "灯.jpg"))
+    assert r.status_code == 302
+    checks = requests.get(f"{fake_wechat}/_fake/calls", timeout=5).json()["calls"]
+    assert not [c for c in checks if c["path"] in ("/wxa/msg_sec_check", "/wxa/media_check_async")]
+    with app.app_context():
+        op = db.session.query(Opinion).one()
+        assert (op.state, op.hold_reason, op.sec_check, op.source) == ("on_hold", "unchecked_web", "manual", "h5")
+        assert [p.sec_check for p in op.photos] == ["manual"]
+    assert "待审核" in client.get(r.headers["Location"]).get_data(as_text=True)

@@ -62,7 +62,7 @@ def test_near_deadline_tells_the_unit(app, assigned):
     today = local_today()
     _set_deadline(app, assigned, deadlines.add_working_days(today, 2))
     with app.app_context():
-        assert scan_deadlines(today=today) == {"overdue": 0, "near_deadline": 1, "rechecked": 0}
+        assert scan_deadlines(today=today) == {"overdue": 0, "near_deadline": 1}
     assert _told(app, assigned, "near_deadline") == ["demo-unit"]
     _set_deadline(app, assigned, deadlines.add_working_days(today, 10))
     with app.app_context():
@@ -132,6 +132,7 @@ def test_cli_runs_the_jobs_and_manages_blocks(app, runner, assigned):
     _set_deadline(app, assigned, local_today() - timedelta(days=2))
     assert "超期 1 件" in runner.invoke(args=["opinions", "scan-deadlines"]).output
     assert "已清除 0 件" in runner.invoke(args=["opinions", "scrub-expired"]).output
+    assert "文字复检" in runner.invoke(args=["opinions", "check-content"]).output
     out = runner.invoke(args=["opinions", "block", "phone", "+86 139 0000 1111", "冒用号码"]).output
     assert "13900001111" in out
     assert "已解除" in runner.invoke(args=["opinions", "unblock", "phone", "13900001111"]).output

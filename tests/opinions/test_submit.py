@@ -1,6 +1,7 @@
 """Submitting an opinion: numbering, idempotency, fields, phone numbers, content check."""
 import re
 import uuid
+from datetime import timedelta
 
 import requests
 from opinion_helpers import parallel
@@ -129,7 +130,8 @@ def test_risky_text_is_held_for_staff_review_not_dropped(submit, client, who, fa
 
 
 def test_wechat_outage_keeps_the_opinion_with_the_check_pending(app, submit, phone, client, who):
-    from liaison.opinions.jobs import recheck_pending_content
+    from liaison.opinions.jobs import sweep_content_checks
+    from liaison.users.models import User
 
     phone.fault("/wxa/msg_sec_check", 1, status=503)
     r = submit(text="路口红绿灯时间太短，老人过马路来不及，赌博一样危险。")
@@ -138,8 +140,10 @@ def test_wechat_outage_keeps_the_opinion_with_the_check_pending(app, submit, pho
     assert r.get_json()["opinion"]["state"] == "submitted"
     staff = client.get(f"/api/v1/opinions/{op_id}", headers=who("demo-liaison")).get_json()["opinion"]
     assert staff["sec_check"] == "pending"
-    with app.app_context():  # WeChat is back: the hourly recheck finds it risky and holds it
-        assert recheck_pending_content() == 1
+    with app.app_context():  # WeChat is back, the resident still within 2 hours: risky, held
+        submitter = db.session.get(Opinion, op_id).submitter_id
+        now = db.session.get(User, submitter).mp_active_at + timedelta(minutes=10)
+        assert sweep_content_checks(now=now)["texts"] == {"risky": 1}
         opinion = db.session.get(Opinion, op_id)
         assert (opinion.sec_check, opinion.state, opinion.hold_reason) == ("risky", "on_hold", "risky_content")
         assert [e.actor_role for e in opinion.events] == ["resident", "system"]

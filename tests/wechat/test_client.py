@@ -83,7 +83,7 @@ def test_endless_40001_ends_in_token_error_not_recursion(fake, wechat):
 def test_token_forced_out_elsewhere_is_replaced_once(fake, make_wechat):
     """Another process force-refreshed: WeChat refuses our token, stable_token gives the new one."""
     wechat = make_wechat()
-    fake.login_code("o-a")
+    wechat.code2session(fake.login_code("o-a"))  # content security wants a recent visit
     wechat.msg_sec_check("o-a", "你好")
     fake.post("/cgi-bin/stable_token", grant_type="client_credential",
               appid="wxdemominiprogram01", secret="demo-mp-secret", force_refresh=True)
@@ -209,7 +209,7 @@ def test_wxacode_checks_page_only_when_asked(fake, wechat):
     ("fake-review 需要人工看看", "review", 21000),
 ])
 def test_msg_sec_check_verdicts(fake, wechat, content, suggest, label):
-    fake.login_code("o-a")
+    wechat.code2session(fake.login_code("o-a"))
     verdict = wechat.msg_sec_check("o-a", content)
     assert verdict["result"] == {"suggest": suggest, "label": label}
     assert verdict["trace_id"] and verdict["detail"]

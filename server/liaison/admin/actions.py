@@ -129,8 +129,9 @@ def event_lines(action: str, payload: dict, units: dict[int, str],
     """
     t = workflow.TRANSITIONS.get(action)
     payload = payload or {}
-    if t is None:
-        return [str(payload["reason"])] if payload.get("reason") else []
+    if t is None:  # edits, deadline reminders, content checks: a reason or a note
+        said = payload.get("reason") or payload.get("note")
+        return [str(said)] if said else []
     lines = []
     for f in t.fields:
         value = payload.get(f.name)

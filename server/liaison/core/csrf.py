@@ -9,7 +9,9 @@ Which unsafe requests (POST/PUT/PATCH/DELETE) are checked:
 - every request outside ``/api/`` (the server-rendered forms), logged in or not;
 - API requests authenticated by the session cookie (the session holds a user).
 
-API requests with ``Authorization: Bearer`` are exempt: the mini-program's token is
+The message-push endpoint WeChat's servers call (``SIGNED_PATHS``) is exempt: WeChat
+signs each push (``liaison.wechat.push`` checks it) and no session is read there.
+API requests with ``Authorization: Bearer`` are exempt too: the mini-program's token is
 not sent by the browser on its own, so a forged cross-site request cannot carry it
 (and ``current_user`` never looks at the cookie when a Bearer header is present).
 """
@@ -29,6 +31,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # API paths that never read the session: the mini-program's login answers with a token
 # in the body, so a browser that happens to hold an admin session gains nothing there.
 SESSIONLESS_API_PATHS = frozenset({"/api/v1/auth/wechat"})
+# Paths WeChat's servers call: they carry WeChat's signature, never a cookie session.
+SIGNED_PATHS = frozenset({"/wechat/push"})
 MESSAGE = "页面已过期或来源不明，操作未执行。请返回上一页，刷新后重试。"
 
 
@@ -60,7 +64,7 @@ def _bearer() -> bool:
 
 def needs_check() -> bool:
     """Whether this request must carry the CSRF token (see the module docstring)."""
-    if request.method not in UNSAFE_METHODS or _bearer():
+    if request.method not in UNSAFE_METHODS or _bearer() or request.path in SIGNED_PATHS:
         return False
     if request.path.startswith("/api/"):
         return session.get("uid") is not None and request.path not in SESSIONLESS_API_PATHS

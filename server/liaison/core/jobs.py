@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 PERIODIC: list[tuple[str, int]] = [
     ("liaison.notifications.jobs.sweep", 30),
     ("liaison.opinions.jobs.scan_deadlines", 3600),
+    ("liaison.opinions.jobs.sweep_content_checks", 600),
     ("liaison.opinions.jobs.scrub_expired", 24 * 3600),
     ("liaison.opinions.jobs.delete_unattached_uploads", 3600),
     ("liaison.opinions.followup.follow_up_replies", 3600),

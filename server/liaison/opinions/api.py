@@ -33,8 +33,12 @@ NOT_VISIBLE = {404: "意见不存在或无权查看"}
 
 
 def register(app) -> None:
+    from ..wechat.push import subscribe
+    from .photo_checks import on_media_check
+
     app.register_blueprint(bp)
     app.register_blueprint(files_bp)
+    subscribe(app, "wxa_media_check", on_media_check)  # mediaCheckAsync's verdicts
 
 
 @bp.before_request

@@ -16,8 +16,18 @@ def register(app) -> None:
         from .jobs import scan_deadlines
 
         counts = scan_deadlines()
-        click.echo(f"超期 {counts['overdue']} 件，临期 {counts['near_deadline']} 件，"
-                   f"内容复检 {counts['rechecked']} 件")
+        click.echo(f"超期 {counts['overdue']} 件，临期 {counts['near_deadline']} 件")
+
+    @group.command("check-content")
+    def check_content_cmd():
+        """Recheck pending texts and comments, send queued photos, time out lost verdicts."""
+        from .jobs import sweep_content_checks
+
+        counts = sweep_content_checks()
+        texts, photos = counts["texts"], counts["photos"]
+        click.echo(f"文字复检：通过 {texts.get('pass', 0) + texts.get('review', 0)} 件，"
+                   f"疑似违规 {texts.get('risky', 0)} 件，转人工审核 {texts.get('manual', 0)} 件，"
+                   f"仍待复检 {texts.get('pending', 0)} 件；照片送检 {photos.get('checking', 0)} 张")
 
     @group.command("scrub-expired")
     def scrub_expired_cmd():

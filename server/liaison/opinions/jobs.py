@@ -1,9 +1,9 @@
-"""Periodic opinion jobs (listed in ``core.jobs.PERIODIC``): deadlines, retention and
-unattached uploads.
+"""Opinion jobs. Periodic (listed in ``core.jobs.PERIODIC``): deadlines, content checks
+still open, retention and unattached uploads; on demand: a new opinion's photo checks.
 
 All are safe to run twice: a deadline event is recorded at most once per opinion
-per local day (a unique ``dedupe_key``), a scrubbed opinion is never picked again,
-and a deleted upload is gone.
+per local day (a unique ``dedupe_key``), a content check is claimed before it is
+recorded, a scrubbed opinion is never picked again, and a deleted upload is gone.
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from ..core.db import db, utcnow
 from ..core.jobs import with_app
-from . import deadlines, operations, retention, uploads
+from . import content_check, deadlines, operations, photo_checks, retention, uploads
 from .context import OFFICE, Notify
 from .models import Opinion
-from .states import CLOSED, DECLINED, OPEN_STATES, SUBMITTED
+from .states import CLOSED, DECLINED, OPEN_STATES
 from .timeutil import local_today
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 NEAR_WORKING_DAYS = 3
 OVERDUE_NOTIFY = (Notify("units", "overdue"), Notify("staff", "overdue"), Notify(OFFICE, "overdue"))
 NEAR_NOTIFY = (Notify("units", "near_deadline"),)
-RECHECK_WINDOW = timedelta(days=2)
 
 
 @with_app
@@ -37,7 +36,6 @@ def scan_deadlines(today: date | None = None) -> dict:
     near the deadline (``NEAR_WORKING_DAYS`` working days or fewer): the units.
     The workflow's ``urge`` is a person's act (staff or deputy), so the job appends an
     ``overdue`` / ``near_deadline`` event through ``operations.record_system_event``.
-    Also rechecks texts whose content check was pending (WeChat was unreachable).
     """
     today = today or local_today()
     near_days = int(current_app.config.get("DEADLINE_NEAR_WORKING_DAYS", NEAR_WORKING_DAYS))
@@ -60,39 +58,27 @@ def scan_deadlines(today: date | None = None) -> dict:
                 payload={"deadline": deadline.isoformat(), "working_days": days},
                 notifies=notifies):
             counts[kind] += 1
-    counts["rechecked"] = recheck_pending_content()
     return counts
 
 
-def recheck_pending_content(now: datetime | None = None) -> int:
-    """Run msg_sec_check again for recent opinions whose check is pending.
+@with_app
+def sweep_content_checks(now: datetime | None = None) -> dict:
+    """WeChat's checks not finished yet (every 10 minutes).
 
-    A risky verdict holds the opinion (the workflow's ``hold`` by the system) if no one
-    has handled it yet; otherwise staff see the verdict on the opinion.
+    Texts and rating comments left ``pending`` are checked again while the writer is
+    inside WeChat's 2-hour window, else go to staff review (``content_check.recheck``);
+    photos still ``queued`` are sent, photos whose verdict never came go to staff
+    review (``photo_checks.sweep``). Each row is its own transaction: one that fails
+    never stops the next.
     """
-    from ..users.models import User
-    from .submission import check_content
-
     now = now or utcnow()
-    rows = db.session.execute(select(Opinion.id, Opinion.text, User.mp_openid)
-                              .join(User, User.id == Opinion.submitter_id).where(
-        Opinion.sec_check == "pending", Opinion.created_at >= now - RECHECK_WINDOW)).all()
-    done = 0
-    for opinion_id, text, openid in rows:
-        verdict, trace_id = check_content(openid, text)
-        if verdict == "pending":  # WeChat still unreachable: try the rest next hour
-            break
-        opinion = db.session.get(Opinion, opinion_id)
-        opinion.sec_check, opinion.sec_trace_id = verdict, trace_id
-        db.session.commit()
-        done += 1
-        if verdict == "risky" and opinion.state == SUBMITTED:
-            try:
-                operations.transition_as_system(opinion_id, "hold", {"hold_reason": "risky_content"})
-            except Exception:  # handled meanwhile: staff see the verdict
-                db.session.rollback()
-                log.exception("recheck: could not hold opinion %s", opinion_id)
-    return done
+    return {"texts": content_check.recheck(now), "photos": photo_checks.sweep(now)}
+
+
+@with_app
+def check_photos_job(opinion_id: int) -> dict:
+    """Send a new opinion's photos to mediaCheckAsync (enqueued after the submit)."""
+    return photo_checks.request_checks(opinion_id)
 
 
 @with_app

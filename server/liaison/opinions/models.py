@@ -48,12 +48,14 @@ class Opinion(db.Model):
     rounds: Mapped[int] = mapped_column(Integer, default=0)  # re-handling rounds (重办)
     rating: Mapped[Optional[str]] = mapped_column(String(24))
     rating_comment: Mapped[str] = mapped_column(Text, default="")
+    rating_sec_check: Mapped[str] = mapped_column(String(10), default="", index=True)  # as sec_check
     rated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     reply_text: Mapped[str] = mapped_column(Text, default="")
     replied_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
-    # WeChat msg_sec_check v2 verdict: pass | review | risky, or pending while WeChat
-    # could not be reached (rechecked by the hourly job).
+    # WeChat msg_sec_check v2 verdict: pass | review | risky; pending while WeChat could
+    # not be reached (rechecked inside WeChat's 2-hour window, see content_check.py);
+    # manual when it cannot be checked (staff review); "" not checked (demo data).
     sec_check: Mapped[str] = mapped_column(String(10), default="", index=True)
     sec_trace_id: Mapped[str] = mapped_column(String(64), default="")
     source: Mapped[str] = mapped_column(String(16), default="miniprogram")
@@ -78,6 +80,11 @@ class OpinionPhoto(db.Model):
     opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"), index=True)
     upload_id: Mapped[str] = mapped_column(ForeignKey("uploads.id"))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # mediaCheckAsync v2: queued (to send) -> checking (sent, waiting for the pushed
+    # verdict) -> pass | review | risky; manual when it cannot be checked (staff review).
+    sec_check: Mapped[str] = mapped_column(String(10), default="", index=True)
+    sec_trace_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    sec_requested_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     upload: Mapped[Upload] = relationship()
 
 

@@ -7,6 +7,9 @@ the state change) and the outbox rows. Nothing else assigns ``Opinion.state``.
 Every write touches ``updated_at``, so the optimistic lock (``version_id_col``)
 makes two concurrent transitions on one opinion collide: the loser gets 409.
 
+A rating comment goes through WeChat's content check (``content_check.check_rating``)
+before the rating's transaction; its verdict is written in that same commit.
+
 Two things are not workflow transitions and live here as small operations:
 ``edit`` (staff correct the text or category; ``original_text`` keeps the
 resident's words) and ``record_system_event`` (jobs note an overdue or near
@@ -197,7 +200,18 @@ def transition(viewer: Viewer, opinion_id: int, action: str, payload: Mapping[st
         return edit(viewer, opinion, payload)
     decision = _decide(opinion, action, actor_for(viewer, opinion.station_id), payload)
     _check_references(opinion, decision)
-    commit_or_conflict(lambda: apply_decision(opinion, decision, viewer.user_id))
+    comment = None
+    if decision.action == "rate" and decision.updates.get("rating_comment"):
+        from .content_check import check_rating  # WeChat's msgSecCheck, before the transaction
+
+        comment = check_rating(viewer.user, decision.updates["rating_comment"])
+
+    def write():
+        apply_decision(opinion, decision, viewer.user_id)
+        if comment is not None:
+            comment.apply(opinion)
+
+    commit_or_conflict(write)
     kick()
     return opinion
 

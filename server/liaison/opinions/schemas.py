@@ -99,6 +99,8 @@ class OpinionBriefOut(Schema):
 class PhotoOut(Schema):
     id = String()
     url = String()
+    sec_check = String(allow_none=True, metadata={"description": "仅工作人员：微信图片检测结果"})
+    sec_check_label = String(allow_none=True)
 
 
 class ReplyOut(Schema):
@@ -112,6 +114,9 @@ class RatingOut(Schema):
     rating_label = String()
     comment = String()
     at = String(allow_none=True)
+    comment_hidden = Boolean(metadata={"description": "评价意见未通过或尚未通过微信检测，不向他人显示"})
+    sec_check = String(allow_none=True, metadata={"description": "仅工作人员：评价意见的检测结果"})
+    sec_check_label = String(allow_none=True)
 
 
 class EventOut(Schema):
@@ -157,6 +162,7 @@ class OpinionFullOut(OpinionBriefOut):
     close_reason = String(allow_none=True)
     close_reason_label = String(allow_none=True)
     sec_check = String(allow_none=True)
+    sec_check_label = String(allow_none=True)
     reply = Nested(ReplyOut, allow_none=True)
     rating = Nested(RatingOut, allow_none=True)
     assignments = List(Nested(AssignmentOut))

@@ -9,7 +9,9 @@ reads what"):
 - ``hold_reason`` is for staff; so are the units' own words on an assignment
   (refusal, extension reason, reply draft), which each unit reads on its own rows;
 - residents get the public timeline and their own words; everyone else all events;
-  the text typed with each step is filtered by ``privacy.readable_payload``.
+  the text typed with each step is filtered by ``privacy.readable_payload``;
+- what WeChat's content check called risky (a photo, a rating comment) is shown to
+  staff only, marked; a comment not yet cleared is shown to its writer and staff.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from .edits import can_edit
 from .operations import EDIT, action_label, categories
 from .states import (
     ASSIGNMENT_STATUS_LABELS, CLOSE_REASON_LABELS, HOLD_REASON_LABELS, LEVEL_LABELS,
-    RATING_LABELS, STATE_LABELS, state_group,
+    RATING_LABELS, SEC_CHECK_LABELS, SEC_HIDDEN, STATE_LABELS, state_group,
 )
 from .context import ROLE_LABELS
 from .timeutil import iso
@@ -139,6 +141,30 @@ def _assignments(o, lens: Lens, units: dict) -> list[dict]:
     return out
 
 
+def _photos(o, lens: Lens) -> list[dict]:
+    if not lens.is_staff:
+        return [{"id": p.upload_id, "url": url_for_upload(p.upload_id)}
+                for p in o.photos if p.sec_check not in SEC_HIDDEN]
+    return [{"id": p.upload_id, "url": url_for_upload(p.upload_id), "sec_check": p.sec_check or None,
+             "sec_check_label": SEC_CHECK_LABELS.get(p.sec_check)} for p in o.photos]
+
+
+CLEARED = frozenset({"", "pass", "review"})  # "": no comment, or written before the checks
+
+
+def _rating(o, lens: Lens) -> dict | None:
+    if not o.rating:
+        return None
+    verdict = o.rating_sec_check or ""
+    out = {"rating": o.rating, "rating_label": RATING_LABELS.get(o.rating, o.rating),
+           "comment": o.rating_comment or "", "at": iso(o.rated_at)}
+    if lens.is_staff:
+        out.update(sec_check=verdict or None, sec_check_label=SEC_CHECK_LABELS.get(verdict))
+    elif not (verdict in CLEARED or (lens.is_submitter and verdict not in SEC_HIDDEN)):
+        out.update(comment="", comment_hidden=True)
+    return out
+
+
 def _submitter(o, lens: Lens) -> dict | None:
     if lens.resident_only or (o.anonymous and not lens.knows_anonymous) or not o.submitter_id:
         return None
@@ -161,7 +187,7 @@ def full(o, viewer: Viewer, today) -> dict:
     out.update({
         "text": text,
         "original_text": o.original_text if lens.is_staff and o.original_text != o.text else None,
-        "photos": [{"id": p.upload_id, "url": url_for_upload(p.upload_id)} for p in o.photos],
+        "photos": _photos(o, lens),
         "anonymous": o.anonymous,
         "contact_phone": _phone_for(o, lens),
         "submitter": _submitter(o, lens),
@@ -173,10 +199,9 @@ def full(o, viewer: Viewer, today) -> dict:
         "close_reason": o.close_reason or None,
         "close_reason_label": CLOSE_REASON_LABELS.get(o.close_reason) if o.close_reason else None,
         "sec_check": o.sec_check or None if lens.is_staff else None,
+        "sec_check_label": SEC_CHECK_LABELS.get(o.sec_check) if lens.is_staff else None,
         "reply": _reply(o, units),
-        "rating": ({"rating": o.rating, "rating_label": RATING_LABELS.get(o.rating, o.rating),
-                    "comment": o.rating_comment or "", "at": iso(o.rated_at)}
-                   if o.rating else None),
+        "rating": _rating(o, lens),
         "assignments": _assignments(o, lens, units),
         "events": _events(o, lens),
         "allowed_actions": actions,

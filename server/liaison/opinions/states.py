@@ -90,9 +90,26 @@ REPLY_METHOD_LABELS = {
 
 HOLD_REASON_LABELS = {
     "risky_content": "内容待审核",
+    "risky_photo": "照片疑似违规，待审核",
+    "unchecked_web": "网页提交未经微信检测，待人工审核",
+    "unchecked_content": "未能自动检测，待人工审核",
     "mass_submission": "短时间内大量提交",
     "manual": "人工暂缓",
 }
+
+# WeChat content security, per text, photo and rating comment (staff see these).
+# pass/review/risky are WeChat's verdicts; the rest say where the check stands.
+SEC_CHECK_LABELS = {
+    "pass": "微信检测通过",
+    "review": "微信建议人工复核",
+    "risky": "微信检测疑似违规",
+    "pending": "微信暂不可用，待复检",
+    "queued": "待送微信检测",
+    "checking": "微信检测中",
+    "manual": "未能自动检测，待人工审核",
+}
+# What a resident, deputy or unit may see: everything but a risky verdict.
+SEC_HIDDEN = frozenset({"risky"})
 
 # An assignment (one handling unit's part of an opinion).
 LEAD = "lead"  # 主办

@@ -9,18 +9,21 @@ Order matters and is deliberate:
 3. ``check_fields``: checks against the database (station, summoned deputy,
    category, text, photos, a typed phone and its block);
 4. outside calls before the transaction: the phone number from WeChat's
-   ``getuserphonenumber`` and the text through ``msg_sec_check`` v2. A ``risky``
-   verdict holds the opinion for staff review (``risky_content``); ``review`` is kept
-   on the opinion for staff to see but does not hold it, since staff read every
-   opinion before accepting it anyway; WeChat being unavailable never loses the
-   opinion: it is accepted and marked ``sec_check = pending`` for the hourly recheck;
+   ``getuserphonenumber`` and the text through ``msg_sec_check`` v2 (the policy is
+   ``content_check``'s). A ``risky`` verdict holds the opinion for staff review
+   (``risky_content``); ``review`` is kept on the opinion for staff to see but does
+   not hold it, since staff read every opinion before accepting it anyway; a text
+   WeChat cannot check (an H5 submitter has no mini-program openid) is held for
+   staff (``unchecked_web`` / ``unchecked_content``); WeChat being unavailable never
+   loses the opinion: it is accepted and marked ``sec_check = pending`` for the sweep.
+   Photos are stored ``queued`` for mediaCheckAsync (``photo_checks``);
 5. the transaction: number, opinion, photos, event and outbox rows via the workflow's
    ``submit`` decision, the idempotency record (unique; a concurrent twin loses on
    IntegrityError and returns the winner's opinion); one commit;
 6. after the commit: the mass-submission check runs again on committed rows (so
    copies sent in parallel, which could not see each other before, are caught by the
    last to commit) and freezes the copies nobody handled yet (each its own ``hold``
-   transition by the system); the outbox is kicked.
+   transition by the system); the outbox and the photo checks are kicked.
 
 The quota counts opinions, not attempts: a submit that stores nothing (422, 403 for
 a blocked phone, 503, a lost idempotency race, any error) gives its slot back, so a
@@ -38,12 +41,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..core.db import db
+from ..core.db import db, utcnow
 from ..core.scopes import current_membership
 from ..core.errors import ApiError
 from ..core.extensions import get_wechat
 from ..places.models import Deputy, Membership, Station
-from . import abuse, numbering, operations, workflow
+from . import abuse, content_check, numbering, operations, photo_checks, workflow
 from .access import Viewer, actor_for
 from .context import OpinionView
 from .errors import InvalidField, WorkflowError
@@ -178,23 +181,6 @@ def _wechat_phone(code: str) -> str:
     return phone
 
 
-def check_content(openid: str | None, text: str) -> tuple[str, str]:
-    """WeChat's verdict on ``text``: (pass|review|risky|pending|unchecked, trace_id)."""
-    from ..wechat.errors import WeChatError
-
-    if not openid:
-        return "unchecked", ""
-    try:
-        res = get_wechat().msg_sec_check(openid, text, scene=2)
-    except WeChatError as exc:
-        log.warning("msg_sec_check failed, opinion kept as pending: %s", exc)
-        return "pending", ""
-    suggest = (res.get("result") or {}).get("suggest")
-    if suggest not in ("pass", "review", "risky"):
-        return "pending", ""
-    return suggest, str(res.get("trace_id") or "")
-
-
 def _text(data: dict) -> str:
     text = (data.get("text") or "").strip()
     if len(text) < MIN_TEXT:
@@ -232,6 +218,8 @@ def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str |
     if mass:  # rechecked on committed rows: parallel copies all see each other here
         _freeze(cluster)
     operations.kick()
+    if any(p.sec_check == "queued" for p in opinion.photos):
+        photo_checks.kick(opinion.id)
     return SubmitResult(opinion, True)
 
 
@@ -241,9 +229,11 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
     user = viewer.user
     phone = fields.phone if fields.phone is not None else _wechat_phone(data["phone_code"])
     content_hash = abuse.content_hash(fields.text)
-    verdict, trace_id = check_content(user.mp_openid, fields.text)
+    now, visiting = utcnow(), content_check.from_miniprogram()  # sent from the mini-program
+    check = (content_check.NOT_CHECKED if source == "demo"  # our own sample texts
+             else content_check.check_text(user, fields.text, now, visiting))
     mass, _ = abuse.mass_cluster(content_hash, user.id, fields.deputy_id)
-    hold_reason = "risky_content" if verdict == "risky" else ("mass_submission" if mass else None)
+    hold_reason = content_check.hold_reason(check, source) or ("mass_submission" if mass else None)
     view = OpinionView(state=None, submitter_id=user.id, station_id=fields.station_id,
                        deputy_id=fields.deputy_id)
     try:
@@ -253,14 +243,18 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
         raise operations.api_error(exc)
 
     number = numbering.next_number(local_now().year)  # first write of the transaction
+    if visiting:  # a visit WeChat's content security counts (2 hours)
+        user.mp_active_at = now
     opinion = Opinion(number=number, station_id=fields.station_id, deputy_id=fields.deputy_id,
                       submitter_id=user.id, category=fields.category, text=fields.text,
                       original_text=fields.text, anonymous=bool(data.get("anonymous")),
-                      contact_phone=phone, content_hash=content_hash, sec_check=verdict,
-                      sec_trace_id=trace_id, source=source, rounds=0)
+                      contact_phone=phone, content_hash=content_hash, sec_check=check.status,
+                      sec_trace_id=check.trace_id, source=source, rounds=0)
     db.session.add(opinion)
+    photo_check = {"": "", "manual": "manual"}.get(check.status, "queued")
     for position, upload in enumerate(fields.uploads):
-        opinion.photos.append(OpinionPhoto(upload_id=upload.id, position=position))
+        opinion.photos.append(OpinionPhoto(upload_id=upload.id, position=position,
+                                           sec_check=photo_check))
     try:
         operations.apply_decision(opinion, decision, user.id)
         if idempotency_key:

@@ -13,8 +13,10 @@ without submitting) is deleted with its file after a day by the hourly
 ``delete_unattached`` (``opinions.jobs.delete_unattached_uploads``).
 
 Photo URLs carry a signed token (``?t=``) valid for ``UPLOAD_URL_TTL`` seconds, so the
-mini-program's ``<image>`` (which cannot send an Authorization header) can show them;
-without a token the caller must be the uploader or see an opinion using the photo.
+mini-program's ``<image>`` (which cannot send an Authorization header) and WeChat's
+image check (``photo_checks``) can fetch them; without a token the caller must be the
+uploader or see an opinion using the photo. A photo WeChat called risky is served to
+the staff of its opinion only, token or not.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core.db import db, utcnow
 from ..core.errors import ApiError
 from ..core.storage import get_storage
-from .access import viewer_for, visible_clause
+from .access import get_visible, lens_for, viewer_for, visible_clause
 from .models import Opinion, OpinionPhoto, Upload
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO", "TIFF"}
@@ -130,6 +132,12 @@ def readable_upload(upload_id: str, token: str | None, user) -> Upload:
     upload = db.session.get(Upload, upload_id) if len(upload_id) <= 32 else None
     if upload is None or not get_storage().exists(upload.storage_key):
         raise not_found
+    risky = db.session.scalar(select(OpinionPhoto.opinion_id).where(
+        OpinionPhoto.upload_id == upload_id, OpinionPhoto.sec_check == "risky").limit(1))
+    if risky is not None:
+        if user is None or not _staff_of(user, risky):
+            raise not_found
+        return upload
     if _token_ok(upload_id, token):
         return upload
     if user is None:
@@ -142,6 +150,15 @@ def readable_upload(upload_id: str, token: str | None, user) -> Upload:
     if seen is None:
         raise not_found
     return upload
+
+
+def _staff_of(user, opinion_id: int) -> bool:
+    viewer = viewer_for(user)
+    try:
+        opinion = get_visible(viewer, opinion_id)
+    except ApiError:
+        return False
+    return lens_for(viewer, opinion).is_staff
 
 
 def delete_files(uploads: list[Upload]) -> None:

@@ -37,6 +37,9 @@ class User(db.Model):
     blocked_reason: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Last sign of the person in the mini-program (a login, or a submit/rating sent with
+    # its token): WeChat's content security accepts an openid only within 2 hours of it.
+    mp_active_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     roles: Mapped[list["StaffRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
 

@@ -87,6 +87,7 @@ def login_miniprogram(code: str, wechat) -> User:
 
     def write() -> User:
         user = find_or_create_user(mp_openid=openid, unionid=result.get("unionid"))
+        user.mp_active_at = utcnow()  # the visit WeChat's content security counts (2 hours)
         if result.get("session_key"):
             user.session_key_enc = encrypt_session_key(result["session_key"])
         db.session.commit()

@@ -169,6 +169,25 @@ class WeChat:
         res = self._call(self.mp, lambda: self.mp.post(API + "wxa/msg_sec_check", data=dict(body)))
         return {k: res[k] for k in ("result", "detail", "trace_id") if k in res}
 
+    def media_check_async(self, openid: str, media_url: str, scene: int = 2,
+                          media_type: int = 2) -> str:
+        """mediaCheckAsync v2: queue an image (2) or audio (1) check; returns its trace_id.
+
+        The verdict arrives later as the ``wxa_media_check`` event at the message-push
+        URL (``liaison.wechat.push``), matched by ``trace_id``. WeChat downloads
+        ``media_url`` itself, so it must be public (a signed, expiring link).
+
+        :raise UserInactive: 61010, the openid has not used the mini-program in 2 hours.
+        """
+        body = {"media_url": media_url, "media_type": media_type, "version": 2,
+                "scene": scene, "openid": openid}
+        res = self._call(self.mp, lambda: self.mp.post(API + "wxa/media_check_async",
+                                                       data=dict(body)))
+        trace_id = res.get("trace_id")
+        if not trace_id:
+            raise errors.Unavailable(None, "no trace_id in media_check_async answer")
+        return str(trace_id)
+
     def phone_number(self, code: str) -> dict:
         """getPhoneNumber button code -> {"phoneNumber", "purePhoneNumber", "countryCode", ...}."""
         res = self._call(self.mp, lambda: self.mp.post(

@@ -58,6 +58,18 @@ class NotFollowing(WeChatError):
     user_message = "对方未关注公众号"
 
 
+class UserInactive(WeChatError):
+    """61010: the openid has not used the mini-program in the last two hours.
+
+    Content security (msgSecCheck v2, mediaCheckAsync v2) refuses such an openid
+    ("用户访问记录超时（用户未在近两小时访问小程序）"; WeChat answers errmsg
+    ``code is expired``). Retrying does not help until the person opens the
+    mini-program again.
+    """
+
+    user_message = "用户近两小时未使用小程序，无法进行内容检测"
+
+
 class QuotaLimited(WeChatError):
     """45009 (daily quota) / 45011 (too frequent)."""
 
@@ -108,6 +120,7 @@ _BY_CODE: dict[int, type[WeChatError]] = {
     40226: RiskyUser,
     43101: NoConsent,
     43004: NotFollowing,
+    61010: UserInactive,
     45009: QuotaLimited,
     45011: QuotaLimited,
     47003: InvalidArgument,

@@ -12,7 +12,7 @@ import time
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from liaison.wechat.fake import api_routes, control_routes, oauth_routes, qrcode_routes
+from liaison.wechat.fake import api_routes, control_routes, media_routes, oauth_routes, qrcode_routes
 from liaison.wechat.fake.state import FakeState
 
 
@@ -44,6 +44,8 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
     app.register_blueprint(qrcode_routes.control)
     app.register_blueprint(oauth_routes.bp)
     app.register_blueprint(control_routes.bp)
+    app.register_blueprint(media_routes.bp)
+    app.register_blueprint(media_routes.control)
 
     @app.before_request
     def inject_fault():

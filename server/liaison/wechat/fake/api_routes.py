@@ -118,6 +118,7 @@ def jscode2session():
         user = st.users[rec["openid"]]
         if user.get("risky"):  # WeChat judged the account high-risk; the code is spent anyway
             return err(40226, "high risk user")
+        st.touch(user["openid"])  # the visit that content security's 2-hour rule counts
         answer = {"openid": user["openid"], "session_key": secrets.token_urlsafe(18)}
         if user["unionid"]:
             answer["unionid"] = user["unionid"]
@@ -227,6 +228,8 @@ def msg_sec_check(st):
         return err(40097, "invalid args")
     if data.get("openid") not in st.users:
         return err(40003, "invalid openid")
+    if st.inactive(data["openid"]):  # 61010: not in the mini-program within 2 hours (state.py)
+        return err(61010, "code is expired")
     content = data.get("content")
     if not isinstance(content, str) or not content or len(content) > 2500:
         return err(47003, "argument invalid! content invalid")

@@ -205,7 +205,8 @@ def faults():
 
 @bp.route("/clock", methods=["GET", "POST"])
 def clock():
-    """{"advance": seconds} moves the fake's clock (token and code expiry) forward."""
+    """{"advance": seconds} moves the fake's clock forward: token and code expiry, and the
+    two-hour window in which content security accepts an openid."""
     st = state()
     if request.method == "POST":
         with st.lock:

@@ -23,6 +23,11 @@ CODE_TTL = 300
 # expires_in >= 300); consecutive forced refreshes less than 30 s apart do not refresh.
 STABLE_RENEW_BEFORE = 300
 FORCE_MIN_INTERVAL = 30
+# Content security v2 (msgSecCheck, mediaCheckAsync) accepts only an openid that used
+# the mini-program within two hours, else errcode 61010 "用户访问记录超时（用户未在
+# 近两小时访问小程序）" (msgSecCheck / mediaCheckAsync docs, "openid: 用户需在近两小时
+# 访问过小程序"). The fake counts a jscode2session login as the visit.
+ACTIVE_WINDOW = 7200
 _MISSING = object()
 
 
@@ -89,6 +94,12 @@ class FakeState:
             self.faults: dict[str, dict] = {}
             self.qrcode_rules: dict[str, list[dict]] = {}  # appid -> 扫普通链接 rules
             self.msgid = 1000
+            self.active: dict[str, float] = {}  # openid -> last jscode2session (fake clock)
+            self.push = {"url": None, "token": "", "aes_key": None, "format": "json",
+                         "auto": True, "delay": 0.2, "original_id": "gh_fakeminiprog"}
+            self.media_default = {"suggest": "pass", "label": 100}
+            self.media_rules: list[dict] = []  # [{"match", "suggest", "label"}], first wins
+            self.media_checks: list[dict] = []
             init = copy.deepcopy(self._initial)
             self.templates = init["templates"]
             self.pages = init["pages"]
@@ -108,6 +119,20 @@ class FakeState:
     # -- clock ------------------------------------------------------------------
     def now(self) -> float:
         return time.time() + self.offset
+
+    # -- mini-program activity (the content-security 2-hour rule) ---------------
+    def touch(self, openid: str) -> None:
+        self.active[openid] = self.now()
+
+    def inactive(self, openid: str) -> bool:
+        seen = self.active.get(openid)
+        return seen is None or self.now() - seen > ACTIVE_WINDOW
+
+    def media_verdict(self, media_url: str) -> dict:
+        for rule in self.media_rules:
+            if rule["match"] in media_url:
+                return {"suggest": rule["suggest"], "label": rule["label"]}
+        return dict(self.media_default)
 
     # -- apps and tokens --------------------------------------------------------
     def check_app(self, appid, secret):
