@@ -44,6 +44,7 @@ def _port_free(port: int) -> bool:
 
 
 def _seed_fake(base: str) -> None:
+    from liaison.notifications.templates import console_kinds, merge
     from liaison.places.demo import fake_wechat_setup
 
     if not _wait(f"{base}/_fake/accounts", 30):
@@ -53,6 +54,9 @@ def _seed_fake(base: str) -> None:
     requests.post(f"{base}/_fake/accounts", json={"accounts": accounts}, timeout=5)
     for user in users:
         requests.post(f"{base}/_fake/users", json=user, timeout=5)
+    # The console's kind of each subscribe template: a tap mixing kinds is refused (20002).
+    kinds = console_kinds(merge(os.environ.get("NOTIFICATION_TEMPLATES", "")))
+    requests.post(f"{base}/_fake/templates", json={"kinds": kinds}, timeout=5)
 
 
 def main() -> int:

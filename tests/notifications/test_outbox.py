@@ -40,7 +40,7 @@ def test_each_audience_resolves_to_the_right_people(app, world, make_opinion, em
     assert got[("units", "urged")] == [u["unit"]]  # the active assignment's unit
     channels = {(r["audience"], r["user_id"]): r["channel"] for r in rows()}
     assert channels[("resident", u["resident"])] == "subscribe"
-    assert channels[("deputy", u["deputy"])] == "subscribe"
+    assert channels[("deputy", u["deputy"])] == "template"  # official account: see catalog.py
     assert channels[("staff", u["liaison"])] == "template"
     assert channels[("office", u["office"])] == "template"
     assert channels[("units", u["unit"])] == "template"
@@ -158,13 +158,14 @@ def test_emit_direct_writes_once_per_dedupe_key(app, world, rows):
         for _ in range(2):
             outbox.emit_direct(world.users["deputy"], "reception_reminder", "接待日提醒",
                                "明天上午9点请到望月湖街道联络站接待群众。",
-                               {"station": "望月湖街道人大代表联络站", "time": at},
+                               {"station": "望月湖街道人大代表联络站", "station_id": 7, "time": at},
                                dedupe_key="reception:1:2026-12-15:deputy")
             db.session.commit()
     [row] = rows()
-    assert row["channel"] == "subscribe" and row["template_id"] == "tmpl-deputy-reception"
+    assert row["channel"] == "template" and row["template_id"] == "tmpl-oa-reception"
     assert row["data"]["time2"]["value"] == "2026年12月15日 09:00"  # Beijing time
-    assert row["dedupe_key"] == "reception:1:2026-12-15:deputy:subscribe"
+    assert row["page"] == "/h5/stations/7"
+    assert row["dedupe_key"] == "reception:1:2026-12-15:deputy:template"
     assert len(_messages(app)) == 1
 
 

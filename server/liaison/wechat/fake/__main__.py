@@ -14,8 +14,11 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=5001)
     parser.add_argument("--token-grace", type=float, default=20.0,
                         help="seconds an old /cgi-bin/token token keeps working")
+    parser.add_argument("--app-json", default=None,
+                        help="the mini-program's app.json (pages subscribe messages may open); "
+                             "default $FAKE_WECHAT_APP_JSON or the repository's miniprogram/app.json")
     args = parser.parse_args(argv)
-    app = create_fake_app(token_grace=args.token_grace)
+    app = create_fake_app(token_grace=args.token_grace, app_json=args.app_json)
     print(f"fake WeChat on http://{args.host}:{args.port}  (control: /_fake/...)", flush=True)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
 
