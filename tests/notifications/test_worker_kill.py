@@ -110,13 +110,20 @@ def _pending_deliveries(app, emit, make_opinion, rows, count=3, notify=Notify("r
         assert outbox.kick() is True
 
 
-def _kill_mid_delivery(app, base_config, tmp_path) -> None:
-    """Start a worker on the queued jobs and kill it once it has claimed a row."""
+def _kill_mid_delivery(app, base_config, tmp_path, phone, path: str) -> None:
+    """Start a worker on the queued jobs and kill it while its call to ``path`` hangs.
+
+    The fake takes the injected delay fault when the call arrives, so the fault leaving
+    /_fake/faults means the worker is waiting on WeChat (a fixed sleep after the claim
+    was too short on a loaded machine: the worker could be killed before it called)."""
+    import requests
+
     log_path = tmp_path / "worker1.log"
     worker = _start_worker(base_config, log_path)
     try:
         _wait_for(lambda: "sending" in _statuses(app), 20, "a claimed row", worker, log_path)
-        time.sleep(0.3)  # well inside the fake's delay: the worker is waiting on WeChat
+        _wait_for(lambda: path not in requests.get(f"{phone.base}/_fake/faults", timeout=5).json()["faults"],
+                  20, f"the worker's call to {path}", worker, log_path)
     finally:
         _kill_worker(worker)
 
@@ -150,7 +157,7 @@ def test_killed_before_wechat_got_the_call_a_restarted_worker_delivers_each_once
         redis_server.delete(key)  # no cached token: the first WeChat call is the token fetch
     _pending_deliveries(app, emit, make_opinion, rows)
     phone.fault(TOKEN, 1, delay=5)  # the worker claims a row, then hangs fetching a token
-    _kill_mid_delivery(app, base_config, tmp_path)
+    _kill_mid_delivery(app, base_config, tmp_path, phone, TOKEN)
     assert sorted(_statuses(app)) == ["pending", "pending", "sending"]
     assert wechat_log.messages(SEND) == []
 
@@ -174,7 +181,7 @@ def test_killed_after_wechat_accepted_the_in_flight_row_is_resent_the_documented
         assert get_wechat().mp.access_token  # cached: the worker's first call is the send
     _pending_deliveries(app, emit, make_opinion, rows)
     phone.fault(SEND, 1, delay=2)  # the fake answers late, and still delivers
-    _kill_mid_delivery(app, base_config, tmp_path)
+    _kill_mid_delivery(app, base_config, tmp_path, phone, SEND)
     in_flight = next(r for r in rows() if r["status"] == "sending")
     _wait_for(lambda: len(wechat_log.messages(SEND)) == 1, 10, "the late send to land")
 
@@ -197,7 +204,7 @@ def test_a_template_message_accepted_just_before_the_kill_is_delivered_once(
         assert get_wechat().oa.access_token  # cached: the worker's first call is the send
     _pending_deliveries(app, emit, make_opinion, rows, notify=Notify("deputy", "state_changed"))
     phone.fault(TEMPLATE_SEND, 1, delay=2)  # the fake answers late, and still delivers
-    _kill_mid_delivery(app, base_config, tmp_path)
+    _kill_mid_delivery(app, base_config, tmp_path, phone, TEMPLATE_SEND)
     in_flight = next(r for r in rows() if r["status"] == "sending")
     _wait_for(lambda: len(wechat_log.messages(TEMPLATE_SEND)) == 1, 10, "the late send to land")
 
