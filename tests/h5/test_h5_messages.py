@@ -32,6 +32,15 @@ def _accept(app, phone, opinion_id):
         deliver_pending()
 
 
+def _accepted_case(app, client, resident, town, phone, fake_wechat, follows=True) -> int:
+    """The H5-only resident submits on the H5 page and the liaison accepts it."""
+    _h5_only_resident(fake_wechat, resident, follows=follows)
+    r = _submit(client, town["station_id"])
+    opinion_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    _accept(app, phone, opinion_id)
+    return opinion_id
+
+
 def _sent_to(fake_wechat, openid):
     got = requests.get(f"{fake_wechat}/_fake/messages", params={"path": TEMPLATE_SEND}, timeout=5)
     return [m for m in got.json()["messages"] if m["touser"] == openid]
@@ -39,10 +48,7 @@ def _sent_to(fake_wechat, openid):
 
 def test_an_h5_only_resident_who_follows_gets_an_official_account_message_opening_the_h5_page(
         app, client, resident, town, phone, fake_wechat):
-    _h5_only_resident(fake_wechat, resident, follows=True)
-    r = _submit(client, town["station_id"])
-    opinion_id = int(r.headers["Location"].rsplit("/", 1)[1])
-    _accept(app, phone, opinion_id)
+    opinion_id = _accepted_case(app, client, resident, town, phone, fake_wechat)
     [message] = _sent_to(fake_wechat, H5_ONLY)
     assert message["template_id"] == "tmpl-oa-progress"
     assert message["url"] == f"https://liaison.example.gov.cn/h5/opinions/{opinion_id}"
@@ -54,10 +60,7 @@ def test_an_h5_only_resident_who_follows_gets_an_official_account_message_openin
 
 def test_the_message_list_marks_a_message_read_and_opens_its_opinion(
         app, client, resident, town, phone, fake_wechat):
-    _h5_only_resident(fake_wechat, resident, follows=True)
-    r = _submit(client, town["station_id"])
-    opinion_id = int(r.headers["Location"].rsplit("/", 1)[1])
-    _accept(app, phone, opinion_id)
+    opinion_id = _accepted_case(app, client, resident, town, phone, fake_wechat)
     page = client.get("/h5/messages").get_data(as_text=True)
     message_id = int(re.search(r'/h5/messages/(\d+)/read', page).group(1))
     opened = client.post(f"/h5/messages/{message_id}/read",
@@ -75,9 +78,7 @@ def test_the_message_list_marks_a_message_read_and_opens_its_opinion(
 
 def test_someone_elses_message_cannot_be_marked_and_a_post_needs_csrf(
         app, client, resident, town, phone, fake_wechat):
-    _h5_only_resident(fake_wechat, resident, follows=True)
-    r = _submit(client, town["station_id"])
-    _accept(app, phone, int(r.headers["Location"].rsplit("/", 1)[1]))
+    _accepted_case(app, client, resident, town, phone, fake_wechat)
     page = client.get("/h5/messages").get_data(as_text=True)
     message_id = int(re.search(r'/h5/messages/(\d+)/read', page).group(1))
     assert client.post(f"/h5/messages/{message_id}/read").status_code in (400, 403)
@@ -92,10 +93,7 @@ def test_someone_elses_message_cannot_be_marked_and_a_post_needs_csrf(
 
 def test_a_resident_who_does_not_follow_is_prompted_and_the_message_is_skipped(
         app, client, resident, town, phone, fake_wechat):
-    _h5_only_resident(fake_wechat, resident, follows=False)
-    r = _submit(client, town["station_id"])
-    opinion_id = int(r.headers["Location"].rsplit("/", 1)[1])
-    _accept(app, phone, opinion_id)
+    _accepted_case(app, client, resident, town, phone, fake_wechat, follows=False)
     assert _sent_to(fake_wechat, H5_ONLY) == []
     from liaison.core.db import db
     from liaison.notifications.models import Notification

@@ -204,3 +204,17 @@ def test_job_notifications_have_a_text_and_a_template(app, audience, event):
     assert event in texts.TEXTS[audience]
     with app.app_context():
         assert templates.template_for(settings.templates_config(), audience, event)
+
+
+def test_a_resident_without_a_mini_program_openid_gets_the_official_account_template(
+        app, world, make_opinion, emit, rows):
+    op = make_opinion(state="accepted", submitter="h5_resident")
+    emit(op, [Notify("resident", "accepted")])
+    op2 = make_opinion(state="accepted")  # the mini-program resident, for contrast
+    emit(op2, [Notify("resident", "accepted")])
+    by_user = {r["user_id"]: r for r in rows(audience="resident")}
+    h5, mp = by_user[world.users["h5_resident"]], by_user[world.users["resident"]]
+    assert (h5["channel"], h5["template_id"], h5["page"]) == ("template", "tmpl-oa-progress", f"/h5/opinions/{op}")
+    assert h5["data"]["phrase3"]["value"] == "已受理"
+    assert (mp["channel"], mp["template_id"], mp["page"]) == (
+        "subscribe", "tmpl-resident-accept", f"pages/opinion/opinion?id={op2}")
