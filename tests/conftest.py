@@ -61,9 +61,11 @@ def redis_server(workdir):
 @pytest.fixture(scope="session")
 def fake_wechat():
     """The fake WeChat API server, a real HTTP server on 127.0.0.1."""
+    from liaison.notifications.templates import console_kinds, merge
     from liaison.wechat.fake import start_fake_server
 
-    base_url, stop, _app = start_fake_server(port=0)
+    # As the WeChat console would: each default subscribe template has its kind.
+    base_url, stop, _app = start_fake_server(port=0, template_kinds=console_kinds(merge(None)))
     yield base_url
     stop()
 
@@ -224,6 +226,11 @@ class WeChatPhone:
     def subscribe(self, openid: str, template_id: str, kind: str = "one_time"):
         requests.post(f"{self.base}/_fake/subscribe",
                       json={"openid": openid, "template_id": template_id, "kind": kind}, timeout=5).raise_for_status()
+
+    def tap(self, openid: str, template_ids: list[str], kind: str = "one_time") -> requests.Response:
+        """One wx.requestSubscribeMessage call with these ids; the answer may be a refusal."""
+        return requests.post(f"{self.base}/_fake/subscribe",
+                             json={"openid": openid, "template_ids": template_ids, "kind": kind}, timeout=5)
 
     def messages(self) -> list[dict]:
         return requests.get(f"{self.base}/_fake/messages", timeout=5).json()["messages"]

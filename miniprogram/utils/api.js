@@ -47,8 +47,12 @@ module.exports = {
     }),
 
   // Notifications and messages.
-  notificationTemplates: () => request('/api/v1/notifications/templates'),
+  // moment: progress | rated | booked (what the tap is about); public, no login needed.
+  /** @param {string} [moment] */
+  notificationTemplates: (moment) =>
+    request('/api/v1/notifications/templates', { auth: false, query: { audience: 'resident', moment } }),
   reportConsents: (results) =>
     request('/api/v1/notifications/consents', { method: 'POST', data: { results } }),
   listMessages: () => request('/api/v1/messages'),
+  readMessage: (id) => request('/api/v1/messages/' + enc(id) + '/read', { method: 'POST' }),
 }

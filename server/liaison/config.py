@@ -87,6 +87,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "WECHAT_PUSH_TOKEN": _env("WECHAT_PUSH_TOKEN", ""),
         "WECHAT_PUSH_AES_KEY": _env("WECHAT_PUSH_AES_KEY", ""),
         "WECHAT_PUSH_FORMAT": _env("WECHAT_PUSH_FORMAT", "json"),
+        # Named in the H5 pages' prompt to follow the official account (its template
+        # messages reach H5-only residents only while they follow it); the QR code image
+        # is what they long-press to follow.
+        "WECHAT_OA_NAME": _env("WECHAT_OA_NAME", "人大代表联络站"),
+        "WECHAT_OA_QRCODE_URL": _env("WECHAT_OA_QRCODE_URL", ""),
         "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
         "STORAGE_PATH": _env("STORAGE_PATH", str(instance / "files")),
         "QRCODES_PATH": _env("QRCODES_PATH", str(ROOT / "qrcodes")),

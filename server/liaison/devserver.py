@@ -60,6 +60,7 @@ DEMO_PUSH_AES_KEY = "DemoEncodingAESKeyForTheFakeWeChat012345678"  # 43 characte
 
 
 def _seed_fake(base: str, env: dict) -> None:
+    from liaison.notifications.templates import console_kinds, merge
     from liaison.places.demo import fake_wechat_setup
 
     if not _wait(f"{base}/_fake/accounts", 30):
@@ -74,6 +75,9 @@ def _seed_fake(base: str, env: dict) -> None:
         "url": env["PUBLIC_BASE_URL"].rstrip("/") + "/wechat/push", "token": env["WECHAT_PUSH_TOKEN"],
         "aes_key": env["WECHAT_PUSH_AES_KEY"], "format": env.get("WECHAT_PUSH_FORMAT", "json"),
         "auto": True, "delay": 1.0})
+    # The console's kind of each subscribe template: a tap mixing kinds is refused (20002).
+    kinds = console_kinds(merge(os.environ.get("NOTIFICATION_TEMPLATES", "")))
+    requests.post(f"{base}/_fake/templates", json={"kinds": kinds}, timeout=5)
 
 
 def main() -> int:

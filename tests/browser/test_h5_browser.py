@@ -124,3 +124,31 @@ def test_outside_wechat_the_page_says_how_to_open_it_in_wechat(live_server, brow
     assert page.get_by_test_id("open-in-wechat").is_visible()
     assert "扫一扫" in page.get_by_test_id("open-in-wechat").inner_text()
     screenshot(page, "h5-open-in-wechat")
+
+
+def test_messages_page_lists_marks_read_and_asks_to_follow_the_account(
+        app, phone, live_server, new_page, town, screenshot, fake_wechat):
+    import requests
+
+    requests.post(f"{fake_wechat}/_fake/users", json={"openid": "oa-demo-resident2", "follows_oa": False},
+                  timeout=5).raise_for_status()
+    page = new_page(user_agent=WECHAT_UA)
+    page.goto(f"{live_server}/h5/submit?station_id={town['station_id']}")
+    page.get_by_text("居民李师傅").first.click()
+    page.wait_for_url("**/h5/submit**")
+    page.get_by_test_id("text").fill(TEXT)
+    page.get_by_test_id("submit").click()
+    page.wait_for_url("**/h5/opinions/*")
+    opinion_id = int(page.url.rsplit("/", 1)[1])
+    _staff_answers(app, phone, opinion_id)
+    page.get_by_test_id("my-messages").click()
+    page.wait_for_url("**/h5/messages")
+    assert "关注“人大代表联络站”公众号" in page.get_by_test_id("follow-prompt").inner_text()
+    assert page.get_by_test_id("message").count() == 2 and "2 条未读" in page.content()
+    screenshot(page, "h5-messages")
+    page.get_by_test_id("message").first.locator("button").click()
+    page.wait_for_url(f"**/h5/opinions/{opinion_id}")
+    page.get_by_test_id("my-messages").click()
+    assert "1 条未读" in page.content()
+    assert page.dialogs == []
+    assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors

@@ -92,7 +92,9 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     record("station", client.get(f"/api/v1/stations/{sid}"))
     record("deputy", client.get(f"/api/v1/deputies/{did}"))
     record("categories", client.get("/api/v1/opinion-categories"))
-    record("templates", client.get("/api/v1/notifications/templates"))  # no audience, as the mini-program asks
+    # As the mini-program asks: for a resident, at a moment (utils/subscribe.js createAsker).
+    record("templates", client.get("/api/v1/notifications/templates?audience=resident&moment=progress"))
+    record("templates_all", client.get("/api/v1/notifications/templates?audience=resident"))
 
     days = record("reception_days", client.get(f"/api/v1/stations/{sid}/reception-days"))
     day = days["items"][0]["date"] if days.get("items") else None

@@ -34,6 +34,7 @@ CONTRACT = {
     "RECEPTION_DAYS": [("reception_days", 200, None)],
     "CATEGORIES": [("categories", 200, None)],
     "TEMPLATES": [("templates", 200, None)],
+    "TEMPLATES_TWO_TAPS": [("templates_all", 200, None)],
     "LOGIN": [("login", 200, None)],
     "USER": [("login", 200, {"pick": ("user",)})],
     "UPLOAD": [("upload", 201, None)],

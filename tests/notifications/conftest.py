@@ -45,7 +45,10 @@ def world(app, fake_wechat):
         db.session.add_all([unit, other_unit])
         db.session.flush()
 
-        u = {k: _user(db, User, k) for k in ("resident", "resident2", "deputy", "home_deputy")}
+        u = {k: _user(db, User, k) for k in ("resident", "resident2")}
+        # Deputies bind through the official account (invitation), and may use the mini-program.
+        u.update({k: _user(db, User, k, mp=True, oa=True) for k in ("deputy", "home_deputy")})
+        u["h5_resident"] = _user(db, User, "h5_resident", mp=False, oa=True)  # H5 pages only
         u.update({k: _user(db, User, k, mp=True, oa=True) for k in (
             "liaison", "master", "office", "city_office", "other_office", "unit", "other_unit",
             "other_liaison")})

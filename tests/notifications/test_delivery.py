@@ -67,7 +67,7 @@ def test_a_one_time_consent_buys_exactly_one_message(app, world, make_opinion, e
     assert [r["status"] for r in rows()] == ["sent", "no_consent"]
     [msg] = wechat_log.messages(SEND)
     assert msg["touser"] == world.openid["resident"] and msg["template_id"] == REPLY
-    assert msg["page"] == f"pages/opinion/detail?id={op}"
+    assert msg["page"] == f"pages/opinion/opinion?id={op}"  # a page of app.json
     assert msg["data"]["thing4"]["value"] == "请查看答复并评价办理结果"
     assert rows()[0]["wechat_msgid"] == str(msg["msgid"])
     assert _consent(app, world.users["resident"], REPLY) == (0, False)
@@ -90,14 +90,18 @@ def test_43101_marks_the_consent_used_up_and_is_not_retried(app, world, make_opi
 
 def test_a_long_term_consent_serves_every_message(app, world, make_opinion, emit, rows, grant,
                                                   wechat_log):
-    grant("deputy", "tmpl-deputy-progress", kind="long_term")
-    op = make_opinion(state="accepted")
+    # A long-term (长期订阅) template of its own: the console's kind for it is long-term too.
+    app.config["NOTIFICATION_TEMPLATES"] = (
+        '{"template_ids": {"tmpl-resident-progress": "tmpl-resident-progress-lt"},'
+        ' "templates": {"resident_progress": {"kind": "long_term"}}}')
+    grant("resident", "tmpl-resident-progress-lt", kind="long_term")
+    op = make_opinion(state="assigned")
     for _ in range(3):
-        emit(op, [Notify("deputy", "state_changed")])
+        emit(op, [Notify("resident", "assigned")])
     _deliver_until_done(app, _now())
     assert [r["status"] for r in rows()] == ["sent"] * 3
     assert len(wechat_log.messages(SEND)) == 3
-    assert _consent(app, world.users["deputy"], "tmpl-deputy-progress") == (0, True)
+    assert _consent(app, world.users["resident"], "tmpl-resident-progress-lt") == (0, True)
 
 
 def test_staff_get_official_account_template_messages(app, world, make_opinion, emit, rows,

@@ -28,10 +28,38 @@ def test_templates_list_the_resident_ones_most_important_first(client):
     assert all(i["kind"] in ("one_time", "long_term") and i["title"] for i in body["items"])
     assert body["request_ids"] == ["tmpl-resident-reply", "tmpl-resident-accept",
                                    "tmpl-resident-progress"]
+    # Nothing is cut off: the appointment reminder is a second tap.
+    assert body["request_groups"] == [body["request_ids"], ["tmpl-resident-appointment"]]
+    # Deputies get official-account template messages: nothing to subscribe to.
     deputy = client.get("/api/v1/notifications/templates?audience=deputy").get_json()
-    assert deputy["items"][0] == {"event": "summoned", "template_id": "tmpl-deputy-summon",
-                                  "kind": "long_term", "title": "群众点将通知"}
+    assert deputy == {"items": [], "request_ids": [], "request_groups": []}
     assert client.get("/api/v1/notifications/templates?audience=staff").status_code == 422
+    assert client.get("/api/v1/notifications/templates?kind=forever").status_code == 422
+    assert client.get("/api/v1/notifications/templates?moment=never").status_code == 422
+
+
+@pytest.mark.parametrize("moment, groups", [
+    ("progress", [["tmpl-resident-reply", "tmpl-resident-accept", "tmpl-resident-progress"]]),
+    ("rated", [["tmpl-resident-accept", "tmpl-resident-progress"]]),
+    ("booked", [["tmpl-resident-appointment"]]),
+])
+def test_each_moment_asks_for_the_templates_of_the_messages_it_is_about(client, moment, groups):
+    body = client.get(f"/api/v1/notifications/templates?audience=resident&moment={moment}").get_json()
+    assert body["request_groups"] == groups and body["request_ids"] == groups[0]
+
+
+def test_one_tap_never_mixes_one_time_and_long_term_templates(app, base_config):
+    from liaison import create_app
+
+    override = '{"templates": {"resident_accept": {"kind": "long_term"}}}'  # the README's example
+    other = create_app(dict(base_config, NOTIFICATION_TEMPLATES=override)).test_client()
+    body = other.get("/api/v1/notifications/templates").get_json()
+    assert body["request_groups"] == [
+        ["tmpl-resident-reply", "tmpl-resident-progress", "tmpl-resident-appointment"],
+        ["tmpl-resident-accept"]]
+    by_kind = other.get("/api/v1/notifications/templates?kind=long_term").get_json()
+    assert by_kind["request_groups"] == [["tmpl-resident-accept"]]
+    assert {i["kind"] for i in by_kind["items"]} == {"long_term"}
 
 
 def test_templates_follow_the_notification_templates_setting(app, base_config):
@@ -66,13 +94,23 @@ def test_consents_count_one_time_grants_and_open_long_term_ones(client, headers,
     again = client.post("/api/v1/notifications/consents", headers=h,
                         json={"results": {"tmpl-resident-reply": "accept"}}).get_json()
     assert again["consents"]["tmpl-resident-reply"]["remaining"] == 2
-    d = headers("deputy")
-    on = client.post("/api/v1/notifications/consents", headers=d,
-                     json={"results": {"tmpl-deputy-progress": "accept"}}).get_json()
-    assert on["consents"]["tmpl-deputy-progress"]["long_term"] is True
-    off = client.post("/api/v1/notifications/consents", headers=d,
-                      json={"results": {"tmpl-deputy-progress": "reject"}}).get_json()
-    assert off["consents"]["tmpl-deputy-progress"]["long_term"] is False
+
+
+
+def test_a_long_term_consent_opens_and_a_rejection_closes_it(app, base_config, phone, world):
+    from liaison import create_app
+
+    other = create_app(dict(base_config, NOTIFICATION_TEMPLATES=(
+        '{"templates": {"resident_progress": {"kind": "long_term"}}}'))).test_client()
+    code = phone.login_code(world.openid["resident"])
+    token = other.post("/api/v1/auth/wechat", json={"code": code}).get_json()["token"]
+    h = {"Authorization": f"Bearer {token}"}
+    on = other.post("/api/v1/notifications/consents", headers=h,
+                    json={"results": {"tmpl-resident-progress": "accept"}}).get_json()
+    assert on["consents"]["tmpl-resident-progress"]["long_term"] is True
+    off = other.post("/api/v1/notifications/consents", headers=h,
+                     json={"results": {"tmpl-resident-progress": "reject"}}).get_json()
+    assert off["consents"]["tmpl-resident-progress"]["long_term"] is False
 
 
 def test_consents_need_a_login_and_a_valid_body(client, headers):

@@ -40,7 +40,7 @@ def test_each_audience_resolves_to_the_right_people(app, world, make_opinion, em
     assert got[("units", "urged")] == [u["unit"]]  # the active assignment's unit
     channels = {(r["audience"], r["user_id"]): r["channel"] for r in rows()}
     assert channels[("resident", u["resident"])] == "subscribe"
-    assert channels[("deputy", u["deputy"])] == "subscribe"
+    assert channels[("deputy", u["deputy"])] == "template"  # official account: see catalog.py
     assert channels[("staff", u["liaison"])] == "template"
     assert channels[("office", u["office"])] == "template"
     assert channels[("units", u["unit"])] == "template"
@@ -158,13 +158,14 @@ def test_emit_direct_writes_once_per_dedupe_key(app, world, rows):
         for _ in range(2):
             outbox.emit_direct(world.users["deputy"], "reception_reminder", "接待日提醒",
                                "明天上午9点请到望月湖街道联络站接待群众。",
-                               {"station": "望月湖街道人大代表联络站", "time": at},
+                               {"station": "望月湖街道人大代表联络站", "station_id": 7, "time": at},
                                dedupe_key="reception:1:2026-12-15:deputy")
             db.session.commit()
     [row] = rows()
-    assert row["channel"] == "subscribe" and row["template_id"] == "tmpl-deputy-reception"
+    assert row["channel"] == "template" and row["template_id"] == "tmpl-oa-reception"
     assert row["data"]["time2"]["value"] == "2026年12月15日 09:00"  # Beijing time
-    assert row["dedupe_key"] == "reception:1:2026-12-15:deputy:subscribe"
+    assert row["page"] == "/h5/stations/7"
+    assert row["dedupe_key"] == "reception:1:2026-12-15:deputy:template"
     assert len(_messages(app)) == 1
 
 
@@ -203,3 +204,17 @@ def test_job_notifications_have_a_text_and_a_template(app, audience, event):
     assert event in texts.TEXTS[audience]
     with app.app_context():
         assert templates.template_for(settings.templates_config(), audience, event)
+
+
+def test_a_resident_without_a_mini_program_openid_gets_the_official_account_template(
+        app, world, make_opinion, emit, rows):
+    op = make_opinion(state="accepted", submitter="h5_resident")
+    emit(op, [Notify("resident", "accepted")])
+    op2 = make_opinion(state="accepted")  # the mini-program resident, for contrast
+    emit(op2, [Notify("resident", "accepted")])
+    by_user = {r["user_id"]: r for r in rows(audience="resident")}
+    h5, mp = by_user[world.users["h5_resident"]], by_user[world.users["resident"]]
+    assert (h5["channel"], h5["template_id"], h5["page"]) == ("template", "tmpl-oa-progress", f"/h5/opinions/{op}")
+    assert h5["data"]["phrase3"]["value"] == "已受理"
+    assert (mp["channel"], mp["template_id"], mp["page"]) == (
+        "subscribe", "tmpl-resident-accept", f"pages/opinion/opinion?id={op2}")

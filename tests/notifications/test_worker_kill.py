@@ -13,14 +13,17 @@ import time
 from pathlib import Path
 
 import pytest
-import requests
-from notification_fixtures import SEND, TOKEN
+from notification_fixtures import SEND, TEMPLATE_SEND, TOKEN
 
 from liaison.opinions.context import Notify
 
 LEASE = 1.0
 SERVER_DIR = Path(__import__("liaison").__file__).resolve().parents[1]
-DEPUTY_TMPL = "tmpl-deputy-progress"
+# A long-term subscribe template for residents (the console's kind for its own id is
+# long-term too), so one consent serves every message of these tests.
+LONG_TERM_TMPL = "tmpl-resident-progress-lt"
+LONG_TERM = ('{"template_ids": {"tmpl-resident-progress": "%s"},'
+             ' "templates": {"resident_progress": {"kind": "long_term"}}}' % LONG_TERM_TMPL)
 
 
 def _env(base_config) -> dict:
@@ -30,7 +33,7 @@ def _env(base_config) -> dict:
         WECHAT_API_BASE=base_config["WECHAT_API_BASE"],
         WECHAT_OAUTH_BASE=base_config["WECHAT_OAUTH_BASE"], WECHAT_TIMEOUT="10",
         INSTANCE_PATH=base_config["INSTANCE_PATH"], SECRET_KEY=base_config["SECRET_KEY"],
-        NOTIFICATION_LEASE_SECONDS=str(LEASE), FLASK_APP="wsgi:app",
+        NOTIFICATION_LEASE_SECONDS=str(LEASE), NOTIFICATION_TEMPLATES=LONG_TERM, FLASK_APP="wsgi:app",
         PYTHONPATH=str(SERVER_DIR), SESSION_COOKIE_SECURE="0", LIAISON_TESTING="1")
     return env
 
@@ -94,31 +97,33 @@ def _kill_worker(proc: subprocess.Popen) -> None:
     proc.wait(timeout=10)
 
 
-def _pending_deliveries(app, emit, make_opinion, rows, count=3):
-    """``count`` opinions whose summoned deputy (long-term consent) hears of a change."""
+def _pending_deliveries(app, emit, make_opinion, rows, count=3, notify=Notify("resident", "assigned")):
+    """``count`` opinions whose resident (long-term consent) hears of a change, or whose
+    summoned deputy (official account) does with ``Notify("deputy", "state_changed")``."""
     from liaison.core.db import db
     from liaison.notifications import outbox
 
     for _ in range(count):
-        emit(make_opinion(state="accepted"), [Notify("deputy", "state_changed")])
+        emit(make_opinion(state="assigned"), [notify])
     with app.app_context():  # what an operation does after its commit: one rq job per row
         db.session.info[outbox.PENDING_IDS] = [r["id"] for r in rows()]
         assert outbox.kick() is True
 
 
-def _kill_mid_delivery(app, base_config, tmp_path, fake_base: str, waiting_on: str) -> None:
-    """Start a worker on the queued jobs and kill it once it has claimed a row and its
-    call to ``waiting_on`` has reached the fake (which holds the answer back)."""
+def _kill_mid_delivery(app, base_config, tmp_path, phone, path: str) -> None:
+    """Start a worker on the queued jobs and kill it while its call to ``path`` hangs.
+
+    The fake takes the injected delay fault when the call arrives, so the fault leaving
+    /_fake/faults means the worker is waiting on WeChat (a fixed sleep after the claim
+    was too short on a loaded machine: the worker could be killed before it called)."""
+    import requests
+
     log_path = tmp_path / "worker1.log"
     worker = _start_worker(base_config, log_path)
-
-    def call_arrived() -> bool:  # the fake takes a fault when the call comes in
-        return waiting_on not in requests.get(f"{fake_base}/_fake/faults", timeout=5).json()["faults"]
-
     try:
         _wait_for(lambda: "sending" in _statuses(app), 20, "a claimed row", worker, log_path)
-        _wait_for(call_arrived, 20, f"the worker's call to {waiting_on}", worker, log_path)
-        time.sleep(0.3)  # well inside the fake's delay: the worker is waiting on WeChat
+        _wait_for(lambda: path not in requests.get(f"{phone.base}/_fake/faults", timeout=5).json()["faults"],
+                  20, f"the worker's call to {path}", worker, log_path)
     finally:
         _kill_worker(worker)
 
@@ -140,18 +145,19 @@ def _numbers(messages) -> list[str]:
 
 
 @pytest.fixture
-def deputy_long_term(grant):
-    grant("deputy", DEPUTY_TMPL, kind="long_term")
+def resident_long_term(app, grant):
+    app.config["NOTIFICATION_TEMPLATES"] = LONG_TERM
+    grant("resident", LONG_TERM_TMPL, kind="long_term")
 
 
 def test_killed_before_wechat_got_the_call_a_restarted_worker_delivers_each_once(
-        app, base_config, world, make_opinion, emit, deputy_long_term, phone, wechat_log,
+        app, base_config, world, make_opinion, emit, resident_long_term, phone, wechat_log,
         redis_server, tmp_path, rows):
     for key in redis_server.keys("wechat:*"):
         redis_server.delete(key)  # no cached token: the first WeChat call is the token fetch
     _pending_deliveries(app, emit, make_opinion, rows)
     phone.fault(TOKEN, 1, delay=5)  # the worker claims a row, then hangs fetching a token
-    _kill_mid_delivery(app, base_config, tmp_path, phone.base, TOKEN)
+    _kill_mid_delivery(app, base_config, tmp_path, phone, TOKEN)
     assert sorted(_statuses(app)) == ["pending", "pending", "sending"]
     assert wechat_log.messages(SEND) == []
 
@@ -163,19 +169,19 @@ def test_killed_before_wechat_got_the_call_a_restarted_worker_delivers_each_once
 
 
 def test_killed_after_wechat_accepted_the_in_flight_row_is_resent_the_documented_window(
-        app, base_config, world, make_opinion, emit, deputy_long_term, phone, wechat_log,
+        app, base_config, world, make_opinion, emit, resident_long_term, phone, wechat_log,
         tmp_path, rows):
-    """At-least-once for the one row in flight: WeChat has no idempotency key, so a send
-    it accepted just before the kill cannot be told from one it never saw. Nothing is
-    lost, and only that row can arrive twice (with one-time consents WeChat refuses the
-    second copy unless the person granted another)."""
+    """At-least-once for the one row in flight: subscribe messages have no idempotency
+    key, so a send WeChat accepted just before the kill cannot be told from one it never
+    saw. Nothing is lost, and only that row can arrive twice (with one-time consents WeChat
+    refuses the second copy unless the person granted another)."""
     from liaison.core.extensions import get_wechat
 
     with app.app_context():
         assert get_wechat().mp.access_token  # cached: the worker's first call is the send
     _pending_deliveries(app, emit, make_opinion, rows)
     phone.fault(SEND, 1, delay=2)  # the fake answers late, and still delivers
-    _kill_mid_delivery(app, base_config, tmp_path, phone.base, SEND)
+    _kill_mid_delivery(app, base_config, tmp_path, phone, SEND)
     in_flight = next(r for r in rows() if r["status"] == "sending")
     _wait_for(lambda: len(wechat_log.messages(SEND)) == 1, 10, "the late send to land")
 
@@ -186,3 +192,26 @@ def test_killed_after_wechat_accepted_the_in_flight_row_is_resent_the_documented
     twice = {n for n in numbers if numbers.count(n) > 1}
     assert len(numbers) == 4 and len(twice) == 1  # only the in-flight row, once more
     assert in_flight["opinion_id"] in {r["opinion_id"] for r in rows() if r["attempts"] == 2}
+
+
+def test_a_template_message_accepted_just_before_the_kill_is_delivered_once(
+        app, base_config, world, make_opinion, emit, phone, wechat_log, tmp_path, rows):
+    """Template messages carry client_msg_id = the row id: the resend after the kill
+    reaches WeChat with the same id, and WeChat delivers nothing more."""
+    from liaison.core.extensions import get_wechat
+
+    with app.app_context():
+        assert get_wechat().oa.access_token  # cached: the worker's first call is the send
+    _pending_deliveries(app, emit, make_opinion, rows, notify=Notify("deputy", "state_changed"))
+    phone.fault(TEMPLATE_SEND, 1, delay=2)  # the fake answers late, and still delivers
+    _kill_mid_delivery(app, base_config, tmp_path, phone, TEMPLATE_SEND)
+    in_flight = next(r for r in rows() if r["status"] == "sending")
+    _wait_for(lambda: len(wechat_log.messages(TEMPLATE_SEND)) == 1, 10, "the late send to land")
+
+    _restart_and_sweep(app, base_config, tmp_path)
+    assert _statuses(app) == ["sent"] * 3
+    messages = wechat_log.messages(TEMPLATE_SEND)
+    assert _numbers(messages) == [f"LL-2026-{i:06d}" for i in range(1, 4)]  # each exactly once
+    assert sorted(m["client_msg_id"] for m in messages) == sorted(str(r["id"]) for r in rows())
+    assert in_flight["id"] in {r["id"] for r in rows() if r["attempts"] == 2}  # sent twice, delivered once
+    assert len(wechat_log.calls(TEMPLATE_SEND)) == 4

@@ -108,11 +108,11 @@ def test_subscribe_without_consent_is_no_consent(fake, wechat):
 def test_one_time_consent_allows_exactly_one_send(fake, wechat):
     fake.login_code("o-a")
     fake.subscribe("o-a", TEMPLATE)
-    wechat.send_subscribe("o-a", TEMPLATE, DATA, page="pages/opinion/detail?id=7")
+    wechat.send_subscribe("o-a", TEMPLATE, DATA, page="pages/opinion/opinion?id=7")
     with pytest.raises(errors.NoConsent):
         wechat.send_subscribe("o-a", TEMPLATE, DATA)
     [message] = fake.messages()
-    assert message["touser"] == "o-a" and message["page"] == "pages/opinion/detail?id=7"
+    assert message["touser"] == "o-a" and message["page"] == "pages/opinion/opinion?id=7"
     assert message["data"]["thing1"] == {"value": "您的意见已受理"}
     assert message["miniprogram_state"] == "formal" and message["lang"] == "zh_CN"
 

@@ -1,5 +1,6 @@
 // A deputy: photo, levels, work unit, stations, and "找TA反映" (summon).
 const api = require('../../utils/api')
+const pages = require('../../utils/pages')
 const prefs = require('../../utils/prefs')
 const { membershipLabel } = require('../../utils/format')
 const { errorMessage } = require('../../utils/request')
@@ -61,7 +62,7 @@ Page({
   },
 
   onOpenStation(e) {
-    wx.navigateTo({ url: '/pages/station/station?id=' + e.currentTarget.dataset.id })
+    wx.navigateTo({ url: pages.url('station', { id: e.currentTarget.dataset.id }) })
   },
 
   onPreviewPhoto() {
@@ -90,11 +91,7 @@ Page({
   goSubmit(station) {
     const d = this.data.deputy
     wx.navigateTo({
-      url:
-        '/pages/submit/submit?station_id=' + station.id +
-        '&station_name=' + encodeURIComponent(station.name) +
-        '&deputy_id=' + d.id +
-        '&deputy_name=' + encodeURIComponent(d.name),
+      url: pages.url('submit', { station_id: station.id, station_name: station.name, deputy_id: d.id, deputy_name: d.name }),
     })
   },
 })

@@ -1,5 +1,6 @@
 // Messages about the resident's opinions (受理、答复…).
 const api = require('../../utils/api')
+const pages = require('../../utils/pages')
 const prefs = require('../../utils/prefs')
 const { formatTime } = require('../../utils/format')
 const { errorMessage } = require('../../utils/request')
@@ -45,8 +46,13 @@ Page({
   },
 
   onOpen(e) {
-    const id = e.currentTarget.dataset.opinion
-    if (id) wx.navigateTo({ url: '/pages/opinion/opinion?id=' + id })
+    const { opinion, id } = e.currentTarget.dataset
+    const i = this.data.items.findIndex((m) => String(m.id) === String(id))
+    if (i >= 0 && !this.data.items[i].read) {
+      this.setData({ ['items[' + i + '].read']: true })
+      api.readMessage(id).catch(() => {})
+    }
+    if (opinion) wx.navigateTo({ url: pages.url('opinion', { id: opinion }) })
   },
 })
 

@@ -2,6 +2,7 @@
 // a reason is required when unsatisfied.
 const api = require('../../utils/api')
 const prefs = require('../../utils/prefs')
+const subscribe = require('../../utils/subscribe')
 const { RATING_LABELS } = require('../../utils/format')
 const { errorMessage, fieldErrors } = require('../../utils/request')
 
@@ -33,9 +34,13 @@ Page({
   },
 
   opinionId: '',
+  asker: null,
 
   onLoad(options) {
     this.opinionId = options.id
+    // After rating: the review of an unsatisfied rating and the close come later.
+    this.asker = subscribe.createAsker('rated')
+    this.asker.load()
     this.load()
   },
 
@@ -85,7 +90,12 @@ Page({
       return
     }
     this.setData({ submitting: true, formError: '' })
-    api
+    // The dialog opens right from this tap (WeChat allows it nowhere else), then the rating goes.
+    this.asker.tap(() => this.send(rating, comment))
+  },
+
+  send(rating, comment) {
+    return api
       .rateOpinion(this.opinionId, rating, comment.trim())
       .then(() => {
         this.setData({ submitting: false })

@@ -1,7 +1,9 @@
 // A station: its deputies, the next reception days, booking an appointment
 // and the way to submit an opinion.
 const api = require('../../utils/api')
+const pages = require('../../utils/pages')
 const prefs = require('../../utils/prefs')
+const subscribe = require('../../utils/subscribe')
 const { formatDate } = require('../../utils/format')
 const { errorMessage } = require('../../utils/request')
 
@@ -27,9 +29,13 @@ Page({
   },
 
   stationId: '',
+  asker: null,
 
   onLoad(options) {
     this.stationId = options.id
+    // The day-before reminder of a booked reception day is asked for when booking.
+    this.asker = subscribe.createAsker('booked')
+    this.asker.load()
     this.load()
   },
 
@@ -72,14 +78,12 @@ Page({
   },
 
   onOpenDeputy(e) {
-    wx.navigateTo({ url: '/pages/deputy/deputy?id=' + e.detail.id })
+    wx.navigateTo({ url: pages.url('deputy', { id: e.detail.id }) })
   },
 
   onSubmitOpinion() {
     const s = this.data.station
-    wx.navigateTo({
-      url: '/pages/submit/submit?station_id=' + s.id + '&station_name=' + encodeURIComponent(s.name),
-    })
+    wx.navigateTo({ url: pages.url('submit', { station_id: s.id, station_name: s.name }) })
   },
 
   // ---- appointment ------------------------------------------------------------
@@ -102,7 +106,12 @@ Page({
     const b = this.data.booking
     if (!b || b.submitting) return
     this.setData({ 'booking.submitting': true, 'booking.error': '' })
-    api
+    // From this tap: the reminder's consent first (WeChat allows the dialog only here).
+    this.asker.tap(() => this.book(b))
+  },
+
+  book(b) {
+    return api
       .createAppointment({ station_id: this.data.station.id, date: b.date, note: b.note.trim() })
       .then(() => {
         this.setData({ booking: null })

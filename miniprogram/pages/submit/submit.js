@@ -3,6 +3,7 @@ const api = require('../../utils/api')
 const prefs = require('../../utils/prefs')
 const drafts = require('../../utils/draft')
 const subscribe = require('../../utils/subscribe')
+const pages = require('../../utils/pages')
 const form = require('../../utils/opinion-form')
 const { errorMessage, fieldErrors } = require('../../utils/request')
 const { decodeFully } = require('../../utils/entry')
@@ -34,14 +35,13 @@ Page({
   deputyId: '',
   draftId: '',
   phoneCode: '', // getPhoneNumber code, valid once for 5 minutes: never stored
-  templateIds: [],
+  asker: null, // subscribe.createAsker('progress'): the tap's template ids
   pendingCategory: '',
 
   onLoad(options) {
     this.stationId = options.station_id
     this.deputyId = options.deputy_id || null
     this.phoneCode = ''
-    this.templateIds = []
     this.draftId = drafts.draftId(this.stationId, this.deputyId)
     const saved = drafts.load(this.draftId) || {}
     this.pendingCategory = saved.category || ''
@@ -64,14 +64,8 @@ Page({
       })
       .catch((err) => this.setData({ formError: errorMessage(err) }))
     // Loaded now: the subscribe dialog must open straight from the tap.
-    api
-      .notificationTemplates()
-      .then((res) => {
-        // The backend ranks what to ask for (request_ids); the list is the fallback.
-        const ranked = (res.request_ids || []).map((id) => ({ template_id: id }))
-        this.templateIds = subscribe.pickTemplateIds(ranked.length ? ranked : res.items)
-      })
-      .catch(() => {})
+    this.asker = subscribe.createAsker('progress')
+    this.asker.load()
   },
 
   onShow() {
@@ -224,10 +218,7 @@ Page({
       return
     }
     this.setData({ submitting: true })
-    subscribe.askFromTap(this.templateIds, (results) => {
-      if (Object.keys(results).length) api.reportConsents(results).catch(() => {})
-      this.send(current)
-    })
+    this.asker.tap(() => this.send(current))
   },
 
   send(current) {
@@ -238,7 +229,7 @@ Page({
         wx.hideLoading()
         drafts.clear(this.draftId)
         this.setData({ submitting: false })
-        wx.redirectTo({ url: '/pages/opinion/opinion?id=' + res.opinion.id + '&created=1' })
+        wx.redirectTo({ url: pages.url('opinion', { id: res.opinion.id, created: 1 }) })
       })
       .catch((err) => {
         wx.hideLoading()

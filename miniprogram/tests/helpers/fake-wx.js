@@ -129,10 +129,21 @@ function createFakeWx(settings = {}) {
       record('uploadFile', opts)
       network('upload', opts)
     },
+    // As strict as WeChat: empty (10001), more than 3 ids (20003), one-time and long-term
+    // ids in one call (20002, kinds from fake.templateKinds) fail the whole call.
+    templateKinds: {},
     requestSubscribeMessage: (opts) => {
       record('requestSubscribeMessage', opts)
-      settle(opts, true, fake.answers.subscribe(opts.tmplIds))
+      const ids = opts.tmplIds || []
+      const kinds = new Set(ids.map((id) => fake.templateKinds[id] || 'one_time'))
+      let refusal = null
+      if (!ids.length) refusal = { errCode: 10001, errMsg: "requestSubscribeMessage:fail TmplIds can't be empty" }
+      else if (ids.length > 3) refusal = { errCode: 20003, errMsg: 'requestSubscribeMessage:fail Templates count out of max bounds' }
+      else if (kinds.size > 1) refusal = { errCode: 20002, errMsg: 'requestSubscribeMessage:fail Templates type must be same' }
+      if (refusal) fake.refusals.push(refusal)
+      settle(opts, !refusal, refusal || fake.answers.subscribe(ids))
     },
+    refusals: [],
     chooseMedia: (opts) => {
       record('chooseMedia', opts)
       const a = fake.answers.chooseMedia(opts)

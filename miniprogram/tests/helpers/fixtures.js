@@ -53,16 +53,29 @@ const CATEGORIES = {
   ],
 }
 
+// GET /notifications/templates?audience=resident&moment=progress: one tap's worth.
 const TEMPLATES = {
   items: [
-    { event: 'accepted', template_id: 'tmpl-accepted', kind: 'long_term', title: '受理通知' },
-    { event: 'replied', template_id: 'tmpl-replied', kind: 'long_term', title: '答复通知' },
-    { event: 'declined', template_id: 'tmpl-declined', kind: 'one_time', title: '不予受理通知' },
-    { event: 'urged', template_id: 'tmpl-urged', kind: 'one_time', title: '催办通知' },
+    { event: 'replied', template_id: 'tmpl-replied', kind: 'one_time', title: '意见答复通知' },
+    { event: 'rate_request', template_id: 'tmpl-replied', kind: 'one_time', title: '意见答复通知' },
+    { event: 'accepted', template_id: 'tmpl-accepted', kind: 'one_time', title: '受理结果通知' },
+    { event: 'assigned', template_id: 'tmpl-progress', kind: 'one_time', title: '办理进度通知' },
   ],
-  request_ids: ['tmpl-accepted', 'tmpl-replied', 'tmpl-declined'],
+  request_ids: ['tmpl-replied', 'tmpl-accepted', 'tmpl-progress'],
+  request_groups: [['tmpl-replied', 'tmpl-accepted', 'tmpl-progress']],
 }
-
+// More than one tap: four one-time templates, and a long-term one (never with the others).
+const TEMPLATES_TWO_TAPS = {
+  items: [
+    { event: 'replied', template_id: 'tmpl-replied', kind: 'one_time', title: '意见答复通知' },
+    { event: 'accepted', template_id: 'tmpl-accepted', kind: 'one_time', title: '受理结果通知' },
+    { event: 'assigned', template_id: 'tmpl-progress', kind: 'one_time', title: '办理进度通知' },
+    { event: 'appointment_reminder', template_id: 'tmpl-appointment', kind: 'one_time', title: '预约接待提醒' },
+    { event: 'closed', template_id: 'tmpl-closed', kind: 'long_term', title: '办结通知' },
+  ],
+  request_ids: ['tmpl-replied', 'tmpl-accepted', 'tmpl-progress'],
+  request_groups: [['tmpl-replied', 'tmpl-accepted', 'tmpl-progress'], ['tmpl-appointment'], ['tmpl-closed']],
+}
 const OPINION = {
   id: 41,
   number: 'LL-2026-000041',
@@ -145,7 +158,7 @@ const ok = (data, statusCode = 200) => () => ({ statusCode, data })
 const fail = (status, answer) => () => ({ statusCode: status, data: answer })
 
 module.exports = {
-  DEPUTY_BRIEF, DEPUTY_BRIEF_2, STATION_BRIEF, STATION, DEPUTY, RECEPTION_DAYS, CATEGORIES, TEMPLATES, OPINION, OPINION_RATED,
+  DEPUTY_BRIEF, DEPUTY_BRIEF_2, STATION_BRIEF, STATION, DEPUTY, RECEPTION_DAYS, CATEGORIES, TEMPLATES, TEMPLATES_TWO_TAPS, OPINION, OPINION_RATED,
   STATION_CODE, DEPUTY_CODE, STATIONS, OPINIONS, USER, LOGIN, UPLOAD, MESSAGES, APPOINTMENT, APPOINTMENT_CREATED,
   APPOINTMENTS, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN,
   brief, ok, fail,

@@ -17,8 +17,13 @@ test('lists messages, marks unread ones, opens the opinion', async () => {
   expect(textOf(comp)).toContain('2026-11-28 15:01')
   expect(comp.querySelectorAll('.message-item')).toHaveLength(2)
   expect(comp.querySelectorAll('.unread-dot')).toHaveLength(1)
+  fake.route('POST', '/api/v1/messages/2/read', ok({ ok: true }))
   await tap(comp, '.message-item')
   expect(fake.lastCall('navigateTo').url).toBe('/pages/opinion/opinion?id=41')
+  // Opening an unread message marks it read, here and on the backend (the H5 list too).
+  await flush()
+  expect(fake.requestsTo('POST', '/api/v1/messages/2/read')).toHaveLength(1)
+  expect(comp.querySelectorAll('.unread-dot')).toHaveLength(0)
 })
 
 test('empty and error states', async () => {

@@ -1,6 +1,6 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire } = require('../helpers/page')
-const { OPINION, ok } = require('../helpers/fixtures')
+const { OPINION, TEMPLATES, ok } = require('../helpers/fixtures')
 
 let fake
 beforeEach(() => {
@@ -65,4 +65,26 @@ test('not ratable now', async () => {
   expect(textOf(comp)).toContain('当前无需评价')
   await tap(comp, '#not-allowed >>> #status-primary')
   expect(fake.called('navigateBack')).toHaveLength(1)
+})
+
+test('rating asks, from the submit tap, for the messages that come after it', async () => {
+  const rated = { items: TEMPLATES.items.slice(2), request_ids: ['tmpl-accepted', 'tmpl-progress'],
+    request_groups: [['tmpl-accepted', 'tmpl-progress']] }
+  fake.route('GET', '/api/v1/notifications/templates', ok(rated))
+  fake.route('POST', '/api/v1/notifications/consents', ok({ ok: true }))
+  const { comp, page } = loadPage('pages/rate/rate', { id: '41' })
+  await flush()
+  expect(fake.requestsTo('GET', '/api/v1/notifications/templates')[0].query).toEqual({ audience: 'resident', moment: 'rated' })
+  await fire(comp, '#rating-group', 'change', { value: 'satisfied' })
+  expect(fake.called('requestSubscribeMessage')).toHaveLength(0)
+  page.onSubmit()
+  expect(fake.called('requestSubscribeMessage')).toHaveLength(1) // inside the tap
+  expect(fake.lastCall('requestSubscribeMessage').tmplIds).toEqual(['tmpl-accepted', 'tmpl-progress'])
+  await flush()
+  const askIndex = fake.calls.findIndex((c) => c.name === 'requestSubscribeMessage')
+  const rateIndex = fake.calls.findIndex((c) => c.name === 'request' && /transitions$/.test(c.arg.url))
+  expect(askIndex).toBeLessThan(rateIndex)
+  expect(fake.requestsTo('POST', '/api/v1/notifications/consents')[0].data.results).toEqual(
+    { 'tmpl-accepted': 'accept', 'tmpl-progress': 'accept' })
+  expect(fake.requestsTo('POST', '/api/v1/opinions/41/transitions')[0].data.rating).toBe('satisfied')
 })

@@ -88,3 +88,23 @@ test('load failure offers a retry', async () => {
   await tap(comp, '#load-error >>> #status-primary')
   expect(textOf(comp)).toContain('岳麓街道人大代表联络站')
 })
+
+test('booking asks, from the confirm tap, for the reminder of the day, then books', async () => {
+  const booked = { items: [{ event: 'appointment_reminder', template_id: 'tmpl-appointment', kind: 'one_time', title: '预约接待提醒' }],
+    request_ids: ['tmpl-appointment'], request_groups: [['tmpl-appointment']] }
+  fake.route('GET', '/api/v1/notifications/templates', ok(booked))
+  fake.route('POST', '/api/v1/notifications/consents', ok({ ok: true }))
+  fake.route('POST', '/api/v1/appointments', () => ({ statusCode: 201, data: { appointment: APPOINTMENT } }))
+  const { comp, page } = loadPage('pages/station/station', { id: '3' })
+  await flush()
+  expect(fake.requestsTo('GET', '/api/v1/notifications/templates')[0].query).toEqual({ audience: 'resident', moment: 'booked' })
+  await tap(comp, '.book-btn')
+  expect(fake.called('requestSubscribeMessage')).toHaveLength(0) // choosing the day is not the moment
+  page.onConfirmBooking()
+  expect(fake.called('requestSubscribeMessage')).toHaveLength(1) // inside the confirm tap
+  expect(fake.lastCall('requestSubscribeMessage').tmplIds).toEqual(['tmpl-appointment'])
+  await flush()
+  expect(fake.requestsTo('POST', '/api/v1/notifications/consents')[0].data.results).toEqual({ 'tmpl-appointment': 'accept' })
+  expect(fake.requestsTo('POST', '/api/v1/appointments')).toHaveLength(1)
+  expect(fake.lastCall('showModal').title).toBe('预约成功')
+})

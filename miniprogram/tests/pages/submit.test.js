@@ -87,10 +87,11 @@ test('full submit: photos, WeChat phone, anonymity, subscribe consent from the t
   const postIndex = fake.calls.findIndex((c) => c.name === 'request' && /\/api\/v1\/opinions$/.test(c.arg.url))
   expect(askIndex).toBeGreaterThan(-1)
   expect(askIndex).toBeLessThan(postIndex)
-  expect(fake.lastCall('requestSubscribeMessage').tmplIds).toEqual(['tmpl-accepted', 'tmpl-replied', 'tmpl-declined'])
+  expect(fake.lastCall('requestSubscribeMessage').tmplIds).toEqual(['tmpl-replied', 'tmpl-accepted', 'tmpl-progress'])
+  expect(fake.requestsTo('GET', '/api/v1/notifications/templates')[0].query).toEqual({ audience: 'resident', moment: 'progress' })
   const consents = fake.requestsTo('POST', '/api/v1/notifications/consents')
   expect(consents).toHaveLength(1)
-  expect(consents[0].data).toEqual({ results: { 'tmpl-accepted': 'accept', 'tmpl-replied': 'reject', 'tmpl-declined': 'ban' } })
+  expect(consents[0].data).toEqual({ results: { 'tmpl-replied': 'accept', 'tmpl-accepted': 'reject', 'tmpl-progress': 'ban' } })
 
   const sent = fake.requestsTo('POST', '/api/v1/opinions')
   expect(sent).toHaveLength(1)

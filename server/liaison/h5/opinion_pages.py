@@ -24,6 +24,7 @@ from ..places.models import Deputy, Station
 from ..places.serialize import deputy_briefs, station_members
 from .auth import resident_required
 from .blueprint import bp
+from .message_pages import follow_prompt
 
 PER_PAGE = 20
 MAX_PHOTOS = submission.MAX_PHOTOS
@@ -139,7 +140,8 @@ def opinions(user):
     rows = list(db.session.execute(select(Opinion).where(where).order_by(Opinion.id.desc())
                                    .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).scalars())
     return render_template("h5/opinions.html", items=serialize.briefs(rows, local_today()),
-                           total=total, page=page, has_more=page * PER_PAGE < total, user=user)
+                           total=total, page=page, has_more=page * PER_PAGE < total, user=user,
+                           follow=follow_prompt(user))
 
 
 @bp.get("/h5/opinions/<int:opinion_id>")

@@ -27,11 +27,13 @@ def register(app) -> None:
 @bp.input(TemplatesQuery, location="query")
 @bp.output(TemplatesOut)
 @bp.doc(summary="小程序应请求订阅的消息模板",
-        description="按重要程度排序；request_ids 是一次点击中应传给 wx.requestSubscribeMessage 的"
-                    "模板 id（最多 3 个）。无需登录。")
+        description="按重要程度排序；request_groups 每组是一次点击中传给 wx.requestSubscribeMessage "
+                    "的模板 id（同一种订阅，最多 3 个），request_ids 是第一组。无需登录。")
 def list_templates(query_data):
-    items = templates.subscribe_items(settings.templates_config(), query_data["audience"])
-    return {"items": items, "request_ids": templates.request_ids(items)}
+    items = templates.subscribe_items(settings.templates_config(), query_data["audience"],
+                                      kind=query_data["kind"], moment=query_data["moment"])
+    groups = templates.request_groups(items)
+    return {"items": items, "request_ids": groups[0] if groups else [], "request_groups": groups}
 
 
 @bp.post("/notifications/consents")

@@ -18,10 +18,14 @@
 
 **Never twice, and the honest exception.** A row is sent by one claim at a time,
 ``sent`` is final and a reclaimed row is sent only when no ``sent`` was recorded.
-WeChat has no idempotency key, so one window remains: if the process dies (or the
-database is unreachable) *after WeChat accepted the message and before step 4
-commits*, the lease expires and the row is sent again: at-least-once for that
-one in-flight row. The window is one HTTP answer plus one commit wide; with
+Official-account template messages carry ``client_msg_id`` = the row id: WeChat keeps
+one message per openid and id for about 10 minutes, so a retry after a timeout (WeChat
+accepted, the answer was lost) or after a worker died mid-call is not delivered twice,
+as long as it comes within those minutes (the first five retries do, with the default
+backoff). Subscribe messages have no such key, so one window remains for them: if the
+process dies (or the database is unreachable) *after WeChat accepted the message and
+before step 4 commits*, the lease expires and the row is sent again: at-least-once for
+that one in-flight row. The window is one HTTP answer plus one commit wide; with
 one-time consents WeChat itself refuses the second copy (43101) unless the person
 granted another. A lease shorter than a slow call could also let a second worker
 in: keep NOTIFICATION_LEASE_SECONDS well above WECHAT_TIMEOUT (default 60 s vs 5 s).
@@ -133,7 +137,10 @@ def _send(job: dict, openid: str) -> dict:
     url = job["page"] or None
     if url and url.startswith("/"):
         url = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + url
-    return wechat.send_template(openid, job["template_id"], job["data"], url=url)
+    # One message per openid and client_msg_id (WeChat, for about 10 minutes): a retry after
+    # a timeout that WeChat had in fact accepted is not delivered a second time.
+    return wechat.send_template(openid, job["template_id"], job["data"], url=url,
+                                client_msg_id=str(job["id"]))
 
 
 def _describe(exc: wx.WeChatError) -> str:

@@ -28,7 +28,7 @@ from ..opinions.states import (
 )
 from . import fields, recipients, settings, texts
 from .models import Message, Notification
-from .templates import SUBSCRIBE, field_values, template_for, audience_of
+from .templates import SUBSCRIBE, audience_of, field_values, page_link, template_for
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,8 @@ def _rows(user_id, audience, event, context, key, opinion_id, title=None, body=N
     title = fields.shorten(" ".join(title.split()), 60)
     out = [("message", Message(user_id=user_id, event=event, title=title, body=body or "",
                                  opinion_id=opinion_id, dedupe_key=f"{key}:inapp"))]
-    entry = template_for(settings.templates_config(), audience, event)
+    config = settings.templates_config()
+    entry = template_for(config, audience, event, has_miniprogram=_has_miniprogram(user_id))
     if entry is None:
         return out
     ctx = {**context, "title": title, "body": body or title}
@@ -178,8 +179,8 @@ def _rows(user_id, audience, event, context, key, opinion_id, title=None, body=N
                        template_id=entry["template_id"], opinion_id=opinion_id,
                        dedupe_key=f"{key}:{entry['channel']}", status="pending", attempts=0,
                        data={}, page="", last_error="")
-    link = entry.get("page") if entry["channel"] == SUBSCRIBE else entry.get("url")
-    row.page = texts.fill(link or "", ctx)
+    row.page = (page_link(config, entry, ctx) if entry["channel"] == SUBSCRIBE
+                else texts.fill(entry.get("url") or "", ctx))
     values = field_values(entry, ctx)
     try:
         row.data = (fields.build_data(values) if entry["channel"] == SUBSCRIBE
@@ -189,6 +190,15 @@ def _rows(user_id, audience, event, context, key, opinion_id, title=None, body=N
         row.status, row.last_error = "failed", f"字段无法生成：{exc}"[:255]
     out.append(("notification", row))
     return out
+
+
+def _has_miniprogram(user_id: int) -> bool:
+    """Whether the user has a mini-program openid; H5-only residents have just the
+    official account's (``templates.WITHOUT_MINIPROGRAM`` picks their templates)."""
+    from ..users.models import User
+
+    user = db.session.get(User, user_id)
+    return user is None or bool(user.mp_openid) or not user.oa_openid
 
 
 def _add_new(rows) -> int:

@@ -3,13 +3,20 @@ from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Dict, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
+from .catalog import MOMENTS
 from .consents import RESULTS
+from .templates import KINDS
 from .models import DELIVERY_STATUSES
 
 
 class TemplatesQuery(Schema):
     audience = String(load_default="resident", validate=OneOf(("resident", "deputy")),
                       metadata={"description": "resident（群众，默认）或 deputy（代表）"})
+    kind = String(load_default=None, validate=OneOf(KINDS),
+                  metadata={"description": "只要这一种订阅：one_time（一次性）或 long_term（长期）"})
+    moment = String(load_default=None, validate=OneOf(tuple(MOMENTS)),
+                    metadata={"description": "在哪一步请求订阅：progress（提交意见、订阅办理进度）、"
+                                             "rated（评价之后）、booked（预约接待日）；不填为全部"})
 
 
 class TemplateItem(Schema):
@@ -22,7 +29,10 @@ class TemplateItem(Schema):
 class TemplatesOut(Schema):
     items = List(Nested(TemplateItem), metadata={"description": "按重要程度排序"})
     request_ids = List(String(), metadata={
-        "description": "一次 wx.requestSubscribeMessage 应请求的模板（不超过 3 个，最重要的在前）"})
+        "description": "第一次点击应请求的模板（request_groups 的第一组）"})
+    request_groups = List(List(String()), metadata={
+        "description": "每组是一次 wx.requestSubscribeMessage 的 tmplIds：同一种订阅（一次性与长期"
+                       "不混在一次调用里），不超过 3 个，最重要的一组在前；多于一组时需要多次点击"})
 
 
 class ConsentsIn(Schema):

@@ -3,6 +3,7 @@
 | key | default | meaning |
 |---|---|---|
 | NOTIFICATION_TEMPLATES | "" | JSON override of ``templates.TEMPLATES``/``EVENTS`` |
+| MINIPROGRAM_PAGES_FILE | "" | the mini-program's pages list; "": miniprogram/config/pages.js |
 | NOTIFICATION_LEASE_SECONDS | 60 | how long a worker's claim on a row lasts |
 | NOTIFICATION_MAX_ATTEMPTS | 8 | attempts before a row ends ``failed`` |
 | NOTIFICATION_BACKOFF_SECONDS | 15 | first retry delay; doubles per attempt |
@@ -15,7 +16,7 @@ import os
 
 from flask import current_app
 
-from . import templates
+from . import pages, templates
 
 DEFAULTS = {
     "NOTIFICATION_LEASE_SECONDS": 60.0,
@@ -29,6 +30,7 @@ DEFAULTS = {
 def init_app(app) -> None:
     """Environment values for keys the app config does not set (config.py stays untouched)."""
     app.config.setdefault("NOTIFICATION_TEMPLATES", os.environ.get("NOTIFICATION_TEMPLATES", ""))
+    app.config.setdefault("MINIPROGRAM_PAGES_FILE", os.environ.get("MINIPROGRAM_PAGES_FILE", ""))
     for key, default in DEFAULTS.items():
         raw = os.environ.get(key)
         app.config.setdefault(key, type(default)(float(raw)) if raw not in (None, "") else default)
@@ -43,10 +45,11 @@ def templates_config(app=None) -> dict:
     """The merged template configuration, computed once per distinct override."""
     app = app or current_app
     raw = app.config.get("NOTIFICATION_TEMPLATES") or ""
+    pages_file = app.config.get("MINIPROGRAM_PAGES_FILE") or ""
     cached = app.extensions.get("liaison_notification_templates")
-    marker = raw if isinstance(raw, str) else repr(raw)
+    marker = (raw if isinstance(raw, str) else repr(raw), pages_file)
     if cached is None or cached[0] != marker:
-        cached = (marker, templates.merge(raw))
+        cached = (marker, templates.merge(raw, pages.load(pages_file or None)))
         app.extensions["liaison_notification_templates"] = cached
     return cached[1]
 

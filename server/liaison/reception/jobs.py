@@ -3,7 +3,8 @@
 Safe to run twice and from several workers: a day is claimed by setting its
 ``reminded_at`` with a conditional UPDATE, so only one run writes its messages.
 Each reminder goes through the notifications outbox (``outbox.emit_direct``: an
-in-app message plus, where the event has a WeChat template, a subscribe message):
+in-app message plus, where the event has a WeChat template, a WeChat message that
+opens the station):
 ``reception_reminder`` to the deputies on duty, ``appointment_reminder`` to residents
 who booked, ``reception_notice`` (in-app only) to the station's followers. Without
 the outbox module an in-app ``Message`` is written directly.
@@ -91,7 +92,8 @@ def _remind(day: ReceptionDay) -> int:
         if outbox is None:
             db.session.add(Message(user_id=user_id, title=title, body=body))
         else:
-            outbox.emit_direct(user_id, event, title, body, {"station": station.name, "time": starts},
+            outbox.emit_direct(user_id, event, title, body,
+                               {"station": station.name, "station_id": station.id, "time": starts},
                                dedupe_key=f"reception:{day.id}:{day.date.isoformat()}:{user_id}",
                                audience=who)
     return len(audience)

@@ -206,10 +206,13 @@ class WeChat:
         return True
 
     # -- official account -------------------------------------------------------
-    def send_template(self, oa_openid, template_id, data, url=None, miniprogram=None) -> dict:
+    def send_template(self, oa_openid, template_id, data, url=None, miniprogram=None,
+                      client_msg_id=None) -> dict:
         """Official-account template message (keyword values ≤ 20 chars).
 
         :param miniprogram: {"appid", "pagepath"} to open the mini-program on tap.
+        :param client_msg_id: idempotency key: WeChat sends one message per openid and
+            id (for about 10 minutes), so a retry with the same id is not delivered twice.
         :raise NotFollowing: 43004.
         """
         client = self._oa_client()
@@ -218,8 +221,20 @@ class WeChat:
             body["url"] = url
         if miniprogram:
             body["miniprogram"] = miniprogram
+        if client_msg_id:
+            body["client_msg_id"] = str(client_msg_id)
         return self._call(client, lambda: client.post(
             API + "cgi-bin/message/template/send", data=dict(body)))
+
+    def follows(self, oa_openid: str) -> bool:
+        """Whether the person follows the official account (/cgi-bin/user/info ``subscribe``).
+
+        :raise InvalidArgument: 40003, not an openid of this account.
+        """
+        client = self._oa_client()
+        res = self._call(client, lambda: client.get(
+            API + "cgi-bin/user/info", params={"openid": oa_openid, "lang": "zh_CN"}))
+        return int(res.get("subscribe") or 0) == 1
 
     def oauth(self, redirect_uri: str, scope: str = "snsapi_base", state: str = "") -> WeChatOAuth:
         """wechatpy's WeChatOAuth for the official account, on the WeChat-only session."""

@@ -134,6 +134,9 @@ def subscribe_send(st):
         return err(40003, "invalid openid")
     if not template_id or not st.template_known(template_id):
         return err(40037, "invalid template_id")
+    # 41030 "page路径不正确，需要保证在现网版本小程序中存在，与app.json保持一致" (WeChat,
+    # 小程序 订阅消息 subscribeMessage.send 错误码; the page is "点击模板卡片后的跳转页面，仅限本
+    # 小程序内的页面。支持带参数,（示例index?foo=bar）"): the path must be a page of app.json.
     if page and not st.page_known(page):
         return err(41030, "invalid page")
     if data.get("miniprogram_state", "formal") not in ("developer", "trial", "formal"):
@@ -169,16 +172,49 @@ def template_send(st):
         return err(40037, "invalid template_id")
     if not st.users[touser]["follows_oa"]:
         return err(43004, "require subscribe")
+    # miniprogram.pagepath: "所需跳转到小程序的具体页面路径，支持带参数,（示例index?foo=bar），要求该
+    # 小程序已发布" (WeChat, 发送模板消息); a page the released mini-program lacks: 40165.
+    mini = data.get("miniprogram")
+    if mini is not None and not (isinstance(mini, dict) and st.page_known(str(mini.get("pagepath") or ""))):
+        return err(40165, "invalid weapp pagepath")
     problem = validate.template_data_error(data.get("data"))
     if problem:
         return err(47003, problem)
+    # client_msg_id (防重入id): "对于同一个openid + client_msg_id, 只发送一条消息, 10分钟有效"
+    # (WeChat, 发送模板消息). The second send is answered like the first, and nothing more is
+    # delivered: see state.CLIENT_MSG_WINDOW.
+    client_msg_id = data.get("client_msg_id")
+    earlier = st.earlier_client_msg(touser, client_msg_id)
+    if earlier is not None:
+        earlier["repeats"] += 1
+        return ok(msgid=earlier["msgid"])
     msgid = st.next_msgid()
     st.messages.append({
         "path": request.path, "msgid": msgid, "appid": g.appid, "touser": touser,
         "template_id": template_id, "page": None, "url": data.get("url"),
-        "miniprogram": data.get("miniprogram"), "data": data.get("data"), "at": st.now(),
+        "miniprogram": mini, "client_msg_id": client_msg_id, "data": data.get("data"),
+        "at": st.now(),
     })
+    if client_msg_id:
+        st.client_msgs[(touser, str(client_msg_id))] = {"msgid": msgid, "at": st.now(), "repeats": 0}
     return ok(msgid=msgid)
+
+
+@bp.get("/cgi-bin/user/info")
+@api(kind="oa")
+def user_info(st):
+    """用户管理 获取用户基本信息: ``subscribe`` 0 means not following, and then only
+    openid (and unionid) come back."""
+    openid = request.args.get("openid")
+    user = st.users.get(openid or "")
+    if user is None:
+        return err(40003, "invalid openid")
+    answer = {"subscribe": 1 if user["follows_oa"] else 0, "openid": openid}
+    if user["unionid"]:
+        answer["unionid"] = user["unionid"]
+    if user["follows_oa"]:
+        answer.update(nickname=user["nickname"], language="zh_CN", subscribe_scene="ADD_SCENE_QR_CODE")
+    return jsonify(answer)
 
 
 def _jpeg(text: str, width: int) -> bytes:

@@ -64,32 +64,61 @@ def phone_code():
     return jsonify({"code": code})
 
 
+def _tap_refused(err_code: int, err_msg: str):
+    """wx.requestSubscribeMessage's fail callback, as the tap endpoint's answer."""
+    return jsonify({"errCode": err_code, "errMsg": f"requestSubscribeMessage:fail {err_msg}",
+                    "error": err_msg, "grants": {}}), 400
+
+
 @bp.post("/subscribe")
 def subscribe():
-    """The wx.requestSubscribeMessage tap: {"openid", "template_id" | "template_ids" (≤3),
-    "kind": "one_time" | "long_term" | "revoke"}."""
+    """The wx.requestSubscribeMessage tap: {"openid", "template_id" | "template_ids",
+    "kind"?: "one_time" | "long_term" (for templates whose kind the fake was not told) |
+    "revoke", "results"?: {id: "accept" | "reject"} (default: accept all)}.
+
+    Refused whole, granting nothing, as WeChat refuses the call (wx.requestSubscribeMessage,
+    错误码 and 注意事项, developers.weixin.qq.com/miniprogram/dev/api/open-api/subscribe-message/
+    wx.requestSubscribeMessage.html):
+    - 20003 "Templates count out of max bounds": more than 3 ids ("一次调用最多可订阅3条消息";
+      later versions of the page say 5 on new clients: 3 is what every client takes);
+    - 20001 "No template data return, verify the template id exist": an id the account
+      does not have (only once templates are configured);
+    - 20002 "Templates type must be same": one-time and long-term ids in one call
+      ("一次性模板 id 和永久模板 id 不可同时使用"); a template's kind is what the console
+      says (``template_kinds`` / POST /_fake/templates ``kinds``), else ``kind``.
+    """
     st, data = state(), _body()
     ids = data.get("template_ids") or ([data["template_id"]] if data.get("template_id") else [])
     kind = data.get("kind", "one_time")
+    results = data.get("results") or {}
     if not data.get("openid") or not ids:
         return _bad("openid and template_id(s) required")
-    if len(ids) > 3:
-        return _bad("wx.requestSubscribeMessage accepts at most 3 templates per call")
     if kind not in ("one_time", "long_term", "revoke"):
         return _bad("kind must be one_time, long_term or revoke")
+    if len(ids) > 3:
+        return _tap_refused(20003, "Templates count out of max bounds")
     with st.lock:
+        if st.templates and any(tid not in st.templates for tid in ids):
+            return _tap_refused(20001, "No template data return, verify the template id exist")
+        kinds = {st.template_kind(tid, "one_time" if kind == "revoke" else kind) for tid in ids}
+        if len(kinds) > 1:
+            return _tap_refused(20002, "Templates type must be same")
         st.register_user(data["openid"])
-        out = {}
+        out, result = {}, {"errMsg": "requestSubscribeMessage:ok"}
         for tid in ids:
             grant = st.grants.setdefault((data["openid"], tid), {"one_time": 0, "long_term": False})
-            if kind == "one_time":
-                grant["one_time"] += 1
-            elif kind == "long_term":
-                grant["long_term"] = True
-            else:
+            accepted = results.get(tid, "accept") == "accept"
+            if kind == "revoke":
                 grant.update(one_time=0, long_term=False)
+            elif accepted and st.template_kind(tid, kind) == "long_term":
+                grant["long_term"] = True
+            elif accepted:
+                grant["one_time"] += 1
+            elif st.template_kind(tid, kind) == "long_term":
+                grant["long_term"] = False  # "reject" switches a long-term subscription off
+            result[tid] = "reject" if kind == "revoke" or not accepted else "accept"
             out[tid] = dict(grant)
-    return jsonify({"openid": data["openid"], "grants": out})
+    return jsonify({"openid": data["openid"], "grants": out, "result": result})
 
 
 @bp.get("/grants")
@@ -125,22 +154,27 @@ def list_users():
 
 @bp.post("/templates")
 def templates():
-    """{"templates": ["id", ...] | [{"id", "keys"}] | {id: keys}, "replace"?: false}.
-    Once any template is configured, only configured ids are accepted (else "tmpl-*")."""
+    """{"templates"?: ["id", ...] | [{"id", "keys", "kind"?}] | {id: keys}, "replace"?: false,
+    "kinds"?: {id: "one_time" | "long_term"}}. Once any template is configured, only
+    configured ids are accepted (else "tmpl-*"); ``kinds`` alone restricts nothing."""
     st, data = state(), _body()
     with st.lock:
-        new = st._template_map(data.get("templates") or [])
-        st.templates = new if data.get("replace") else {**st.templates, **new}
-        return jsonify({"templates": st.templates})
+        given = data.get("templates") or []
+        new = st._template_map(given)
+        if given or data.get("replace"):
+            st.templates = new if data.get("replace") else {**st.templates, **new}
+        st.kinds.update({**st._kind_map(given), **dict(data.get("kinds") or {})})
+        return jsonify({"templates": st.templates, "kinds": st.kinds})
 
 
 @bp.post("/pages")
 def pages():
-    """{"pages": [...], "replace"?: false}; with none configured any "pages/..." is known."""
+    """{"pages": [...], "replace"?: false}: pages the released mini-program has besides
+    (or, with replace, instead of) those of app.json."""
     st, data = state(), _body()
     with st.lock:
         given = list(data.get("pages") or [])
-        st.pages = given if data.get("replace") or st.pages is None else st.pages + given
+        st.pages = given if data.get("replace") else st.pages + given
         return jsonify({"pages": st.pages})
 
 

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
 import secrets
 import threading
 import time
+from pathlib import Path
 
 DEFAULT_APPS = {"wxdemominiprogram01": "demo-mp-secret", "wxdemoofficial0001": "demo-oa-secret"}
 DEFAULT_OFFICIAL = {"wxdemoofficial0001"}
@@ -28,6 +31,12 @@ FORCE_MIN_INTERVAL = 30
 # 近两小时访问小程序）" (msgSecCheck / mediaCheckAsync docs, "openid: 用户需在近两小时
 # 访问过小程序"). The fake counts a jscode2session login as the visit.
 ACTIVE_WINDOW = 7200
+# Template messages: "对于同一个openid + client_msg_id, 只发送一条消息, 10分钟有效, 超过10分钟不保证
+# 效果" (WeChat, 公众号 模板消息接口 "发送模板消息" client_msg_id 防重入id,
+# developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html).
+CLIENT_MSG_WINDOW = 600
+# The mini-program whose pages subscribe messages and wxacodes may open.
+DEFAULT_APP_JSON = Path(__file__).resolve().parents[4] / "miniprogram" / "app.json"
 _MISSING = object()
 
 
@@ -42,7 +51,8 @@ class FakeState:
     """
 
     def __init__(self, apps=None, oauth_accounts=None, official_accounts=None, templates=None,
-                 pages=None, risky_words=None, token_grace=20.0, verify_base=None):
+                 pages=None, risky_words=None, token_grace=20.0, verify_base=None, app_json=None,
+                 template_kinds=None):
         self.lock = threading.RLock()
         self.apps = dict(apps or DEFAULT_APPS)
         self.official = set(DEFAULT_OFFICIAL if official_accounts is None else official_accounts)
@@ -50,7 +60,8 @@ class FakeState:
         self._initial = {
             "accounts": copy.deepcopy(DEFAULT_ACCOUNTS if oauth_accounts is None else oauth_accounts),
             "templates": self._template_map(templates or []),
-            "pages": list(pages) if pages is not None else None,
+            "kinds": {**self._kind_map(templates or []), **dict(template_kinds or {})},
+            "pages": list(pages) if pages is not None else app_json_pages(app_json),
             "risky": dict(DEFAULT_RISKY if risky_words is None else self._risky_map(risky_words)),
             "verify_base": verify_base,
         }
@@ -69,6 +80,12 @@ class FakeState:
             else:
                 out[str(item)] = None
         return out
+
+    @staticmethod
+    def _kind_map(templates) -> dict:
+        """{id: "one_time" | "long_term"} from [{"id", "kind"}] items that say their kind."""
+        items = templates if isinstance(templates, list) else []
+        return {i["id"]: i["kind"] for i in items if isinstance(i, dict) and i.get("kind")}
 
     @staticmethod
     def _risky_map(words) -> dict:
@@ -90,6 +107,7 @@ class FakeState:
             self.users: dict[str, dict] = {}
             self.grants: dict[tuple[str, str], dict] = {}
             self.messages: list[dict] = []
+            self.client_msgs: dict[tuple[str, str], dict] = {}  # (touser, client_msg_id) -> sent
             self.calls: list[dict] = []
             self.faults: dict[str, dict] = {}
             self.qrcode_rules: dict[str, list[dict]] = {}  # appid -> 扫普通链接 rules
@@ -102,6 +120,7 @@ class FakeState:
             self.media_checks: list[dict] = []
             init = copy.deepcopy(self._initial)
             self.templates = init["templates"]
+            self.kinds = init["kinds"]
             self.pages = init["pages"]
             self.risky = init["risky"]
             # Where the fake fetches verification files instead of the rule's own host
@@ -242,11 +261,24 @@ class FakeState:
             return template_id in self.templates
         return str(template_id).startswith("tmpl-")
 
+    def template_kind(self, template_id: str, default: str = "one_time") -> str:
+        """The kind the console gives a template (set with kinds); ``default`` if unknown."""
+        return self.kinds.get(template_id, default)
+
     def page_known(self, page: str) -> bool:
+        """A page of the released mini-program: exactly a path of app.json, a query may
+        follow. No leading "/" (reported to give 41030 on send); see api_routes."""
         path = page.split("?", 1)[0]
-        if self.pages is not None:
-            return path in self.pages
-        return path.startswith("pages/")
+        return path in self.pages
+
+    def earlier_client_msg(self, touser: str, client_msg_id) -> dict | None:
+        """The message already sent for this openid and client_msg_id within the window."""
+        if not client_msg_id:
+            return None
+        sent = self.client_msgs.get((touser, str(client_msg_id)))
+        if sent and self.now() - sent["at"] < CLIENT_MSG_WINDOW:
+            return sent
+        return None
 
     def next_msgid(self) -> int:
         self.msgid += 1
@@ -263,3 +295,15 @@ class FakeState:
             if spec["count"] <= 0:
                 del self.faults[path]
             return dict(spec)
+
+
+def app_json_pages(path=None) -> list[str]:
+    """The pages of app.json (subpackages included): ``path``, else $FAKE_WECHAT_APP_JSON,
+    else the repository's miniprogram/app.json. A missing file stops the fake at start."""
+    path = Path(path or os.environ.get("FAKE_WECHAT_APP_JSON") or DEFAULT_APP_JSON)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    pages = list(data.get("pages") or [])
+    for sub in (data.get("subPackages") or data.get("subpackages") or []):
+        root = str(sub.get("root", "")).rstrip("/")
+        pages += [f"{root}/{p}" for p in sub.get("pages") or []]
+    return pages
