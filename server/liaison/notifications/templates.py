@@ -41,7 +41,7 @@ KINDS = ("one_time", "long_term")
 
 # Values a template field may name; emit() fills them from the opinion and the event.
 CONTEXT_KEYS = ("number", "summary", "state_label", "station", "deputy", "category",
-                "deadline", "reply", "time", "title", "body", "reason", "rating")
+                "deadline", "reply", "time", "title", "body", "reason", "rating", "public_note")
 
 OPINION_PAGE = "pages/opinion/detail?id={opinion_id}"
 ADMIN_URL = "/admin/opinions/{opinion_id}"
