@@ -23,8 +23,7 @@ def _post(client, opinion_id, action, **fields):
 
 
 def _form(html: str, action: str) -> str:
-    start = html.index(f'<details class="action action--')
-    start = html.index(f'data-action="{action}"', start)
+    start = html.index(f'data-action="{action}"')
     return html[html.rindex("<details", 0, start):html.index("</details>", start)]
 
 
