@@ -62,11 +62,24 @@ describe('timeline', () => {
     expect(textOf(items[0])).toContain('答复')
     expect(textOf(items[0])).toContain('2026-11-28 15:00')
     expect(textOf(items[0])).toContain('承办单位')
-    expect(textOf(items[1])).toContain('已登记')
+    expect(textOf(items[1])).toContain('已登记，三个工作日内交办')
     expect(textOf(items[2])).toContain('群众')
   })
 
-  test('empty timeline', async () => {
+  test('shows the public note and a different note of the same step', async () => {
+    const events = [{ action: 'decline', action_label: '不予受理', at: '2026-11-21T09:00:00+08:00', actor_role: 'liaison',
+      note: '不属于本站职责范围', public_note: null },
+    { action: 'assign', action_label: '交办', at: '2026-11-22T09:00:00+08:00', actor_role: 'liaison',
+      note: null, public_note: '已交住建局办理' }]
+    const comp = renderComponent('components/timeline/timeline', { events })
+    await flush()
+    const items = comp.querySelectorAll('.tl-item')
+    expect(textOf(items[0])).toContain('已交住建局办理')
+    expect(comp.querySelectorAll('.tl-public')).toHaveLength(1)
+    expect(textOf(items[1])).toContain('不属于本站职责范围')
+  })
+
+    test('empty timeline', async () => {
     const comp = renderComponent('components/timeline/timeline', { events: [] })
     await flush()
     expect(textOf(comp)).toBe('暂无办理记录')

@@ -4,7 +4,9 @@ may be expected to be, and how one cell (route × identity × client) is called.
 Expected answers are plain statuses (``200``, ``404``…) or, for answers whose status
 alone says nothing, a redirect to the login (``LOGIN``, ``WECHAT_LOGIN``), a redirect
 elsewhere (``To``) or the flash message a form's redirect carries (``Flash``): a
-refused and an accepted form post both answer 302, the message tells them apart.
+refused and an accepted form post both answer 302, the message tells them apart. A
+form that is rendered again when refused (the opinion pages' actions) is ``Shown``:
+its status and the message in the page.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ class Got:
     status: int
     location: str = ""
     flashes: tuple = ()
+    body: str = ""  # a page answered over the cookie (not a redirect)
 
     def __str__(self):
         text = str(self.status)
@@ -76,6 +79,20 @@ class Flash:
 
     def __str__(self):
         return f"302 [{self.category}: …{self.text}…]"
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A page answered with ``status`` that says ``text`` (a refused form shown again)."""
+
+    status: int
+    text: str
+
+    def matches(self, got: Got) -> bool:
+        return got.status == self.status and self.text in got.body
+
+    def __str__(self):
+        return f"{self.status} page […{self.text}…]"
 
 
 @dataclass(frozen=True)
@@ -187,4 +204,5 @@ def call(app, world, row: Row, transport: str, identity: str) -> Got:
             flashes = tuple(tuple(f) for f in session.pop("_flashes", []))
     if cookie and row.fresh:
         caller.log_in_again(IDENTITIES[identity][0])
-    return Got(r.status_code, r.headers.get("Location", ""), flashes)
+    html = cookie and r.mimetype == "text/html"
+    return Got(r.status_code, r.headers.get("Location", ""), flashes, r.get_data(as_text=True) if html else "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from authorization_cells import (
     ANY_4XX, DEPUTIES, INVITES_HERE, LOGIN, OFFICES, OVER_TIANXIN,
     OVER_YUELU, READS_DEPUTY_HERE, RESIDENTS, RUNS_ELSEWHERE, RUNS_HERE, SEES_A, SEES_B, STAFF,
-    UNITS, WECHAT_LOGIN, Flash, Row, To, expect,
+    UNITS, WECHAT_LOGIN, Flash, Row, Shown, To, expect,
 )
 from authorization_world import ELSEWHERE_STATION
 from liaison.codes.access import FORBIDDEN as CODE_FORBIDDEN
@@ -224,7 +224,7 @@ PAGE_ROWS = [
     Row("GET", "/admin/opinions/<int:opinion_id>", "/admin/opinions/{opinion_b}", page(404, (SEES_B - RESIDENTS, 200)),
         label="B elsewhere"),
     Row("POST", "/admin/opinions/<int:opinion_id>/act", "/admin/opinions/{opinion_a}/act",
-        page(404, (SEES_A - RESIDENTS, Flash("error", NOT_ALLOWED)), (RUNS_HERE, Flash("error", WRONG_STATE))),
+        page(404, (SEES_A - RESIDENTS, Shown(403, NOT_ALLOWED)), (RUNS_HERE, Shown(409, WRONG_STATE))),
         form={"action": "accept"}, label="A, accept"),
     # admin: stations, reception, codes
     Row("GET", "/admin/stations", "/admin/stations", page(200)),
@@ -289,7 +289,7 @@ PAGE_ROWS = [
     Row("GET", "/h5/opinions", "/h5/opinions", h5(200)),
     Row("GET", "/h5/opinions/<int:opinion_id>", "/h5/opinions/{opinion_a}", h5(404, (SEES_A, 200))),
     Row("POST", "/h5/opinions/<int:opinion_id>/rate", "/h5/opinions/{opinion_a}/rate",
-        h5(404, (SEES_A, Flash("error", NOT_ALLOWED)), ({"resident_a"}, Flash("error", WRONG_STATE))),
+        h5(404, (SEES_A, Shown(403, NOT_ALLOWED)), ({"resident_a"}, Shown(409, WRONG_STATE))),
         form={"rating": "satisfied"}, label="A, not answered yet"),
     # reports (the NPC office's pages)
     Row("GET", "/reports/", "/reports/", expect(403, (OFFICES, To("/reports/regions/", under=True)), anon=401)),

@@ -104,7 +104,7 @@ def test_closed_cases_are_scrubbed_after_the_retention_period(app, client, who, 
     old = submit(contact_phone="13800001234", photo_ids=[photo]).get_json()["opinion"]["id"]
     recent = submit(contact_phone="13800005678").get_json()["opinion"]["id"]
     for op_id in (old, recent):
-        act("demo-liaison", op_id, "accept")
+        act("demo-liaison", op_id, "accept", public_note="已受理，会联系张阿姨上门查看。")
         act("demo-liaison", op_id, "reply_directly", text="已协调物业修复，电话联系了张阿姨。")
         act("demo-resident", op_id, "rate", rating="satisfied", comment="很满意，谢谢")
         act("demo-liaison", op_id, "close")
@@ -118,7 +118,7 @@ def test_closed_cases_are_scrubbed_after_the_retention_period(app, client, who, 
         o = db.session.get(Opinion, old)
         assert o.contact_phone == "" and o.submitter_id is None and o.scrubbed_at is not None
         assert "张阿姨" not in o.text + o.original_text + o.reply_text + o.rating_comment
-        assert all("张阿姨" not in str(e.payload) for e in o.events)
+        assert all("张阿姨" not in str(e.payload) + e.public_note for e in o.events)
         assert (o.state, o.category, o.rating, o.close_reason) == ("closed", "housing", "satisfied", "satisfied")
         assert o.photos == [] and not get_storage().exists(key)
         kept = db.session.get(Opinion, recent)

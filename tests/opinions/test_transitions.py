@@ -160,3 +160,78 @@ def test_duplicate_must_point_to_an_opinion_of_the_same_station(submit, act, wor
     assert r.status_code == 200 and r.get_json()["opinion"]["state"] == "closed"
     assert r.get_json()["opinion"]["state_group"] == "closed"
 
+
+
+# -- 说明（群众可见） apart from 内部备注（仅工作人员） ----------------------------------
+
+INTERNAL = {"accept": "内部：居民脾气急，注意沟通方式", "assign": "内部：请住建局王科长牵头",
+            "urge": "内部：已电话催办王科长", "approve_extension": "内部：分管领导口头同意",
+            "reopen": "内部：复核发现未到现场查看"}
+PUBLIC = {"accept": "已受理，三个工作日内交办。", "assign": "已交岳麓区住建局办理，请耐心等待。"}
+
+
+def _handled_with_notes(submit, act, world):
+    """Accepted, assigned, urged, extended, answered, rated 不满意 and reopened, with an
+    internal note on every staff step and a public note on 受理 and 交办."""
+    op_id = submit().get_json()["opinion"]["id"]
+    later = deadlines.add_working_days(local_today(), 40).isoformat()
+    for openid, action, fields in (
+            ("demo-liaison", "accept", {"note": INTERNAL["accept"], "public_note": PUBLIC["accept"]}),
+            ("demo-liaison", "assign", {"unit_ids": [world["unit_id"]], "level": "district",
+                                        "note": INTERNAL["assign"], "public_note": PUBLIC["assign"]}),
+            ("demo-liaison", "urge", {"method": "phone", "note": INTERNAL["urge"]}),
+            ("demo-unit", "request_extension", {"deadline": later, "reason": "需协调供电公司"}),
+            ("demo-liaison", "approve_extension", {"note": INTERNAL["approve_extension"]}),
+            ("demo-liaison", "reply_directly", {"text": "路灯已修复。", "method": "phone"}),
+            ("demo-resident", "rate", {"rating": "unsatisfied", "comment": "北门那盏还是不亮"}),
+            ("demo-liaison", "reopen", {"reason": INTERNAL["reopen"]})):
+        r = act(openid, op_id, action, **fields)
+        assert r.status_code == 200, (action, r.get_json())
+    return op_id
+
+
+def test_the_resident_reads_the_public_notes_and_none_of_the_internal_ones(client, who, submit, act, world):
+    op_id = _handled_with_notes(submit, act, world)
+    r = client.get(f"/api/v1/opinions/{op_id}", headers=who("demo-resident"))
+    events = {e["action"]: e for e in r.get_json()["opinion"]["events"]}
+    assert (events["accept"]["public_note"], events["assign"]["public_note"]) == (PUBLIC["accept"], PUBLIC["assign"])
+    assert {events[a]["note"] for a in ("accept", "assign", "urge", "approve_extension", "reopen")} == {None}
+    body = r.get_data(as_text=True)
+    for secret in INTERNAL.values():
+        assert secret not in body
+    messages = client.get("/api/v1/messages?per_page=50", headers=who("demo-resident")).get_data(as_text=True)
+    assert "说明：" + PUBLIC["assign"] in messages and "说明：" + PUBLIC["accept"] in messages
+    for secret in INTERNAL.values():
+        assert secret not in messages
+
+
+def test_staff_read_both_notes_and_the_unit_reads_the_assign_instruction(client, who, submit, act, world):
+    op_id = _handled_with_notes(submit, act, world)
+    staff = {e["action"]: e for e in client.get(f"/api/v1/opinions/{op_id}", headers=who("demo-master"))
+             .get_json()["opinion"]["events"]}
+    assert (staff["assign"]["note"], staff["assign"]["public_note"]) == (INTERNAL["assign"], PUBLIC["assign"])
+    assert staff["approve_extension"]["note"] == INTERNAL["approve_extension"]
+    unit = client.get(f"/api/v1/opinions/{op_id}", headers=who("demo-unit"))
+    events = {e["action"]: e for e in unit.get_json()["opinion"]["events"]}
+    assert (events["assign"]["note"], events["assign"]["public_note"]) == (INTERNAL["assign"], PUBLIC["assign"])
+    for secret in (INTERNAL["accept"], INTERNAL["urge"], INTERNAL["approve_extension"], INTERNAL["reopen"]):
+        assert secret not in unit.get_data(as_text=True)
+
+
+def test_the_public_note_is_stored_on_the_event_not_in_its_payload(app, submit, act):
+    op_id = submit().get_json()["opinion"]["id"]
+    assert act("demo-liaison", op_id, "accept", note="内部", public_note="  已受理。 ").status_code == 200
+    with app.app_context():
+        event = db.session.query(OpinionEvent).filter_by(opinion_id=op_id, action="accept").one()
+        assert (event.public_note, event.payload) == ("已受理。", {"note": "内部"})
+
+
+def test_a_public_note_on_an_action_that_cannot_carry_one_is_refused(submit, act):
+    op_id = submit().get_json()["opinion"]["id"]
+    for action, fields in (("note", {"note": "已电话核实"}),
+                           ("decline", {"reason": "不属于本站职责", "channel": "hotline_12345"})):
+        r = act("demo-liaison", op_id, action, public_note="群众请看这里", **fields)
+        assert r.status_code == 422, action
+        assert list(r.get_json()["error"]["details"]["fields"]) == ["public_note"]
+    r = act("demo-liaison", op_id, "accept", public_note="x" * 1001)
+    assert r.status_code == 422 and "说明不能超过1000个字" in r.get_json()["error"]["message"]

@@ -1,4 +1,6 @@
-// The handling timeline of an opinion (newest first).
+// The handling timeline of an opinion (newest first). Each step shows its 说明 (public_note,
+// what staff wrote for the resident) and its note (what else the reader may read of it:
+// a decline's reason for the resident; the backend never sends a resident internal notes).
 const { formatTime, roleLabel } = require('../../utils/format')
 
 function toItems(events) {
@@ -8,7 +10,8 @@ function toItems(events) {
       label: e.action_label || e.to_state || '',
       time: formatTime(e.at),
       role: roleLabel(e.actor_role),
-      note: e.note || '',
+      publicNote: e.public_note || '',
+      note: e.note && e.note !== e.public_note ? e.note : '',
     }))
     .reverse()
 }

@@ -97,9 +97,9 @@ const OPINION = {
   reply: { text: '已协调交警部门将行人绿灯延长至45秒。', at: '2026-11-28T15:00:00+08:00', unit: { id: 9, name: '岳麓区交警大队' } },
   rating: null,
   events: [
-    { action: 'submit', action_label: '提交', from_state: null, to_state: 'submitted', at: '2026-11-20T10:15:00+08:00', actor_role: 'resident', note: '' },
-    { action: 'accept', action_label: '受理', from_state: 'submitted', to_state: 'accepted', at: '2026-11-21T09:00:00+08:00', actor_role: 'liaison', note: '已登记' },
-    { action: 'reply', action_label: '答复', from_state: 'assigned', to_state: 'replied', at: '2026-11-28T15:00:00+08:00', actor_role: 'unit', note: '' },
+    { action: 'submit', action_label: '提交', from_state: null, to_state: 'submitted', at: '2026-11-20T10:15:00+08:00', actor_role: 'resident', note: '', public_note: null },
+    { action: 'accept', action_label: '受理', from_state: 'submitted', to_state: 'accepted', at: '2026-11-21T09:00:00+08:00', actor_role: 'liaison', note: null, public_note: '已登记，三个工作日内交办' },
+    { action: 'reply', action_label: '答复', from_state: 'assigned', to_state: 'replied', at: '2026-11-28T15:00:00+08:00', actor_role: 'unit', note: '', public_note: null },
   ],
   allowed_actions: ['rate'],
 }

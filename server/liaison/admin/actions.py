@@ -5,16 +5,21 @@ declared fields (``workflow.TRANSITIONS[action].fields``): a choice becomes a se
 with the workflow's Chinese labels, a date a date input, units a checkbox list.
 The posted form turns back into the payload ``opinions.operations.transition`` takes,
 so a new action in the workflow shows up here without touching the pages.
+
+Every text input says who will read it (``opinions.privacy.field_audience``): the
+说明（群众可见） and 内部备注（仅工作人员） say it in their labels, the others get a tag
+(群众可见, 承办单位可见, 仅工作人员). A refused action comes back as a ``Failure``: its
+form is built again with what was posted and the messages beside the fields.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
 from ..core.db import db
-from ..opinions import workflow
+from ..opinions import privacy, workflow
 from ..opinions.models import Opinion
 from ..opinions.states import STATE_LABELS
 from ..places.models import HandlingUnit, Region, Station
@@ -28,6 +33,10 @@ ORDER = ("accept", "assign", "reply_directly", "release_reply", "urge", "approve
 PRIMARY = {"accept", "assign", "reply_directly", "release_reply", "draft_reply", "unit_accept",
            "close_after_review", "approve_extension"}
 WARN = {"decline", "reject_extension", "unit_refuse"}
+READERS = {privacy.PUBLIC: "群众可见", privacy.UNITS: "工作人员和承办单位可见",
+           privacy.STAFF_ONLY: "仅工作人员"}
+# Dates an action must move past: the opinion's deadline (else tomorrow at the earliest).
+AFTER_DEADLINE = {"extend_deadline", "request_extension"}
 
 
 @dataclass
@@ -39,6 +48,20 @@ class Input:
     options: list[tuple[str, str]] = field(default_factory=list)
     max_len: int = 500
     value: str = ""
+    values: list[str] = field(default_factory=list)  # checkboxes: the ticked ones
+    readers: str = ""  # who reads a text field, when its label does not say it
+    errors: list[str] = field(default_factory=list)
+    min: str = ""  # dates: the earliest the workflow accepts
+
+
+@dataclass
+class Failure:
+    """A refused action to show again: the message, each field's messages, what was posted."""
+
+    action: str
+    message: str
+    fields: dict[str, list[str]]
+    form: object  # the posted form (a MultiDict)
 
 
 @dataclass
@@ -47,6 +70,7 @@ class ActionForm:
     label: str
     style: str  # primary | warn | default
     inputs: list[Input]
+    error: str = ""  # why the last try was refused (the form is then shown open)
 
 
 def units_near(station: Station) -> list[HandlingUnit]:
@@ -67,12 +91,16 @@ def _duplicates(opinion: Opinion) -> list[tuple[str, str]]:
     return [(str(o.id), f"{o.number} {o.text[:16]}（{STATE_LABELS.get(o.state, o.state)}）") for o in rows]
 
 
-def _input(f, opinion: Opinion, station: Station, categories: dict, units) -> Input:
+def _input(action: str, f, opinion: Opinion, categories: dict, units, today: date) -> Input:
     inp = Input(f.name, f.label, "text", f.required, max_len=f.max_len)
     if f.kind == "choice":
         inp.kind, inp.options = "select", list(f.choices.items())
     elif f.kind == "date":
         inp.kind = "date"
+        earliest = today
+        if action in AFTER_DEADLINE and opinion.deadline and opinion.deadline > today:
+            earliest = opinion.deadline
+        inp.min = (earliest + timedelta(days=1)).isoformat()
     elif f.kind == "ids":
         inp.kind, inp.options = "checkboxes", [(str(u.id), u.name) for u in units]
     elif f.kind == "id":
@@ -81,13 +109,25 @@ def _input(f, opinion: Opinion, station: Station, categories: dict, units) -> In
                        else _duplicates(opinion))
     elif f.name == "category":
         inp.kind, inp.options, inp.value = "select", list(categories.items()), opinion.category
-    elif f.max_len > TEXTAREA_OVER or f.name in ("note", "reason", "guidance"):
+    elif f.max_len > TEXTAREA_OVER or f.name in ("note", "public_note", "reason", "guidance"):
         inp.kind = "textarea"
+    if f.kind == "text" and "可见" not in f.label and "仅工作人员" not in f.label:
+        inp.readers = READERS[privacy.field_audience(action, f.name)]
     return inp
 
 
-def forms_for(opinion: Opinion, allowed: list[str], categories: dict) -> list[ActionForm]:
-    """One form per allowed action, in ``ORDER``."""
+def _refill(inp: Input, failure: Failure) -> None:
+    """Put back what was posted, and the field's messages."""
+    if inp.kind == "checkboxes":
+        inp.values = [v for v in failure.form.getlist(inp.name) if v]
+    else:
+        inp.value = failure.form.get(inp.name, "")
+    inp.errors = list(failure.fields.get(inp.name) or [])
+
+
+def forms_for(opinion: Opinion, allowed: list[str], categories: dict, today: date,
+              failure: Failure | None = None) -> list[ActionForm]:
+    """One form per allowed action, in ``ORDER``; the refused one (``failure``) refilled."""
     station = db.session.get(Station, opinion.station_id)
     needs_units = any(f.kind in ("ids", "id") and f.name.endswith(("unit_ids", "unit_id"))
                       for a in allowed for f in workflow.TRANSITIONS[a].fields)
@@ -97,8 +137,13 @@ def forms_for(opinion: Opinion, allowed: list[str], categories: dict) -> list[Ac
     for action in ranked:
         t = workflow.TRANSITIONS[action]
         style = "primary" if action in PRIMARY else "warn" if action in WARN else "default"
-        forms.append(ActionForm(action, t.label, style,
-                                [_input(f, opinion, station, categories, units) for f in t.fields]))
+        inputs = [_input(action, f, opinion, categories, units, today) for f in t.fields]
+        form = ActionForm(action, t.label, style, inputs)
+        if failure is not None and failure.action == action:
+            form.error = failure.message
+            for inp in inputs:
+                _refill(inp, failure)
+        forms.append(form)
     return forms
 
 

@@ -3,7 +3,8 @@
 Buttons come from ``workflow.allowed_actions`` for this staff member on this
 opinion, so only what the state machine allows is offered. Each posts a form with
 the CSRF token and the version the page showed; ``opinions.operations.transition``
-does the work (and answers 409 if someone else acted in between).
+does the work (and answers 409 if someone else acted in between). A refused form
+comes back open, filled in, with its message beside it (``opinion_act``).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..opinions import workflow
+from ..opinions import privacy, workflow
 from ..opinions.access import actor_for, get_visible, lens_for, viewer_for
 from ..opinions.operations import action_label, categories, transition
 from ..opinions import serialize
@@ -22,29 +23,32 @@ from ..opinions.timeutil import local_today
 from ..places.models import HandlingUnit
 from . import actions
 from .blueprint import bp
-from .common import done, failed, form_int, staff_required
+from .common import done, form_int, staff_required
 
 ROLE_LABELS = workflow.ROLE_LABELS
 
 
 def _timeline(opinion, lens, units: dict[int, str]) -> list[dict]:
     """Newest first; each step shows what the viewer may read of it (``opinions.privacy``:
-    internal notes and the hold reason for staff, the 交办 instruction for its units)."""
+    internal notes and the hold reason for staff, the 交办 instruction for its units, the
+    说明（群众可见） for everyone who sees the step)."""
     cats = categories()
     steps = serialize.readable_events(opinion, lens)
     steps.sort(key=lambda item: (item[0].at, item[0].id), reverse=True)
-    return [{"at": e.at, "label": action_label(e.action), "role": ROLE_LABELS.get(e.actor_role, e.actor_role),
-             "from": STATE_LABELS.get(e.from_state, "") if e.from_state else "",
-             "to": STATE_LABELS.get(e.to_state, "") if e.to_state else "",
-             "changed": e.from_state != e.to_state, "public": e.public,
-             "lines": actions.event_lines(e.action, payload, units, cats)} for e, payload in steps]
+    out = []
+    for e, payload in steps:
+        public_note = privacy.public_note_for(e.public_note)
+        lines = ([f"{workflow.PUBLIC_NOTE.label}：{public_note}"] if public_note else [])
+        out.append({"at": e.at, "label": action_label(e.action),
+                    "role": ROLE_LABELS.get(e.actor_role, e.actor_role),
+                    "from": STATE_LABELS.get(e.from_state, "") if e.from_state else "",
+                    "to": STATE_LABELS.get(e.to_state, "") if e.to_state else "",
+                    "changed": e.from_state != e.to_state, "public": e.public,
+                    "lines": lines + actions.event_lines(e.action, payload, units, cats)})
+    return out
 
 
-@bp.get("/opinions/<int:opinion_id>")
-@staff_required
-def opinion(opinion_id):
-    """Fields come from ``opinions.serialize.full`` (the API's rules on phone numbers,
-    anonymity and scrubbing); the timeline adds what each step carried."""
+def _page(opinion_id: int, failure: actions.Failure | None = None, status: int = 200):
     viewer = viewer_for(current_user())
     op = get_visible(viewer, opinion_id)
     today = local_today()
@@ -60,18 +64,41 @@ def opinion(opinion_id):
     units = dict(db.session.execute(select(HandlingUnit.id, HandlingUnit.name)
                                     .where(HandlingUnit.id.in_(unit_ids))).all()) if unit_ids else {}
     lens = lens_for(viewer, op, actor)
+    forms = actions.forms_for(op, allowed, categories(), today, failure)
+    # Refused, and its form is gone (the state moved on): say it at the top instead.
+    stray = failure.message if failure and not any(f.error for f in forms) else ""
     return render_template(
-        "admin/opinion.html", op=op, o=data, lens=lens,
-        forms=actions.forms_for(op, allowed, categories()), today=today,
-        timeline=_timeline(op, lens, units))
+        "admin/opinion.html", op=op, o=data, lens=lens, forms=forms, today=today,
+        stray_error=stray, timeline=_timeline(op, lens, units)), status
+
+
+@bp.get("/opinions/<int:opinion_id>")
+@staff_required
+def opinion(opinion_id):
+    """Fields come from ``opinions.serialize.full`` (the API's rules on phone numbers,
+    anonymity and scrubbing); the timeline adds what each step carried."""
+    return _page(opinion_id)
 
 
 @bp.post("/opinions/<int:opinion_id>/act")
 @staff_required
 def opinion_act(opinion_id):
-    """Run one workflow action from the opinion page's form."""
+    """Run one workflow action from the opinion page's form.
+
+    Done: POST-redirect-GET to the page, with ``#top`` (the HTML spec's name for the
+    document's top) so the success message, printed at the top, is what shows.
+
+    Refused (403, 409, 422): the page is rendered again in this response, with the
+    refusal's status, the form of that action open, filled with what was posted and
+    the messages inside it, beside the fields they name. The form posts to
+    ``…/act#act-<action>``; a browser keeps that fragment for the response, so the
+    page opens scrolled to the refused form, where the person tapped. This needs no
+    JavaScript, keeps nothing in the session, and a reload re-posts only after the
+    browser's own warning. If the refused action is no longer offered (the opinion
+    moved on), the message is shown at the top and the fragment finds nothing to
+    scroll to, so the top is what shows.
+    """
     action = (request.form.get("action") or "").strip()
-    target = url_for("admin.opinion", opinion_id=opinion_id)
     payload = actions.payload_from(action, request.form)
     try:
         transition(viewer_for(current_user()), opinion_id, action, payload,
@@ -80,6 +107,6 @@ def opinion_act(opinion_id):
         if exc.status == 404:
             raise
         fields = (exc.details or {}).get("fields") or {}
-        extra = "；".join(m for msgs in fields.values() for m in msgs if m != exc.message)
-        return failed(exc.message + (f"（{extra}）" if extra else ""), target + "#actions")
-    return done(f"已{action_label(action)}", target)
+        failure = actions.Failure(action, exc.message, fields, request.form)
+        return _page(opinion_id, failure, exc.status)
+    return done(f"已{action_label(action)}", url_for("admin.opinion", opinion_id=opinion_id) + "#top")

@@ -144,29 +144,49 @@ def opinions(user):
                            follow=follow_prompt(user))
 
 
-@bp.get("/h5/opinions/<int:opinion_id>")
-@resident_required
-def opinion(user, opinion_id):
+def _opinion_page(user, opinion_id: int, rating: dict | None = None, status: int = 200):
+    """One opinion as its resident reads it; ``rating``: a refused rating to show again
+    (``rating``, ``comment``, ``message``, ``fields``)."""
     viewer = viewer_for(user)
     op = get_visible(viewer, opinion_id)
     data = serialize.full(op, viewer, local_today())
-    return render_template("h5/opinion.html", o=data, ratings=RATING_LABELS,
-                           can_rate="rate" in data["allowed_actions"], user=user)
+    can_rate = "rate" in data["allowed_actions"]
+    rating = rating or {"rating": "", "comment": "", "message": "", "fields": {}}
+    stray = rating["message"] if rating["message"] and not can_rate else ""
+    return render_template("h5/opinion.html", o=data, ratings=RATING_LABELS, can_rate=can_rate,
+                           rating_form=rating, stray_error=stray, user=user), status
+
+
+@bp.get("/h5/opinions/<int:opinion_id>")
+@resident_required
+def opinion(user, opinion_id):
+    return _opinion_page(user, opinion_id)
 
 
 @bp.post("/h5/opinions/<int:opinion_id>/rate")
 @resident_required
 def rate(user, opinion_id):
+    """The rating form's submit.
+
+    Accepted: POST-redirect-GET to the opinion with ``#top`` (the thank-you is at the top).
+    Refused (不满意 without a reason, the opinion rated meanwhile ...): the page is
+    rendered again in this response with the refusal's status (422, 409 ...), the
+    choice and the words kept, and the message inside the form. The form posts to
+    ``…/rate#rate``; a browser keeps that fragment for the response and opens the page
+    at the form, where the resident tapped, with or without JavaScript. When the form
+    is gone (rated meanwhile) the message stands at the top, where the page opens.
+    """
     payload = {"rating": (request.form.get("rating") or "").strip(),
                "comment": (request.form.get("comment") or "").strip()[:500]}
-    target = url_for("h5.opinion", opinion_id=opinion_id)
     try:
         transition(viewer_for(user), opinion_id, "rate", payload,
                    expected_version=_int(request.form.get("version")))
     except ApiError as exc:
         if exc.status == 404:
             raise
-        flash(exc.message, "error")
-        return redirect(target + "#rate")
+        fields = (exc.details or {}).get("fields") or {}
+        kept = {"rating": payload["rating"], "comment": (request.form.get("comment") or "")[:500],
+                "message": exc.message, "fields": fields}
+        return _opinion_page(user, opinion_id, kept, exc.status)
     flash("感谢您的评价！", "success")
-    return redirect(target)
+    return redirect(url_for("h5.opinion", opinion_id=opinion_id) + "#top")

@@ -50,8 +50,9 @@ def emit(opinion, notifies: Iterable, *, event_id: int | str, actor_user_id: int
     :return: (audience, event, user_id) for every recipient, in order.
     """
     now = utcnow()
-    action, payload = _event_payload(event_id)
+    action, payload, public_note = _event_payload(event_id)
     context = opinion_context(opinion, {}, now)
+    context["public_note"] = _said(public_note)  # 说明（群众可见）: every audience reads it
     reasons: dict[str, str] = {}  # per audience: only what it may read (opinions.privacy)
     written: list[tuple[str, str, int]] = []
     rows: list[tuple[str, object]] = []
@@ -137,19 +138,31 @@ def opinion_context(opinion, payload: dict, now: datetime) -> dict:
         "station": station.name if station else "", "deputy": deputy.name if deputy else "",
         "category": categories.get(opinion.category, ""), "deadline": opinion.deadline,
         "reply": opinion.reply_text or "", "time": now, "reason": _reason(payload),
-        "rating": RATING_LABELS.get(opinion.rating or "", ""),
+        "rating": RATING_LABELS.get(opinion.rating or "", ""), "public_note": "",
     }
 
 
-def _event_payload(event_id) -> tuple[str, dict]:
-    """(action, payload) of the event row; a job's string id has neither."""
+def _event_payload(event_id) -> tuple[str, dict, str]:
+    """(action, payload, public note) of the event row; a job's string id has none."""
     if not isinstance(event_id, int):
-        return "", {}
+        return "", {}, ""
     from ..opinions.models import OpinionEvent
 
     db.session.flush()
     event = db.session.get(OpinionEvent, event_id)
-    return (event.action, dict(event.payload or {})) if event is not None else ("", {})
+    if event is None:
+        return "", {}, ""
+    return event.action, dict(event.payload or {}), event.public_note or ""
+
+
+def _sentence(label: str, value: str) -> str:
+    value = fields.shorten(" ".join(value.split()), 200)
+    return f"{label}：{value}" + ("" if value[-1] in "。！？.!?…" else "。")
+
+
+def _said(public_note: str) -> str:
+    """The step's 说明（群众可见） as a sentence for a message body ('' when none)."""
+    return _sentence("说明", public_note) if public_note.strip() else ""
 
 
 def _reason(payload: dict) -> str:
@@ -157,10 +170,8 @@ def _reason(payload: dict) -> str:
     for key, label in (("conclusion", "复核结论"), ("comment", "群众意见"), ("reason", "原因"),
                        ("note", "备注")):
         value = payload.get(key)
-        if value:
-            value = HOLD_REASON_LABELS.get(value, str(value)).strip()
-            value = fields.shorten(" ".join(value.split()), 200)
-            return f"{label}：{value}" + ("" if value[-1] in "。！？.!?…" else "。")
+        if value and HOLD_REASON_LABELS.get(value, str(value)).strip():
+            return _sentence(label, HOLD_REASON_LABELS.get(value, str(value)).strip())
     return ""
 
 

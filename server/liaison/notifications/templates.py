@@ -41,7 +41,7 @@ MAX_PER_TAP = 3  # wx.requestSubscribeMessage: at most 3 template ids per call
 
 # Values a template field may name; emit() fills them from the opinion and the event.
 CONTEXT_KEYS = ("number", "summary", "state_label", "station", "deputy", "category",
-                "deadline", "reply", "time", "title", "body", "reason", "rating")
+                "deadline", "reply", "time", "title", "body", "reason", "rating", "public_note")
 
 
 def merge(override: Mapping[str, Any] | str | None, pages: Mapping[str, Any] | None = None

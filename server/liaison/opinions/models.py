@@ -101,6 +101,10 @@ class OpinionEvent(db.Model):
     actor_role: Mapped[str] = mapped_column(String(20), default="system")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 说明（群众可见）: what staff wrote for the resident with this step. Everyone who
+    # sees the step reads it; ``payload`` (with the internal ``note``) is filtered by
+    # ``opinions.privacy``.
+    public_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Set by jobs that must record an event at most once (``overdue:2026-11-25``).
     dedupe_key: Mapped[Optional[str]] = mapped_column(String(40))

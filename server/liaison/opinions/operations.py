@@ -150,7 +150,7 @@ def apply_decision(opinion: Opinion, decision: workflow.Decision,
     event = OpinionEvent(action=decision.action, from_state=decision.from_state,
                          to_state=decision.new_state, actor_id=actor_user_id,
                          actor_role=decision.actor_role, payload=decision.payload,
-                         public=decision.public, at=now)
+                         public=decision.public, public_note=decision.public_note or "", at=now)
     opinion.events.append(event)
     db.session.flush()
     if decision.suggestion:

@@ -25,6 +25,11 @@ class Field:
     choices: Mapping[str, str] | None = None
     max_len: int = 500
 
+    @property
+    def said(self) -> str:
+        """The label as messages say it: 内部备注（仅工作人员） -> 内部备注."""
+        return self.label.split("（", 1)[0]
+
 
 def text(name: str, label: str, required: bool = True, max_len: int = 500) -> Field:
     return Field(name, label, "text", required, max_len=max_len)
@@ -78,35 +83,35 @@ def _convert(field: Field, value: Any) -> tuple[Any, str | None]:
     """(normalised value, None) or (None, Chinese error message)."""
     if field.kind == "text":
         if not isinstance(value, str):
-            return None, f"{field.label}应为文字"
+            return None, f"{field.said}应为文字"
         value = value.strip()
         if len(value) > field.max_len:
-            return None, f"{field.label}不能超过{field.max_len}个字"
+            return None, f"{field.said}不能超过{field.max_len}个字"
         return value, None
     if field.kind == "choice":
         if not isinstance(value, str) or value not in (field.choices or {}):
             options = "、".join((field.choices or {}).values())
-            return None, f"{field.label}应为以下之一：{options}"
+            return None, f"{field.said}应为以下之一：{options}"
         return value, None
     if field.kind == "date":
         try:
             return _as_date(value), None
         except ValueError:
-            return None, f"{field.label}应为日期，格式 YYYY-MM-DD"
+            return None, f"{field.said}应为日期，格式 YYYY-MM-DD"
     if field.kind == "id":
         try:
             return _as_id(value), None
         except ValueError:
-            return None, f"{field.label}无效"
+            return None, f"{field.said}无效"
     if field.kind == "ids":
         if not isinstance(value, (list, tuple)):
-            return None, f"{field.label}应为列表"
+            return None, f"{field.said}应为列表"
         try:
             ids = list(dict.fromkeys(_as_id(v) for v in value))
         except ValueError:
-            return None, f"{field.label}含有无效的编号"
+            return None, f"{field.said}含有无效的编号"
         if len(ids) > MAX_UNITS:
-            return None, f"{field.label}最多{MAX_UNITS}个"
+            return None, f"{field.said}最多{MAX_UNITS}个"
         return ids, None
     raise AssertionError(f"unknown field kind {field.kind}")  # a bug in the table
 
@@ -128,7 +133,7 @@ def validate(fields: tuple[Field, ...], payload: Mapping[str, Any] | None) -> di
         raw = payload.get(field.name)
         if _empty(raw):
             if field.required:
-                missing[field.name] = [f"请填写{field.label}"]
+                missing[field.name] = [f"请填写{field.said}"]
             out[field.name] = None
             continue
         value, error = _convert(field, raw)

@@ -50,6 +50,8 @@ def scrub(opinion_id: int) -> bool:
         payload = dict(event.payload or {})
         if any(k in payload for k in FREE_TEXT_KEYS):
             event.payload = {k: (REMOVED if k in FREE_TEXT_KEYS else v) for k, v in payload.items()}
+        if event.public_note:
+            event.public_note = REMOVED
     for a in opinion.assignments:
         a.reply_draft = REMOVED if a.reply_draft else ""
         a.refuse_reason = REMOVED if a.refuse_reason else ""

@@ -35,7 +35,13 @@ class IdempotencyHeaders(Schema):
 
 
 class TransitionIn(Schema):
-    """``action`` plus the fields that action carries (see the workflow table)."""
+    """``action`` plus the fields that action carries (see the workflow table).
+
+    Staff actions carry ``note`` (内部备注, staff only; on 交办 the units read it too)
+    and, where the step is shown to the resident, ``public_note`` (说明（群众可见）);
+    a ``public_note`` on an action that takes none is a 422. The workflow validates
+    them (``opinions.payloads``), so they are not declared here.
+    """
 
     class Meta:
         unknown = INCLUDE
@@ -127,7 +133,9 @@ class EventOut(Schema):
     at = String()
     actor_role = String()
     actor_role_label = String()
-    note = String(allow_none=True)
+    note = String(allow_none=True, metadata={
+        "description": "这一步的原因、结论或内部备注中调用者可以看到的一句（群众只看到公开的原因）"})
+    public_note = String(allow_none=True, metadata={"description": "说明（群众可见）"})
 
 
 class AssignmentOut(Schema):

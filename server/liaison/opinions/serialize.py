@@ -9,7 +9,9 @@ reads what"):
 - ``hold_reason`` is for staff; so are the units' own words on an assignment
   (refusal, extension reason, reply draft), which each unit reads on its own rows;
 - residents get the public timeline and their own words; everyone else all events;
-  the text typed with each step is filtered by ``privacy.readable_payload``;
+  the text typed with each step is filtered by ``privacy.readable_payload``; an
+  event's ``public_note`` (说明（群众可见）) is read by everyone who sees the step, its
+  ``note`` is what else the reader may read of it (internal notes for staff);
 - what WeChat's content check called risky (a photo, a rating comment) is shown to
   staff only, marked; a comment not yet cleared is shown to its writer and staff.
 """
@@ -109,6 +111,7 @@ def _events(o, lens: Lens) -> list[dict]:
         "from_state": e.from_state, "to_state": e.to_state, "at": iso(e.at),
         "actor_role": e.actor_role, "actor_role_label": ROLE_LABELS.get(e.actor_role, ""),
         "note": privacy.note_of(payload),
+        "public_note": privacy.public_note_for(e.public_note),
     } for e, payload in readable_events(o, lens)]
 
 

@@ -52,9 +52,13 @@ class Transition:
     fields: tuple[Field, ...] = ()
     notify: tuple[NotifyRule, ...] = ()
     public: bool = True  # shown in the resident's timeline
-    # Who reads the text typed with it (note, reason ...): opinions/privacy.py. Staff
-    # always; PUBLIC: everyone who sees the step; UNITS: also the units it names.
+    # Who reads the text typed with it (reason, reply, conclusion ...): opinions/privacy.py.
+    # Staff always; PUBLIC: everyone who sees the step; UNITS: also the units it names.
     text_to: str = "staff"
+    # Who reads its ``note`` (内部备注), never the public: staff, or UNITS (交办's note is
+    # the instruction to the units). What the resident may read goes in ``public_note``
+    # (说明（群众可见）), declared as a field by the actions that take it.
+    note_to: str = "staff"
     guard: Callable[[OpinionView, Actor], None] | None = None
     effect: Callable[[fx.Ctx, fx.Outcome], None] | None = None
 
@@ -73,6 +77,7 @@ class Decision:
     suggestion: dict[str, Any] | None
     public: bool
     note: str | None  # the event's human note (reason, conclusion or note)
+    public_note: str | None = None  # 说明（群众可见）: stored apart from the payload
 
     @property
     def state_changed(self) -> bool:
@@ -88,7 +93,8 @@ def _n(audience: str, event: str, *when: str) -> NotifyRule:
     return NotifyRule(audience, event, frozenset(when) if when else None)
 
 
-NOTE = text("note", "备注", required=False, max_len=1000)
+NOTE = text("note", "内部备注（仅工作人员）", required=False, max_len=1000)
+PUBLIC_NOTE = text("public_note", "说明（群众可见）", required=False, max_len=1000)
 DEADLINE = day("deadline", "办理期限")
 REPLY_TEXT = text("text", "答复内容", max_len=3000)
 REPLY_METHOD = choice("method", "答复方式", REPLY_METHOD_LABELS, required=False)
@@ -103,24 +109,24 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     _t("hold", "转入审核", STAFF_OR_SYSTEM, {SUBMITTED}, (ON_HOLD,),
        [choice("hold_reason", "待审核原因", HOLD_REASON_LABELS), NOTE],
        [_n("staff", "held")], public=False, effect=fx.hold),
-    _t("release_hold", "审核通过", STAFF_OR_SYSTEM, {ON_HOLD}, (SUBMITTED,), [NOTE],
+    _t("release_hold", "审核通过", STAFF_OR_SYSTEM, {ON_HOLD}, (SUBMITTED,), [PUBLIC_NOTE, NOTE],
        [_n(DEPUTY, "summoned")], effect=fx.release_hold),
     _t("accept", "受理", STAFF, {SUBMITTED}, (ACCEPTED,),
-       [text("category", "分类", required=False, max_len=30), NOTE],
+       [text("category", "分类", required=False, max_len=30), PUBLIC_NOTE, NOTE],
        [_n(RESIDENT, "accepted"), _DEPUTY_SEES], effect=fx.accept),
     _t("decline", "不予受理", STAFF, {SUBMITTED, ON_HOLD, ACCEPTED}, (DECLINED,),
        [text("reason", "不予受理的原因"), choice("channel", "建议反映渠道", DECLINE_CHANNEL_LABELS),
-        text("guidance", "疏导说明", required=False)],
+        text("guidance", "疏导说明", required=False), NOTE],
        [_n(RESIDENT, "declined"), _DEPUTY_SEES], text_to="public", effect=fx.decline),
     _t("mark_duplicate", "合并重复件", STAFF, {SUBMITTED, ON_HOLD, ACCEPTED}, (CLOSED,),
-       [ident("duplicate_of", "重复的意见"), NOTE],
+       [ident("duplicate_of", "重复的意见"), PUBLIC_NOTE, NOTE],
        [_n(RESIDENT, "closed"), _DEPUTY_SEES], effect=fx.mark_duplicate),
     _t("assign", "交办", STAFF, {ACCEPTED, REOPENED, ASSIGNED}, (ASSIGNED,),
        [idents("unit_ids", "承办单位"), ident("lead_unit_id", "主办单位", required=False),
         choice("level", "事项层级", LEVEL_LABELS), day("deadline", "办理期限", required=False),
-        NOTE],
+        PUBLIC_NOTE, text("note", "内部备注（工作人员和承办单位可见）", False, 1000)],
        [_n("units", "assigned"), _n(RESIDENT, "assigned"), _DEPUTY_SEES], text_to="units",
-       effect=fx.assign),
+       note_to="units", effect=fx.assign),
     _t("unit_accept", "签收", {UNIT}, {ASSIGNED}, (), [NOTE], public=False,
        guard=fx.guard_unit_pending, effect=fx.unit_accept),
     _t("unit_refuse", "退回", {UNIT}, {ASSIGNED}, (ASSIGNED, ACCEPTED, REOPENED),
@@ -130,19 +136,20 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        [DEADLINE, text("reason", "延期原因")], [_n("staff", "extension_requested")],
        public=False, guard=fx.guard_no_pending_extension, effect=fx.request_extension),
     _t("approve_extension", "同意延期", STAFF, {ASSIGNED}, (),
-       [day("deadline", "办理期限", required=False), NOTE], [_n("units", "extension_approved")],
+       [day("deadline", "办理期限", required=False), PUBLIC_NOTE, NOTE],
+       [_n("units", "extension_approved")],
        guard=fx.guard_pending_extension, effect=fx.approve_extension),
-    _t("reject_extension", "不同意延期", STAFF, {ASSIGNED}, (), [text("reason", "不同意的原因")],
+    _t("reject_extension", "不同意延期", STAFF, {ASSIGNED}, (), [text("reason", "不同意的原因"), NOTE],
        [_n("units", "extension_rejected")], public=False, text_to="units",
        guard=fx.guard_pending_extension, effect=fx.reject_extension),
     _t("extend_deadline", "调整办理期限", STAFF, {ASSIGNED}, (),
-       [DEADLINE, text("reason", "调整原因")], [_n("units", "deadline_changed")],
+       [DEADLINE, text("reason", "调整原因"), PUBLIC_NOTE], [_n("units", "deadline_changed")],
        text_to="units", effect=fx.extend_deadline),
     _t("urge", "督办", STAFF | {DEPUTY}, OPEN_STATES, (),
-       [choice("method", "督办方式", URGE_METHOD_LABELS), NOTE],
+       [choice("method", "督办方式", URGE_METHOD_LABELS), PUBLIC_NOTE, NOTE],
        [_n("units", "urged", ASSIGNED), _n("staff", "urged", *(OPEN_STATES - {ASSIGNED}))]),
     _t("note", "备注", STAFF | {DEPUTY}, STATES, (),
-       [text("note", "备注", max_len=1000)], public=False),
+       [text("note", "内部备注（仅工作人员）", max_len=1000)], public=False),
     _t("to_suggestion", "转为闭会期间代表建议", {DEPUTY}, set(STATES) - {SUBMITTED, ON_HOLD}, (),
        [text("title", "建议标题", max_len=200), text("text", "建议内容", False, 5000)],
        [_n("staff", "suggestion_filed"), _n(RESIDENT, "suggestion_filed")],
@@ -151,11 +158,11 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
        [_n("staff", "draft_submitted")], public=False,
        guard=fx.guard_lead_unit, effect=fx.draft_reply),
     _t("release_reply", "答复", STAFF, {ASSIGNED}, (REPLIED,),
-       [text("text", "答复内容", required=False, max_len=3000), REPLY_METHOD],
+       [text("text", "答复内容", required=False, max_len=3000), REPLY_METHOD, NOTE],
        [_n(RESIDENT, "replied"), _n(DEPUTY, "replied"), _n("units", "reply_released")],
        text_to="public", guard=fx.guard_draft_exists, effect=fx.release_reply),
     _t("reply_directly", "代为答复", STAFF, {ACCEPTED, ASSIGNED, REOPENED}, (REPLIED,),
-       [REPLY_TEXT, REPLY_METHOD], [_n(RESIDENT, "replied"), _n(DEPUTY, "replied")],
+       [REPLY_TEXT, REPLY_METHOD, NOTE], [_n(RESIDENT, "replied"), _n(DEPUTY, "replied")],
        text_to="public", effect=fx.reply_directly),
     _t("rate", "评价", {RESIDENT}, {REPLIED}, (RATED, REVIEWING),
        [choice("rating", "满意度", RATING_LABELS), text("comment", "评价意见", False)],
@@ -163,14 +170,15 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
         _n(OFFICE, "unsatisfied", REVIEWING), _n(DEPUTY, "unsatisfied", REVIEWING)],
        text_to="public", effect=fx.rate),
     _t("close", "办结", STAFF_OR_SYSTEM, {RATED, REPLIED, DECLINED}, (CLOSED,),
-       [choice("close_reason", "办结原因", CLOSE_REASON_LABELS, False), NOTE], [_DEPUTY_SEES],
+       [choice("close_reason", "办结原因", CLOSE_REASON_LABELS, False), PUBLIC_NOTE, NOTE],
+       [_DEPUTY_SEES],
        effect=fx.close),
-    _t("reopen", "重办", STAFF, {REVIEWING}, (REOPENED,), [text("reason", "重办原因")],
+    _t("reopen", "重办", STAFF, {REVIEWING}, (REOPENED,), [text("reason", "重办原因"), PUBLIC_NOTE],
        [_n(RESIDENT, "reopened"), _DEPUTY_SEES], effect=fx.reopen),
     _t("close_after_review", "复核办结", STAFF, {REVIEWING}, (CLOSED,),
        [choice("close_reason", "办结原因",
                {k: CLOSE_REASON_LABELS[k] for k in REVIEW_CLOSE_REASONS}),
-        text("conclusion", "复核结论", max_len=1000)],
+        text("conclusion", "复核结论", max_len=1000), NOTE],
        [_n(RESIDENT, "review_closed"), _DEPUTY_SEES], text_to="public",
        effect=fx.close_after_review),
 )}
@@ -212,6 +220,7 @@ def decide(view: OpinionView, action: str, actor: Actor, payload: Mapping[str, A
     if t.guard:
         t.guard(view, actor)
     values = validate(t.fields, payload)
+    _check_public_note(t, payload)
     out = fx.Outcome()
     if t.effect:
         t.effect(fx.Ctx(view, actor, role, values, today, deadline_days), out)
@@ -220,12 +229,27 @@ def decide(view: OpinionView, action: str, actor: Actor, payload: Mapping[str, A
         raise AssertionError(f"{action} may not lead to {new_state}")
     notifications = tuple(Notify(n.audience, n.event) for n in t.notify
                           if n.when is None or new_state in n.when)
+    public_note = values.pop(PUBLIC_NOTE.name, None)  # a column of its own, not the payload
     note = next((values[k] for k in ("reason", "conclusion", "note") if values.get(k)), None)
     return Decision(
         action=action, action_label=t.label, from_state=view.state, new_state=new_state,
         actor_role=role, payload=json_safe({**values, **out.extra}), updates=out.updates,
         assignments=tuple(out.assignments), notifications=notifications,
-        suggestion=out.suggestion, public=t.public, note=note)
+        suggestion=out.suggestion, public=t.public, note=note, public_note=public_note)
+
+
+def takes_public_note(action: str) -> bool:
+    """Whether ``action`` carries a 说明（群众可见） (``public_note``)."""
+    t = TRANSITIONS.get(action)
+    return t is not None and PUBLIC_NOTE in t.fields
+
+
+def _check_public_note(t: Transition, payload: Mapping[str, Any] | None) -> None:
+    """A ``public_note`` on an action that cannot carry one would vanish unread: refuse it."""
+    given = isinstance(payload, Mapping) and str(payload.get(PUBLIC_NOTE.name) or "").strip()
+    if given and PUBLIC_NOTE not in t.fields:
+        why = "群众看不到这一步" if not t.public else "请写在本操作的其他栏目中"
+        raise InvalidField({PUBLIC_NOTE.name: [f"“{t.label}”不能填写群众可见的说明（{why}）"]})
 
 
 def allowed_actions(view: OpinionView, actor: Actor) -> list[str]:

@@ -1,5 +1,8 @@
 /* Small enhancements for the admin and H5 pages. Everything works without this file;
-   it only adds the poster job's live progress and guards against double taps.
+   it only adds the poster job's live progress, guards against double taps and keeps
+   the rating form's 必填 marker in step on browsers without CSS :has(). A refused
+   form needs none of it: the server renders it again, open and filled in, and the
+   form's action URL ends in the form's own #fragment, so the page opens there.
    No inline scripts anywhere (CSP script-src 'self'). */
 (function () {
   "use strict";
@@ -47,6 +50,15 @@
     if (!files.length) { label.textContent = "未选择文件"; }
     else if (files.length === 1) { label.textContent = files[0].name; }
     else { label.textContent = "已选择 " + files.length + " 个文件"; }
+  });
+
+  /* The rating's comment becomes required with 不满意 (h5/opinion.html): keep the
+     form's class, which the CSS reads where :has() is missing, in step with the choice. */
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.form || input.name !== "rating" || !input.form.classList.contains("rate-form")) { return; }
+    var unsatisfied = input.form.querySelector('input[name="rating"][value="unsatisfied"]');
+    input.form.classList.toggle("is-unsatisfied", !!(unsatisfied && unsatisfied.checked));
   });
 
   /* Coming back with the browser's back button must not leave forms locked. */
