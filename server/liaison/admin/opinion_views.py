@@ -62,7 +62,8 @@ def opinion(opinion_id):
     lens = lens_for(viewer, op, actor)
     return render_template(
         "admin/opinion.html", op=op, o=data, lens=lens,
-        forms=actions.forms_for(op, allowed, categories()), today=today,
+        forms=actions.forms_for(op, allowed, categories(), unit_level=request.args.get("unit_level"),
+                                unit_q=(request.args.get("unit_q") or "").strip()[:50]), today=today,
         timeline=_timeline(op, lens, units))
 
 

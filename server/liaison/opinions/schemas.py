@@ -64,8 +64,12 @@ class UnitsQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = String(validate=Length(1, 50))
-    region_id = Integer(validate=Range(min=1, max=MAX_ID))
+    q = String(validate=Length(1, 50), metadata={"description": "按单位名称搜索"})
+    region_id = Integer(validate=Range(min=1, max=MAX_ID), metadata={"description": "只列登记在该区域的单位"})
+    station_id = Integer(validate=Range(min=1, max=MAX_ID),
+                         metadata={"description": "交办该站的意见：该站所在区域一线的单位"})
+    level = String(validate=OneOf(["town", "district", "city_and_above"]),
+                   metadata={"description": "事项层级：town 乡镇（街道）| district 区（县）| city_and_above 市级及以上"})
 
 
 class UploadIn(Schema):
