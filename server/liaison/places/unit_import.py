@@ -118,7 +118,7 @@ def import_units(rows: list[dict], reach: Scope | None = None, actor=None) -> Un
             if item["contact"]:
                 values["contact"] = item["contact"]
             if unit is None:
-                unit = HandlingUnit(contact="", **values)
+                unit = HandlingUnit(**{"contact": "", **values})
                 db.session.add(unit)
                 db.session.flush()
                 result.created += 1
