@@ -169,3 +169,6 @@ def serve_upload(upload_id):
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     resp.headers["Cache-Control"] = "private, max-age=3600"
     return resp
+
+
+from . import paper_api  # noqa: E402,F401  (the ledger and the 交办单 join this blueprint)
