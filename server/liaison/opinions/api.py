@@ -171,4 +171,4 @@ def serve_upload(upload_id):
     return resp
 
 
-from . import paper_api  # noqa: E402,F401  (the ledger and the 交办单 join this blueprint)
+from . import attachment_api, paper_api  # noqa: E402,F401  (their routes join these blueprints)

@@ -72,6 +72,10 @@ class UnitsQuery(Schema):
                    metadata={"description": "事项层级：town 乡镇（街道）| district 区（县）| city_and_above 市级及以上"})
 
 
+class AttachmentIn(Schema):
+    file = File(required=True, metadata={"description": "图片（重新编码为 JPEG）或 PDF（最大 10 MB，不得含脚本）"})
+
+
 class UploadIn(Schema):
     file = File(required=True, metadata={"description": "图片（JPG、PNG、WEBP），重新编码并去除 EXIF/GPS"})
 
@@ -105,10 +109,20 @@ class PhotoOut(Schema):
     url = String()
 
 
+class AttachmentOut(Schema):
+    id = Integer()
+    name = String(metadata={"description": "文件名"})
+    content_type = String(metadata={"description": "image/jpeg 或 application/pdf"})
+    size = Integer()
+    url = String(metadata={"description": "带签名的下载链接（有效期同照片）"})
+    released = Boolean(metadata={"description": "已随答复发给群众"})
+
+
 class ReplyOut(Schema):
     text = String()
     at = String(allow_none=True)
     unit = Nested(Ref, allow_none=True)
+    attachments = List(Nested(AttachmentOut), metadata={"description": "承办单位随答复发来的附件"})
 
 
 class RatingOut(Schema):
@@ -140,6 +154,7 @@ class AssignmentOut(Schema):
     extension_reason = String(allow_none=True)
     refuse_reason = String(allow_none=True)
     reply_draft = String(allow_none=True)
+    attachments = List(Nested(AttachmentOut), metadata={"description": "答复附件（工作人员与本单位可见）"})
 
 
 class SubmitterOut(Schema):
