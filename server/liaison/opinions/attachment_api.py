@@ -19,9 +19,13 @@ from .api import AUTH, _ip, _viewer, bp, files_bp
 from .schemas import AttachmentIn, AttachmentOut
 
 
+class AttachmentCreated(AttachmentOut):
+    """The stored file (its own name in the OpenAPI document)."""
+
+
 @bp.post("/opinions/<int:opinion_id>/reply-attachments")
 @bp.input(AttachmentIn, location="files")
-@bp.output(AttachmentOut, status_code=201)
+@bp.output(AttachmentCreated, status_code=201)
 @bp.doc(summary="承办单位上传答复附件（图片或 PDF，随答复发给群众）", **AUTH,
         responses={403: "不是主办单位", 404: "意见不存在或无权查看", 409: "意见不在办理中",
                    413: "文件过大", 415: "不是图片或 PDF", 422: "文件损坏、含脚本或附件过多"})
