@@ -104,3 +104,17 @@ def test_a_co_handling_unit_cannot_upload_and_the_unit_may_remove_an_unsent_file
     assert client.delete(f"/api/v1/reply-attachments/{item['id']}", headers=who("co-unit")).status_code == 404
     assert client.delete(f"/api/v1/reply-attachments/{item['id']}", headers=who("demo-unit")).status_code == 204
     assert client.get(item["url"]).status_code == 404
+
+
+def test_a_scrub_deletes_the_reply_files_with_the_rest_of_the_personal_data(app, client, who, act, case):
+    from liaison.core.db import db
+    from liaison.core.storage import get_storage
+    from liaison.opinions.models import ReplyAttachment
+    from liaison.opinions.retention import scrub
+
+    item = _upload(client, who, case, real_pdf(), "答复函.pdf").get_json()
+    with app.app_context():
+        key = db.session.get(ReplyAttachment, item["id"]).storage_key
+        assert get_storage().exists(key)
+        assert scrub(case) is True
+        assert db.session.query(ReplyAttachment).count() == 0 and not get_storage().exists(key)
