@@ -16,13 +16,12 @@ from ..core.errors import ApiError
 from ..core.scopes import region_clause
 from ..places import unit_ops
 from ..places.import_templates import roster_template, units_template
-from ..places.importer import ImportFailed
 from ..places.models import Region
 from ..places.unit_import import COLUMNS, import_units, read_unit_rows
 from ..places.units import NOT_IN_REACH, UNIT_LEVEL_LABELS, region_names, unit_in_reach, units_in_reach
 from .blueprint import bp
 from .common import PageError, done, failed, form_int, form_text, staff_required
-from .import_views import ALLOWED, MAX_ERRORS_SHOWN
+from .import_views import run_import
 from .scopes import office_regions, scope_title
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,22 +130,8 @@ def unit_merge(unit_id):
 @staff_required
 def units_import():
     user = _office()
-    context = _context(columns=COLUMNS, result=None, errors=[], filename="")
-    if request.method == "GET":
-        return render_template("admin/unit_import.html", **context)
-    upload = request.files.get("file")
-    name = (upload.filename or "").lower() if upload else ""
-    context["filename"] = upload.filename if upload else ""
-    if not upload or not name.endswith(ALLOWED):
-        context["errors"] = ["请选择 .xlsx 或 .csv 格式的承办单位表"]
-        return render_template("admin/unit_import.html", **context), 422
-    try:
-        context["result"] = import_units(read_unit_rows(name, upload.read()), reach=g.scope, actor=user)
-    except ImportFailed as exc:
-        context["errors"] = exc.errors[:MAX_ERRORS_SHOWN]
-        context["more_errors"] = max(0, len(exc.errors) - MAX_ERRORS_SHOWN)
-        return render_template("admin/unit_import.html", **context), 422
-    return render_template("admin/unit_import.html", **context)
+    return run_import("admin/unit_import.html", _context(columns=COLUMNS), "承办单位表",
+                      lambda name, data: import_units(read_unit_rows(name, data), reach=g.scope, actor=user))
 
 
 @bp.get("/units/import/template.xlsx")
