@@ -255,3 +255,21 @@ def login(client, phone):
         return {"Authorization": f"Bearer {r.get_json()['token']}"}
 
     return _login
+
+
+@pytest.fixture
+def pdf_text(tmp_path):
+    """The text of a PDF as poppler's ``pdftotext`` reads it (the PDF's real, selectable text)."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext is missing: scripts/setup installs poppler-utils"
+
+    def _read(data: bytes) -> str:
+        path = tmp_path / "read.pdf"
+        path.write_bytes(data)
+        return subprocess.run([tool, "-layout", str(path), "-"], capture_output=True, check=True,
+                              timeout=30).stdout.decode("utf-8")
+
+    return _read

@@ -120,6 +120,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "UPLOAD_MAX_EDGE": int(_env("UPLOAD_MAX_EDGE", 2560)),
         "UPLOAD_MAX_PIXELS": int(_env("UPLOAD_MAX_PIXELS", 40_000_000)),
         "UPLOAD_URL_TTL": int(_env("UPLOAD_URL_TTL", 86400)),
+        # A PDF a handling unit sends with its reply (images are re-encoded like photos).
+        "REPLY_PDF_MAX_BYTES": int(_env("REPLY_PDF_MAX_BYTES", 10 * 1024 * 1024)),
         "RATING_REMINDER_WORKING_DAYS": int(_env("RATING_REMINDER_WORKING_DAYS", 3)),
         "RATING_AUTOCLOSE_WORKING_DAYS": int(_env("RATING_AUTOCLOSE_WORKING_DAYS", 15)),
         "DEADLINE_NEAR_WORKING_DAYS": int(_env("DEADLINE_NEAR_WORKING_DAYS", 3)),

@@ -301,4 +301,6 @@ PAGE_ROWS = [
         expect(403, (READS_DEPUTY_HERE, ANY_4XX), anon=401), label="a year past the calendar"),
 ]
 
-ROWS = API_ROWS + PAGE_ROWS
+from authorization_rows_paperwork import PAPERWORK_ROWS  # noqa: E402
+
+ROWS = API_ROWS + PAGE_ROWS + PAPERWORK_ROWS

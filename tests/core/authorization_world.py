@@ -235,6 +235,7 @@ def _extras(db, ids: dict, users: dict) -> dict:
     shown, to_revoke = invite(), invite()
     invitations.revoke_invitation(to_revoke.id, master, scope_of(master))  # revoking it again changes nothing
     batch = open_batch(ids["yuelu"], "pdf", users["office_district"])
+    reply_file = _reply_file(db, ids["opinion_a"])
     notification = db.session.query(Notification).filter(
         Notification.opinion_id == ids["opinion_a"], Notification.status != "failed").order_by(Notification.id).first()
     assert notification is not None, "the assignment wrote no outbox rows"
@@ -246,8 +247,23 @@ def _extras(db, ids: dict, users: dict) -> dict:
         "revoked_deputy_code": revoked_deputy.token, "revoked_deputy_code_id": revoked_deputy.id,
         "day": day.id, "booking": booking.id, "message": message.id,
         "invite_code": shown.code, "invite_to_revoke": to_revoke.id, "batch": batch.id,
-        "notification": notification.id, "check_in": check_in.id,
+        "notification": notification.id, "check_in": check_in.id, "reply_file": reply_file,
     }
+
+
+def _reply_file(db, opinion_id: int) -> int:
+    """A file the assigned unit sent with its reply, released (so deleting it is refused)."""
+    from liaison.core.storage import get_storage
+    from liaison.opinions.models import Assignment, ReplyAttachment
+
+    lead = db.session.query(Assignment).filter_by(opinion_id=opinion_id, status="pending").one()
+    get_storage().put("reply-attachments/matrix.pdf", b"%PDF-1.4\n%%EOF\n")
+    item = ReplyAttachment(opinion_id=opinion_id, assignment_id=lead.id, storage_key="reply-attachments/matrix.pdf",
+                           content_type="application/pdf", file_name="答复函.pdf", size=15,
+                           released_at=datetime(2000, 1, 15, tzinfo=timezone.utc))
+    db.session.add(item)
+    db.session.commit()
+    return item.id
 
 
 def build_world(app, fake_base: str) -> World:
@@ -257,6 +273,8 @@ def build_world(app, fake_base: str) -> World:
     context (and its cached ``g.user``) for every request.
     """
     from liaison.core.db import db
+    from liaison.opinions.attachments import url_for_attachment
+    from liaison.opinions.models import ReplyAttachment
     from liaison.opinions.uploads import url_for_upload
     from liaison.places.demo import load_demo
 
@@ -273,5 +291,6 @@ def build_world(app, fake_base: str) -> World:
         users = {name: _user(db, openid) for name, (openid, _) in IDENTITIES.items() if openid}
         ids.update(_extras(db, ids, users))
         ids["photo_url"] = url_for_upload(ids["photo"])
+        ids["reply_file_url"] = url_for_attachment(db.session.get(ReplyAttachment, ids["reply_file"]))
     world.ids = ids
     return world

@@ -16,13 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from ..core.db import db
 from ..opinions import privacy, workflow
 from ..opinions.models import Opinion
 from ..opinions.states import STATE_LABELS
-from ..places.models import HandlingUnit, Region, Station
+from ..places.models import Station
+from ..places.units import UNIT_LEVEL_LABELS, units_for_station
 
 TEXTAREA_OVER = 200
 # Buttons in the order staff think of them; anything else follows in table order.
@@ -65,23 +66,27 @@ class Failure:
 
 
 @dataclass
+class UnitFilter:
+    """The 交办 form's unit list: the case's level (default the level it has) and a search."""
+
+    level: str = ""
+    q: str = ""
+    levels: tuple = tuple(UNIT_LEVEL_LABELS.items())
+    shown: int = 0
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q) or bool(self.level)
+
+
+@dataclass
 class ActionForm:
     action: str
     label: str
     style: str  # primary | warn | default
     inputs: list[Input]
     error: str = ""  # why the last try was refused (the form is then shown open)
-
-
-def units_near(station: Station) -> list[HandlingUnit]:
-    """Handling units of the station's region line: its ancestors and its subtree."""
-    region = db.session.get(Region, station.region_id)
-    ancestors = [int(p) for p in (region.path or "").strip("/").split("/") if p]
-    cond = or_(HandlingUnit.region_id.is_(None), HandlingUnit.region_id.in_(ancestors),
-               HandlingUnit.region_id.in_(select(Region.id).where(
-                   Region.path.startswith(region.path, autoescape=True))))
-    return list(db.session.execute(select(HandlingUnit).where(HandlingUnit.active.is_(True), cond)
-                                   .order_by(HandlingUnit.level, HandlingUnit.name)).scalars())
+    unit_filter: UnitFilter | None = None
 
 
 def _duplicates(opinion: Opinion) -> list[tuple[str, str]]:
@@ -125,20 +130,35 @@ def _refill(inp: Input, failure: Failure) -> None:
     inp.errors = list(failure.fields.get(inp.name) or [])
 
 
+def _names_units(t) -> bool:
+    return any(f.kind in ("ids", "id") and f.name.endswith(("unit_ids", "unit_id")) for f in t.fields)
+
+
 def forms_for(opinion: Opinion, allowed: list[str], categories: dict, today: date,
-              failure: Failure | None = None) -> list[ActionForm]:
-    """One form per allowed action, in ``ORDER``; the refused one (``failure``) refilled."""
+              failure: Failure | None = None, unit_level: str | None = None,
+              unit_q: str = "") -> list[ActionForm]:
+    """One form per allowed action, in ``ORDER``; the refused one (``failure``) refilled.
+
+    Units to assign to come from ``places.units.units_for_station``: the station's
+    region line, of ``unit_level`` (default: the level the case has; "all" for every
+    level) and matching ``unit_q``.
+    """
     station = db.session.get(Station, opinion.station_id)
-    needs_units = any(f.kind in ("ids", "id") and f.name.endswith(("unit_ids", "unit_id"))
-                      for a in allowed for f in workflow.TRANSITIONS[a].fields)
-    units = units_near(station) if needs_units else []
+    needs_units = any(_names_units(workflow.TRANSITIONS[a]) for a in allowed)
+    level = (opinion.level or "") if unit_level is None else ("" if unit_level == "all" else unit_level)
+    level = level if level in UNIT_LEVEL_LABELS else ""
+    units = units_for_station(station, level or None, unit_q) if needs_units else []
     ranked = sorted(allowed, key=lambda a: ORDER.index(a) if a in ORDER else len(ORDER))
     forms = []
     for action in ranked:
         t = workflow.TRANSITIONS[action]
         style = "primary" if action in PRIMARY else "warn" if action in WARN else "default"
+        unit_filter = UnitFilter(level, unit_q, shown=len(units)) if _names_units(t) else None
         inputs = [_input(action, f, opinion, categories, units, today) for f in t.fields]
-        form = ActionForm(action, t.label, style, inputs)
+        for inp in inputs:
+            if unit_filter and inp.name == "level":  # the case's level follows the level looked at
+                inp.value = level or opinion.level or ""
+        form = ActionForm(action, t.label, style, inputs, unit_filter=unit_filter)
         if failure is not None and failure.action == action:
             form.error = failure.message
             for inp in inputs:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..opinions import privacy, workflow
+from ..opinions import attachments, privacy, workflow
 from ..opinions.access import actor_for, get_visible, lens_for, viewer_for
 from ..opinions.operations import action_label, categories, transition
 from ..opinions import serialize
@@ -23,7 +23,7 @@ from ..opinions.timeutil import local_today
 from ..places.models import HandlingUnit
 from . import actions
 from .blueprint import bp
-from .common import done, form_int, staff_required
+from .common import done, failed, form_int, staff_required
 
 ROLE_LABELS = workflow.ROLE_LABELS
 
@@ -64,11 +64,16 @@ def _page(opinion_id: int, failure: actions.Failure | None = None, status: int =
     units = dict(db.session.execute(select(HandlingUnit.id, HandlingUnit.name)
                                     .where(HandlingUnit.id.in_(unit_ids))).all()) if unit_ids else {}
     lens = lens_for(viewer, op, actor)
-    forms = actions.forms_for(op, allowed, categories(), today, failure)
+    forms = actions.forms_for(op, allowed, categories(), today, failure,
+                              unit_level=request.args.get("unit_level"),
+                              unit_q=(request.args.get("unit_q") or "").strip()[:50])
     # Refused, and its form is gone (the state moved on): say it at the top instead.
     stray = failure.message if failure and not any(f.error for f in forms) else ""
+    can_attach = op.state == "assigned" and any(
+        a.role == "lead" and a.status in ("pending", "accepted") and a.unit_id in lens.unit_ids
+        and a.round == (op.rounds or 0) for a in op.assignments)
     return render_template(
-        "admin/opinion.html", op=op, o=data, lens=lens, forms=forms, today=today,
+        "admin/opinion.html", op=op, o=data, lens=lens, forms=forms, today=today, can_attach=can_attach,
         stray_error=stray, timeline=_timeline(op, lens, units)), status
 
 
@@ -110,3 +115,27 @@ def opinion_act(opinion_id):
         failure = actions.Failure(action, exc.message, fields, request.form)
         return _page(opinion_id, failure, exc.status)
     return done(f"已{action_label(action)}", url_for("admin.opinion", opinion_id=opinion_id) + "#top")
+
+
+@bp.post("/opinions/<int:opinion_id>/attachments")
+@staff_required
+def opinion_attach(opinion_id):
+    """The lead unit adds a photo or PDF to its reply (``opinions.attachments``)."""
+    target = url_for("admin.opinion", opinion_id=opinion_id) + "#reply-files"
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return failed("请先选择一张图片或一个 PDF 文件", target)
+    try:
+        item = attachments.add(viewer_for(current_user()), opinion_id, upload.read(), upload.filename)
+    except ApiError as exc:
+        if exc.status == 404:
+            raise
+        return failed(exc.message, target)
+    return done(f"已上传附件“{item.file_name}”，将随答复发给群众", target)
+
+
+@bp.post("/reply-attachments/<int:attachment_id>/delete")
+@staff_required
+def attachment_delete(attachment_id):
+    opinion_id = attachments.remove(viewer_for(current_user()), attachment_id)
+    return done("已删除附件", url_for("admin.opinion", opinion_id=opinion_id) + "#reply-files")

@@ -12,6 +12,9 @@ ACTION_LABELS = {
     "deputy.created": "新增代表", "deputy.updated": "修改代表信息",
     "membership.started": "代表进站", "membership.ended": "代表离站", "membership.changed": "调整进站方式",
     "places.imported": "导入名册",
+    "unit.created": "新增承办单位", "unit.updated": "修改承办单位", "unit.deactivated": "停用承办单位",
+    "unit.reactivated": "重新启用承办单位", "unit.merged": "合并承办单位", "units.imported": "导入承办单位",
+    "role.moved": "身份随单位合并转移",
 }
 FIELD_LABELS = {
     "name": "名称", "kind": "类型", "address": "地址", "open_hours": "开放时间", "master_name": "站长",
@@ -22,7 +25,8 @@ FIELD_LABELS = {
     "deputy": "代表", "invitation": "邀请", "expires_at": "有效期至", "needs_phone": "需核验手机号",
     "proof": "核验方式", "used": "已使用", "revoked": "已作废", "reason": "原因",
     "rows": "行数", "regions": "新增区域", "stations": "新增联络站", "deputies": "新增代表",
-    "memberships": "新增进站关系",
+    "memberships": "新增进站关系", "contact": "联系人", "active": "启用", "merged_into": "并入",
+    "assignments": "转移的交办", "roles": "转移的身份", "created": "新增", "updated": "修改",
 }
 MEMBERSHIP_KINDS = {"home": "驻站", "cross": "交叉进站"}
 PROOFS = {"phone": "微信手机号与档案一致", "inviter": "邀请人担保", "demo": "演示数据"}
@@ -40,6 +44,10 @@ def _value(entity_type: str, key: str, value) -> str:
         return "是" if value else "否"
     if key == "role":
         return ROLE_LABELS.get(value, value)
+    if key == "level" and entity_type == "handling_unit":
+        from ..places.units import level_label
+
+        return level_label(value)
     if key == "kind":
         kinds = MEMBERSHIP_KINDS if entity_type == "membership" else STATION_KIND_LABELS
         return kinds.get(value, value)

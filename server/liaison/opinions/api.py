@@ -15,7 +15,8 @@ from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
 from ..core.storage import get_storage
-from ..places.models import HandlingUnit
+from ..places.models import HandlingUnit, Station
+from ..places.units import units_for_station
 from . import abuse, operations, queries, serialize, submission, uploads
 from .access import get_visible, viewer_for
 from .schemas import (
@@ -130,18 +131,30 @@ def transition(opinion_id, json_data):
 @bp.get("/handling-units")
 @bp.input(UnitsQuery, location="query")
 @bp.output(UnitsOut)
-@bp.doc(summary="承办单位（交办时选择）", **AUTH, responses={403: "仅工作人员可用"})
+@bp.doc(summary="承办单位（交办时选择）：按联络站所在区域、事项层级筛选，可搜索", **AUTH,
+        description="带 station_id 时只列该站所在区域一线（上级区县、市和下级区域）的单位，"
+                    "即交办页面的列表；level 只列该层级的单位。只列启用中的单位。",
+        responses={403: "仅工作人员可用", 404: "联络站不存在"})
 def handling_units(query_data):
     scope = _viewer().scope
     if not (scope.is_staff or scope.unit_ids):
         raise ApiError(403, "forbidden", "只有联络站工作人员可以查看承办单位")
-    stmt = select(HandlingUnit).where(HandlingUnit.active.is_(True))
-    if query_data.get("q"):
-        stmt = stmt.where(HandlingUnit.name.contains(query_data["q"], autoescape=True))
-    if query_data.get("region_id"):
-        stmt = stmt.where(HandlingUnit.region_id == query_data["region_id"])
-    order = {level: i for i, level in enumerate(LEVEL_LABELS)}
-    units = sorted(db.session.scalars(stmt), key=lambda u: (order.get(u.level, 9), u.name))
+    q, level = query_data.get("q") or "", query_data.get("level")
+    if query_data.get("station_id"):
+        station = db.session.get(Station, query_data["station_id"])
+        if station is None:
+            raise ApiError(404, "station_not_found", "没有找到这个联络站")
+        units = units_for_station(station, level, q)
+    else:
+        stmt = select(HandlingUnit).where(HandlingUnit.active.is_(True))
+        if q:
+            stmt = stmt.where(HandlingUnit.name.contains(q, autoescape=True))
+        if query_data.get("region_id"):
+            stmt = stmt.where(HandlingUnit.region_id == query_data["region_id"])
+        if level:
+            stmt = stmt.where(HandlingUnit.level == level)
+        order = {lv: i for i, lv in enumerate(LEVEL_LABELS)}
+        units = sorted(db.session.scalars(stmt), key=lambda u: (order.get(u.level, 9), u.name))
     return {"items": [{"id": u.id, "name": u.name, "level": u.level,
                        "level_label": LEVEL_LABELS.get(u.level, u.level), "region_id": u.region_id}
                       for u in units]}
@@ -160,3 +173,6 @@ def serve_upload(upload_id):
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     resp.headers["Cache-Control"] = "private, max-age=3600"
     return resp
+
+
+from . import attachment_api, paper_api  # noqa: E402,F401  (their routes join these blueprints)

@@ -1,4 +1,4 @@
-"""Opinions, their append-only event log, assignments, photos and suggestions.
+"""Opinions, their append-only event log, assignments, photos, reply attachments and suggestions.
 
 The workflow state changes only through ``opinions.workflow`` (via operations);
 nothing here assigns ``Opinion.state``. Opinions are never deleted.
@@ -130,6 +130,24 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     opinion: Mapped[Opinion] = relationship(back_populates="assignments")
+
+
+class ReplyAttachment(db.Model):
+    """A file a handling unit sends with its reply: a re-encoded image or a checked PDF
+    (``opinions.attachments``). Staff and the unit see it with the draft; the resident
+    and the deputy once the station releases that reply (``released_at``)."""
+
+    __tablename__ = "reply_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(40))  # image/jpeg | application/pdf
+    file_name: Mapped[str] = mapped_column(String(120), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    released_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
 class Suggestion(db.Model):

@@ -147,6 +147,10 @@ def apply_decision(opinion: Opinion, decision: workflow.Decision,
     opinion.updated_at = now
     for change in decision.assignments:
         _apply_assignment(opinion, change, rounds, now)
+    if decision.action == "release_reply":  # the lead unit's files go out with its reply
+        from .attachments import release
+
+        release(opinion, decision.payload["unit_id"], now)
     event = OpinionEvent(action=decision.action, from_state=decision.from_state,
                          to_state=decision.new_state, actor_id=actor_user_id,
                          actor_role=decision.actor_role, payload=decision.payload,

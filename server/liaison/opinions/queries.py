@@ -19,7 +19,7 @@ from .timeutil import local_today
 MAX_PER_PAGE = 100
 
 
-def _group_clause(group: str):
+def group_clause(group: str):
     resolved_closed = and_(Opinion.state == CLOSED, Opinion.close_reason.in_(RESOLVED_CLOSE_REASONS))
     if group == GROUP_OPEN:
         return Opinion.state.in_(OPEN_STATES)
@@ -40,7 +40,7 @@ def filters_clause(f: dict):
     if f.get("state"):
         parts.append(Opinion.state == f["state"])
     if f.get("state_group"):
-        parts.append(_group_clause(f["state_group"]))
+        parts.append(group_clause(f["state_group"]))
     if f.get("category"):
         parts.append(Opinion.category == f["category"])
     if f.get("station_id"):

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..core.db import db, utcnow
 from .models import Opinion, Upload
+from .attachments import delete_for_scrub
 from .uploads import delete_files
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def scrub(opinion_id: int) -> bool:
     uploads = list(db.session.scalars(select(Upload).where(
         Upload.id.in_([p.upload_id for p in photos])))) if photos else []
     delete_files(uploads)
+    delete_for_scrub(opinion)
     for photo in photos:
         db.session.delete(photo)
     db.session.flush()

@@ -70,8 +70,16 @@ class UnitsQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = String(validate=Length(1, 50))
-    region_id = Integer(validate=Range(min=1, max=MAX_ID))
+    q = String(validate=Length(1, 50), metadata={"description": "按单位名称搜索"})
+    region_id = Integer(validate=Range(min=1, max=MAX_ID), metadata={"description": "只列登记在该区域的单位"})
+    station_id = Integer(validate=Range(min=1, max=MAX_ID),
+                         metadata={"description": "交办该站的意见：该站所在区域一线的单位"})
+    level = String(validate=OneOf(["town", "district", "city_and_above"]),
+                   metadata={"description": "事项层级：town 乡镇（街道）| district 区（县）| city_and_above 市级及以上"})
+
+
+class AttachmentIn(Schema):
+    file = File(required=True, metadata={"description": "图片（重新编码为 JPEG）或 PDF（最大 10 MB，不得含脚本）"})
 
 
 class UploadIn(Schema):
@@ -109,10 +117,20 @@ class PhotoOut(Schema):
     sec_check_label = String(allow_none=True)
 
 
+class AttachmentOut(Schema):
+    id = Integer()
+    name = String(metadata={"description": "文件名"})
+    content_type = String(metadata={"description": "image/jpeg 或 application/pdf"})
+    size = Integer()
+    url = String(metadata={"description": "带签名的下载链接（有效期同照片）"})
+    released = Boolean(metadata={"description": "已随答复发给群众"})
+
+
 class ReplyOut(Schema):
     text = String()
     at = String(allow_none=True)
     unit = Nested(Ref, allow_none=True)
+    attachments = List(Nested(AttachmentOut), metadata={"description": "承办单位随答复发来的附件"})
 
 
 class RatingOut(Schema):
@@ -149,6 +167,7 @@ class AssignmentOut(Schema):
     extension_reason = String(allow_none=True)
     refuse_reason = String(allow_none=True)
     reply_draft = String(allow_none=True)
+    attachments = List(Nested(AttachmentOut), metadata={"description": "答复附件（工作人员与本单位可见）"})
 
 
 class SubmitterOut(Schema):

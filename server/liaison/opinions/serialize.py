@@ -13,7 +13,9 @@ reads what"):
   event's ``public_note`` (说明（群众可见）) is read by everyone who sees the step, its
   ``note`` is what else the reader may read of it (internal notes for staff);
 - what WeChat's content check called risky (a photo, a rating comment) is shown to
-  staff only, marked; a comment not yet cleared is shown to its writer and staff.
+  staff only, marked; a comment not yet cleared is shown to its writer and staff;
+- a reply's files (``attachments``): staff and the unit see them with the draft, the
+  resident and the deputy with the released reply.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from ..core.db import db
 from ..places.models import Deputy, HandlingUnit, Station
 from ..users.models import User
-from . import privacy, workflow
+from . import attachments, privacy, workflow
 from .access import Lens, Viewer, actor_for, lens_for, view_of
 from .edits import can_edit
 from .operations import EDIT, action_label, categories
@@ -115,16 +117,19 @@ def _events(o, lens: Lens) -> list[dict]:
     } for e, payload in readable_events(o, lens)]
 
 
-def _reply(o, units: dict) -> dict | None:
+def _reply(o, units: dict, files: list) -> dict | None:
     if not o.reply_text:
         return None
     answered = [a for a in o.assignments if a.status == "answered" and a.role == "lead"]
     unit = answered[-1].unit_id if answered else None
+    shown = answered[-1].id if answered else None
     return {"text": o.reply_text, "at": iso(o.replied_at),
-            "unit": {"id": unit, "name": units.get(unit, "")} if unit else None}
+            "unit": {"id": unit, "name": units.get(unit, "")} if unit else None,
+            "attachments": [attachments.as_json(f) for f in files
+                            if f.assignment_id == shown and f.released_at is not None]}
 
 
-def _assignments(o, lens: Lens, units: dict) -> list[dict]:
+def _assignments(o, lens: Lens, units: dict, files: list) -> list[dict]:
     if lens.resident_only:
         return []
     out = []
@@ -140,6 +145,7 @@ def _assignments(o, lens: Lens, units: dict) -> list[dict]:
             "extension_reason": (a.extension_reason or None) if own else None,
             "refuse_reason": (a.refuse_reason or None) if own else None,
             "reply_draft": (a.reply_draft or None) if own else None,
+            "attachments": [attachments.as_json(f) for f in files if f.assignment_id == a.id],
         })
     return out
 
@@ -180,6 +186,7 @@ def full(o, viewer: Viewer, today) -> dict:
     actor = actor_for(viewer, o.station_id)
     lens = lens_for(viewer, o, actor)
     units = _names(HandlingUnit, [a.unit_id for a in o.assignments])
+    files = attachments.for_opinion(o, lens)
     out = brief(o, today)
     scrubbed = o.scrubbed_at is not None
     text = SCRUBBED_TEXT if scrubbed else (o.original_text if lens.resident_only else o.text)
@@ -203,9 +210,9 @@ def full(o, viewer: Viewer, today) -> dict:
         "close_reason_label": CLOSE_REASON_LABELS.get(o.close_reason) if o.close_reason else None,
         "sec_check": o.sec_check or None if lens.is_staff else None,
         "sec_check_label": SEC_CHECK_LABELS.get(o.sec_check) if lens.is_staff else None,
-        "reply": _reply(o, units),
+        "reply": _reply(o, units, files),
         "rating": _rating(o, lens),
-        "assignments": _assignments(o, lens, units),
+        "assignments": _assignments(o, lens, units, files),
         "events": _events(o, lens),
         "allowed_actions": actions,
         "version": o.version,

@@ -105,3 +105,6 @@ def import_roster(files_data):
         raise ApiError(422, "import_failed", "名册有误，没有导入任何数据", {"rows": exc.errors})
     return {"rows": result.rows, "regions": result.regions, "stations": result.stations,
             "deputies": result.deputies, "memberships": result.memberships}
+
+
+from . import unit_api  # noqa: E402,F401  (the handling units' routes join this blueprint)

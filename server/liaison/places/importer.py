@@ -68,8 +68,11 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_rows(path: str | Path, data: bytes | None = None) -> list[dict]:
-    """Read a .xlsx or .csv file into dicts keyed by header (row numbers kept)."""
+def read_rows(path: str | Path, data: bytes | None = None, required=("区域", "联络站")) -> list[dict]:
+    """Read a .xlsx or .csv file into dicts keyed by header (row numbers kept).
+
+    :param required: the header's required columns (the unit import names its own).
+    """
     name = str(path).lower()
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
@@ -96,7 +99,7 @@ def read_rows(path: str | Path, data: bytes | None = None) -> list[dict]:
     if not rows:
         raise ImportFailed(["文件是空的"])
     header = [str(h or "").strip() for h in rows[0]]
-    missing = [c for c in ("区域", "联络站") if c not in header]
+    missing = [c for c in required if c not in header]
     if missing:
         raise ImportFailed([f"表头缺少必填列：{'、'.join(missing)}（第1行应为列名，见导入说明）"])
     out = []

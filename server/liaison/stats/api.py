@@ -19,6 +19,7 @@ from .league import league_table
 from .models import StationMonth  # noqa: F401  (registers the summary tables)
 from .queries import region_report, station_rows
 from .refresh import ensure_fresh, refresh
+from .report_pdf import region_pdf
 
 bp = APIBlueprint("stats", __name__, url_prefix="/api/v1/stats", tag="统计与报表")
 AUTH = {"security": "BearerAuth"}
@@ -104,6 +105,17 @@ def report_xlsx(region_id, query_data):
     data = region_report(region, month, today(), 100000, with_stations=True)
     return send_file(export.region_xlsx(data, data.pop("stations")), mimetype=XLSX, as_attachment=True,
                      download_name=file_name(f"{region.name}联络站数据分析-{data['month']}.xlsx"))
+
+
+@bp.get("/regions/<int:region_id>/report.pdf")
+@bp.input(MonthQuery, location="query")
+@bp.doc(summary="区域报告（PDF，可打印，文字可选中）", **AUTH)
+def report_pdf(region_id, query_data):
+    region = access.get_region(region_id)
+    access.require_region(region)
+    data = region_report(region, month_arg(query_data.get("month")), today(), query_data.get("limit"))
+    return send_file(region_pdf(data), mimetype="application/pdf", as_attachment=True,
+                     download_name=file_name(f"{region.name}联络站数据分析-{data['month']}.pdf"))
 
 
 @bp.get("/regions/<int:region_id>/stations")

@@ -141,6 +141,35 @@ def unbind_deputy(deputy_id: int, *, actor, now: datetime | None = None) -> None
     db.session.commit()
 
 
+def move_unit_roles(source_id: int, target_id: int, *, actor, now: datetime | None = None) -> int:
+    """A unit merged into another (``places.unit_ops.merge_units``): its staff roles and
+    open invitations now point at ``target``; audited, not committed. A holder who has
+    the target's role already loses only the duplicate. Logins stay: the reach is the same.
+
+    :return: how many roles moved or were folded into one the holder had.
+    """
+    roles = db.session.execute(select(StaffRole).where(StaffRole.role == "unit",
+                                                       StaffRole.unit_id == source_id)).scalars().all()
+    names = target_names(unit_id=source_id)["unit"], target_names(unit_id=target_id)["unit"]
+    for role in roles:
+        held = db.session.execute(select(StaffRole.id).filter_by(
+            user_id=role.user_id, role="unit", unit_id=target_id)).first()
+        subject = f"{actor_label(role.user)} {names[0]} → {names[1]}"
+        record("role.moved", "staff_role", role.id, actor=actor, at=now, subject=subject,
+               before={"user": role.user_id, "role": "unit", "unit": names[0]},
+               after={"user": role.user_id, "role": "unit", "unit": names[1]}, **audit_place(unit_id=target_id))
+        if held:
+            db.session.delete(role)
+        else:
+            role.unit_id = target_id
+        db.session.expire(role.user, ["roles"])
+    db.session.execute(update(Invitation).where(Invitation.unit_id == source_id, Invitation.used_at.is_(None),
+                                                Invitation.revoked_at.is_(None))
+                       .values(unit_id=target_id).execution_options(synchronize_session=False))
+    db.session.flush()
+    return len(roles)
+
+
 # -- invitations ----------------------------------------------------------------
 def _invitation_snapshot(invitation: Invitation) -> dict:
     return {"role": invitation.role, "expires_at": invitation.expires_at.isoformat(),

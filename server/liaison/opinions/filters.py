@@ -1,0 +1,143 @@
+"""The work queue's filters: one reading of the query string for the admin queue page
+and the case ledger (``GET /api/v1/opinions.xlsx``), so that a download holds exactly
+the cases the page lists. Visibility comes from ``access.visible_clause``; the filters
+only narrow it.
+
+Query-string keys: ``state`` (a state, or ``open`` / ``answered``), ``state_group`` (the
+API's ``open`` / ``resolved`` / ``closed``), ``category``, ``deputy_id``, ``station_id``,
+``overdue`` (``1``), ``from`` / ``to`` (submission dates, China's calendar), ``q`` (text,
+number or reply), ``sort`` (``urgent`` default, ``newest``), ``page``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import and_, or_
+
+from ..core.routing import MAX_ID
+from .access import visible_clause
+from .models import Opinion
+from .queries import group_clause
+from .states import ANSWERED_STATES, GROUP_LABELS, OPEN_STATES, STATE_LABELS
+
+# Dates outside these years broke the date maths (9999-12-31 + 1 day) as a 500.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+CHINA = timezone(timedelta(hours=8))
+
+
+class BadFilter(ValueError):
+    """A query-string filter that cannot be used; the message is Chinese, for the page."""
+
+
+@dataclass
+class Filters:
+    state: str = ""  # a state key, or "open" / "answered"
+    state_group: str = ""  # open | resolved | closed (GET /api/v1/opinions)
+    category: str = ""
+    deputy_id: int | None = None
+    station_id: int | None = None
+    overdue: bool = False
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    sort: str = "urgent"  # urgent | newest
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        """The filters in a query string.
+
+        :raise BadFilter: a date that is not ``YYYY-MM-DD`` between 2000 and 2099, or an
+            id too large to name a row.
+        """
+        def _date(name):
+            value = (args.get(name) or "").strip()
+            if not value:
+                return None
+            try:
+                day = date.fromisoformat(value)
+            except ValueError:
+                raise BadFilter("日期格式应为 YYYY-MM-DD，例如 2026-03-01") from None
+            if not FIRST_DAY <= day <= LAST_DAY:
+                raise BadFilter("日期应在 2000 年至 2099 年之间")
+            return day
+
+        def _int(name):
+            value = args.get(name, "")
+            if not value.isdigit():
+                return None
+            if int(value) > MAX_ID:
+                raise BadFilter("筛选条件不正确，请从页面上重新选择")
+            return int(value)
+
+        state, group = args.get("state", ""), args.get("state_group", "")
+        return cls(
+            state=state if state in STATE_LABELS or state in ("open", "answered") else "",
+            state_group=group if group in GROUP_LABELS else "",
+            category=args.get("category", "")[:30], deputy_id=_int("deputy_id"),
+            station_id=_int("station_id"), overdue=args.get("overdue") in ("1", "true"),
+            date_from=_date("from"), date_to=_date("to"), q=(args.get("q") or "").strip()[:50],
+            sort="newest" if args.get("sort") == "newest" else "urgent",
+            page=max(1, min(_int("page") or 1, 1000)))
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for links (drops empty values)."""
+        values = {"state": self.state, "state_group": self.state_group, "category": self.category,
+                  "deputy_id": self.deputy_id, "station_id": self.station_id,
+                  "overdue": "1" if self.overdue else "",
+                  "from": self.date_from.isoformat() if self.date_from else "",
+                  "to": self.date_to.isoformat() if self.date_to else "", "q": self.q,
+                  "sort": "" if self.sort == "urgent" else self.sort, "page": ""}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in ("", None)}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.category or self.deputy_id or self.station_id or self.overdue
+                    or self.date_from or self.date_to or self.q)
+
+
+def overdue_clause(today: date):
+    return and_(Opinion.state.in_(OPEN_STATES), Opinion.deadline.is_not(None), Opinion.deadline < today)
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=CHINA).astimezone(timezone.utc)
+
+
+def common_clauses(viewer, f: Filters, today: date) -> list:
+    """Every filter except the state (the queue's counts are per state)."""
+    where = [visible_clause(viewer)]
+    if f.state_group:
+        where.append(group_clause(f.state_group))
+    if f.category:
+        where.append(Opinion.category == f.category)
+    if f.deputy_id:
+        where.append(Opinion.deputy_id == f.deputy_id)
+    if f.station_id:
+        where.append(Opinion.station_id == f.station_id)
+    if f.overdue:
+        where.append(overdue_clause(today))
+    if f.date_from:
+        where.append(Opinion.created_at >= start_of(f.date_from))
+    if f.date_to:
+        where.append(Opinion.created_at < start_of(f.date_to + timedelta(days=1)))
+    if f.q:
+        where.append(or_(Opinion.text.icontains(f.q, autoescape=True),
+                         Opinion.number.icontains(f.q, autoescape=True),
+                         Opinion.reply_text.icontains(f.q, autoescape=True)))
+    return where
+
+
+def state_clause(state: str):
+    if state == "open":
+        return Opinion.state.in_(OPEN_STATES)
+    if state == "answered":
+        return Opinion.state.in_(ANSWERED_STATES)
+    return Opinion.state == state
+
+
+def where_clauses(viewer, f: Filters, today: date) -> list:
+    """Every filter of ``f`` on what ``viewer`` sees: the rows of the queue, all pages."""
+    return common_clauses(viewer, f, today) + ([state_clause(f.state)] if f.state else [])
