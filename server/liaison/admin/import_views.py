@@ -5,6 +5,7 @@ from flask import g, render_template, request
 
 from ..core.auth import current_user
 from ..places.importer import COLUMNS, ImportFailed, import_rows, read_rows
+from ..stats.config import thresholds
 from .blueprint import bp
 from .common import PageError, staff_required
 from .scopes import office_regions, scope_title
@@ -20,7 +21,7 @@ def import_places():
     if not regions:
         raise PageError(403, "只有人大工委可以导入联络站和代表名册。")
     context = {"columns": COLUMNS, "scope_title": scope_title(g.scope), "result": None, "errors": [],
-               "filename": ""}
+               "filename": "", "invisible_months": thresholds().invisible_months}
     if request.method == "GET":
         return render_template("admin/import.html", **context)
     upload = request.files.get("file")
