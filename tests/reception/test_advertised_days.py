@@ -112,3 +112,20 @@ def test_the_december_job_is_periodic_with_a_fixed_job_id(app):
         tick = int(moment // (24 * 3600))
         job = Job.fetch(f"periodic-liaison_reception_jobs_plan_next_year-{tick}", connection=get_queue().connection)
         assert job.func_name == path
+
+
+def test_flask_demo_load_leaves_the_demo_stations_with_bookable_days(app, client, runner, login):
+    from liaison.core.db import db
+    from liaison.places.demo import DEMO_STATION
+    from liaison.places.models import Station
+
+    r = runner.invoke(args=["demo", "load"])
+    assert r.exit_code == 0, r.output
+    assert "个接待日" in r.output
+    with app.app_context():
+        station_id = db.session.query(Station).filter_by(name=DEMO_STATION).one().id
+    first = _advertised(client, station_id)[0]  # this year's rest and all of next year: never empty
+    booked = client.post("/api/v1/appointments", json={"station_id": station_id, "date": first["date"]},
+                         headers=login("resident-1"))
+    assert booked.status_code == 201, booked.get_json()
+    assert runner.invoke(args=["demo", "load"]).output.strip().endswith("接待日已生成过")
