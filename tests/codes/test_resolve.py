@@ -3,7 +3,7 @@ replaced and withdrawn codes, and the per-day scan counts."""
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date
 
 from codes_helpers import JUZIZHOU, WANGYUEHU, token_of
 

@@ -51,9 +51,10 @@ def _bad_request(message: str):
     return render_template("stats/denied.html", message=message, demo_login=None), 400
 
 
-def _month_value(name: str):
-    """(the ``YYYY-MM`` value of query arg ``name`` or None when absent, an error page or None)."""
-    value = (request.args.get(name) or "").strip()
+def _month_value(name: str, values=None):
+    """(the ``YYYY-MM`` value of query arg ``name`` (or of ``values``, e.g. the form) or None
+    when absent, an error page or None)."""
+    value = ((values if values is not None else request.args).get(name) or "").strip()
     if value and not re.match(MONTH_PATTERN, value):
         return None, _bad_request(MONTH_ERROR)
     return value or None, None
@@ -103,10 +104,10 @@ def refresh(region_id):
     _, denied = _guard(lambda u: access.require_region(reg, u))
     if denied:
         return denied
-    value = (request.form.get("month") or "").strip()
-    if value and not re.match(MONTH_PATTERN, value):
-        return _bad_request(MONTH_ERROR)
-    month = month_arg(value or None)
+    value, bad = _month_value("month", request.form)
+    if bad:
+        return bad
+    month = month_arg(value)
     rebuild(month, month, today(), reg)
     return redirect(url_for("stats_pages.region", region_id=reg.id, month=month.strftime("%Y-%m")), 303)
 
