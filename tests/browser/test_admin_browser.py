@@ -182,7 +182,17 @@ def test_office_imports_a_roster_and_downloads_the_region_posters(
     page.wait_for_load_state("load")
     assert "接待安排已保存" in page.content()
     assert "周三" in " ".join(page.get_by_test_id("plan-line").all_inner_texts())
+    wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 375)
+        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, wide  # the year buttons fit the phone
     screenshot(page, "admin-reception")
+    page.get_by_test_id("record-reception").first.click()
+    page.get_by_test_id("residents").fill("6")
+    page.get_by_test_id("record-save").click()
+    page.wait_for_load_state("load")
+    assert "群众 6 人" in page.get_by_test_id("recorded").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "admin-reception-record")
 
     page.goto(f"{live_server}/admin/regions/{world['community_id']}/posters")
     page.get_by_test_id("batch-start").click()

@@ -152,3 +152,37 @@ def test_messages_page_lists_marks_read_and_asks_to_follow_the_account(
     assert "1 条未读" in page.content()
     assert page.dialogs == []
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
+
+
+def test_resident_books_the_first_advertised_reception_day(app, live_server, new_page, town, screenshot):
+    from datetime import date
+
+    from liaison.core.db import db
+    from liaison.places.models import Station
+    from liaison.reception.models import Appointment
+    from liaison.reception.operations import generate_year
+
+    with app.app_context():  # the demo plan (every 15th) in a far year: true at any date
+        generate_year(db.session.get(Station, town["station_id"]), 2099, date(2098, 12, 1))
+    page = new_page(user_agent=WECHAT_UA)
+    page.goto(f"{live_server}/s/{town['token']}")
+    first = page.get_by_test_id("reception-day").first
+    assert first.get_attribute("data-date") == "2099-01-15"
+    assert "剩余 10 个名额" in first.inner_text()
+    screenshot(page, "h5-station-reception-days")
+    first.get_by_test_id("book").click()
+    page.get_by_text("居民张阿姨").first.click()  # WeChat's (fake) authorisation page
+    page.wait_for_url("**/book?date=2099-01-15")
+    assert page.get_by_test_id("book-date").first.is_checked()
+    page.get_by_test_id("book-note").fill("想反映小区停车难的问题")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing wider than the phone
+    screenshot(page, "h5-book")
+    page.get_by_test_id("book-submit").click()
+    page.wait_for_url(f"**/h5/stations/{town['station_id']}")
+    assert "预约成功：1月15日（周四）" in page.locator(".flash-success").inner_text()
+    screenshot(page, "h5-booked")
+    with app.app_context():
+        (booking,) = db.session.query(Appointment).all()
+        assert (booking.state, booking.note) == ("booked", "想反映小区停车难的问题")
+    assert page.dialogs == []
+    assert not [e for e in page.console_errors if "404" not in e], page.console_errors  # (the browser's /favicon.ico)

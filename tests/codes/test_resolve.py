@@ -3,7 +3,7 @@ replaced and withdrawn codes, and the per-day scan counts."""
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import date
 
 from codes_helpers import JUZIZHOU, WANGYUEHU, token_of
 
@@ -22,6 +22,12 @@ def test_import_gives_every_station_and_deputy_one_random_code(app, places):
 
 
 def test_station_code_answers_station_with_deputies_and_next_reception_days(app, client, places):
+    from liaison.core.db import db
+    from liaison.places.models import Station
+    from liaison.reception.operations import generate_year
+
+    with app.app_context():  # the plan's days of a far year, so the test holds at any date
+        generate_year(db.session.get(Station, places["station"][WANGYUEHU]), 2099, date(2098, 12, 1))
     token = token_of(app, "station", places["station"][WANGYUEHU])
     r = client.get(f"/api/v1/codes/{token}")
     assert r.status_code == 200, r.get_json()
@@ -35,29 +41,30 @@ def test_station_code_answers_station_with_deputies_and_next_reception_days(app,
     assert wang["levels"] == ["municipal", "county"]
     assert wang["level_labels"] == ["市人大代表", "区县人大代表"]
     assert wang["code_token"] == token_of(app, "deputy", places["deputy"]["王明"])
-    days = [date.fromisoformat(d["date"]) for d in station["next_reception_days"]]
-    assert len(days) == 3 and all(d.day == 15 for d in days) and days == sorted(days)
+    assert [d["date"] for d in station["next_reception_days"]] == ["2099-01-15", "2099-02-15", "2099-03-15"]
     assert station["reception_plan"] == "每月15日 9:00-11:30"
 
 
-def test_planned_reception_days_win_over_the_plan(app, client, places):
+def test_only_reception_days_that_can_be_booked_are_advertised(app, client, places):
     from liaison.core.db import db
-    from liaison.places.schedule import today_in_china
-    from liaison.reception.models import ReceptionDay, RotaEntry
+    from liaison.reception.models import Appointment, ReceptionDay, RotaEntry
+    from liaison.users.models import User
 
     station_id = places["station"][WANGYUEHU]
     with app.app_context():
-        soon = today_in_china() + timedelta(days=3)
-        day = ReceptionDay(station_id=station_id, date=soon)
-        past = ReceptionDay(station_id=station_id, date=today_in_china() - timedelta(days=3))
-        db.session.add_all([day, past])
+        days = {d: ReceptionDay(station_id=station_id, date=date(2099, 1, d), capacity=1 if d == 3 else 10,
+                                status={4: "cancelled", 5: "held"}.get(d, "planned")) for d in (2, 3, 4, 5, 6)}
+        past = ReceptionDay(station_id=station_id, date=date(2000, 1, 15))  # planned, but long gone
+        resident = User(mp_openid="resident-full", nickname="居民")
+        db.session.add_all([*days.values(), past, resident])
         db.session.flush()
-        db.session.add(RotaEntry(reception_day_id=day.id, deputy_id=places["deputy"]["李华"]))
+        db.session.add(Appointment(reception_day_id=days[3].id, user_id=resident.id))  # the 3rd is full
+        db.session.add(RotaEntry(reception_day_id=days[2].id, deputy_id=places["deputy"]["李华"]))
         db.session.commit()
     token = token_of(app, "station", station_id)
-    days = client.get(f"/api/v1/codes/{token}").get_json()["station"]["next_reception_days"]
-    assert days == [{"date": soon.isoformat(), "deputies": [days[0]["deputies"][0]]}]
-    assert days[0]["deputies"][0]["name"] == "李华"
+    advertised = client.get(f"/api/v1/codes/{token}").get_json()["station"]["next_reception_days"]
+    assert [(d["date"], d["slots_left"]) for d in advertised] == [("2099-01-02", 10), ("2099-01-06", 10)]
+    assert [b["name"] for b in advertised[0]["deputies"]] == ["李华"]
 
 
 def test_deputy_code_answers_deputy_with_home_and_cross_stations(app, client, places):

@@ -1,6 +1,8 @@
 """The public station directory and the station / deputy pages (no login needed)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 ROWS = [
@@ -81,6 +83,7 @@ def test_closed_stations_leave_the_directory(app, client, directory):
 def test_station_page_has_deputies_plan_and_notice(app, client, directory):
     from liaison.core.db import db
     from liaison.places.models import Station
+    from liaison.reception.operations import generate_year
 
     station_id = directory["station"]["长沙市天心区坡子街街道人大代表联络站"]
     with app.app_context():
@@ -91,7 +94,12 @@ def test_station_page_has_deputies_plan_and_notice(app, client, directory):
     station = client.get(f"/api/v1/stations/{station_id}").get_json()["station"]
     assert station["reception_plan"] == "每周二 14:30-17:00"
     assert station["open_hours"] == "工作日 9:00-17:00" and station["notice"] == "每周二下午代表轮值接待。"
-    assert len(station["next_reception_days"]) == 3
+    assert station["next_reception_days"] == []  # the plan alone offers no date that cannot be booked
+    with app.app_context():
+        generate_year(db.session.get(Station, station_id), 2099, date(2098, 12, 1))
+    days = client.get(f"/api/v1/stations/{station_id}").get_json()["station"]["next_reception_days"]
+    assert [(d["date"], d["start"], d["end"], d["slots_left"]) for d in days] == [
+        ("2099-01-06", "14:30", "17:00", 10), ("2099-01-13", "14:30", "17:00", 10), ("2099-01-20", "14:30", "17:00", 10)]
     (qian,) = station["deputies"]
     assert qian["levels"] == ["national", "provincial"]
     assert qian["level_labels"] == ["全国人大代表", "省人大代表"]

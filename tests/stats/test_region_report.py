@@ -44,7 +44,7 @@ def test_city_report_rebuilds_part_one_with_every_figure(client, region, office)
     assert yi["flags"] == dict.fromkeys(jia["flags"], 0)
     assert (yi["active_days"], yi["receptions"], yi["residents"], yi["in_time"], yi["satisfaction"]) == (1, 1, 4, 1, 1.0)
     assert data["text"] == [
-        "（一）甲区。辖区 1 个街道、1 个镇，共 3 个代表联络站（中心站 2 个、特色站等 1 个），驻站代表数在 9~51 人范围，"
+        "（一）甲区。辖区 1 个街道、1 个镇，共 3 个代表联络站（中心站 2 个、特色站等 1 个），驻站代表数中心站 9~51 人、特色站等 12 人，"
         "有 1 个联络站驻站代表在 10 人以下，1 个联络站驻站代表超过 50 人，1 个联络站县级以上职务代表超过 2 名，"
         "1 个联络站省市代表超过 5 名，1 个联络站本月无活动。",
         "（二）乙区。辖区 1 个街道，共 1 个代表联络站，驻站代表数为 10 人。",

@@ -50,5 +50,21 @@ def test_area_sentence_reads_like_the_changsha_report():
         {"街道": 0, "镇": 0, "乡": 0, "社区": 1, "村": 1, "区": 1, "县": 0, "市": 1, "其他": 0}
     text = area_sentence(3, "岳麓区", subdivisions(["望月湖街道", "莲花镇", "桔子洲街道"]), s, t)
     assert text == ("（三）岳麓区。辖区 2 个街道、1 个镇，共 3 个代表联络站（中心站 2 个、特色站等 1 个），"
-                    "驻站代表数在 5~47 人范围，有 2 个联络站驻站代表在 10 人以下，"
+                    "驻站代表数中心站 5~9 人、特色站等 47 人，有 2 个联络站驻站代表在 10 人以下，"
                     "1 个联络站县级以上职务代表超过 2 名。")
+
+
+def test_area_sentence_gives_the_range_per_kind_of_station_like_tianxin():
+    """天心区 in the Changsha report: 街道代表联络站 14~28 人，特色代表联络站 5~7 人."""
+    t = Thresholds(min_deputies=1)
+    s = AreaSummary()
+    for kind, n in (("central", 14), ("feature", 5), ("central", 28), ("feature", 7), ("park", 6)):
+        s.add(kind, Composition(n), [])
+    assert (s.central_span, s.feature_span, s.min_deputies, s.max_deputies) == ((14, 28), (5, 7), 5, 28)
+    text = area_sentence(2, "天心区", subdivisions(["坡子街街道", "城南路街道"]), s, t)
+    assert text == ("（二）天心区。辖区 2 个街道，共 5 个代表联络站（中心站 2 个、特色站等 3 个），"
+                    "驻站代表数中心站 14~28 人、特色站等 5~7 人。")
+    only_central = AreaSummary()
+    for n in (14, 28):
+        only_central.add("central", Composition(n), [])
+    assert "驻站代表数在 14~28 人范围" in area_sentence(1, "开福区", {}, only_central, t)

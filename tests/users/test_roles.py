@@ -164,7 +164,8 @@ def test_an_import_leaves_one_summary_row_and_a_row_per_entity(app, roster):
     assert summary[4] == {"rows": 3, "regions": 6, "stations": 3, "deputies": 2, "memberships": 2}
     assert len(_audit(app, "station.created")) == 3 and len(_audit(app, "deputy.created")) == 2
     started = _audit(app, "membership.started")
-    assert [row[4] for row in started] == [{"kind": "home"}, {"kind": "home"}]
+    assert [row[4]["kind"] for row in started] == ["home", "home"]
+    assert all(set(row[4]) == {"kind", "started_on"} for row in started)  # the seat's start: the import date
 
 
 def test_a_command_line_deputy_invitation_binds_without_a_phone(app, runner, client, login, roster):

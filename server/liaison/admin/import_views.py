@@ -5,6 +5,7 @@ from flask import g, render_template, request
 
 from ..core.auth import current_user
 from ..places.importer import COLUMNS, ImportFailed, import_rows, read_rows
+from ..stats.config import thresholds
 from .blueprint import bp
 from .common import PageError, staff_required
 from .scopes import office_regions, scope_title
@@ -19,7 +20,8 @@ def import_places():
     regions = office_regions(g.scope)
     if not regions:
         raise PageError(403, "只有人大工委可以导入联络站和代表名册。")
-    context = {"columns": COLUMNS, "scope_title": scope_title(g.scope)}
+    context = {"columns": COLUMNS, "scope_title": scope_title(g.scope),
+               "invisible_months": thresholds().invisible_months}
     return run_import("admin/import.html", context, "名册文件",
                       lambda name, data: import_rows(read_rows(name, data), reach=g.scope, actor=current_user()))
 

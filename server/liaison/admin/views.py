@@ -13,7 +13,7 @@ from ..core.csrf import CSRFError, init_csrf
 from ..core.errors import ApiError
 from ..core.security import init_security
 from . import (audit_views, auth_views, checkin_views, deputy_views, import_views, opinion_views,  # noqa: F401
-               poster_views, queue_views, station_views, unit_views, wechat_file_views)
+               poster_views, queue_views, reception_views, station_views, unit_views, wechat_file_views)
 from .blueprint import bp
 from .common import PageError, error_page
 from .formatting import init_formatting

@@ -16,7 +16,7 @@ from flask import current_app, has_app_context
 
 log = logging.getLogger(__name__)
 
-# (dotted path of a no-argument function, interval in seconds)
+# (dotted path of a function callable without arguments, interval in seconds)
 PERIODIC: list[tuple[str, int]] = [
     ("liaison.notifications.jobs.sweep", 30),
     ("liaison.opinions.jobs.scan_deadlines", 3600),
@@ -25,6 +25,7 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.opinions.jobs.delete_unattached_uploads", 3600),
     ("liaison.opinions.followup.follow_up_replies", 3600),
     ("liaison.reception.jobs.send_reminders", 3600),
+    ("liaison.reception.jobs.plan_next_year", 24 * 3600),  # acts in December only
     ("liaison.stats.jobs.refresh_recent", 600),
     ("liaison.stats.jobs.refresh_year", 24 * 3600),
 ]

@@ -50,6 +50,9 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
 
 
+DEMO_SEATED_SINCE = "2022-01-01"  # the demo deputies took their seats at the start of the term
+
+
 def demo_rows(seed: int = 20261125) -> list[dict]:
     rng = random.Random(seed)
     rows, row = [], 2
@@ -75,7 +78,8 @@ def demo_rows(seed: int = 20261125) -> list[dict]:
                               "工作单位": rng.choice(["社区居委会", "市第一医院", "区实验小学", "长沙某科技公司",
                                                   "街道办事处", "农业合作社", "律师事务所"]),
                               "职务": rng.choice(["主任", "医生", "教师", "工程师", "书记", "社长", "律师"]),
-                              "电话": f"139{rng.randrange(10**7, 10**8)}", "进站方式": "驻站"}
+                              "电话": f"139{rng.randrange(10**7, 10**8)}", "进站方式": "驻站",
+                              "进站日期": DEMO_SEATED_SINCE}
                     if sname == DEMO_STATION:
                         deputy["纬度"], deputy["经度"] = DEMO_STATION_POINT
                     rows.append(deputy)

@@ -16,6 +16,7 @@ Column layout (first row is the header, Chinese names; order does not matter):
 | 县级以上领导干部 | no | 是 / 否 |
 | 工作单位 / 职务 / 电话 | no | |
 | 进站方式 | no | 驻站 / 交叉进站 (default 驻站) |
+| 进站日期 | no | 2026-03-10: when the deputy took the seat (default: the import date, for a new seat; an existing seat keeps its date unless one is given) |
 
 Every row is checked before anything is written; one bad row means nothing is
 imported and the errors come back, one Chinese line per problem. What an import may
@@ -31,25 +32,24 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ..audit import log as audit
 from ..core.db import db
 from ..core.scopes import Scope
 from .geo import parse_station_point
+from .import_cells import flag, levels, start_date
 from .import_reach import find_deputy, reach_errors
 from .models import Deputy, Membership, Region, Station
+from .schedule import today_in_china
 
 REGION_LEVEL_ORDER = ("city", "district", "street", "community")
 KIND_BY_LABEL = {"中心站": "central", "特色站": "feature", "园区站": "park",
                  "小区联络点": "residential", "网上代表联络站": "online", "网上站": "online"}
-LEVEL_BY_LABEL = {"全国": "national", "国家": "national", "省": "provincial", "市": "municipal",
-                  "区": "county", "县": "county", "区县": "county", "县级": "county",
-                  "乡": "township", "镇": "township", "乡镇": "township", "街道": "township"}
-YES, NO = {"是", "y", "yes", "1", "true"}, {"否", "", "n", "no", "0", "false"}
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 COLUMNS = ("区域", "联络站", "站点类型", "地址", "纬度", "经度", "代表姓名", "代表编号", "代表层级",
-           "职务代表", "县级以上领导干部", "工作单位", "职务", "电话", "进站方式")
+           "职务代表", "县级以上领导干部", "工作单位", "职务", "电话", "进站方式", "进站日期")
 
 
 class ImportFailed(Exception):
@@ -112,31 +112,7 @@ def read_rows(path: str | Path, data: bytes | None = None, required=("区域", "
     return out
 
 
-def _flag(value: str, row: int, column: str, errors: list[str]) -> bool:
-    v = value.strip().lower()
-    if v in YES:
-        return True
-    if v in NO:
-        return False
-    errors.append(f"第{row}行：“{column}”应填“是”或“否”，实际为“{value}”")
-    return False
-
-
-def _levels(value: str, row: int, errors: list[str]) -> list[str]:
-    parts = [p.strip().replace("人大代表", "").replace("级", "") for p in re.split(r"[,，、/ ]+", value) if p.strip()]
-    levels = []
-    for p in parts:
-        level = LEVEL_BY_LABEL.get(p)
-        if level is None:
-            errors.append(f"第{row}行：代表层级“{p}”无法识别（可填：全国、省、市、区、县、乡、镇）")
-        elif level not in levels:
-            levels.append(level)
-    if not parts:
-        errors.append(f"第{row}行：填写了代表姓名，但缺少代表层级")
-    return levels
-
-
-def validate(rows: list[dict]) -> tuple[list[dict], list[str]]:
+def validate(rows: list[dict], today: date) -> tuple[list[dict], list[str]]:
     """Check every row; return normalised rows and all the errors found."""
     errors: list[str] = []
     clean = []
@@ -182,25 +158,31 @@ def validate(rows: list[dict]) -> tuple[list[dict], list[str]]:
             item["deputy"] = {
                 "name": name,
                 "external_id": r.get("代表编号", "") or None,
-                "levels": _levels(r.get("代表层级", ""), n, errors),
-                "is_official": _flag(r.get("职务代表", ""), n, "职务代表", errors),
-                "is_senior_official": _flag(r.get("县级以上领导干部", ""), n, "县级以上领导干部", errors),
+                "levels": levels(r.get("代表层级", ""), n, errors),
+                "is_official": flag(r.get("职务代表", ""), n, "职务代表", errors),
+                "is_senior_official": flag(r.get("县级以上领导干部", ""), n, "县级以上领导干部", errors),
                 "work_unit": r.get("工作单位", ""), "post": r.get("职务", ""), "phone": phone,
                 "membership": "cross" if membership_label == "交叉进站" else "home",
+                "started_on": start_date(r.get("进站日期", ""), n, today, errors),
             }
         clean.append(item)
     return clean, errors
 
 
-def import_rows(rows: list[dict], reach: Scope | None = None, actor=None) -> ImportResult:
+def import_rows(rows: list[dict], reach: Scope | None = None, actor=None,
+                today: date | None = None) -> ImportResult:
     """Validate, then write everything in one transaction (all or nothing).
 
     :param reach: the importing NPC office's scope; ``None`` for the operator CLI
         (full reach). See ``import_reach`` for what each may touch.
     :param actor: the user importing (the audit log's who); None is the command line.
+    :param today: the import date in China (default: today), a new seat's start date
+        when the row gives no 进站日期: the reports judge a deputy only for months
+        they have sat through (see ``stats.seats``).
     :raise ImportFailed: with one Chinese line per bad row; nothing is written.
     """
-    clean, errors = validate(rows)
+    today = today or today_in_china()
+    clean, errors = validate(rows, today)
     errors += reach_errors(clean, reach)
     if errors:
         raise ImportFailed(errors)
@@ -272,16 +254,16 @@ def import_rows(rows: list[dict], reach: Scope | None = None, actor=None) -> Imp
             membership = db.session.query(Membership).filter_by(
                 deputy_id=deputy.id, station_id=station.id).first()
             if membership is None:
-                membership = Membership(deputy_id=deputy.id, station_id=station.id, kind=d["membership"])
+                membership = Membership(deputy_id=deputy.id, station_id=station.id, kind=d["membership"],
+                                        started_on=d["started_on"] or today)
                 db.session.add(membership)
                 db.session.flush()
                 result.memberships += 1
-                audit.record("membership.started", "membership", membership.id, after={"kind": d["membership"]},
+                audit.record("membership.started", "membership", membership.id,
+                             after={"kind": d["membership"], "started_on": membership.started_on.isoformat()},
                              subject=f"{deputy.name} · {station.name}", **where)
-            elif membership.kind != d["membership"]:
-                audit.record("membership.changed", "membership", membership.id, before={"kind": membership.kind},
-                             after={"kind": d["membership"]}, subject=f"{deputy.name} · {station.name}", **where)
-                membership.kind = d["membership"]
+            else:
+                _update_membership(membership, d, f"{deputy.name} · {station.name}", where)
         db.session.flush()
         audit.record("places.imported", "import", None, actor=actor, subject=f"导入名册 {result.rows} 行",
                      after={"rows": result.rows, "regions": result.regions, "stations": result.stations,
@@ -295,6 +277,15 @@ def import_rows(rows: list[dict], reach: Scope | None = None, actor=None) -> Imp
     return result
 
 
+def _update_membership(membership: Membership, d: dict, subject: str, where: dict) -> None:
+    """An existing seat takes the row's kind, and its 进站日期 when the row gives one."""
+    before = audit.snapshot(membership, ("kind", "started_on"))
+    membership.kind = d["membership"]
+    membership.started_on = d["started_on"] or membership.started_on
+    audit.record_change("membership.changed", "membership", membership.id, before,
+                        audit.snapshot(membership, ("kind", "started_on")), subject=subject, **where)
+
+
 def _after_import() -> None:
     """Give new stations and deputies their codes in the same transaction, when codes exist."""
     try:
@@ -304,5 +295,6 @@ def _after_import() -> None:
     ensure_codes(commit=False)
 
 
-def import_file(path: str | Path, data: bytes | None = None, actor=None) -> ImportResult:
-    return import_rows(read_rows(path, data), actor=actor)
+def import_file(path: str | Path, data: bytes | None = None, actor=None,
+                today: date | None = None) -> ImportResult:
+    return import_rows(read_rows(path, data), actor=actor, today=today)

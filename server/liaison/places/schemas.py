@@ -35,7 +35,10 @@ class DeputyBrief(Schema):
 
 
 class ReceptionDayBrief(Schema):
-    date = String(metadata={"description": "YYYY-MM-DD"})
+    date = String(metadata={"description": "YYYY-MM-DD；只列出可以预约的接待日（计划中、未过去、还有名额）"})
+    start = String(metadata={"description": "HH:MM"})
+    end = String(metadata={"description": "HH:MM"})
+    slots_left = Integer(metadata={"description": "剩余预约名额"})
     deputies = List(Nested(DeputyBrief))
 
 

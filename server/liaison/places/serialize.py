@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..core.db import db
 from ..core.scopes import current_membership
 from .models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Membership, Region, Station
-from .schedule import next_dates, today_in_china
+from .schedule import today_in_china
 
 NEXT_DAYS = 3
 
@@ -85,25 +85,23 @@ def station_members(station_id: int, today: date | None = None) -> list[Deputy]:
 
 
 def next_reception_days(station: Station, today: date | None = None) -> list[dict]:
-    """Planned reception days ahead (reception_days table), else the next dates of the plan."""
-    from ..reception.models import ReceptionDay, RotaEntry
+    """The next reception days a resident can book (``reception.availability``): stored,
+    planned, not past, with places left. The plan alone advertises no date: what the
+    station page offers is exactly what a booking accepts."""
+    from ..reception.availability import bookable_days
+    from ..reception.models import RotaEntry
 
     today = today or today_in_china()
-    days = list(db.session.execute(
-        select(ReceptionDay).where(ReceptionDay.station_id == station.id, ReceptionDay.date >= today,
-                                   ReceptionDay.status == "planned")
-        .order_by(ReceptionDay.date).limit(NEXT_DAYS)).scalars())
-    if not days:
-        return [{"date": d.isoformat(), "deputies": []}
-                for d in next_dates(station.reception_plan, today, NEXT_DAYS)]
+    found = bookable_days(station.id, today, NEXT_DAYS)
+    days = [d for d, _ in found]
     rota = db.session.execute(select(RotaEntry.reception_day_id, RotaEntry.deputy_id).where(
-        RotaEntry.reception_day_id.in_([d.id for d in days])).order_by(RotaEntry.id)).all()
+        RotaEntry.reception_day_id.in_([d.id for d in days])).order_by(RotaEntry.id)).all() if days else []
     deputies = {d.id: d for d in db.session.execute(
         select(Deputy).where(Deputy.id.in_({r.deputy_id for r in rota}))).scalars()} if rota else {}
     briefs = {b["id"]: b for b in deputy_briefs(deputies.values())}
-    return [{"date": d.date.isoformat(),
+    return [{"date": d.date.isoformat(), "start": d.start, "end": d.end, "slots_left": left,
              "deputies": [briefs[r.deputy_id] for r in rota if r.reception_day_id == d.id and r.deputy_id in briefs]}
-            for d in days]
+            for d, left in found]
 
 
 def station_detail(station: Station) -> dict:

@@ -5,7 +5,6 @@ from datetime import datetime, timezone
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 
 def register(app) -> None:
@@ -16,18 +15,10 @@ def register(app) -> None:
     @click.option("--station", "station_ids", type=int, multiple=True, help="只生成这些联络站（默认全部）")
     def plan(year, station_ids):
         """Generate the year's reception days of every station from its plan."""
-        from ..core.db import db
-        from ..places.models import Station
         from ..stats.figures import local_date
-        from .operations import generate_year
+        from .jobs import plan_year
 
-        today = local_date(datetime.now(timezone.utc))
-        q = select(Station).where(Station.active.is_(True))
-        if station_ids:
-            q = q.where(Station.id.in_(station_ids))
-        created = 0
-        for station in db.session.execute(q).scalars().all():
-            created += generate_year(station, year, today)["created"]
+        created = plan_year(year, local_date(datetime.now(timezone.utc)), station_ids=list(station_ids))
         click.echo(f"已生成 {created} 个接待日")
 
     @group.command("remind")

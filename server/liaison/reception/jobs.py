@@ -1,6 +1,12 @@
-"""Reception jobs: the day-before reminders (listed in ``core.jobs.PERIODIC``).
+"""Reception jobs (listed in ``core.jobs.PERIODIC``): next year's reception days, made
+in December, and the day-before reminders.
 
-Safe to run twice and from several workers: a day is claimed by setting its
+``plan_next_year`` runs daily; in December it generates next year's days of every
+active station with a plan that has no generated days in that year yet (so it plans
+each station-year once, and a day staff later move or cancel is not brought back). Staff add what is missing with
+the button on the station's reception page, the office with ``flask reception plan``.
+
+The reminders are safe to run twice and from several workers: a day is claimed by setting its
 ``reminded_at`` with a conditional UPDATE, so only one run writes its messages.
 Each reminder goes through the notifications outbox (``outbox.emit_direct``: an
 in-app message plus, where the event has a WeChat template, a WeChat message that
@@ -13,9 +19,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db
 from ..core.jobs import with_app
@@ -24,6 +31,7 @@ from ..places.models import Deputy, Station
 from ..stats import config
 from ..stats.figures import CHINA
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
+from .operations import generate_year
 from .plan import reminder_due, reminder_texts
 
 log = logging.getLogger(__name__)
@@ -38,6 +46,50 @@ def _outbox():
         return importlib.import_module("liaison.notifications.outbox")
     except ModuleNotFoundError:
         return None
+
+
+PLANNING_MONTH = 12  # next year's days are made in December
+
+
+def plan_year(year: int, today: date, station_ids=None, only_unplanned: bool = False) -> int:
+    """Generate ``year``'s reception days of the active stations from their plans.
+
+    :param station_ids: only these stations (default: every active station with a plan).
+    :param only_unplanned: skip a station that already has days generated from its plan
+        in ``year`` (days staff added by hand do not count: they do not stop the plan).
+    :return: the number of days created. Each station commits on its own; a station
+        another run is planning at the same moment is left to that run.
+    """
+    q = select(Station.id).where(Station.active.is_(True)).order_by(Station.id)
+    if station_ids:
+        q = q.where(Station.id.in_(station_ids))
+    if only_unplanned:
+        q = q.where(~exists().where(ReceptionDay.station_id == Station.id, ReceptionDay.source == "plan",
+                                    ReceptionDay.date >= date(year, 1, 1),
+                                    ReceptionDay.date <= date(year, 12, 31)))
+    created = 0
+    for station_id in list(db.session.execute(q).scalars()):
+        station = db.session.get(Station, station_id)
+        if not station.reception_plan:
+            continue
+        try:
+            created += generate_year(station, year, today)["created"]
+        except IntegrityError:  # another run made the same days meanwhile: theirs stand
+            db.session.rollback()
+    return created
+
+
+@with_app
+def plan_next_year(now: datetime | None = None) -> int:
+    """In December, next year's reception days for every station not planned yet.
+
+    :param now: the moment to act as (tests move the clock); default: now.
+    :return: the number of days created (0 outside December).
+    """
+    today = (now or datetime.now(timezone.utc)).astimezone(CHINA).date()
+    if today.month != PLANNING_MONTH:
+        return 0
+    return plan_year(today.year + 1, today, only_unplanned=True)
 
 
 @with_app

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..core.db import db
 from ..core.errors import ApiError
@@ -14,6 +14,7 @@ from ..notifications.models import Message
 from ..places.models import Deputy, Membership, Station
 from ..stats import config
 from ..stats.refresh import current_membership
+from .availability import booked_count, refusal
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
 from .plan import PlanError, assign_rota, normalize_plan, year_dates
 
@@ -154,30 +155,21 @@ def update_day(day: ReceptionDay, values: dict, today: date) -> ReceptionDay:
     return day
 
 
-def booked_count(day_ids) -> dict[int, int]:
-    day_ids = list(day_ids)
-    if not day_ids:
-        return {}
-    return dict(db.session.execute(select(Appointment.reception_day_id, func.count()).where(
-        Appointment.reception_day_id.in_(day_ids), Appointment.state == "booked")
-        .group_by(Appointment.reception_day_id)).all())
-
-
 def book(user, station_id: int, day_date: date, note: str, today: date) -> Appointment:
-    """预约接待: a place on a planned reception day of the station."""
+    """预约接待: a place on a reception day of the station that can be booked
+    (``availability.refusal``: the same rule that picks the days a station advertises).
+    """
     day = db.session.execute(select(ReceptionDay).where(
-        ReceptionDay.station_id == station_id, ReceptionDay.date == day_date,
-        ReceptionDay.status == "planned").with_for_update()).scalar_one_or_none()
-    if day is None:
-        raise ApiError(404, "reception_day_not_found", "这一天不是该联络站的接待日")
-    if day.date < today:
-        raise ApiError(409, "reception_day_past", "这个接待日已经过去了")
-    appointment = db.session.execute(select(Appointment).where(
+        ReceptionDay.station_id == station_id, ReceptionDay.date == day_date)
+        .with_for_update()).scalar_one_or_none()
+    appointment = None if day is None else db.session.execute(select(Appointment).where(
         Appointment.reception_day_id == day.id, Appointment.user_id == user.id)).scalar_one_or_none()
-    if appointment is not None and appointment.state == "booked":
+    refused = refusal(day, booked_count([day.id]).get(day.id, 0) if day is not None else 0, today)
+    mine = appointment is not None and appointment.state == "booked"
+    if mine and (refused is None or refused.code == "reception_day_full"):
         raise ApiError(409, "already_booked", "您已经预约了这个接待日")
-    if booked_count([day.id]).get(day.id, 0) >= day.capacity:
-        raise ApiError(409, "reception_day_full", "这个接待日的预约已满，请选择其他日期")
+    if refused is not None:
+        raise refused
     if appointment is None:
         appointment = Appointment(reception_day_id=day.id, user_id=user.id)
         db.session.add(appointment)

@@ -18,7 +18,7 @@ from .figures import MONTH_FIELDS, local_date, parse_month, share
 from .league import league_table
 from .models import StationMonth  # noqa: F401  (registers the summary tables)
 from .queries import region_report, station_rows
-from .refresh import ensure_fresh, refresh
+from .refresh import ensure_fresh, freshness, refresh
 from .report_pdf import region_pdf
 
 bp = APIBlueprint("stats", __name__, url_prefix="/api/v1/stats", tag="统计与报表")
@@ -142,12 +142,14 @@ def league(region_id, query_data):
 
 @bp.post("/regions/<int:region_id>/refresh")
 @bp.input(MonthQuery, location="query")
-@bp.doc(summary="立即重算某月的汇总数字（人大工委）", **AUTH)
+@bp.doc(summary="立即重算某月的汇总数字（人大工委）",
+        description="报表读汇总表（至多 STATS_MAX_AGE_SECONDS 秒前重算）；答复带 refreshed_at 和“数据截至 HH:MM”。", **AUTH)
 def refresh_region(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
     month = month_arg(query_data.get("month"))
-    return refresh(month, month, today(), region)
+    result = refresh(month, month, today(), region)
+    return {**result, **freshness(region, month, today())}
 
 
 @bp.get("/stations/<int:station_id>/months")
@@ -161,8 +163,9 @@ def station_months(station_id, query_data):
     access.require_station(station)
     year = query_data.get("year") or today().year
     last = min(date(year, 12, 1), today().replace(day=1))
+    region = db.session.get(Region, station.region_id)
     if date(year, 1, 1) <= last:
-        ensure_fresh(db.session.get(Region, station.region_id), date(year, 1, 1), last, today())
+        ensure_fresh(region, date(year, 1, 1), last, today())
     rows = {r.month: r for r in db.session.query(StationMonth).filter(
         StationMonth.station_id == station.id, StationMonth.month >= date(year, 1, 1),
         StationMonth.month <= date(year, 12, 1))}
@@ -171,7 +174,8 @@ def station_months(station_id, query_data):
         row = rows.get(date(year, m, 1))
         values = {f: (getattr(row, f) if row else 0) for f in MONTH_FIELDS}
         items.append({"month": f"{year}-{m:02d}", **values, "satisfaction": share(values["satisfied"], values["ratings"])})
-    return {"station": {"id": station.id, "name": station.name}, "year": year, "items": items}
+    return {"station": {"id": station.id, "name": station.name}, "year": year, "items": items,
+            **freshness(region, last, today())}
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record")

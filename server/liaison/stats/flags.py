@@ -68,9 +68,15 @@ def station_flags(c: Composition, active_days: int, t: Thresholds) -> list[str]:
     return flags
 
 
+def _widen(span: tuple[int, int] | None, n: int) -> tuple[int, int]:
+    return (n, n) if span is None else (min(span[0], n), max(span[1], n))
+
+
 @dataclass
 class AreaSummary:
-    """One row of part one: an area's stations and how many deputies sit in each."""
+    """One row of part one: an area's stations and how many deputies sit in each,
+    overall and per kind of station (the central station, 中心站 or 街道站, and the
+    feature stations beside it, 特色站 and the like)."""
 
     stations: int = 0
     central: int = 0
@@ -78,13 +84,17 @@ class AreaSummary:
     min_deputies: int | None = None
     max_deputies: int | None = None
     flag_counts: dict[str, int] | None = None
+    central_span: tuple[int, int] | None = None  # (fewest, most) deputies at a central station
+    feature_span: tuple[int, int] | None = None
 
     def add(self, kind: str, c: Composition, flags: Iterable[str]) -> None:
         self.stations += 1
         if kind == "central":
             self.central += 1
+            self.central_span = _widen(self.central_span, c.deputies)
         else:
             self.feature += 1
+            self.feature_span = _widen(self.feature_span, c.deputies)
         self.min_deputies = c.deputies if self.min_deputies is None else min(self.min_deputies, c.deputies)
         self.max_deputies = c.deputies if self.max_deputies is None else max(self.max_deputies, c.deputies)
         counts = self.flag_counts if self.flag_counts is not None else dict.fromkeys(STATION_FLAGS, 0)
@@ -106,9 +116,16 @@ def subdivisions(names: Iterable[str]) -> dict[str, int]:
     return out
 
 
+def _span(span: tuple[int, int]) -> str:
+    low, high = span
+    return f"{low} 人" if low == high else f"{low}~{high} 人"
+
+
 def area_sentence(index: int, name: str, sub: dict[str, int], s: AreaSummary, t: Thresholds) -> str:
     """The report's sentence for one area, e.g.
     "（三）岳麓区。辖区 17 个街道、2 个镇，共 39 个代表联络站，驻站代表数在 5~47 人范围，有 10 个联络站驻站代表在 10 人以下。"
+    With both kinds of station the range is given per kind, as the Changsha report does
+    for 天心区 (街道站 14~28 人、特色站 5~7 人): "驻站代表数中心站 14~28 人、特色站等 5~7 人".
     """
     parts = [f"{sub[k]} 个{k}" for k in SUBDIVISION_SUFFIXES if sub.get(k)]
     head = f"（{_chinese(index)}）{name}。"
@@ -119,7 +136,9 @@ def area_sentence(index: int, name: str, sub: dict[str, int], s: AreaSummary, t:
     text = head + f"共 {s.stations} 个代表联络站"
     if s.feature:
         text += f"（中心站 {s.central} 个、特色站等 {s.feature} 个）"
-    if s.min_deputies == s.max_deputies:
+    if s.central_span and s.feature_span:
+        text += f"，驻站代表数中心站 {_span(s.central_span)}、特色站等 {_span(s.feature_span)}"
+    elif s.min_deputies == s.max_deputies:
         text += f"，驻站代表数为 {s.min_deputies} 人"
     else:
         text += f"，驻站代表数在 {s.min_deputies}~{s.max_deputies} 人范围"

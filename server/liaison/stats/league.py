@@ -10,7 +10,7 @@ from ..places.models import Deputy, Membership, Region, Station
 from . import config
 from .models import DeputyMonth, StationMonth
 from ..core.scopes import current_membership
-from .refresh import ensure_fresh, region_station_ids
+from .refresh import ensure_fresh, freshness, region_station_ids
 from .scoring import FORMULA, Entry, league
 
 FIELDS = ("in_time", "late", "unresolved", "ratings", "satisfied")
@@ -19,7 +19,8 @@ FIELDS = ("in_time", "late", "unresolved", "ratings", "satisfied")
 def league_table(region: Region, kind: str, first: date, last: date, today: date,
                  too_few_limit: int = 200) -> dict:
     """Ranked entries and the "too few to rank" list for months ``first``..``last``."""
-    ensure_fresh(region, first, min(last, today.replace(day=1)), today)
+    newest = min(last, today.replace(day=1))
+    ensure_fresh(region, first, newest, today)
     stations = region_station_ids(region)
     if kind == "station":
         model, key = StationMonth, StationMonth.station_id
@@ -40,7 +41,7 @@ def league_table(region: Region, kind: str, first: date, last: date, today: date
     table = league(entries, min_cases)
     return {
         "region": {"id": region.id, "name": region.name}, "kind": kind,
-        "from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m"),
+        "from": first.strftime("%Y-%m"), "to": last.strftime("%Y-%m"), **freshness(region, newest, today),
         "min_cases": min_cases, "formula": FORMULA.format(min_cases=min_cases),
         "ranked": table["ranked"], "too_few_total": len(table["too_few"]),
         "too_few": table["too_few"][:too_few_limit],

@@ -23,7 +23,7 @@ from .flags import (INVISIBLE, STATION_FLAGS, AreaSummary, Composition, area_sen
                     station_flags, subdivisions)
 from .models import InvisibleDeputy, RegionMonth, StationMonth
 from .rawsql import rows
-from .refresh import ensure_fresh, region_station_ids
+from .refresh import ensure_fresh, freshness, region_station_ids
 
 
 COMPOSITION_FIELDS = ("deputies", "home", "cross", "senior", "prov_muni", "invisible")
@@ -117,6 +117,9 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
                       "stations": summary.stations, "central_stations": summary.central,
                       "feature_stations": summary.feature, "deputies": seated.get((area.id, own), (0, 0))[0],
                       "min_deputies": summary.min_deputies, "max_deputies": summary.max_deputies,
+                      "deputies_by_kind": {kind: {"min": span[0], "max": span[1]} if span else None
+                                           for kind, span in (("central", summary.central_span),
+                                                              ("feature", summary.feature_span))},
                       "flags": summary.flag_counts or dict.fromkeys(STATION_FLAGS, 0),
                       "invisible_deputies": seated.get((area.id, own), (0, 0))[1],
                       **sums, "satisfaction": share(sums["satisfied"], sums["ratings"])})
@@ -132,6 +135,7 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
     flags[INVISIBLE] = {"total": invisible, "items": invisible_list(region, month, limit)}
     report = {
         "region": _region_json(region), "month": month.strftime("%Y-%m"),
+        **freshness(region, month, today),
         "window": {"invisible_from": data["window_start"].strftime("%Y-%m"), "to": month.strftime("%Y-%m")},
         "thresholds": asdict(t), "flag_labels": t.labels(),
         "totals": {"stations": len(stations), "deputies": deputies,

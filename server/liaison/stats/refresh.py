@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import delete, or_, select, true
+from sqlalchemy import delete, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db
@@ -19,7 +19,7 @@ from ..opinions.models import Opinion, Suggestion
 from ..places.models import Membership, Region, Station
 from ..reception.models import CheckIn, ReceptionRecord
 from . import config
-from .figures import (MONTH_FIELDS, ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
+from .figures import (CHINA, MONTH_FIELDS, ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
                       count_opinions_into, count_presence, count_suggestions, local_date,
                       month_bounds_utc, month_of, month_range)
 from .models import DeputyMonth, StationMonth, StatsRefresh
@@ -213,6 +213,34 @@ def is_fresh(region: Region | None, month: date, now: datetime, max_age: int) ->
     return db.session.execute(
         select(StatsRefresh.month).where(StatsRefresh.month == month, StatsRefresh.region_id.in_(scope),
                                          StatsRefresh.refreshed_at >= threshold).limit(1)).first() is not None
+
+
+def refreshed_at(region: Region | None, month: date) -> datetime | None:
+    """When ``month``'s rows for ``region`` were last rebuilt (for it or a region above it)."""
+    scope = [0] + ([int(x) for x in region.path.strip("/").split("/") if x] if region else [])
+    return db.session.scalar(select(func.max(StatsRefresh.refreshed_at)).where(
+        StatsRefresh.month == month, StatsRefresh.region_id.in_(scope)))
+
+
+def as_of_text(moment: datetime | None, today: date) -> str:
+    """"数据截至 14:05" (China time; the date too when it was not today), "" when never rebuilt."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone(CHINA)
+    if local.date() == today:
+        return f"数据截至 {local:%H:%M}"
+    if local.year == today.year:
+        return f"数据截至 {local.month}月{local.day}日 {local:%H:%M}"
+    return f"数据截至 {local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def freshness(region: Region | None, month: date, today: date) -> dict:
+    """``{"refreshed_at": ISO time in China or None, "as_of": "数据截至 HH:MM"}`` for an answer."""
+    moment = refreshed_at(region, month)
+    return {"refreshed_at": moment.astimezone(CHINA).isoformat(timespec="seconds") if moment else None,
+            "as_of": as_of_text(moment, today)}
 
 
 def ensure_fresh(region: Region | None, first: date, last: date, today: date) -> list[date]:

@@ -39,16 +39,17 @@ def seat_rows(months: list[date], today: date, region: Region | None, station_id
                                   .where(Station.id.in_(station_sel))).all()
     depth = len(path_ids(region.path)) - 1 if region is not None else 0
     regions_of = {sid: (path_ids(path)[depth:], region_id) for sid, region_id, path in stations}
+    back = t.invisible_months - 1
+    window_first = add_months(months[0], -back)  # a seat ended inside the window still tells who sat through it
     seats = [Seat(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6])) for r in db.session.execute(
         select(Membership.deputy_id, Membership.station_id, Membership.kind, Membership.started_on,
                Membership.ended_on, Deputy.is_senior_official, case((_prov_muni(), 1), else_=0))
         .join(Deputy, Deputy.id == Membership.deputy_id)
         .where(Deputy.active.is_(True), Membership.station_id.in_(station_sel),
-               or_(Membership.ended_on.is_(None), Membership.ended_on >= months[0])))]
-    back = t.invisible_months - 1
+               or_(Membership.ended_on.is_(None), Membership.ended_on >= window_first)))]
     present: dict[date, set[int]] = {}
     for deputy_id, month in db.session.execute(select(DeputyMonth.deputy_id, DeputyMonth.month).where(
-            DeputyMonth.month >= add_months(months[0], -back), DeputyMonth.month <= months[-1], ACTIVE,
+            DeputyMonth.month >= window_first, DeputyMonth.month <= months[-1], ACTIVE,
             DeputyMonth.deputy_id.in_(deputy_ids) if deputy_ids is not None else true())):
         present.setdefault(month, set()).add(deputy_id)
     out, region_rows, invisible_rows = {}, [], []

@@ -5,9 +5,11 @@ the invisible deputies (隐身代表). Pure: no Flask, no database.
   (or on today, for the month under way): started on or before, not ended before.
 - Deputies per station count home and cross-station seats; deputies per region
   count each person once, however many of the region's stations they sit in.
-- Invisible: seated, and no check-in, reception or suggestion in the window of the
-  configured months ending with this one; a deputy whose every seat began inside
-  the window is new and not judged yet.
+- Invisible: seated for the whole window of the configured months ending with this
+  one (a seat in force on the window's first day and one on its last), and no
+  check-in, reception or suggestion in it. A deputy who took a seat inside the window
+  (a roster imported this month gives every seat the import date) is not judged yet;
+  one who moved between stations during the window is judged as seated throughout.
 """
 from __future__ import annotations
 
@@ -47,10 +49,13 @@ def month_seats(seats: Iterable[Seat], as_of: date, window_start: date, active: 
                 regions_of: dict[int, tuple[tuple[int, ...], int]]) -> MonthSeats:
     """Composition and visibility for one month.
 
+    :param seats: every seat in force at some time from ``window_start`` to ``as_of``.
     :param active: deputies with presence in the window.
     :param regions_of: station id -> (region ids counted for it, the station's own region).
     """
+    seats = list(seats)
     out = MonthSeats()
+    seated_throughout = {s.deputy_id for s in seats if in_force(s, window_start)}
     seated: dict[int, list[Seat]] = defaultdict(list)
     tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for seat in seats:
@@ -64,8 +69,7 @@ def month_seats(seats: Iterable[Seat], as_of: date, window_start: date, active: 
         t[4] += seat.prov_muni
     out.compositions = {sid: Composition(*t) for sid, t in tallies.items()}
     for deputy_id, mine in seated.items():
-        new = all(s.started_on is not None and s.started_on > window_start for s in mine)
-        gone = deputy_id not in active and not new
+        gone = deputy_id not in active and deputy_id in seated_throughout
         regions, own = set(), set()
         for s in mine:
             ancestors, region = regions_of[s.station_id]

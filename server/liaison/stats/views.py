@@ -11,11 +11,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from ..core.auth import UserBlocked, current_user
 from ..core.errors import ApiError
-from . import access
+from . import access, config
 from .duty import duty_record
 from .flags import INVISIBLE, STATION_FLAGS
 from .league import league_table
 from .queries import region_report
+from .refresh import refresh as rebuild
 from .scoring import POINT_LABELS
 from .api import (
     FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR, month_arg, period, today,
@@ -50,9 +51,10 @@ def _bad_request(message: str):
     return render_template("stats/denied.html", message=message, demo_login=None), 400
 
 
-def _month_value(name: str):
-    """(the ``YYYY-MM`` value of query arg ``name`` or None when absent, an error page or None)."""
-    value = (request.args.get(name) or "").strip()
+def _month_value(name: str, values=None):
+    """(the ``YYYY-MM`` value of query arg ``name`` (or of ``values``, e.g. the form) or None
+    when absent, an error page or None)."""
+    value = ((values if values is not None else request.args).get(name) or "").strip()
     if value and not re.match(MONTH_PATTERN, value):
         return None, _bad_request(MONTH_ERROR)
     return value or None, None
@@ -91,7 +93,23 @@ def region(region_id):
         return bad
     data = region_report(reg, month_arg(value), today(), 50)
     return render_template("stats/region.html", data=data, region=reg, station_flags=STATION_FLAGS,
-                           invisible=INVISIBLE, labels=data["flag_labels"])
+                           invisible=INVISIBLE, labels=data["flag_labels"],
+                           max_age_minutes=max(1, int(config.get("STATS_MAX_AGE_SECONDS")) // 60))
+
+
+@bp.post("/regions/<int:region_id>/refresh")
+def refresh(region_id):
+    """The report page's 立即更新: rebuild the month now, then show the report again."""
+    reg = access.get_region(region_id)
+    _, denied = _guard(lambda u: access.require_region(reg, u))
+    if denied:
+        return denied
+    value, bad = _month_value("month", request.form)
+    if bad:
+        return bad
+    month = month_arg(value)
+    rebuild(month, month, today(), reg)
+    return redirect(url_for("stats_pages.region", region_id=reg.id, month=month.strftime("%Y-%m")), 303)
 
 
 @bp.get("/regions/<int:region_id>/league")
