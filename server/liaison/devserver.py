@@ -59,7 +59,9 @@ DEMO_PUSH_TOKEN = "demo-push-token"
 DEMO_PUSH_AES_KEY = "DemoEncodingAESKeyForTheFakeWeChat012345678"  # 43 characters
 
 
-def _seed_fake(base: str, env: dict) -> None:
+def _seed_fake(base: str, env: dict | None = None) -> None:
+    """Tell the fake WeChat the demo's people, the templates' kinds and (with ``env``, as
+    scripts/run does) where to push photo verdicts."""
     from liaison.notifications.templates import console_kinds, merge
     from liaison.places.demo import fake_wechat_setup
 
@@ -70,11 +72,11 @@ def _seed_fake(base: str, env: dict) -> None:
     requests.post(f"{base}/_fake/accounts", json={"accounts": accounts}, timeout=5)
     for user in users:
         requests.post(f"{base}/_fake/users", json=user, timeout=5)
-    # 消息推送: photo verdicts (mediaCheckAsync) come back to /wechat/push, in safe mode.
-    requests.post(f"{base}/_fake/push-config", timeout=5, json={
-        "url": env["PUBLIC_BASE_URL"].rstrip("/") + "/wechat/push", "token": env["WECHAT_PUSH_TOKEN"],
-        "aes_key": env["WECHAT_PUSH_AES_KEY"], "format": env.get("WECHAT_PUSH_FORMAT", "json"),
-        "auto": True, "delay": 1.0})
+    if env is not None:  # 消息推送: photo verdicts (mediaCheckAsync) come back to /wechat/push, in safe mode.
+        requests.post(f"{base}/_fake/push-config", timeout=5, json={
+            "url": env["PUBLIC_BASE_URL"].rstrip("/") + "/wechat/push", "token": env["WECHAT_PUSH_TOKEN"],
+            "aes_key": env["WECHAT_PUSH_AES_KEY"], "format": env.get("WECHAT_PUSH_FORMAT", "json"),
+            "auto": True, "delay": 1.0})
     # The console's kind of each subscribe template: a tap mixing kinds is refused (20002).
     kinds = console_kinds(merge(os.environ.get("NOTIFICATION_TEMPLATES", "")))
     requests.post(f"{base}/_fake/templates", json={"kinds": kinds}, timeout=5)
