@@ -118,6 +118,7 @@ def test_the_resident_sees_a_refused_rating_beside_the_form_and_only_the_public_
 
     api = world["api"]
     accept_public = "已受理，会尽快安排维修。"
+    api.act("demo-liaison", opinion_id, "release_hold")  # an H5 text waits for staff review
     api.act("demo-liaison", opinion_id, "accept", public_note=accept_public, note=INTERNAL[0])
     deadline = api.act("demo-liaison", opinion_id, "assign", unit_ids=[world["unit_id"]], level="district",
                        public_note=ASSIGN_PUBLIC, note=INTERNAL[1])["deadline"]
