@@ -57,3 +57,9 @@ def test_plan_is_described_in_chinese():
     assert describe(plan) == ["每月15日 9:00-11:30", "每周三 9:00-11:30", "圩日（逢三、六、九） 9:00-11:30"]
     assert describe({}) == []
     assert format_day(date(2026, 12, 15)) == "12月15日（周二）"
+
+
+def test_no_token_starts_with_a_dash_that_the_command_line_would_take_for_an_option():
+    from liaison.codes.tokens import new_token
+
+    assert not any(new_token().startswith("-") for _ in range(5000))

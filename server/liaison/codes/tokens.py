@@ -16,10 +16,15 @@ KIND_BY_PREFIX = {v: k for k, v in URL_PREFIX.items()}
 
 
 def new_token() -> str:
-    """A fresh random token (``secrets.token_urlsafe(12)`` is exactly 16 characters)."""
-    token = secrets.token_urlsafe(TOKEN_LENGTH * 3 // 4)
-    assert len(token) == TOKEN_LENGTH
-    return token
+    """A fresh random token (``secrets.token_urlsafe(12)`` is exactly 16 characters).
+
+    Never one starting with ``-``: ``flask codes rotate -abc…`` would read it as an option.
+    """
+    while True:
+        token = secrets.token_urlsafe(TOKEN_LENGTH * 3 // 4)
+        assert len(token) == TOKEN_LENGTH
+        if not token.startswith("-"):
+            return token
 
 
 def looks_like_token(value: str) -> bool:
