@@ -22,22 +22,13 @@ the resolved ``Scope`` and never reload roles. Routes turn a ``False`` into thei
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from sqlalchemy import and_, false, or_, select
 
 from .db import db
 
-CHINA = timezone(timedelta(hours=8))  # no daylight saving in China
 STATION_ROLES = ("liaison", "station_master")
-
-
-def china_today(now: datetime | None = None) -> date:
-    """China's calendar date at ``now`` (default: the current instant)."""
-    now = now or datetime.now(timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(CHINA).date()
 
 
 # --- current membership -----------------------------------------------------------
@@ -50,8 +41,9 @@ def is_current(started_on: date | None, ended_on: date | None, day: date) -> boo
 def current_membership(day: date | None = None):
     """WHERE clause on ``Membership``: the seats current on ``day`` (default today in China)."""
     from ..places.models import Membership
+    from ..places.schedule import today_in_china
 
-    day = day or china_today()
+    day = day or today_in_china()
     return and_(or_(Membership.started_on.is_(None), Membership.started_on <= day),
                 or_(Membership.ended_on.is_(None), Membership.ended_on >= day))
 
