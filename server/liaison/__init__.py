@@ -20,6 +20,10 @@ def create_app(config: dict | None = None) -> APIFlask:
 
     cfg = load_config(config)
     check_production(cfg)
+    if cfg["TESTING"] and cfg.get("CLOCK"):
+        from .core import clock
+
+        clock.anchor(cfg["CLOCK"])  # a process the test suite started: share its clock
     logredact.install()
     app = APIFlask(
         __name__,

@@ -26,12 +26,10 @@ def register_cli(app) -> None:
         counts = load_demo()
         click.echo(f"演示数据已就绪：{counts['stations']} 个联络站，{counts['deputies']} 位代表")
         # Bookable reception days from the demo plans (每月15日), this year's and next year's.
-        from datetime import datetime, timezone
-
+        from .core import clock
         from .reception.jobs import plan_year
-        from .stats.figures import local_date
 
-        today = local_date(datetime.now(timezone.utc))
+        today = clock.today()
         days = sum(plan_year(year, today) for year in (today.year, today.year + 1))
         click.echo(f"已生成 {days} 个接待日" if days else "接待日已生成过")
 

@@ -136,6 +136,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "JSON_AS_ASCII": False,
         # Only the test suite's own subprocesses (workers it starts) set LIAISON_TESTING.
         "TESTING": _env_bool("LIAISON_TESTING", False),
+        # The instant the test suite sets the clock to (core/clock.py); honoured only
+        # under TESTING, and check_production refuses it anywhere else.
+        "CLOCK": _env("LIAISON_CLOCK", ""),
     }
     cfg.update(overrides)
     # The cookie's own expiry (and Flask's check of its signature's age) follow the same
@@ -184,10 +187,14 @@ def production_problems(cfg: dict) -> list[str]:
 
 
 def check_production(cfg: dict) -> None:
-    """Refuse to run outside the demo and the tests with a fake or demo WeChat setting.
+    """Refuse to run outside the demo and the tests with a fake or demo WeChat setting,
+    or anywhere but the tests with a clock set by LIAISON_CLOCK.
 
     :raise ConfigError: naming every variable still at a demo value or at the fake.
     """
+    if cfg.get("CLOCK") and not cfg.get("TESTING"):
+        raise ConfigError("联络站未启动：LIAISON_CLOCK 只供测试设定时钟，"
+                          "生产和演示环境必须使用真实时间，请删除该变量。")
     if cfg.get("TESTING") or cfg.get("DEMO_MODE"):
         return
     problems = production_problems(cfg)

@@ -20,8 +20,8 @@ ROOT = SERVER_DIR.parent
 
 
 def _wait(url: str, seconds: float = 60) -> bool:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
             if requests.get(url, timeout=2).status_code < 500:
                 return True

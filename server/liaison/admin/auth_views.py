@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
+from ..core import clock
 from ..core.auth import current_user
-from ..core.db import utcnow
 from ..core.errors import ApiError
 from ..users import roles
 from ..users.errors import RoleError
@@ -69,7 +69,7 @@ def invite_accept(code):
 def invites():
     return render_template("admin/invites.html", allowed=invite_scope(g.scope), labels=ROLE_LABELS,
                            items=invitations.recent_for(g.scope), describe=describe,
-                           now=utcnow(), new_code=request.args.get("new"),
+                           now=clock.now(), new_code=request.args.get("new"),
                            base=current_app.config["PUBLIC_BASE_URL"])
 
 

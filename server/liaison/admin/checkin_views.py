@@ -2,17 +2,16 @@
 the unverified ones (scanned far from the station or without a location)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import g, url_for
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.auth import current_user
+from ..core.clock import CHINA
 from ..core.db import db
 from ..reception import attendance
 from ..reception.models import CheckIn
 from ..reception.serialize import deputy_names, verification
-from ..stats.figures import CHINA
 from .blueprint import bp
 from .common import PageError, done, staff_required
 from .scopes import station_for
@@ -45,5 +44,5 @@ def check_in_confirm(check_in_id):
     if row is None:
         raise PageError(404, "没有找到这条进站记录。")
     st = station_for(g.scope, row.station_id)
-    attendance.confirm(row, current_user(), datetime.now(timezone.utc))
+    attendance.confirm(row, current_user(), clock.now())
     return done("已确认，这次进站计入履职积分", url_for("admin.station", station_id=st.id) + "#check-ins")

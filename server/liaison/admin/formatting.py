@@ -1,11 +1,12 @@
 """Template filters and globals shared by the admin and H5 pages (Chinese, China time)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from flask import request
 
-CHINA = timezone(timedelta(hours=8))
+from ..core.clock import CHINA, in_china
+
 BIG_TEXT_COOKIE = "big_text"
 
 
@@ -19,9 +20,7 @@ def local_time(value) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        return in_china(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
@@ -19,7 +20,6 @@ from ..opinions.access import actor_for, get_visible, lens_for, viewer_for
 from ..opinions.operations import action_label, categories, transition
 from ..opinions import serialize
 from ..opinions.states import STATE_LABELS
-from ..opinions.timeutil import local_today
 from ..places.models import HandlingUnit
 from . import actions
 from .blueprint import bp
@@ -51,7 +51,7 @@ def _timeline(opinion, lens, units: dict[int, str]) -> list[dict]:
 def _page(opinion_id: int, failure: actions.Failure | None = None, status: int = 200):
     viewer = viewer_for(current_user())
     op = get_visible(viewer, opinion_id)
-    today = local_today()
+    today = clock.today()
     data = serialize.full(op, viewer, today)
     actor = actor_for(viewer, op.station_id)
     allowed = [a for a in data["allowed_actions"] if a in workflow.TRANSITIONS]

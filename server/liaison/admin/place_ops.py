@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from ..audit.log import (DEPUTY_FIELDS, MEMBERSHIP_FIELDS, STATION_FIELDS, deputy_place, record,
                          record_change, snapshot)
+from ..core import clock
 from ..core.db import db
 from ..core.scopes import is_current
-from ..opinions.timeutil import local_today
 from ..places.geo import parse_station_point
 from ..places.importer import PHONE_RE
 from ..places.models import DEPUTY_LEVELS, STATION_KINDS, Deputy, Membership, Station
@@ -102,7 +102,7 @@ def update_deputy(deputy: Deputy, values: dict, *, actor, may_change_phone: bool
 
 
 def current_memberships(deputy_id: int) -> list[Membership]:
-    today = local_today()
+    today = clock.today()
     rows = db.session.execute(select(Membership).where(Membership.deputy_id == deputy_id)
                               .order_by(Membership.kind != "home", Membership.id)).scalars()
     return [m for m in rows if is_current(m.started_on, m.ended_on, today)]
@@ -130,7 +130,7 @@ def move_deputy(deputy: Deputy, from_station_id: int | None, to_station: Station
     """
     if kind not in MEMBERSHIP_KINDS:
         raise PlaceError("请选择进站方式")
-    today = local_today()
+    today = clock.today()
     current = {m.station_id: m for m in current_memberships(deputy.id)}
     if to_station.id in current and to_station.id != from_station_id:
         raise PlaceError("这位代表已经在该联络站了")
@@ -165,6 +165,6 @@ def end_membership(deputy: Deputy, station_id: int, *, actor) -> None:
         raise PlaceError("这位代表不在该联络站")
     membership = current[station_id]
     before = snapshot(membership, MEMBERSHIP_FIELDS)
-    membership.ended_on = local_today() - timedelta(days=1)
+    membership.ended_on = clock.today() - timedelta(days=1)
     _audit_membership(membership, before, deputy, membership.station, actor)
     db.session.commit()

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask import g, render_template, request
 
+from ..core import clock
 from ..core.auth import current_user
 from ..opinions.access import viewer_for
 from ..opinions.operations import categories
 from ..opinions.states import STATE_LABELS, STATES
-from ..opinions.timeutil import local_today
 from . import queue
 from .blueprint import bp
 from .common import PageError, staff_required
@@ -22,7 +22,7 @@ def queue_page():
         filters = queue.Filters.from_args(request.args)
     except queue.BadFilter as exc:
         raise PageError(400, str(exc), "筛选条件有误") from None
-    today = local_today()
+    today = clock.today()
     page = queue.load(viewer, filters, today)
     stations, deputies = queue.filter_choices(viewer)
     return render_template(

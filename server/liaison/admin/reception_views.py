@@ -7,22 +7,22 @@ check-in, and naming a deputy whose scan was unverified confirms it.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from flask import g, render_template, request, url_for
 from sqlalchemy import select
 
+from ..core import clock
+from ..core.clock import CHINA
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..opinions.timeutil import local_today
 from ..places.schedule import describe
 from ..places.serialize import station_members
 from ..reception import attendance
 from ..reception.models import CheckIn, ReceptionRecord
 from ..reception.operations import generate_year
 from ..reception.serialize import deputy_names, verification
-from ..stats.figures import CHINA
 from .blueprint import bp
 from .common import done, failed, staff_required
 from .scopes import scope_title, station_for
@@ -36,7 +36,7 @@ def reception_year(station_id):
     """Generate a year's reception days from the plan (this year's rest, or next year's)."""
     st = station_for(g.scope, station_id)
     target = url_for("admin.reception", station_id=st.id)
-    today = local_today()
+    today = clock.today()
     raw = (request.form.get("year") or "").strip()
     if raw not in (str(today.year), str(today.year + 1)):
         return failed(f"只能生成{today.year}年或{today.year + 1}年的接待日", target)
@@ -65,7 +65,7 @@ def _count(name: str) -> int | None:
 def reception_records(station_id):
     """The record form for one day (default today) with that day's check-ins, and the year's records."""
     st = station_for(g.scope, station_id)
-    today = local_today()
+    today = clock.today()
     day = _day_arg(request.args.get("date"), today)
     check_ins = list(db.session.execute(select(CheckIn).where(
         CheckIn.station_id == st.id, CheckIn.day == day).order_by(CheckIn.at, CheckIn.id)).scalars())
@@ -102,7 +102,7 @@ def reception_record_save(station_id):
     values = {"date": day, "residents": residents, "opinions_registered": opinions, "deputy_ids": deputy_ids,
               "note": (request.form.get("note") or "").strip()[:2000]}
     try:
-        record = attendance.record_reception(st, current_user(), values, datetime.now(timezone.utc))
+        record = attendance.record_reception(st, current_user(), values, clock.now())
     except ApiError as exc:
         return failed(exc.message, target)
     present = "、".join(deputy_names(record.deputy_ids).get(i, "") for i in record.deputy_ids) or "无代表"

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from ..codes.access import require_code
 from ..codes.models import Code
 from ..codes.operations import rotate_code
+from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..opinions.timeutil import local_today
 from ..places.models import STATION_KIND_LABELS, Membership
 from ..places.schedule import describe
 from ..places.serialize import region_paths, station_members
@@ -45,7 +45,7 @@ def stations():
 @staff_required
 def station(station_id):
     st = station_for(g.scope, station_id)
-    members = station_members(st.id, local_today())
+    members = station_members(st.id, clock.today())
     kinds = dict(db.session.execute(select(Membership.deputy_id, Membership.kind).where(
         Membership.station_id == st.id)).all())
     return render_template("admin/station.html", st=st, members=members, member_kinds=kinds,
@@ -100,14 +100,14 @@ def reception(station_id):
     st = station_for(g.scope, station_id)
     plan = st.reception_plan or {}
     days = list(db.session.execute(select(ReceptionDay).where(
-        ReceptionDay.station_id == st.id, ReceptionDay.date >= local_today())
+        ReceptionDay.station_id == st.id, ReceptionDay.date >= clock.today())
         .order_by(ReceptionDay.date).limit(12)).scalars())
     from ..reception.operations import booked_count
 
     return render_template("admin/reception.html", st=st, plan=plan, plan_lines=describe(plan),
-                           members=station_members(st.id, local_today()), days=days,
+                           members=station_members(st.id, clock.today()), days=days,
                            booked=booked_count(d.id for d in days),
-                           weekdays=WEEKDAYS, market_days=MARKET_DAYS, year=local_today().year,
+                           weekdays=WEEKDAYS, market_days=MARKET_DAYS, year=clock.today().year,
                            scope_title=scope_title(g.scope))
 
 
@@ -152,9 +152,9 @@ def reception_save(station_id):
             "end": form_text("end", 5), "capacity": _int("capacity", 10),
             "rota": _ints("rota"), "per_day": _int("per_day", 1)}
     try:
-        save_plan(st, data, local_today())
+        save_plan(st, data, clock.today())
         if request.form.get("generate") == "1":
-            result = generate_year(st, local_today().year, local_today(), replace=True)
+            result = generate_year(st, clock.today().year, clock.today(), replace=True)
             return done(f"接待安排已保存，已生成本年度接待日 {result['created']} 个", target)
     except ApiError as exc:
         return failed(exc.message, target)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from .models import AuditEntry
 
 COMMAND_LINE = "命令行"
@@ -40,7 +41,7 @@ def record(action: str, entity_type: str, entity_id: int | None, *, actor, subje
     :param actor: the user who acted, or None for the command line.
     :param subject: what the entity is called now, for people reading the log.
     """
-    entry = AuditEntry(at=at or utcnow(), actor_id=actor.id if actor is not None else None,
+    entry = AuditEntry(at=at or clock.now(), actor_id=actor.id if actor is not None else None,
                        actor_label=actor_label(actor), action=action, entity_type=entity_type,
                        entity_id=entity_id, subject=subject[:200], region_id=region_id,
                        station_id=station_id, before=before, after=after)

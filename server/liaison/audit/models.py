@@ -7,7 +7,8 @@ from typing import Optional
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.db import UTCDateTime, db, utcnow
+from ..core import clock
+from ..core.db import UTCDateTime, db
 
 
 class AuditEntry(db.Model):
@@ -20,7 +21,7 @@ class AuditEntry(db.Model):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     actor_label: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))

@@ -140,7 +140,7 @@ def run_tasks(root: Path, tasks: list[Task], processes: int = 1,
 
 def clean_tmp(root: Path, older_than: float = STALE_TMP_SECONDS) -> int:
     """Remove temporary files left by a killed run (only old ones: a live run may own new ones)."""
-    removed, limit = 0, time.time() - older_than
+    removed, limit = 0, time.time() - older_than  # file times are on the real clock, not core.clock
     if not root.exists():
         return 0
     for path in root.rglob(TMP_PREFIX + "*"):

@@ -23,7 +23,8 @@ from typing import Callable
 from flask import current_app
 from sqlalchemy import select
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.extensions import get_redis
 from ..core.jobs import with_app
 from ..core.storage import get_storage
@@ -185,7 +186,7 @@ def _generate(batch: PosterBatch, lock, progress) -> str:
     ensure_zip(root, tasks, f"{folder}.zip")
     batch.zip_key = publish(root / f"{folder}.zip", f"codes/batches/{batch.id}/{folder}.zip")
     batch.done, batch.total = len(tasks), len(tasks)
-    batch.status, batch.finished_at = "finished", utcnow()
+    batch.status, batch.finished_at = "finished", clock.now()
     db.session.commit()
     log.info("poster batch %s: %d files for %s", batch.id, len(tasks), region.full_name())
     return "finished"

@@ -7,7 +7,8 @@ from typing import Optional
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, db, utcnow
+from ..core import clock
+from ..core.db import UTCDateTime, db
 
 CODE_STATUSES = ("active", "rotated", "revoked")
 
@@ -24,7 +25,7 @@ class Code(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="active")
     replaced_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("codes.id"))
     wxacode_key: Mapped[Optional[str]] = mapped_column(String(255))  # storage key of the cached wxacode
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     changed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     replaced_by: Mapped[Optional["Code"]] = relationship(remote_side="Code.id")
 
@@ -53,5 +54,5 @@ class PosterBatch(db.Model):
     zip_key: Mapped[Optional[str]] = mapped_column(String(255))
     error: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)

@@ -10,10 +10,10 @@ from datetime import date
 
 from sqlalchemy import exists, select
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.errors import ApiError
 from ..places.models import Deputy, Station
-from ..places.schedule import today_in_china
 from .models import Code, CodeScan
 from .tokens import new_token
 
@@ -102,7 +102,7 @@ def rotate_code(code_id: int, actor=None) -> Code:
     new = _new_code(old.kind, old.station_id or old.deputy_id, {old.token})
     db.session.add(new)
     db.session.flush()
-    old.status, old.replaced_by_id, old.changed_at = "rotated", new.id, utcnow()
+    old.status, old.replaced_by_id, old.changed_at = "rotated", new.id, clock.now()
     db.session.commit()
     log.info("codes: rotated %s -> %s (by user %s)", old.token, new.token, getattr(actor, "id", None))
     return new
@@ -120,7 +120,7 @@ def revoke_code(code_id: int, actor=None) -> Code:
     if code.status != "active":
         db.session.rollback()
         raise ApiError(409, "code_not_active", "此码已被更换，请撤销当前使用的码")
-    code.status, code.changed_at = "revoked", utcnow()
+    code.status, code.changed_at = "revoked", clock.now()
     db.session.commit()
     log.info("codes: revoked %s (by user %s)", code.token, getattr(actor, "id", None))
     return code
@@ -141,7 +141,7 @@ def record_scan(code_id: int, day: date | None = None) -> None:
     One statement, INSERT … ON CONFLICT (code_id, day) DO UPDATE count = count + 1,
     on both SQLite and PostgreSQL.
     """
-    day = day or today_in_china()
+    day = day or clock.today()
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert

@@ -26,12 +26,12 @@ keeps old logins dead once the block is lifted.
 """
 from __future__ import annotations
 
-import time
 from functools import wraps
 
 from flask import current_app, g, request, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from . import clock
 from .db import db
 from .errors import ApiError
 
@@ -94,7 +94,7 @@ def session_fields(user, now: float | None = None) -> dict:
     """
     refuse_blocked(user)
     return {"uid": user.id, "sv": user.session_version,
-            "iat": int(time.time() if now is None else now)}
+            "iat": int(clock.timestamp() if now is None else now)}
 
 
 def user_from_session(data, now: float):
@@ -131,7 +131,7 @@ def current_user(optional: bool = False):
     if header.startswith("Bearer "):
         user = user_from_token(header[7:].strip())
     else:
-        user = user_from_session(session, time.time())
+        user = user_from_session(session, clock.timestamp())
         if user is None and "uid" in session:
             for key in SESSION_KEYS:  # a dead login: stop sending it (and its CSRF duty)
                 session.pop(key, None)

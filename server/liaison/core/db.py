@@ -1,7 +1,7 @@
 """The SQLAlchemy handle, the migration engine and shared column helpers."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -24,10 +24,6 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class UTCDateTime(TypeDecorator):

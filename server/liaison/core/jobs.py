@@ -14,6 +14,8 @@ from functools import wraps
 
 from flask import current_app, has_app_context
 
+from . import clock
+
 log = logging.getLogger(__name__)
 
 # (dotted path of a function callable without arguments, interval in seconds)
@@ -82,7 +84,7 @@ def run_periodic_once(now: float | None = None) -> list[str]:
     from .extensions import get_redis
 
     redis = get_redis()
-    now = now or time.time()
+    now = now or clock.timestamp()
     started = []
     for path, interval in PERIODIC:
         func = _resolve(path)

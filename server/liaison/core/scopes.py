@@ -26,6 +26,7 @@ from datetime import date
 
 from sqlalchemy import and_, false, or_, select
 
+from . import clock
 from .db import db
 
 STATION_ROLES = ("liaison", "station_master")
@@ -41,9 +42,8 @@ def is_current(started_on: date | None, ended_on: date | None, day: date) -> boo
 def current_membership(day: date | None = None):
     """WHERE clause on ``Membership``: the seats current on ``day`` (default today in China)."""
     from ..places.models import Membership
-    from ..places.schedule import today_in_china
 
-    day = day or today_in_china()
+    day = day or clock.today()
     return and_(or_(Membership.started_on.is_(None), Membership.started_on <= day),
                 or_(Membership.ended_on.is_(None), Membership.ended_on >= day))
 

@@ -13,9 +13,9 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
-from ..opinions.timeutil import local_today
 from ..places.models import Station
 from ..places.schedule import format_day, hours_of
 from ..places.serialize import next_reception_days
@@ -44,7 +44,7 @@ def _mine(user_id: int, station_id: int, dates: list[str]) -> set[str]:
 
 
 def _form(user, station: Station, chosen: str, note: str, error: str = "", status: int = 200):
-    days = next_reception_days(station, local_today())
+    days = next_reception_days(station, clock.today())
     booked = _mine(user.id, station.id, [d["date"] for d in days])
     if chosen not in {d["date"] for d in days} - booked:
         chosen = next((d["date"] for d in days if d["date"] not in booked), "")
@@ -70,7 +70,7 @@ def book(user, station_id):
     except ValueError:
         return _form(user, station, "", note, "请选择一个接待日", 422)
     try:
-        appointment = book_day(user, station.id, day, note, local_today())
+        appointment = book_day(user, station.id, day, note, clock.today())
     except ApiError as exc:
         return _form(user, station, raw, note, exc.message, exc.status)
     reception = db.session.get(ReceptionDay, appointment.reception_day_id)

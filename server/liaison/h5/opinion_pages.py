@@ -11,6 +11,7 @@ import uuid
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
 from ..core.routing import MAX_ID
@@ -19,7 +20,6 @@ from ..opinions.access import get_visible, viewer_for
 from ..opinions.models import Opinion
 from ..opinions.operations import categories, transition
 from ..opinions.states import RATING_LABELS
-from ..opinions.timeutil import local_today
 from ..places.models import Deputy, Station
 from ..places.serialize import deputy_briefs, station_members
 from .auth import resident_required
@@ -45,7 +45,7 @@ def _station_or_404(station_id: int | None) -> Station:
 
 
 def _form_page(station: Station, values: dict, errors: dict, status: int = 200):
-    members = deputy_briefs(station_members(station.id, local_today()))
+    members = deputy_briefs(station_members(station.id, clock.today()))
     return render_template("h5/submit.html", station=station, members=members, values=values,
                            errors=errors, categories=categories(), max_photos=MAX_PHOTOS), status
 
@@ -139,7 +139,7 @@ def opinions(user):
     total = db.session.scalar(select(func.count()).select_from(Opinion).where(where)) or 0
     rows = list(db.session.execute(select(Opinion).where(where).order_by(Opinion.id.desc())
                                    .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).scalars())
-    return render_template("h5/opinions.html", items=serialize.briefs(rows, local_today()),
+    return render_template("h5/opinions.html", items=serialize.briefs(rows, clock.today()),
                            total=total, page=page, has_more=page * PER_PAGE < total, user=user,
                            follow=follow_prompt(user))
 
@@ -149,7 +149,7 @@ def _opinion_page(user, opinion_id: int, rating: dict | None = None, status: int
     (``rating``, ``comment``, ``message``, ``fields``)."""
     viewer = viewer_for(user)
     op = get_visible(viewer, opinion_id)
-    data = serialize.full(op, viewer, local_today())
+    data = serialize.full(op, viewer, clock.today())
     can_rate = "rate" in data["allowed_actions"]
     rating = rating or {"rating": "", "comment": "", "message": "", "fields": {}}
     stray = rating["message"] if rating["message"] and not can_rate else ""

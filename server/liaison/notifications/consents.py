@@ -10,7 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from . import settings
 from .models import Consent
 from .templates import kind_of_template
@@ -30,14 +31,14 @@ def consume(user_id: int, template_id: str) -> None:
     db.session.execute(update(Consent).where(
         Consent.user_id == user_id, Consent.template_id == template_id,
         Consent.long_term.is_(False), Consent.remaining > 0,
-    ).values(remaining=Consent.remaining - 1, updated_at=utcnow()))
+    ).values(remaining=Consent.remaining - 1, updated_at=clock.now()))
 
 
 def used_up(user_id: int, template_id: str) -> None:
     """WeChat said 43101: nothing left for this template (no commit)."""
     db.session.execute(update(Consent).where(
         Consent.user_id == user_id, Consent.template_id == template_id,
-    ).values(remaining=0, long_term=False, updated_at=utcnow()))
+    ).values(remaining=0, long_term=False, updated_at=clock.now()))
 
 
 def record(user_id: int, results: dict[str, str]) -> dict[str, dict]:
@@ -83,7 +84,7 @@ def _apply(user_id: int, results: dict[str, str]) -> dict[str, dict]:
             consent.remaining = (consent.remaining or 0) + 1
         elif kind == "long_term":
             consent.long_term = False
-        consent.updated_at = utcnow()
+        consent.updated_at = clock.now()
         db.session.flush()
         out[template_id] = {"kind": kind, "remaining": consent.remaining,
                             "long_term": consent.long_term}

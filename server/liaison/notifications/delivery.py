@@ -38,7 +38,8 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 from sqlalchemy import and_, case, or_, select, update
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..wechat import errors as wx
 from . import consents, settings
 from .models import Notification as N
@@ -50,7 +51,7 @@ INTERRUPTED = "上次投递中断（进程退出或超时），重新投递"
 
 
 def _utc(moment: datetime | None) -> datetime:
-    moment = moment or utcnow()
+    moment = moment or clock.now()
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
@@ -176,7 +177,7 @@ def _retry(job: dict, now: datetime, error: str) -> str:
 def _sent(job: dict, answer: dict) -> str:
     """Record success even if the claim expired meanwhile: it is a fact now."""
     result = db.session.execute(update(N).where(N.id == job["id"], N.status != "sent").values(
-        status="sent", sent_at=utcnow(), lease_until=None, next_attempt_at=None,
+        status="sent", sent_at=clock.now(), lease_until=None, next_attempt_at=None,
         wechat_msgid=str((answer or {}).get("msgid") or "")[:40], last_error="",
     ).execution_options(synchronize_session=False))
     if result.rowcount == 1 and job["channel"] == SUBSCRIBE:

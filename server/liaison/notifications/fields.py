@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
+
+from ..core.clock import CHINA
 
 KINDS = ("thing", "phrase", "name", "character_string", "number", "letter", "symbol",
          "amount", "phone_number", "car_number", "time", "date")
 ELLIPSIS = "…"
 TEMPLATE_LIMIT = 20  # official-account template message, per value
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 # Fallbacks when a value comes out empty; kinds missing here need a real value.
 FALLBACKS = {"thing": "无", "phrase": "无", "name": "无", "character_string": "-"}

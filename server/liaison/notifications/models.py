@@ -17,7 +17,8 @@ from typing import Optional
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.db import UTCDateTime, db, utcnow
+from ..core import clock
+from ..core.db import UTCDateTime, db
 
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "no_consent", "skipped")
 
@@ -40,7 +41,7 @@ class Notification(db.Model):
     lease_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)  # claim of a 'sending' row
     wechat_msgid: Mapped[str] = mapped_column(String(40), default="")
     last_error: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     __table_args__ = (Index("ix_notifications_status_next", "status", "next_attempt_at"),)
 
@@ -55,7 +56,7 @@ class Consent(db.Model):
     kind: Mapped[str] = mapped_column(String(10), default="one_time")
     remaining: Mapped[int] = mapped_column(Integer, default=0)
     long_term: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     __table_args__ = (UniqueConstraint("user_id", "template_id", name="uq_consents_user_template"),)
 
 
@@ -71,4 +72,4 @@ class Message(db.Model):
     opinion_id: Mapped[Optional[int]] = mapped_column(ForeignKey("opinions.id"))
     dedupe_key: Mapped[Optional[str]] = mapped_column(String(120), unique=True)
     read: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

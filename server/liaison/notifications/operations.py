@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from ..core.clock import in_china
 from ..core.scopes import managed_station_ids, scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..opinions.models import Opinion
 from ..users.models import User
-from .fields import CHINA
 from .models import Message, Notification
 
 
 def local(moment):
-    return moment.astimezone(CHINA).replace(microsecond=0) if moment is not None else None
+    return in_china(moment).replace(microsecond=0) if moment is not None else None
 
 
 def list_messages(user, page: int, per_page: int) -> dict:

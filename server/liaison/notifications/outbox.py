@@ -21,7 +21,8 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..opinions.privacy import payload_for_audience
 from ..opinions.states import (
     HOLD_REASON_LABELS, NOTIFICATION_EVENT_LABELS, RATING_LABELS, STATE_LABELS,
@@ -49,7 +50,7 @@ def emit(opinion, notifies: Iterable, *, event_id: int | str, actor_user_id: int
         (for the ``units`` audience); None means the opinion's active assignments.
     :return: (audience, event, user_id) for every recipient, in order.
     """
-    now = utcnow()
+    now = clock.now()
     action, payload, public_note = _event_payload(event_id)
     context = opinion_context(opinion, {}, now)
     context["public_note"] = _said(public_note)  # 说明（群众可见）: every audience reads it
@@ -88,7 +89,7 @@ def emit_direct(user_id: int, event: str, title: str, body: str, fields: dict | 
     :param audience: whose templates to use; default: the first audience with ``event``.
     :return: True when something new was written.
     """
-    now = utcnow()
+    now = clock.now()
     context: dict = {"time": now}
     if opinion_id is not None:
         from ..opinions.models import Opinion

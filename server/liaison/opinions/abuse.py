@@ -22,7 +22,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.errors import ApiError
 from .models import Block, Opinion
 
@@ -173,7 +174,7 @@ def mass_cluster(hash_: str, user_id: int, deputy_id: int | None) -> tuple[bool,
     threshold = int(cfg.get("OPINION_MASS_THRESHOLD", DEFAULT_MASS_THRESHOLD))
     hours = int(cfg.get("OPINION_MASS_WINDOW_HOURS", DEFAULT_MASS_WINDOW_HOURS))
     rows = db.session.execute(select(Opinion.id, Opinion.submitter_id, Opinion.deputy_id).where(
-        Opinion.content_hash == hash_, Opinion.created_at >= utcnow() - timedelta(hours=hours),
+        Opinion.content_hash == hash_, Opinion.created_at >= clock.now() - timedelta(hours=hours),
         Opinion.scrubbed_at.is_(None))).all()
     accounts = {r.submitter_id for r in rows if r.submitter_id} | {user_id}
     deputies = {r.deputy_id for r in rows if r.deputy_id} | ({deputy_id} if deputy_id else set())

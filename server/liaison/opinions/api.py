@@ -11,6 +11,7 @@ from apiflask.schemas import FileSchema
 from flask import make_response, request
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
@@ -24,7 +25,6 @@ from .schemas import (
     TransitionIn, UnitsOut, UnitsQuery, UploadIn, UploadOut,
 )
 from .states import LEVEL_LABELS
-from .timeutil import local_today
 
 bp = APIBlueprint("opinions", __name__, url_prefix="/api/v1", tag="意见建议")
 files_bp = APIBlueprint("opinion_files", __name__, tag="意见建议")
@@ -57,7 +57,7 @@ def _ip() -> str | None:
 
 
 def _opinion_out(opinion, viewer) -> dict:
-    return {"opinion": serialize.full(opinion, viewer, local_today())}
+    return {"opinion": serialize.full(opinion, viewer, clock.today())}
 
 
 @bp.get("/opinion-categories")
@@ -101,7 +101,7 @@ def submit(json_data, headers):
 @bp.doc(summary="意见列表：群众看自己的，代表、工作人员、承办单位看各自的待办", **AUTH)
 def list_opinions(query_data):
     items, total, page, per_page = queries.list_visible(_viewer(), query_data)
-    return {"items": serialize.briefs(items, local_today()), "total": total,
+    return {"items": serialize.briefs(items, clock.today()), "total": total,
             "page": page, "per_page": per_page}
 
 

@@ -28,7 +28,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.errors import ApiError
 from ..core.storage import get_storage
 from .access import Viewer, get_visible, lens_for
@@ -102,7 +103,7 @@ def add(viewer: Viewer, opinion_id: int, data: bytes, name: str = "") -> ReplyAt
                 raise ApiError(415, "unsupported_media_type", "只能上传图片（JPG、PNG、WEBP）或 PDF 文件") from None
             raise
         content_type, ext = JPEG, ".jpg"
-    now = utcnow()
+    now = clock.now()
     key = f"reply-attachments/{now:%Y/%m}/{secrets.token_hex(16)}{ext}"
     get_storage().put(key, content)
     item = ReplyAttachment(opinion_id=opinion.id, assignment_id=assignment.id, storage_key=key,

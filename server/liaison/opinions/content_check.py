@@ -25,7 +25,8 @@ from datetime import datetime, timedelta
 from flask import has_request_context, request
 from sqlalchemy import select
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.extensions import get_wechat
 from ..users.models import User
 from .models import Opinion, OpinionEvent
@@ -121,7 +122,7 @@ def add_event(opinion: Opinion, note: str, dedupe_key: str) -> None:
     """A staff-only ``content_checked`` event in the caller's transaction (no commit)."""
     opinion.events.append(OpinionEvent(
         action="content_checked", from_state=opinion.state, to_state=opinion.state, actor_id=None,
-        actor_role="system", payload={"note": note}, public=False, at=utcnow(), dedupe_key=dedupe_key))
+        actor_role="system", payload={"note": note}, public=False, at=clock.now(), dedupe_key=dedupe_key))
 
 
 def route_to_review(opinion_id: int, note: str, dedupe_key: str, reason: str | None) -> None:
@@ -156,7 +157,7 @@ class RatingCheck:
 
 
 def check_rating(user, comment: str) -> RatingCheck:
-    now, visiting = utcnow(), from_miniprogram()
+    now, visiting = clock.now(), from_miniprogram()
     return RatingCheck(check_text(user, comment, now, visiting), user, now if visiting else None)
 
 
@@ -210,7 +211,7 @@ def each_row(ids, fn, what: str, counts: dict[str, int] | None = None) -> dict[s
 
 def recheck(now: datetime | None = None) -> dict[str, int]:
     """Check again every pending text and rating comment; {outcome: count}."""
-    now = now or utcnow()
+    now = now or clock.now()
     counts: dict[str, int] = {}
     for rating, column in ((False, Opinion.sec_check), (True, Opinion.rating_sec_check)):
         each_row(_pending(column), lambda opinion_id: _recheck(opinion_id, now, rating),

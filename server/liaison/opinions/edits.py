@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from .access import Viewer, actor_for, view_of
 from .context import ROLE_PRIORITY, STAFF, Actor, roles_for
 from .errors import InvalidField, InvalidTransition, NotAllowed, WorkflowError
@@ -55,7 +56,7 @@ def edit(viewer: Viewer, opinion: Opinion, payload: Mapping[str, Any]) -> Opinio
         event_payload.update(category_from=opinion.category, category_to=changed["category"])
     if values["reason"]:
         event_payload["reason"] = values["reason"]
-    now = utcnow()
+    now = clock.now()
     for key, value in changed.items():
         setattr(opinion, key, value)
     opinion.updated_at = now

@@ -11,10 +11,11 @@ number or reply), ``sort`` (``urgent`` default, ``newest``), ``page``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 from sqlalchemy import and_, or_
 
+from ..core.clock import start_of_china_day
 from ..core.routing import MAX_ID
 from .access import visible_clause
 from .models import Opinion
@@ -23,7 +24,6 @@ from .states import ANSWERED_STATES, GROUP_LABELS, OPEN_STATES, STATE_LABELS
 
 # Dates outside these years broke the date maths (9999-12-31 + 1 day) as a 500.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
-CHINA = timezone(timedelta(hours=8))
 
 
 class BadFilter(ValueError):
@@ -102,10 +102,6 @@ def overdue_clause(today: date):
     return and_(Opinion.state.in_(OPEN_STATES), Opinion.deadline.is_not(None), Opinion.deadline < today)
 
 
-def start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=CHINA).astimezone(timezone.utc)
-
-
 def common_clauses(viewer, f: Filters, today: date) -> list:
     """Every filter except the state (the queue's counts are per state)."""
     where = [visible_clause(viewer)]
@@ -120,9 +116,9 @@ def common_clauses(viewer, f: Filters, today: date) -> list:
     if f.overdue:
         where.append(overdue_clause(today))
     if f.date_from:
-        where.append(Opinion.created_at >= start_of(f.date_from))
+        where.append(Opinion.created_at >= start_of_china_day(f.date_from))
     if f.date_to:
-        where.append(Opinion.created_at < start_of(f.date_to + timedelta(days=1)))
+        where.append(Opinion.created_at < start_of_china_day(f.date_to + timedelta(days=1)))
     if f.q:
         where.append(or_(Opinion.text.icontains(f.q, autoescape=True),
                          Opinion.number.icontains(f.q, autoescape=True),

@@ -14,6 +14,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
 from ..core.jobs import with_app
@@ -21,7 +22,6 @@ from . import deadlines, operations
 from .context import RESIDENT, Notify
 from .models import Opinion
 from .states import REPLIED
-from .timeutil import LOCAL, local_today
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ REMINDER_NOTIFY = (Notify(RESIDENT, "rate_request"),)
 @with_app
 def follow_up_replies(today: date | None = None) -> dict:
     """Send rating reminders and close long-unrated replies; returns the counts."""
-    today = today or local_today()
+    today = today or clock.today()
     cfg = current_app.config
     remind_after = int(cfg.get("RATING_REMINDER_WORKING_DAYS", 3))
     close_after = int(cfg.get("RATING_AUTOCLOSE_WORKING_DAYS", 15))
@@ -39,7 +39,7 @@ def follow_up_replies(today: date | None = None) -> dict:
     rows = db.session.execute(select(Opinion.id, Opinion.replied_at).where(
         Opinion.state == REPLIED, Opinion.replied_at.is_not(None)).order_by(Opinion.id)).all()
     for opinion_id, replied_at in rows:
-        waited = deadlines.working_days_between(_local_date(replied_at), today)
+        waited = deadlines.working_days_between(clock.china_date(replied_at), today)
         if waited >= close_after:
             try:
                 operations.transition_as_system(opinion_id, "close", {"close_reason": "no_rating"})
@@ -52,11 +52,3 @@ def follow_up_replies(today: date | None = None) -> dict:
                                               notifies=REMINDER_NOTIFY):
                 counts["reminded"] += 1
     return counts
-
-
-def _local_date(moment) -> date:
-    from datetime import timezone
-
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL).date()

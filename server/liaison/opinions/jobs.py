@@ -13,13 +13,13 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.jobs import with_app
 from . import content_check, deadlines, operations, photo_checks, retention, uploads
 from .context import OFFICE, Notify
 from .models import Opinion
 from .states import CLOSED, DECLINED, OPEN_STATES
-from .timeutil import local_today
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def scan_deadlines(today: date | None = None) -> dict:
     The workflow's ``urge`` is a person's act (staff or deputy), so the job appends an
     ``overdue`` / ``near_deadline`` event through ``operations.record_system_event``.
     """
-    today = today or local_today()
+    today = today or clock.today()
     near_days = int(current_app.config.get("DEADLINE_NEAR_WORKING_DAYS", NEAR_WORKING_DAYS))
     horizon = deadlines.add_working_days(today, near_days)
     rows = db.session.execute(select(Opinion.id, Opinion.deadline).where(
@@ -71,7 +71,7 @@ def sweep_content_checks(now: datetime | None = None) -> dict:
     review (``photo_checks.sweep``). Each row is its own transaction: one that fails
     never stops the next.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     return {"texts": content_check.recheck(now), "photos": photo_checks.sweep(now)}
 
 
@@ -84,7 +84,7 @@ def check_photos_job(opinion_id: int) -> dict:
 @with_app
 def scrub_expired(now: datetime | None = None) -> int:
     """Scrub personal data of cases closed more than RETENTION_DAYS ago; returns the count."""
-    now = now or utcnow()
+    now = now or clock.now()
     cutoff = now - timedelta(days=int(current_app.config["RETENTION_DAYS"]))
     ids = list(db.session.scalars(select(Opinion.id).where(
         Opinion.state.in_((CLOSED, DECLINED)), Opinion.closed_at.is_not(None),
@@ -97,4 +97,4 @@ def scrub_expired(now: datetime | None = None) -> int:
 @with_app
 def delete_unattached_uploads(now: datetime | None = None) -> int:
     """Delete photos uploaded more than a day ago that never joined an opinion."""
-    return uploads.delete_unattached(now or utcnow())
+    return uploads.delete_unattached(now or clock.now())

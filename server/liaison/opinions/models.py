@@ -11,7 +11,8 @@ from typing import Optional
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, db, utcnow
+from ..core import clock
+from ..core.db import UTCDateTime, db
 
 
 class Upload(db.Model):
@@ -25,7 +26,7 @@ class Upload(db.Model):
     size: Mapped[int] = mapped_column(Integer, default=0)
     width: Mapped[int] = mapped_column(Integer, default=0)
     height: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class Opinion(db.Model):
@@ -59,8 +60,8 @@ class Opinion(db.Model):
     sec_check: Mapped[str] = mapped_column(String(10), default="", index=True)
     sec_trace_id: Mapped[str] = mapped_column(String(64), default="")
     source: Mapped[str] = mapped_column(String(16), default="miniprogram")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     scrubbed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Optimistic lock: two concurrent transitions cannot both win.
@@ -105,7 +106,7 @@ class OpinionEvent(db.Model):
     # sees the step reads it; ``payload`` (with the internal ``note``) is filtered by
     # ``opinions.privacy``.
     public_note: Mapped[str] = mapped_column(Text, default="", server_default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     # Set by jobs that must record an event at most once (``overdue:2026-11-25``).
     dedupe_key: Mapped[Optional[str]] = mapped_column(String(40))
     opinion: Mapped[Opinion] = relationship(back_populates="events")
@@ -127,7 +128,7 @@ class Assignment(db.Model):
     extension_requested_to: Mapped[Optional[date]] = mapped_column(Date)
     extension_reason: Mapped[str] = mapped_column(Text, default="")
     reply_draft: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     answered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     opinion: Mapped[Opinion] = relationship(back_populates="assignments")
 
@@ -146,7 +147,7 @@ class ReplyAttachment(db.Model):
     file_name: Mapped[str] = mapped_column(String(120), default="")
     size: Mapped[int] = mapped_column(Integer, default=0)
     uploaded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     released_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
 
@@ -159,7 +160,7 @@ class Suggestion(db.Model):
     deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class OpinionCounter(db.Model):
@@ -178,7 +179,7 @@ class IdempotencyRecord(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     key: Mapped[str] = mapped_column(String(80))
     opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
 
 
@@ -191,5 +192,5 @@ class Block(db.Model):
     value: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(255))
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     __table_args__ = (UniqueConstraint("kind", "value", name="uq_blocks_kind_value"),)

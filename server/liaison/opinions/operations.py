@@ -26,7 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.errors import ApiError
 from ..places.models import HandlingUnit
 from . import workflow
@@ -35,7 +36,6 @@ from .context import SYSTEM, Actor, AssignmentChange, Notify
 from .errors import InvalidField, WorkflowError
 from .models import Assignment, Opinion, OpinionEvent, Suggestion
 from .states import CLOSED, DECLINED
-from .timeutil import local_today
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +133,7 @@ def _apply_assignment(opinion: Opinion, change: AssignmentChange, rounds: int, n
 def apply_decision(opinion: Opinion, decision: workflow.Decision,
                    actor_user_id: int | None) -> OpinionEvent:
     """Write ``decision`` onto ``opinion`` (added to the session); flushes, never commits."""
-    now = utcnow()
+    now = clock.now()
     rounds = opinion.rounds or 0
     for key, value in decision.updates.items():
         setattr(opinion, key, value)
@@ -182,7 +182,7 @@ def _check_references(opinion: Opinion, decision) -> None:
 
 def _decide(opinion: Opinion, action: str, actor: Actor, payload) -> workflow.Decision:
     try:
-        return workflow.decide(view_of(opinion), action, actor, payload, local_today(),
+        return workflow.decide(view_of(opinion), action, actor, payload, clock.today(),
                                deadline_days=current_app.config.get("DEADLINE_DAYS"))
     except WorkflowError as exc:
         raise api_error(exc)
@@ -244,7 +244,7 @@ def record_system_event(opinion_id: int, action: str, *, dedupe_key: str,
         return False
     event = OpinionEvent(opinion_id=opinion_id, action=action, from_state=opinion.state,
                          to_state=opinion.state, actor_id=None, actor_role=SYSTEM,
-                         payload=payload or {}, public=False, at=utcnow(), dedupe_key=dedupe_key)
+                         payload=payload or {}, public=False, at=clock.now(), dedupe_key=dedupe_key)
     db.session.add(event)
     try:
         db.session.flush()

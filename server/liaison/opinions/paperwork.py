@@ -22,6 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
 from ..core.pdfdoc import Document
@@ -34,7 +35,6 @@ from .operations import categories
 from . import workflow
 from .serialize import SCRUBBED_TEXT, mask_phone, view_of_light
 from .states import LEVEL_LABELS, RATING_LABELS, STATE_LABELS
-from .timeutil import LOCAL
 
 MAX_LEDGER_ROWS = 20000
 LIVE = ("pending", "accepted", "answered")
@@ -45,7 +45,7 @@ LEDGER_COLUMNS = [("编号", 16), ("提交时间", 17), ("联络站", 30), ("点
 
 
 def _local(dt) -> str:
-    return dt.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M") if dt else ""
+    return dt.astimezone(clock.CHINA).strftime("%Y-%m-%d %H:%M") if dt else ""
 
 
 def _names(model, ids) -> dict:
@@ -161,7 +161,7 @@ def assignment_sheet(opinion: Opinion) -> Document:
     event = assigned[-1] if assigned else None
     station = db.session.get(Station, opinion.station_id)
     deputy = db.session.get(Deputy, opinion.deputy_id) if opinion.deputy_id else None
-    when = event.at.astimezone(LOCAL).date() if event else None
+    when = event.at.astimezone(clock.CHINA).date() if event else None
     text = SCRUBBED_TEXT if opinion.scrubbed_at else opinion.text
     doc = Document(f"意见建议交办单 {opinion.number}", footer=f"{station.name} · 意见编号 {opinion.number}")
     doc.heading("人大代表联络站意见建议交办单")

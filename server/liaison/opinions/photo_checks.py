@@ -27,7 +27,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.extensions import get_wechat
 from ..users.models import User
 from . import content_check
@@ -116,7 +117,7 @@ def _ids(*where) -> list[int]:
 
 def request_checks(opinion_id: int, now: datetime | None = None) -> dict[str, int]:
     """Send the opinion's queued photos to mediaCheckAsync; {outcome: count}."""
-    now = now or utcnow()
+    now = now or clock.now()
     ids = _ids(OpinionPhoto.opinion_id == opinion_id, OpinionPhoto.sec_check == "queued")
     return _each(ids, lambda pid: _request(pid, now))
 
@@ -144,7 +145,7 @@ def on_media_check(message: dict) -> None:
 
 def sweep(now: datetime | None = None) -> dict[str, int]:
     """Send queued photos again; photos without a verdict after the timeout go to staff."""
-    now = now or utcnow()
+    now = now or clock.now()
     counts = _each(_ids(OpinionPhoto.sec_check == "queued"), lambda pid: _request(pid, now))
     late = _ids(OpinionPhoto.sec_check == "checking", OpinionPhoto.sec_requested_at < now - VERDICT_TIMEOUT)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, func, not_, or_, select
 
+from ..core import clock
 from ..core.db import db
 from .access import Viewer, visible_clause
 from .models import Opinion
@@ -14,7 +15,6 @@ from .states import (
     ANSWERED_STATES, CLOSED, DECLINED, GROUP_CLOSED, GROUP_OPEN, GROUP_RESOLVED, OPEN_STATES,
     RESOLVED_CLOSE_REASONS,
 )
-from .timeutil import local_today
 
 MAX_PER_PAGE = 100
 
@@ -47,7 +47,7 @@ def filters_clause(f: dict):
         parts.append(Opinion.station_id == f["station_id"])
     if f.get("overdue"):
         parts.append(and_(Opinion.state.in_(OPEN_STATES), Opinion.deadline.is_not(None),
-                          Opinion.deadline < local_today()))
+                          Opinion.deadline < clock.today()))
     if f.get("q"):
         pattern = _like(f["q"].strip())
         parts.append(or_(Opinion.text.ilike(pattern, escape="\\"),

@@ -13,7 +13,8 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from .models import Opinion, Upload
 from .attachments import delete_for_scrub
 from .uploads import delete_files
@@ -58,7 +59,7 @@ def scrub(opinion_id: int) -> bool:
         a.reply_draft = REMOVED if a.reply_draft else ""
         a.refuse_reason = REMOVED if a.refuse_reason else ""
         a.extension_reason = REMOVED if a.extension_reason else ""
-    opinion.scrubbed_at = utcnow()
+    opinion.scrubbed_at = clock.now()
     try:
         db.session.commit()
     except StaleDataError:  # changed meanwhile: the next run tries again

@@ -41,7 +41,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.scopes import current_membership
 from ..core.errors import ApiError
 from ..core.extensions import get_wechat
@@ -51,7 +52,6 @@ from .access import Viewer, actor_for
 from .context import OpinionView
 from .errors import InvalidField, WorkflowError
 from .models import IdempotencyRecord, Opinion, OpinionPhoto, Upload
-from .timeutil import local_now, local_today
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def _check_station_and_deputy(station_id: int, deputy_id: int | None) -> None:
     if deputy_id is None:
         return
     deputy = db.session.get(Deputy, deputy_id)
-    today = local_today()
+    today = clock.today()
     member = db.session.scalar(select(Membership.id).where(
         Membership.deputy_id == deputy_id, Membership.station_id == station_id,
         current_membership(today)))
@@ -229,7 +229,7 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
     user = viewer.user
     phone = fields.phone if fields.phone is not None else _wechat_phone(data["phone_code"])
     content_hash = abuse.content_hash(fields.text)
-    now, visiting = utcnow(), content_check.from_miniprogram()  # sent from the mini-program
+    now, visiting = clock.now(), content_check.from_miniprogram()  # sent from the mini-program
     check = (content_check.NOT_CHECKED if source == "demo"  # our own sample texts
              else content_check.check_text(user, fields.text, now, visiting))
     mass, _ = abuse.mass_cluster(content_hash, user.id, fields.deputy_id)
@@ -238,11 +238,11 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
                        deputy_id=fields.deputy_id)
     try:
         decision = workflow.decide(view, "submit", actor_for(viewer, fields.station_id),
-                                   {"hold_reason": hold_reason}, local_today())
+                                   {"hold_reason": hold_reason}, clock.today())
     except WorkflowError as exc:
         raise operations.api_error(exc)
 
-    number = numbering.next_number(local_now().year)  # first write of the transaction
+    number = numbering.next_number(clock.china_now().year)  # first write of the transaction
     if visiting:  # a visit WeChat's content security counts (2 hours)
         user.mp_active_at = now
     opinion = Opinion(number=number, station_id=fields.station_id, deputy_id=fields.deputy_id,

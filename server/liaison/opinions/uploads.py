@@ -31,7 +31,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.errors import ApiError
 from ..core.storage import get_storage
 from .access import get_visible, lens_for, viewer_for, visible_clause
@@ -95,7 +96,7 @@ def create_upload(user, data: bytes) -> Upload:
     """Re-encode and store an image for ``user``; one commit."""
     jpeg, width, height = reencode(data)
     upload_id = secrets.token_hex(16)
-    now = utcnow()
+    now = clock.now()
     key = f"uploads/{now:%Y/%m}/{upload_id}.jpg"
     get_storage().put(key, jpeg)
     upload = Upload(id=upload_id, user_id=user.id, storage_key=key, content_type="image/jpeg",
@@ -184,7 +185,7 @@ def delete_unattached(now: datetime, older_than: timedelta = UNATTACHED_MAX_AGE,
     file is removed after the DELETE and before the commit: a failed commit leaves a
     row without its file, which the next run deletes. Safe to run twice.
 
-    :param now: the time to measure ages from (tests move it; the job passes utcnow).
+    :param now: the time to measure ages from (tests move it; the job passes clock.now()).
     :return: how many uploads were deleted.
     """
     cutoff = now - older_than

@@ -207,7 +207,7 @@ def decide(view: OpinionView, action: str, actor: Actor, payload: Mapping[str, A
     """Decide what ``action`` by ``actor`` does to the opinion ``view``.
 
     :param payload: the action's fields as decoded JSON; unknown keys are ignored.
-    :param today: the local (Asia/Shanghai) date, for deadlines.
+    :param today: China's date (``core.clock.today()``), for deadlines.
     :param deadline_days: working days per level from config (default ``DEFAULT_DEADLINE_DAYS``).
     :raise UnknownAction: 422. :raise NotAllowed: 403. :raise InvalidTransition: 409.
     :raise MissingField, InvalidField: 422.

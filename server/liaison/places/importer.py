@@ -36,13 +36,13 @@ from datetime import date
 from pathlib import Path
 
 from ..audit import log as audit
+from ..core import clock
 from ..core.db import db
 from ..core.scopes import Scope
 from .geo import parse_station_point
 from .import_cells import flag, levels, start_date
 from .import_reach import find_deputy, reach_errors
 from .models import Deputy, Membership, Region, Station
-from .schedule import today_in_china
 
 REGION_LEVEL_ORDER = ("city", "district", "street", "community")
 KIND_BY_LABEL = {"中心站": "central", "特色站": "feature", "园区站": "park",
@@ -181,7 +181,7 @@ def import_rows(rows: list[dict], reach: Scope | None = None, actor=None,
         they have sat through (see ``stats.seats``).
     :raise ImportFailed: with one Chinese line per bad row; nothing is written.
     """
-    today = today or today_in_china()
+    today = today or clock.today()
     clean, errors = validate(rows, today)
     errors += reach_errors(clean, reach)
     if errors:

@@ -7,7 +7,8 @@ from typing import Optional
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, db, utcnow
+from ..core import clock
+from ..core.db import UTCDateTime, db
 
 REGION_LEVELS = ("city", "district", "street", "community")
 REGION_LEVEL_LABELS = {"city": "市", "district": "区/县", "street": "街道/镇/乡", "community": "社区/村"}
@@ -59,7 +60,7 @@ class Station(db.Model):
     latitude: Mapped[Optional[float]] = mapped_column(Float)
     longitude: Mapped[Optional[float]] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     region: Mapped[Region] = relationship()
     memberships: Mapped[list["Membership"]] = relationship(back_populates="station")
 
@@ -81,7 +82,7 @@ class Deputy(db.Model):
     external_id: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     memberships: Mapped[list["Membership"]] = relationship(back_populates="deputy")
 
 

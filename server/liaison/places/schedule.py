@@ -18,20 +18,11 @@ fallback for stations that have not planned concrete days yet.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
-CHINA = timezone(timedelta(hours=8))  # no daylight saving in China
 WEEKDAY_LABELS = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六", 7: "日"}
 DIGITS = "〇一二三四五六七八九十"
 HORIZON_DAYS = 400  # never look further than this for the next date
-
-
-def today_in_china(now: datetime | None = None) -> date:
-    """The calendar date in China (scan counts and reception days use it)."""
-    now = now or datetime.now(timezone.utc)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
-    return now.astimezone(CHINA).date()
 
 
 def _ints(values, low: int, high: int) -> set[int]:

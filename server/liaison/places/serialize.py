@@ -7,10 +7,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.db import db
 from ..core.scopes import current_membership
 from .models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Membership, Region, Station
-from .schedule import today_in_china
 
 NEXT_DAYS = 3
 
@@ -76,7 +76,7 @@ def _current(today: date):
 
 def station_members(station_id: int, today: date | None = None) -> list[Deputy]:
     """Active deputies currently at the station: home (驻站) first, then cross-station."""
-    today = today or today_in_china()
+    today = today or clock.today()
     rows = db.session.execute(
         select(Deputy).join(Membership, Membership.deputy_id == Deputy.id)
         .where(Membership.station_id == station_id, Deputy.active.is_(True), _current(today))
@@ -91,7 +91,7 @@ def next_reception_days(station: Station, today: date | None = None) -> list[dic
     from ..reception.availability import bookable_days
     from ..reception.models import RotaEntry
 
-    today = today or today_in_china()
+    today = today or clock.today()
     found = bookable_days(station.id, today, NEXT_DAYS)
     days = [d for d, _ in found]
     rota = db.session.execute(select(RotaEntry.reception_day_id, RotaEntry.deputy_id).where(
@@ -108,7 +108,7 @@ def station_detail(station: Station) -> dict:
     """The Station shape: brief + open hours, plan text, next reception days, deputies, notice."""
     from .schedule import describe
 
-    today = today_in_china()
+    today = clock.today()
     data = station_briefs([station])[0]
     data.update({
         "open_hours": station.open_hours,
@@ -122,7 +122,7 @@ def station_detail(station: Station) -> dict:
 
 def deputy_stations(deputy_id: int, today: date | None = None) -> list[tuple[Station, str]]:
     """(station, "home"|"cross") for the deputy's current, active stations."""
-    today = today or today_in_china()
+    today = today or clock.today()
     rows = db.session.execute(
         select(Station, Membership.kind).join(Membership, Membership.station_id == Station.id)
         .where(Membership.deputy_id == deputy_id, Station.active.is_(True), _current(today))

@@ -1,19 +1,19 @@
 """Reception API: plan and reception days, appointments, check-ins, reception records, follows."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from apiflask import APIBlueprint
 from flask import send_file
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.auth import current_user
 from ..core.scopes import scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.schedule import describe
 from ..stats import config as stats_config
-from ..stats.figures import local_date
 from . import attendance, operations, serialize
 from ..core.scopes import can_manage_station
 from .access import get_station, require_station_staff
@@ -31,20 +31,12 @@ def register(app) -> None:
     app.register_blueprint(bp)
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _today():
-    return local_date(_now())
-
-
 @bp.get("/stations/<int:station_id>/reception-days")
 @bp.input(DaysQuery, location="query")
 @bp.doc(summary="联络站的接待日（默认今后 90 天）", description="公开：日期、时间、值班代表、剩余预约名额。")
 def list_days(station_id, query_data):
     station = get_station(station_id)
-    start = query_data.get("start") or _today()
+    start = query_data.get("start") or clock.today()
     end = query_data.get("end") or start + timedelta(days=90)
     q = select(ReceptionDay).where(ReceptionDay.station_id == station.id, ReceptionDay.date >= start,
                                    ReceptionDay.date <= end).order_by(ReceptionDay.date)
@@ -52,7 +44,7 @@ def list_days(station_id, query_data):
     if not (query_data.get("all") and user and can_manage_station(scope_of(user), station)):
         q = q.where(ReceptionDay.status != "cancelled")
     return {"items": serialize.days(list(db.session.execute(q).scalars())),
-            "notice": serialize.upcoming_notice(station.id, _today())}
+            "notice": serialize.upcoming_notice(station.id, clock.today())}
 
 
 @bp.get("/stations/<int:station_id>/reception-plan")
@@ -70,7 +62,7 @@ def put_plan(station_id, json_data):
     require_station_staff(station)
     if json_data.get("capacity") is None:
         json_data.pop("capacity", None)
-    plan = operations.save_plan(station, json_data, _today())
+    plan = operations.save_plan(station, json_data, clock.today())
     return {"plan": plan, "text": describe(plan)}
 
 
@@ -80,7 +72,7 @@ def put_plan(station_id, json_data):
 def generate(station_id, json_data):
     station = get_station(station_id)
     require_station_staff(station)
-    return operations.generate_year(station, json_data["year"], _today(), json_data["replace"])
+    return operations.generate_year(station, json_data["year"], clock.today(), json_data["replace"])
 
 
 @bp.post("/stations/<int:station_id>/reception-days")
@@ -89,7 +81,7 @@ def generate(station_id, json_data):
 def add_day(station_id, json_data):
     station = get_station(station_id)
     require_station_staff(station)
-    day = operations.add_day(station, json_data, _today())
+    day = operations.add_day(station, json_data, clock.today())
     return {"reception_day": serialize.days([day])[0]}, 201
 
 
@@ -101,7 +93,7 @@ def patch_day(day_id, json_data):
     if day is None:
         raise ApiError(404, "reception_day_not_found", "没有找到这个接待日")
     require_station_staff(get_station(day.station_id))
-    day = operations.update_day(day, json_data, _today())
+    day = operations.update_day(day, json_data, clock.today())
     return {"reception_day": serialize.days([day])[0]}
 
 
@@ -113,7 +105,7 @@ def plan_xlsx(station_id, query_data):
 
     station = get_station(station_id)
     require_station_staff(station)
-    year = query_data.get("year") or _today().year
+    year = query_data.get("year") or clock.today().year
     return send_file(year_plan_xlsx(station, year), download_name=f"接待计划-{year}.xlsx", as_attachment=True,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -124,7 +116,7 @@ def plan_xlsx(station_id, query_data):
 def book(json_data):
     user = current_user()
     station = get_station(json_data["station_id"])
-    appointment = operations.book(user, station.id, json_data["date"], json_data["note"], _today())
+    appointment = operations.book(user, station.id, json_data["date"], json_data["note"], clock.today())
     return {"appointment": serialize.appointment(appointment)}, 201
 
 
@@ -165,7 +157,7 @@ def cancel_appointment(appointment_id):
         responses={403: "不是代表或不是本站代表", 404: "站码不存在", 410: "站码已停用", 422: "位置坐标无效"}, **AUTH)
 def check_in(json_data):
     position = None if json_data["latitude"] is None else (json_data["latitude"], json_data["longitude"])
-    row, created = attendance.check_in(current_user(), json_data["token"].strip(), _now(), position)
+    row, created = attendance.check_in(current_user(), json_data["token"].strip(), clock.now(), position)
     body = serialize.check_in(row, attendance.on_rota(row))
     return ({"check_in": body, "created": created,
              "message": answer_message(created, row.verified, body["verification"])},
@@ -180,7 +172,7 @@ def confirm_check_in(check_in_id):
     if row is None:
         raise ApiError(404, "check_in_not_found", "没有找到这条进站记录")
     user = require_station_staff(get_station(row.station_id))
-    return {"check_in": serialize.check_in(attendance.confirm(row, user, _now()))}
+    return {"check_in": serialize.check_in(attendance.confirm(row, user, clock.now()))}
 
 
 @bp.get("/stations/<int:station_id>/check-ins")
@@ -214,7 +206,7 @@ def my_check_ins():
 def add_record(station_id, json_data):
     station = get_station(station_id)
     user = require_station_staff(station)
-    record = attendance.record_reception(station, user, json_data, _now())
+    record = attendance.record_reception(station, user, json_data, clock.now())
     return {"reception_record": serialize.record(record)}, 201
 
 
@@ -224,7 +216,7 @@ def add_record(station_id, json_data):
 def list_records(station_id, query_data):
     station = get_station(station_id)
     require_station_staff(station)
-    year = query_data.get("year") or _today().year
+    year = query_data.get("year") or clock.today().year
     rows = db.session.execute(select(ReceptionRecord).where(
         ReceptionRecord.station_id == station.id, ReceptionRecord.date >= datetime(year, 1, 1).date(),
         ReceptionRecord.date <= datetime(year, 12, 31).date()).order_by(ReceptionRecord.date)).scalars()

@@ -12,11 +12,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..codes.models import Code
+from ..core import clock
+from ..core.clock import CHINA
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.geo import position_problem
 from ..places.models import Deputy, Station
-from ..stats.figures import CHINA, local_date
 from .models import CheckIn, ReceptionDay, ReceptionRecord, RotaEntry
 from .operations import member_ids
 from .presence import assess
@@ -35,7 +36,7 @@ def _after_commit(day: date, station_ids: list[int], deputy_ids: list[int]) -> N
     from ..stats.refresh import refresh
 
     try:
-        refresh(day, day, local_date(datetime.now(timezone.utc)),
+        refresh(day, day, clock.today(),
                 station_ids=station_ids, deputy_ids=deputy_ids)
     except Exception:  # the periodic rebuild catches up
         db.session.rollback()
@@ -77,7 +78,7 @@ def check_in(user, token: str, now: datetime,
     if deputy is None:
         raise ApiError(403, "not_a_deputy", "只有人大代表本人可以扫站码签到")
     station = station_by_code(token)
-    today = local_date(now)
+    today = clock.china_date(now)
     if deputy.id not in member_ids(station.id, today):
         raise ApiError(403, "not_station_deputy", "您不是本站的代表，请扫描您所在联络站的站码")
     verdict = assess((station.latitude, station.longitude), position,
@@ -133,7 +134,7 @@ def record_reception(station: Station, user, values: dict, now: datetime) -> Rec
         deputy who is not at the station.
     """
     day: date = values["date"]
-    today = local_date(now)
+    today = clock.china_date(now)
     if day > today:
         raise ApiError(409, "reception_in_future", "还没到这一天，不能登记接待记录")
     if db.session.execute(select(ReceptionRecord.id).where(

@@ -1,8 +1,6 @@
 """``flask reception ...``: year plans for many stations, the reminders by hand."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import click
 from flask.cli import AppGroup
 
@@ -15,10 +13,10 @@ def register(app) -> None:
     @click.option("--station", "station_ids", type=int, multiple=True, help="只生成这些联络站（默认全部）")
     def plan(year, station_ids):
         """Generate the year's reception days of every station from its plan."""
-        from ..stats.figures import local_date
+        from ..core import clock
         from .jobs import plan_year
 
-        created = plan_year(year, local_date(datetime.now(timezone.utc)), station_ids=list(station_ids))
+        created = plan_year(year, clock.today(), station_ids=list(station_ids))
         click.echo(f"已生成 {created} 个接待日")
 
     @group.command("remind")

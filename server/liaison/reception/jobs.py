@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import importlib
 import logging
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..core import clock
+from ..core.clock import CHINA
 from ..core.db import db
 from ..core.jobs import with_app
 from ..notifications.models import Message
 from ..places.models import Deputy, Station
 from ..stats import config
-from ..stats.figures import CHINA
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
 from .operations import generate_year
 from .plan import reminder_due, reminder_texts
@@ -86,7 +87,7 @@ def plan_next_year(now: datetime | None = None) -> int:
     :param now: the moment to act as (tests move the clock); default: now.
     :return: the number of days created (0 outside December).
     """
-    today = (now or datetime.now(timezone.utc)).astimezone(CHINA).date()
+    today = clock.china_date(now or clock.now())
     if today.month != PLANNING_MONTH:
         return 0
     return plan_year(today.year + 1, today, only_unplanned=True)
@@ -98,7 +99,7 @@ def send_reminders(now: datetime | None = None) -> int:
 
     :return: the number of messages written.
     """
-    now = (now or datetime.now(timezone.utc)).astimezone(CHINA)
+    now = clock.in_china(now or clock.now())
     tomorrow = now.date() + timedelta(days=1)
     if not reminder_due(tomorrow, now, int(config.get("RECEPTION_REMINDER_HOUR"))):
         return 0
@@ -109,7 +110,7 @@ def send_reminders(now: datetime | None = None) -> int:
     for day_id in day_ids:
         claimed = db.session.execute(update(ReceptionDay).where(
             ReceptionDay.id == day_id, ReceptionDay.reminded_at.is_(None))
-            .values(reminded_at=datetime.now(timezone.utc)).execution_options(synchronize_session=False))
+            .values(reminded_at=clock.now()).execution_options(synchronize_session=False))
         if claimed.rowcount != 1:
             db.session.rollback()
             continue

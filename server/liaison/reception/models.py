@@ -7,7 +7,8 @@ from typing import Optional
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, db, utcnow
+from ..core import clock
+from ..core.db import UTCDateTime, db
 
 
 class ReceptionDay(db.Model):
@@ -45,7 +46,7 @@ class Appointment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     note: Mapped[str] = mapped_column(String(255), default="")
     state: Mapped[str] = mapped_column(String(10), default="booked")  # booked|cancelled|attended
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     __table_args__ = (UniqueConstraint("reception_day_id", "user_id", name="uq_appointments_day_user"),)
 
 
@@ -60,7 +61,7 @@ class CheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), index=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     in_plan: Mapped[bool] = mapped_column(Boolean, default=True)
     source: Mapped[str] = mapped_column(String(10), default="scan")  # scan | staff
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
@@ -98,7 +99,7 @@ class ReceptionRecord(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     in_plan: Mapped[bool] = mapped_column(Boolean, default=True)
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     reception_day_id: Mapped[Optional[int]] = mapped_column(ForeignKey("reception_days.id"))
 
 
@@ -109,5 +110,5 @@ class StationFollow(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     __table_args__ = (UniqueConstraint("user_id", "station_id", name="uq_station_follows_user_station"),)

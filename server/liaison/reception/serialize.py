@@ -5,10 +5,10 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..core.clock import CHINA
 from ..core.db import db
 from ..places.models import Deputy, Station
 from ..places.serialize import deputy_briefs
-from ..stats.figures import CHINA
 from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord, RotaEntry
 from .operations import booked_count
 from .presence import status_text

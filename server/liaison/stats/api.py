@@ -1,20 +1,21 @@
 """Stats API: the region report, per-station figures, league tables, duty records, exports."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Integer, String
 from apiflask.validators import OneOf, Range, Regexp
 from flask import send_file
 
+from ..core import clock
 from ..core.auth import current_user
 from ..core.errors import ApiError
 from ..core.spreadsheet import file_name
 from ..reception.access import get_station
 from . import access, config, export, pdf
 from .duty import duty_record
-from .figures import MONTH_FIELDS, local_date, parse_month, share
+from .figures import MONTH_FIELDS, parse_month, share
 from .league import league_table
 from .models import StationMonth  # noqa: F401  (registers the summary tables)
 from .queries import region_report, station_rows
@@ -63,12 +64,8 @@ class YearQuery(Schema):
                    metadata={"description": "年份，默认今年"})
 
 
-def today() -> date:
-    return local_date(datetime.now(timezone.utc))
-
-
 def month_arg(value: str | None) -> date:
-    return parse_month(value, today())
+    return parse_month(value, clock.today())
 
 
 def period(query: dict) -> tuple[date, date]:
@@ -92,7 +89,7 @@ def regions():
 def report(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
-    return region_report(region, month_arg(query_data.get("month")), today(), query_data.get("limit"))
+    return region_report(region, month_arg(query_data.get("month")), clock.today(), query_data.get("limit"))
 
 
 @bp.get("/regions/<int:region_id>/report.xlsx")
@@ -102,7 +99,7 @@ def report_xlsx(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
     month = month_arg(query_data.get("month"))
-    data = region_report(region, month, today(), 100000, with_stations=True)
+    data = region_report(region, month, clock.today(), 100000, with_stations=True)
     return send_file(export.region_xlsx(data, data.pop("stations")), mimetype=XLSX, as_attachment=True,
                      download_name=file_name(f"{region.name}联络站数据分析-{data['month']}.xlsx"))
 
@@ -113,7 +110,7 @@ def report_xlsx(region_id, query_data):
 def report_pdf(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
-    data = region_report(region, month_arg(query_data.get("month")), today(), query_data.get("limit"))
+    data = region_report(region, month_arg(query_data.get("month")), clock.today(), query_data.get("limit"))
     return send_file(region_pdf(data), mimetype="application/pdf", as_attachment=True,
                      download_name=file_name(f"{region.name}联络站数据分析-{data['month']}.pdf"))
 
@@ -124,7 +121,7 @@ def report_pdf(region_id, query_data):
 def stations(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
-    rows = station_rows(region, month_arg(query_data.get("month")), today(), query_data.get("flag"))
+    rows = station_rows(region, month_arg(query_data.get("month")), clock.today(), query_data.get("flag"))
     page, per_page = query_data["page"], query_data["per_page"]
     return {"items": rows[(page - 1) * per_page: page * per_page], "total": len(rows), "page": page,
             "per_page": per_page}
@@ -137,7 +134,7 @@ def league(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
     first, last = period(query_data)
-    return league_table(region, query_data["kind"], first, last, today())
+    return league_table(region, query_data["kind"], first, last, clock.today())
 
 
 @bp.post("/regions/<int:region_id>/refresh")
@@ -148,8 +145,8 @@ def refresh_region(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
     month = month_arg(query_data.get("month"))
-    result = refresh(month, month, today(), region)
-    return {**result, **freshness(region, month, today())}
+    result = refresh(month, month, clock.today(), region)
+    return {**result, **freshness(region, month, clock.today())}
 
 
 @bp.get("/stations/<int:station_id>/months")
@@ -161,11 +158,11 @@ def station_months(station_id, query_data):
 
     station = get_station(station_id)
     access.require_station(station)
-    year = query_data.get("year") or today().year
-    last = min(date(year, 12, 1), today().replace(day=1))
+    year = query_data.get("year") or clock.today().year
+    last = min(date(year, 12, 1), clock.today().replace(day=1))
     region = db.session.get(Region, station.region_id)
     if date(year, 1, 1) <= last:
-        ensure_fresh(region, date(year, 1, 1), last, today())
+        ensure_fresh(region, date(year, 1, 1), last, clock.today())
     rows = {r.month: r for r in db.session.query(StationMonth).filter(
         StationMonth.station_id == station.id, StationMonth.month >= date(year, 1, 1),
         StationMonth.month <= date(year, 12, 1))}
@@ -175,7 +172,7 @@ def station_months(station_id, query_data):
         values = {f: (getattr(row, f) if row else 0) for f in MONTH_FIELDS}
         items.append({"month": f"{year}-{m:02d}", **values, "satisfaction": share(values["satisfied"], values["ratings"])})
     return {"station": {"id": station.id, "name": station.name}, "year": year, "items": items,
-            **freshness(region, last, today())}
+            **freshness(region, last, clock.today())}
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record")
@@ -207,4 +204,4 @@ def _readable_record(deputy_id: int, query_data: dict) -> dict:
     """The deputy's duty record for the asked year, once the caller may read it."""
     deputy = access.get_deputy(deputy_id)
     access.require_deputy(deputy)
-    return duty_record(deputy, query_data.get("year") or today().year, today())
+    return duty_record(deputy, query_data.get("year") or clock.today().year, clock.today())

@@ -1,8 +1,6 @@
 """``flask stats refresh``: rebuild the monthly summary tables (after an import, nightly)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import click
 from flask.cli import AppGroup
 
@@ -18,10 +16,11 @@ def register(app) -> None:
         """Rebuild the summary rows of a range of months."""
         from ..core.db import db
         from ..places.models import Region
-        from .figures import local_date, parse_month
+        from ..core import clock
+        from .figures import parse_month
         from .refresh import refresh
 
-        today = local_date(datetime.now(timezone.utc))
+        today = clock.today()
         end = parse_month(last, today)
         start = parse_month(first, end.replace(month=1)) if first else end.replace(month=1)
         region = db.session.get(Region, region_id) if region_id else None

@@ -29,13 +29,13 @@ Counting rules (all dates are local China dates; a month is a calendar month):
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from operator import itemgetter
 from typing import Callable, Iterable, NamedTuple
 
+from ..core.clock import china_date, start_of_china_month
 from ..opinions.states import CLOSED, DECLINED, GROUP_CLOSED, GROUP_RESOLVED, state_group
 
-CHINA = timezone(timedelta(hours=8))  # no daylight saving in China
 ONE_DAY = timedelta(days=1)
 
 MONTH_FIELDS = ("check_ins", "check_ins_unplanned", "active_days", "receptions", "residents",
@@ -47,18 +47,7 @@ DEFAULT_SATISFIED = frozenset({"satisfied", "basically_satisfied"})
 
 # ---- dates -------------------------------------------------------------------------
 
-_EIGHT_HOURS = timedelta(hours=8)
-_ZERO = timedelta(0)
-
-
-def local_date(moment: datetime | None) -> date | None:
-    """The China date of an instant (naive datetimes are taken as UTC)."""
-    if moment is None:
-        return None
-    offset = moment.utcoffset()
-    if offset is None or offset == _ZERO:  # UTC: the usual case, and the fast one
-        return (moment + _EIGHT_HOURS).date()
-    return moment.astimezone(CHINA).date()
+local_date = china_date  # the China date of an instant: what every fact is counted by
 
 
 def month_of(day: date) -> date:
@@ -81,9 +70,7 @@ def month_range(first: date, last: date) -> list[date]:
 
 def month_bounds_utc(first: date, last: date) -> tuple[datetime, datetime]:
     """The UTC instants at which local month ``first`` begins and month ``last`` ends."""
-    start = datetime.combine(month_of(first), datetime.min.time(), CHINA)
-    end = datetime.combine(add_months(month_of(last), 1), datetime.min.time(), CHINA)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    return start_of_china_month(first), start_of_china_month(add_months(month_of(last), 1))
 
 
 def parse_month(value: str | None, default: date) -> date:

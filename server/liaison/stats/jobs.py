@@ -4,22 +4,21 @@ Reports also rebuild a stale month themselves, so these only keep big regions wa
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from ..core import clock
 from ..core.jobs import with_app
-from .figures import add_months, local_date
+from .figures import add_months
 from .refresh import refresh
 
 
 @with_app
 def refresh_recent() -> dict:
-    today = local_date(datetime.now(timezone.utc))
+    today = clock.today()
     month = today.replace(day=1)
     return refresh(add_months(month, -1), month, today)
 
 
 @with_app
 def refresh_year() -> dict:
-    today = local_date(datetime.now(timezone.utc))
+    today = clock.today()
     month = today.replace(day=1)
     return refresh(add_months(month, -12), month, today)

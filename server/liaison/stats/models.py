@@ -21,7 +21,8 @@ from typing import Optional
 from sqlalchemy import Date, ForeignKey, Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..core.db import UTCDateTime, db, utcnow
+from ..core import clock
+from ..core.db import UTCDateTime, db
 
 
 class _Counts:
@@ -96,5 +97,5 @@ class StatsRefresh(db.Model):
     __tablename__ = "stats_refreshes"
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     region_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     seconds: Mapped[Optional[float]] = mapped_column(db.Float)

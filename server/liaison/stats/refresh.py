@@ -8,18 +8,19 @@ A deputy's duty record calls ``compute`` directly (live, one deputy).
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
+from ..core import clock
 from ..core.db import db
 from ..core.scopes import current_membership
 from ..opinions.models import Opinion, Suggestion
 from ..places.models import Membership, Region, Station
 from ..reception.models import CheckIn, ReceptionRecord
 from . import config
-from .figures import (CHINA, MONTH_FIELDS, ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
+from .figures import (MONTH_FIELDS, ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
                       count_opinions_into, count_presence, count_suggestions, local_date,
                       month_bounds_utc, month_of, month_range)
 from .models import DeputyMonth, StationMonth, StatsRefresh
@@ -176,7 +177,7 @@ def refresh(first: date, last: date, today: date, region: Region | None = None, 
     _replace(StationMonth, "station_id", s_ids, station_rows, months)
     seconds = round(time.monotonic() - began, 3)
     if whole:
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         region_id = region.id if region is not None else 0
         for month in months:
             row = db.session.get(StatsRefresh, (month, region_id))
@@ -226,9 +227,7 @@ def as_of_text(moment: datetime | None, today: date) -> str:
     """"数据截至 14:05" (China time; the date too when it was not today), "" when never rebuilt."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone(CHINA)
+    local = clock.in_china(moment)
     if local.date() == today:
         return f"数据截至 {local:%H:%M}"
     if local.year == today.year:
@@ -239,13 +238,13 @@ def as_of_text(moment: datetime | None, today: date) -> str:
 def freshness(region: Region | None, month: date, today: date) -> dict:
     """``{"refreshed_at": ISO time in China or None, "as_of": "数据截至 HH:MM"}`` for an answer."""
     moment = refreshed_at(region, month)
-    return {"refreshed_at": moment.astimezone(CHINA).isoformat(timespec="seconds") if moment else None,
+    return {"refreshed_at": clock.in_china(moment).isoformat(timespec="seconds") if moment else None,
             "as_of": as_of_text(moment, today)}
 
 
 def ensure_fresh(region: Region | None, first: date, last: date, today: date) -> list[date]:
     """Rebuild whichever of the months is stale for the region; returns those rebuilt."""
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     max_age = int(config.get("STATS_MAX_AGE_SECONDS"))
     stale = [m for m in month_range(first, last) if m <= month_of(today) and not is_fresh(region, m, now, max_age)]
     if stale:

@@ -9,6 +9,7 @@ import re
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from ..core import clock
 from ..core.auth import UserBlocked, current_user
 from ..core.errors import ApiError
 from . import access, config
@@ -19,7 +20,7 @@ from .queries import region_report
 from .refresh import refresh as rebuild
 from .scoring import POINT_LABELS
 from .api import (
-    FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR, month_arg, period, today,
+    FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR, month_arg, period,
 )
 
 bp = Blueprint("stats_pages", __name__, url_prefix="/reports", template_folder="templates",
@@ -91,7 +92,7 @@ def region(region_id):
     value, bad = _month_value("month")
     if bad:
         return bad
-    data = region_report(reg, month_arg(value), today(), 50)
+    data = region_report(reg, month_arg(value), clock.today(), 50)
     return render_template("stats/region.html", data=data, region=reg, station_flags=STATION_FLAGS,
                            invisible=INVISIBLE, labels=data["flag_labels"],
                            max_age_minutes=max(1, int(config.get("STATS_MAX_AGE_SECONDS")) // 60))
@@ -108,7 +109,7 @@ def refresh(region_id):
     if bad:
         return bad
     month = month_arg(value)
-    rebuild(month, month, today(), reg)
+    rebuild(month, month, clock.today(), reg)
     return redirect(url_for("stats_pages.region", region_id=reg.id, month=month.strftime("%Y-%m")), 303)
 
 
@@ -127,7 +128,7 @@ def league(region_id):
         first, last = period({"start": start, "end": end})
     except ApiError as err:
         return _bad_request(err.message)
-    table = league_table(reg, kind, first, last, today(), too_few_limit=100)
+    table = league_table(reg, kind, first, last, clock.today(), too_few_limit=100)
     return render_template("stats/league.html", table=table, region=reg)
 
 
@@ -140,6 +141,6 @@ def deputy(deputy_id):
     raw = (request.args.get("year") or "").strip()
     if raw and not (raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR):
         return _bad_request(YEAR_ERROR)
-    year = int(raw) if raw else today().year
-    record = duty_record(dep, year, today())
+    year = int(raw) if raw else clock.today().year
+    record = duty_record(dep, year, clock.today())
     return render_template("stats/deputy.html", record=record, point_labels=POINT_LABELS)

@@ -12,7 +12,8 @@ from typing import Optional
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.db import UTCDateTime, db, utcnow
+from ..core import clock
+from ..core.db import UTCDateTime, db
 
 ROLES = ("liaison", "station_master", "office", "unit")
 ROLE_LABELS = {"liaison": "联络员", "station_master": "站长", "office": "人大工委",
@@ -35,7 +36,7 @@ class User(db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked_reason: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_seen_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     # Last sign of the person in the mini-program (a login, or a submit/rating sent with
     # its token): WeChat's content security accepts an openid only within 2 hours of it.
@@ -53,7 +54,7 @@ class StaffRole(db.Model):
     station_id: Mapped[Optional[int]] = mapped_column(ForeignKey("stations.id"), index=True)
     region_id: Mapped[Optional[int]] = mapped_column(ForeignKey("regions.id"), index=True)
     unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("handling_units.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     user: Mapped[User] = relationship(back_populates="roles")
     __table_args__ = (UniqueConstraint("user_id", "role", "station_id", "region_id", "unit_id",
                                        name="uq_staff_roles_scope"),)

@@ -14,7 +14,8 @@ import logging
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from ..core.db import db, utcnow
+from ..core import clock
+from ..core.db import db
 from ..core.errors import ApiError
 from .models import ROLE_LABELS, User
 
@@ -71,7 +72,7 @@ def find_or_create_user(*, mp_openid: str | None = None, oa_openid: str | None =
         user.oa_openid = oa_openid
     if unionid and not user.unionid:
         user.unionid = unionid
-    user.last_seen_at = utcnow()
+    user.last_seen_at = clock.now()
     return user
 
 
@@ -87,7 +88,7 @@ def login_miniprogram(code: str, wechat) -> User:
 
     def write() -> User:
         user = find_or_create_user(mp_openid=openid, unionid=result.get("unionid"))
-        user.mp_active_at = utcnow()  # the visit WeChat's content security counts (2 hours)
+        user.mp_active_at = clock.now()  # the visit WeChat's content security counts (2 hours)
         if result.get("session_key"):
             user.session_key_enc = encrypt_session_key(result["session_key"])
         db.session.commit()

@@ -42,8 +42,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from ..audit.log import actor_label, record
+from ..core import clock
 from ..core.scopes import scope_of
-from ..core.db import db, utcnow
+from ..core.db import db
 from ..core.errors import ApiError
 from ..opinions.abuse import normalise_phone
 from ..places.models import Deputy
@@ -78,7 +79,7 @@ def grant_role(user: User, role: str, *, actor, station_id=None, region_id=None,
     held = db.session.execute(select(StaffRole).filter_by(user_id=user.id, role=role, **where)).scalars().first()
     if held is not None:
         return held
-    granted = StaffRole(user_id=user.id, role=role, created_at=now or utcnow(), **where)
+    granted = StaffRole(user_id=user.id, role=role, created_at=now or clock.now(), **where)
     db.session.add(granted)
     db.session.flush()
     db.session.expire(user, ["roles"])
@@ -96,7 +97,7 @@ def revoke_role(role_id: int, *, actor, now: datetime | None = None) -> dict:
     role = db.session.get(StaffRole, role_id)
     if role is None:
         raise RoleError("没有找到这个身份", 404, "role_not_found")
-    now = now or utcnow()
+    now = now or clock.now()
     before, user = _role_snapshot(role), role.user
     place = audit_place(role.station_id, role.region_id, role.unit_id)
     subject = f"{actor_label(user)} {describe(role)}"
@@ -192,7 +193,7 @@ def create_invitation(inviter: User | None, scope, role: str, *, station_id=None
 
     :raise RoleError: the role or target is outside what the inviter runs.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     fields, needs_phone = check_target(scope if inviter is not None else None, role, station_id,
                                         region_id, unit_id, deputy_id)
     invitation = Invitation(code=secrets.token_urlsafe(12), role=role, expires_at=now + ttl,
@@ -214,7 +215,7 @@ def find(code: str) -> Invitation | None:
 
 def problem(invitation: Invitation | None, now: datetime | None = None) -> RoleError | None:
     """Why this invitation cannot be accepted (404 unknown, 410 used or ended); None when it can."""
-    now = now or utcnow()
+    now = now or clock.now()
     if invitation is None:
         return RoleError("邀请码不存在，请向邀请人核对。", 404, "invitation_not_found")
     if invitation.used_at is not None:
@@ -258,7 +259,7 @@ def accept_invitation(code: str, user: User, *, phone_code: str | None = None, c
     :raise RoleError: 404 unknown, 410 used or ended, 403 phone missing or different,
         409 the deputy or the user is bound already.
     """
-    now = now or utcnow()
+    now = now or clock.now()
     invitation = find(code)
     refused = problem(invitation, now)
     if refused:
@@ -304,7 +305,7 @@ def accept_invitation(code: str, user: User, *, phone_code: str | None = None, c
 
 def revoke_invitation(invitation_id: int, inviter: User | None, scope, now: datetime | None = None) -> None:
     """End an unused invitation now (its creator, the office above it, or the command line); commits."""
-    now = now or utcnow()
+    now = now or clock.now()
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.used_at is not None:
         raise RoleError("这个邀请不存在或已被使用", 404, "invitation_not_found")

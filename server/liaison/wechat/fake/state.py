@@ -137,6 +137,8 @@ class FakeState:
 
     # -- clock ------------------------------------------------------------------
     def now(self) -> float:
+        # WeChat is a separate party on the real time: never core.clock (which the test
+        # suite sets to another date); tests move this one by its own offset.
         return time.time() + self.offset
 
     # -- mini-program activity (the content-security 2-hour rule) ---------------
