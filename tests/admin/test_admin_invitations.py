@@ -79,14 +79,15 @@ def test_the_second_of_two_racing_acceptances_is_refused(app, client, staff, pla
 
 
 def test_an_expired_invitation_is_refused(app, client, staff, places):
-    from liaison.core.db import db, utcnow
+    from liaison.core import clock
+    from liaison.core.db import db
     from liaison.users.models import Invitation
 
     staff("master")
     code = _create(client, role="liaison", station_id=places["station_id"])
     with app.app_context():
         inv = db.session.query(Invitation).filter_by(code=code).one()
-        inv.expires_at = utcnow() - timedelta(minutes=1)
+        inv.expires_at = clock.now() - timedelta(minutes=1)
         db.session.commit()
     _logout(client)
     page = client.get(f"/admin/invite/{code}")

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from page_helpers import page_csrf
+
+from liaison.core import clock
 
 TEXTS = ["望月湖小区三栋楼道灯坏了，晚上老人上下楼很危险。",
          "学校门口早晚高峰拥堵，希望增设交通协管员。",
@@ -52,9 +54,9 @@ def test_queue_filters_by_deputy_and_date(client, staff, opinion, places):
     staff("liaison")
     html = client.get(f"/admin/queue?deputy_id={places['deputy_id']}").get_data(as_text=True)
     assert _items(html) == [a["number"]]
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    tomorrow = (clock.today() + timedelta(days=2)).isoformat()
     assert _items(client.get(f"/admin/queue?from={tomorrow}").get_data(as_text=True)) == []
-    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    yesterday = (clock.today() - timedelta(days=2)).isoformat()
     assert len(_items(client.get(f"/admin/queue?from={yesterday}&to={tomorrow}").get_data(as_text=True))) == 2
 
 
@@ -67,7 +69,7 @@ def test_overdue_opinions_come_first_and_can_be_filtered(app, client, staff, opi
     _act(client, old["id"], "accept")
     with app.app_context():  # the deadline passed: what the clock does, not a transition
         row = db.session.get(Opinion, old["id"])
-        row.deadline = date.today() - timedelta(days=3)
+        row.deadline = clock.today() - timedelta(days=3)
         db.session.commit()
     html = client.get("/admin/queue").get_data(as_text=True)
     assert _items(html)[0] == old["number"] and "已超期" in html
@@ -102,7 +104,7 @@ def test_accept_assign_reply_and_timeline(client, staff, opinion, places):
     op = opinion(TEXTS[0])
     staff("liaison")
     unit = places["units"]["岳麓区住房和城乡建设局"]
-    deadline = (date.today() + timedelta(days=20)).isoformat()
+    deadline = (clock.today() + timedelta(days=20)).isoformat()
     assert _act(client, op["id"], "accept", category="housing", note="已电话联系居民").status_code == 302
     r = _act(client, op["id"], "assign", unit_ids=str(unit), level="district", deadline=deadline)
     assert r.status_code == 302

@@ -11,7 +11,7 @@ import pytest
 from page_helpers import page_csrf
 
 from liaison.opinions import deadlines
-from liaison.opinions.timeutil import local_today
+from liaison.core import clock
 
 
 def _post(client, opinion_id, action, **fields):
@@ -36,7 +36,7 @@ def extension_asked(app, phone, opinion, places, staff, client):
     for who in ("demo-liaison", "demo-unit"):
         token = api.post("/api/v1/auth/wechat", json={"code": phone.login_code(who)}).get_json()["token"]
         heads[who] = {"Authorization": "Bearer " + token}
-    later = deadlines.add_working_days(local_today(), 40).isoformat()
+    later = deadlines.add_working_days(clock.today(), 40).isoformat()
     unit = places["units"]["岳麓区住房和城乡建设局"]
     for who, body in (("demo-liaison", {"action": "accept"}),
                       ("demo-liaison", {"action": "assign", "unit_ids": [unit], "level": "district"}),
@@ -65,14 +65,14 @@ def test_a_blank_reason_brings_the_reject_form_back_open_with_the_note_typed(cli
 
 
 def test_an_early_date_keeps_the_date_and_says_why(client, extension_asked):
-    today = local_today().isoformat()
+    today = clock.today().isoformat()
     r = _post(client, extension_asked["id"], "approve_extension", deadline=today,
               public_note="期限延长至下月底", note="分管领导同意")
     assert r.status_code == 422
     form = _form(r.get_data(as_text=True), "approve_extension")
     assert "办理期限应晚于今天" in form and f'value="{today}"' in form
     assert ">期限延长至下月底</textarea>" in form and ">分管领导同意</textarea>" in form
-    assert f'min="{(local_today() + timedelta(days=1)).isoformat()}"' in form
+    assert f'min="{(clock.today() + timedelta(days=1)).isoformat()}"' in form
 
 
 def test_a_blank_note_and_a_stale_page_come_back_where_they_were_posted(client, staff, opinion):

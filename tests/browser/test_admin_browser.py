@@ -12,13 +12,15 @@ import re
 import sys
 import uuid
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
 from page_helpers import WECHAT_UA, XSS_TEXT, seed_fake_accounts  # noqa: E402
+
+from liaison.core import clock  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +97,7 @@ def test_liaison_logs_in_and_accepts_assigns_replies(live_server, browser_page, 
     assert page.get_by_test_id("action-reply_directly").count() == 0  # not allowed before accepting
     _act(page, "accept", lambda form: form.locator('textarea[name="note"]').fill("已电话联系居民，次日上门查看"))
     assert page.get_by_test_id("opinion-state").inner_text() == "已受理"
-    deadline = (date.today() + timedelta(days=20)).isoformat()
+    deadline = (clock.today() + timedelta(days=20)).isoformat()
 
     def assign(form):
         form.get_by_role("checkbox", name="岳麓区住房和城乡建设局").check()

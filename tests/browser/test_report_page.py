@@ -12,9 +12,10 @@ from urllib.parse import quote
 
 import pytest
 
+from liaison.core.clock import CHINA
+
 pytestmark = pytest.mark.browser
 
-CHINA = timezone(timedelta(hours=8))
 MONTH = date(2026, 10, 1)  # a fixed, complete month: the suite never reads the wall clock
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import liaison
+from liaison.core import clock
 
 STATIONS, DEPUTIES = 3, 12  # 3 × (poster + QR + 12 cards) = 42 files
 
@@ -41,6 +42,7 @@ def _env(app, base_config) -> dict:
         "QRCODES_PATH": app.config["QRCODES_PATH"], "PUBLIC_BASE_URL": base_config["PUBLIC_BASE_URL"],
         "WECHAT_API_BASE": base_config["WECHAT_API_BASE"], "CODES_BATCH_PROCESSES": "2",
         "LIAISON_TESTING": "1",  # a test run against the fake WeChat
+        **clock.environment(),  # the suite's time (--clock)
     })
     return env
 

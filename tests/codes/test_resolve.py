@@ -158,7 +158,7 @@ def _scans(app, token):
 
 
 def test_scans_are_counted_per_code_and_day_including_old_posters(app, client, places, staff):
-    from liaison.places.schedule import today_in_china
+    from liaison.core import clock
 
     station_id = places["station"][WANGYUEHU]
     token = token_of(app, "station", station_id)
@@ -167,7 +167,7 @@ def test_scans_are_counted_per_code_and_day_including_old_posters(app, client, p
     client.get(f"/s/{token}")  # a phone camera outside WeChat counts too
     client.get(f"/api/v1/codes/{token}/qr.png")  # printing is not scanning
     with app.app_context():
-        today = today_in_china()
+        today = clock.today()
     assert _scans(app, token) == {today: 4}
     headers = staff("liaison-3", "liaison", station_id=station_id)
     client.post(f"/api/v1/codes/{token}/rotate", headers=headers)

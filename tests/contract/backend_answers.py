@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import date
 
 import requests
 from PIL import Image
+
+from liaison.core import clock
 
 
 def small_jpeg() -> bytes:
@@ -79,7 +80,7 @@ def collect(app, client, phone) -> tuple[dict, dict]:
             "capacity": 10, "per_day": 1, "rota": [did]}
     r = client.put(f"/api/v1/stations/{sid}/reception-plan", json=plan, headers=staff)
     assert r.status_code == 200, r.get_json()
-    year = date.today().year
+    year = clock.today().year
     for y in (year, year + 1):
         r = client.post(f"/api/v1/stations/{sid}/reception-days/generate", json={"year": y}, headers=staff)
         assert r.status_code == 200, r.get_json()

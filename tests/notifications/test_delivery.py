@@ -12,9 +12,9 @@ REPLY, ACCEPT, PROGRESS = "tmpl-resident-reply", "tmpl-resident-accept", "tmpl-r
 
 
 def _now():
-    from liaison.core.db import utcnow
+    from liaison.core import clock
 
-    return utcnow()
+    return clock.now()
 
 
 def _deliver_until_done(app, start, step=timedelta(hours=1), rounds=30):

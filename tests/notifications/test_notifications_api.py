@@ -148,7 +148,7 @@ def test_messages_are_the_callers_own_newest_first_and_paged(client, headers, wo
 
 def test_staff_see_failed_deliveries_of_their_stations_and_can_retry(
         app, client, headers, world, make_opinion, emit, phone, grant, rows):
-    from liaison.core.db import utcnow
+    from liaison.core import clock
     from liaison.notifications.jobs import deliver_pending
 
     app.config["NOTIFICATION_MAX_ATTEMPTS"] = 1
@@ -176,7 +176,7 @@ def test_staff_see_failed_deliveries_of_their_stations_and_can_retry(
     assert client.post(f"/api/v1/notifications/{row['id']}/retry",
                        headers=headers("liaison")).status_code == 409
     with app.app_context():
-        deliver_pending(now=utcnow() + timedelta(seconds=1))
+        deliver_pending(now=clock.now() + timedelta(seconds=1))
     assert rows()[0]["status"] == "sent"
 
 

@@ -52,7 +52,7 @@ def test_every_default_template_builds_valid_data_from_a_full_context():
     context = {"number": "LL-2026-000123", "summary": "路灯坏了" * 20, "state_label": "重新办理",
                "station": "望月湖街道人大代表联络站（岳麓区）", "deputy": "王明",
                "category": "城市管理", "deadline": date(2026, 12, 31),
-               "reply": "已安排维修\n预计下周完成" * 5, "time": datetime.now(timezone.utc),
+               "reply": "已安排维修\n预计下周完成" * 5, "time": datetime(2026, 12, 31, 8, 30, tzinfo=timezone.utc),
                "title": "意见重新办理", "body": "正文" * 30, "reason": "", "rating": "满意"}
     for name, entry in templates.TEMPLATES.items():
         values = templates.field_values(entry, context)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from notification_fixtures import SEND, TEMPLATE_SEND, TOKEN
 
+from liaison.core import clock
 from liaison.opinions.context import Notify
 
 LEASE = 1.0
@@ -35,6 +36,7 @@ def _env(base_config) -> dict:
         INSTANCE_PATH=base_config["INSTANCE_PATH"], SECRET_KEY=base_config["SECRET_KEY"],
         NOTIFICATION_LEASE_SECONDS=str(LEASE), NOTIFICATION_TEMPLATES=LONG_TERM, FLASK_APP="wsgi:app",
         PYTHONPATH=str(SERVER_DIR), SESSION_COOKIE_SECURE="0", LIAISON_TESTING="1")
+    env.update(clock.environment())  # the worker keeps the suite's time (--clock)
     return env
 
 

@@ -6,7 +6,7 @@ from liaison.opinions import deadlines
 from liaison.opinions.followup import follow_up_replies
 from liaison.opinions.models import Opinion, OpinionEvent
 from liaison.opinions.states import state_group
-from liaison.opinions.timeutil import local_today, start_of_local_day
+from liaison.core import clock
 
 
 def _replied(submit, act):
@@ -17,9 +17,9 @@ def _replied(submit, act):
 
 
 def _replied_days_ago(app, op_id, working_days):
-    day = deadlines.add_working_days(local_today(), -working_days)
+    day = deadlines.add_working_days(clock.today(), -working_days)
     with app.app_context():
-        db.session.get(Opinion, op_id).replied_at = start_of_local_day(day) + timedelta(hours=10)
+        db.session.get(Opinion, op_id).replied_at = clock.start_of_china_day(day) + timedelta(hours=10)
         db.session.commit()
 
 

@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from opinion_helpers import jpeg
 
-from liaison.core.db import db, utcnow
+from liaison.core import clock
+from liaison.core.db import db
 from liaison.core.storage import get_storage
 from liaison.opinions import deadlines
 from liaison.opinions.jobs import scan_deadlines, scrub_expired
 from liaison.opinions.models import Opinion, OpinionEvent, Upload
-from liaison.opinions.timeutil import local_today
 from liaison.users.models import User
 
 
@@ -46,7 +46,7 @@ def _told(app, op_id, event):
 
 
 def test_overdue_opinions_get_one_system_event_per_day_and_notify(app, assigned):
-    today = local_today()
+    today = clock.today()
     _set_deadline(app, assigned, today - timedelta(days=7))
     with app.app_context():
         assert scan_deadlines(today=today)["overdue"] == 1
@@ -59,7 +59,7 @@ def test_overdue_opinions_get_one_system_event_per_day_and_notify(app, assigned)
 
 
 def test_near_deadline_tells_the_unit(app, assigned):
-    today = local_today()
+    today = clock.today()
     _set_deadline(app, assigned, deadlines.add_working_days(today, 2))
     with app.app_context():
         assert scan_deadlines(today=today) == {"overdue": 0, "near_deadline": 1}
@@ -71,7 +71,7 @@ def test_near_deadline_tells_the_unit(app, assigned):
 
 def test_office_lists_overdue_opinions_of_its_region(app, client, who, assigned, submit):
     fresh = submit().get_json()["opinion"]["id"]
-    _set_deadline(app, assigned, local_today() - timedelta(days=3))
+    _set_deadline(app, assigned, clock.today() - timedelta(days=3))
     body = client.get("/api/v1/opinions?overdue=1", headers=who("demo-office")).get_json()
     assert [o["id"] for o in body["items"]] == [assigned] and body["items"][0]["overdue"] is True
     everything = client.get("/api/v1/opinions", headers=who("demo-office")).get_json()
@@ -110,7 +110,7 @@ def test_closed_cases_are_scrubbed_after_the_retention_period(app, client, who, 
         act("demo-liaison", op_id, "close")
     with app.app_context():
         app.config["RETENTION_DAYS"] = 365
-        db.session.get(Opinion, old).closed_at = utcnow() - timedelta(days=400)
+        db.session.get(Opinion, old).closed_at = clock.now() - timedelta(days=400)
         db.session.commit()
         key = db.session.get(Upload, photo).storage_key
         assert get_storage().exists(key)
@@ -129,7 +129,7 @@ def test_closed_cases_are_scrubbed_after_the_retention_period(app, client, who, 
 
 
 def test_cli_runs_the_jobs_and_manages_blocks(app, runner, assigned):
-    _set_deadline(app, assigned, local_today() - timedelta(days=2))
+    _set_deadline(app, assigned, clock.today() - timedelta(days=2))
     assert "超期 1 件" in runner.invoke(args=["opinions", "scan-deadlines"]).output
     assert "已清除 0 件" in runner.invoke(args=["opinions", "scrub-expired"]).output
     assert "文字复检" in runner.invoke(args=["opinions", "check-content"]).output

@@ -73,13 +73,13 @@ def test_a_deputy_who_does_not_follow_the_account_is_skipped_and_keeps_the_in_ap
 def test_a_template_send_retried_after_a_timeout_is_delivered_once(app, client, who, phone, fake_wechat, world):
     from datetime import timedelta
 
-    from liaison.core.db import utcnow
+    from liaison.core import clock
 
     _follow(fake_wechat)
     _submit(client, who, world, deputy=False)  # two to-dos: the liaison and the station master
     # WeChat takes longer than WECHAT_TIMEOUT (2 s here) but accepts the message.
     phone.fault(TEMPLATE_SEND, 1, delay=3)
-    start = utcnow()
+    start = clock.now()
     _deliver(app, now=start)
     first = _rows(app, audience="staff")
     assert sorted(r["status"] for r in first) == ["pending", "sent"]

@@ -5,7 +5,7 @@ from sqlalchemy import text
 from liaison.core.db import db
 from liaison.opinions import deadlines
 from liaison.opinions.models import Assignment, Opinion, OpinionEvent, Suggestion
-from liaison.opinions.timeutil import local_today
+from liaison.core import clock
 
 
 def _accepted(submit, act, **fields):
@@ -20,7 +20,7 @@ def test_accept_and_assign_set_state_deadline_and_assignments(app, submit, act, 
             level="district", note="请住建局牵头，城管局配合")
     assert r.status_code == 200, r.get_json()
     op = r.get_json()["opinion"]
-    expected = deadlines.default_deadline("district", local_today())
+    expected = deadlines.default_deadline("district", clock.today())
     assert (op["state"], op["deadline"], op["level"]) == ("assigned", expected.isoformat(), "district")
     assert [(a["unit"]["id"], a["role"], a["status"]) for a in op["assignments"]] == [
         (world["unit_id"], "lead", "pending"), (world["unit2_id"], "co", "pending")]
@@ -119,7 +119,7 @@ def test_rounds_extensions_and_reopening_apply_to_the_right_assignment(app, subm
     unit = world["unit_id"]
     act("demo-liaison", op_id, "assign", unit_ids=[unit], level="town")
     assert act("demo-unit", op_id, "unit_accept").status_code == 200
-    later = deadlines.add_working_days(local_today(), 40).isoformat()
+    later = deadlines.add_working_days(clock.today(), 40).isoformat()
     assert act("demo-unit", op_id, "request_extension", deadline=later, reason="需协调多个部门").status_code == 200
     r = act("demo-liaison", op_id, "approve_extension")
     assert r.status_code == 200 and r.get_json()["opinion"]["deadline"] == later
@@ -174,7 +174,7 @@ def _handled_with_notes(submit, act, world):
     """Accepted, assigned, urged, extended, answered, rated 不满意 and reopened, with an
     internal note on every staff step and a public note on 受理 and 交办."""
     op_id = submit().get_json()["opinion"]["id"]
-    later = deadlines.add_working_days(local_today(), 40).isoformat()
+    later = deadlines.add_working_days(clock.today(), 40).isoformat()
     for openid, action, fields in (
             ("demo-liaison", "accept", {"note": INTERNAL["accept"], "public_note": PUBLIC["accept"]}),
             ("demo-liaison", "assign", {"unit_ids": [world["unit_id"]], "level": "district",

@@ -1,11 +1,12 @@
 """Two stations with deputies, codes and a liaison, for the reception API tests."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
-CHINA = timezone(timedelta(hours=8))
+from liaison.core.clock import CHINA
+
 POINT_S = (28.1955, 112.9430)  # station S's point (GCJ-02); station T has none
 
 

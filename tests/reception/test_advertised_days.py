@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-CHINA = timezone(timedelta(hours=8))
+from liaison.core.clock import CHINA
+
 PLAN = {"monthly_days": [15], "weekdays": [], "market_days": [], "start": "09:00", "end": "11:30",
         "capacity": 2, "per_day": 1}
 

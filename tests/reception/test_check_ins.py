@@ -1,13 +1,13 @@
 """Check-ins by scanning the station code, and reception records staff enter afterwards."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
-CHINA = timezone(timedelta(hours=8))
+from liaison.core import clock
 
 
 def today() -> str:
-    return datetime.now(CHINA).date().isoformat()
+    return clock.today().isoformat()
 
 
 def test_deputy_scans_their_station_code_once_a_day(client, stations, login):
@@ -67,7 +67,7 @@ def test_staff_record_a_reception_after_the_fact_and_scans_are_linked_not_double
 def test_reception_records_are_checked(client, stations, login):
     staff = login("liaison-s")
     url = f"/api/v1/stations/{stations.s}/reception-records"
-    future = (datetime.now(CHINA).date() + timedelta(days=2)).isoformat()
+    future = (clock.today() + timedelta(days=2)).isoformat()
     assert client.post(url, json={"date": future}, headers=staff).get_json()["error"]["code"] == "reception_in_future"
     stranger = client.post(url, json={"date": "2026-01-05", "deputy_ids": [stations.deputies["李四"]]}, headers=staff)
     assert stranger.status_code == 422

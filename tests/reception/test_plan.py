@@ -3,9 +3,9 @@ from datetime import date, datetime
 
 import pytest
 
+from liaison.core.clock import CHINA
 from liaison.reception.plan import (PlanError, assign_rota, normalize_plan, reminder_due,
                                     reminder_texts, year_dates)
-from liaison.stats.figures import CHINA
 
 
 def test_monthly_day_gives_twelve_days_and_the_31st_falls_on_month_end():

@@ -1,9 +1,10 @@
 """Reception plan, the year plan, editing days, appointments, follows and reminders."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-CHINA = timezone(timedelta(hours=8))
+from liaison.core.clock import CHINA
+
 PLAN = {"monthly_days": [15], "weekdays": [], "market_days": [], "start": "09:00", "end": "11:30",
         "capacity": 2, "per_day": 2}
 

@@ -9,11 +9,12 @@ March 2025 is the report month (the invisible window is January–March 2025).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
-CHINA = timezone(timedelta(hours=8))
+from liaison.core.clock import CHINA
+
 MARCH = "2025-03"
 
 

@@ -82,8 +82,9 @@ def test_yearly_sheet_as_excel_and_pdf(client, region, office):
 
 
 def test_duty_points_count_only_verified_check_ins_and_list_the_rest_as_pending(app, client, region, office, login):
-    from datetime import date, datetime, timedelta, timezone
+    from datetime import date, datetime
 
+    from liaison.core.clock import CHINA as china
     from liaison.core.db import db
     from liaison.reception.attendance import check_in
     from liaison.stats.models import DeputyMonth
@@ -93,7 +94,6 @@ def test_duty_points_count_only_verified_check_ins_and_list_the_rest_as_pending(
     before = client.get(url, headers=office).get_json()
     with app.app_context():
         user = db.session.get(User, region.user_a3)
-        china = timezone(timedelta(hours=8))
         far, _ = check_in(user, "tokenA", datetime(2025, 3, 25, 10, tzinfo=china),
                           (28.1955 + 0.045, 112.9430))  # 5 km north of station A
         bare, _ = check_in(user, "tokenA", datetime(2025, 3, 26, 10, tzinfo=china))  # location refused

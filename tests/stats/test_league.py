@@ -1,7 +1,7 @@
 """The responsiveness league table: Wilson lower bound, too few to rank, unresolved never resolved."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 
 def add_cases(app, station_id, deputy_id, in_time=0, late=0, unresolved=0, start=0):
     """Opinions created in March 2025 with known outcomes."""
+    from liaison.core.clock import CHINA as china
     from liaison.core.db import db
     from liaison.opinions.models import Opinion
 
-    china = timezone(timedelta(hours=8))
     with app.app_context():
         n = start
         for kind, count in (("in_time", in_time), ("late", late), ("unresolved", unresolved)):
