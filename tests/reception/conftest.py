@@ -15,6 +15,15 @@ def local(y, m, d, hh=10, mm=0):
 
 
 @pytest.fixture
+def planning_2027():
+    """The clock late on 2026-12-31: tests that plan the year 2027 and book its days
+    (whose weekdays and counts they check) run before its first reception day."""
+    from liaison.core import clock
+
+    clock.anchor("2026-12-31T23:30+08:00")
+
+
+@pytest.fixture
 def stations(app):
     from liaison.codes.models import Code
     from liaison.core.db import db

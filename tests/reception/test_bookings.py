@@ -1,5 +1,8 @@
 """The booking list of a reception day: staff and the deputies on duty see it, nobody else."""
+import pytest
 from test_reception_days import _plan
+
+pytestmark = pytest.mark.usefixtures("planning_2027")
 
 
 def _booked_day(client, stations, login):

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from liaison.core.clock import CHINA
+
+pytestmark = pytest.mark.usefixtures("planning_2027")
 
 PLAN = {"monthly_days": [15], "weekdays": [], "market_days": [], "start": "09:00", "end": "11:30",
         "capacity": 2, "per_day": 2}
