@@ -1,12 +1,12 @@
 """After the reply: one 请评价 reminder, then a system close for cases nobody rates."""
 from datetime import timedelta
 
+from liaison.core import clock
 from liaison.core.db import db
 from liaison.opinions import deadlines
 from liaison.opinions.followup import follow_up_replies
 from liaison.opinions.models import Opinion, OpinionEvent
 from liaison.opinions.states import state_group
-from liaison.core import clock
 
 
 def _replied(submit, act):
@@ -17,7 +17,11 @@ def _replied(submit, act):
 
 
 def _replied_days_ago(app, op_id, working_days):
-    day = deadlines.add_working_days(clock.today(), -working_days)
+    """Replied ``working_days`` working days before today, counted the way the job counts
+    (today may be a holiday: on 2027-01-01 three working days back is only two between)."""
+    today, day = clock.today(), clock.today()
+    while deadlines.working_days_between(day, today) < working_days:
+        day -= timedelta(days=1)
     with app.app_context():
         db.session.get(Opinion, op_id).replied_at = clock.start_of_china_day(day) + timedelta(hours=10)
         db.session.commit()
