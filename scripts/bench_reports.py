@@ -18,7 +18,6 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -56,14 +55,15 @@ def main() -> int:
     server = start_postgres(args.dir)
     app = app_for(server.get_uri("province"), args.dir)
     with app.app_context():
+        from liaison.core import clock
         from liaison.core.auth import issue_token
         from liaison.core.db import db
-        from liaison.stats.figures import add_months, local_date
+        from liaison.stats.figures import add_months
         from liaison.stats.models import StatsRefresh
         from liaison.stats.refresh import refresh
         from liaison.users.models import User
 
-        today = local_date(datetime.now(timezone.utc))
+        today = clock.today()
         month = today.replace(day=1)
         headers = {"Authorization": f"Bearer {issue_token(db.session.get(User, 1))}"}
         client = app.test_client()

@@ -142,12 +142,12 @@ def login(base: str, fake: str, openid: str) -> dict:
 
 def seed(base: str, headers: dict, ids: dict) -> None:
     """Through the API: a reception plan and days, one appointment, one poster batch."""
-    import datetime as dt
+    from liaison.core import clock
 
     station, liaison = ids.get("station_id"), headers["demo-liaison"]
     if station is None:
         return
-    today = dt.date.today()
+    today = clock.today()  # China's date, as the server counts it
     r = requests.put(f"{base}/api/v1/stations/{station}/reception-plan", headers=liaison, timeout=30,
                      json={"weekdays": [1, 2, 3, 4, 5], "capacity": 20, "rota": [ids.get("deputy_id")]})
     if not r.ok:

@@ -307,10 +307,10 @@ def main() -> int:
     loaded = time.monotonic() - began
     print(f"数据已写入，用时 {loaded:.0f} 秒；建立月度汇总表…", flush=True)
     with app.app_context():
-        from liaison.stats.figures import local_date
+        from liaison.core import clock
         from liaison.stats.refresh import refresh
 
-        today = local_date(datetime.now(UTC))
+        today = clock.today()
         first = date.fromisoformat(meta["months"][0] + "-01")
         result = refresh(first, today.replace(day=1), today)
     meta.update(uri=uri, generated_seconds=round(loaded, 1), summary_seconds=result["seconds"],
