@@ -11,6 +11,13 @@ from pathlib import Path
 
 DEFAULT_APPS = {"wxdemominiprogram01": "demo-mp-secret", "wxdemoofficial0001": "demo-oa-secret"}
 DEFAULT_OFFICIAL = {"wxdemoofficial0001"}
+# UnionID (UnionID 机制说明, developers.weixin.qq.com/miniprogram/dev/framework/open-ability/
+# union-id.html): one person has one unionid across the apps bound to the same open-platform
+# account (开放平台 - 绑定关系), and WeChat gives it only to bound apps: code2Session returns
+# unionid "若当前小程序已绑定到微信开放平台帐号下"; web OAuth only "当scope为snsapi_userinfo时"
+# (see oauth_routes). Which apps are bound is the console's setting: ``open_platform`` /
+# POST /_fake/open-platform. The demo's two apps are bound, so the demo keeps one user.
+DEFAULT_OPEN_PLATFORM = {"wxdemominiprogram01", "wxdemoofficial0001"}
 DEFAULT_ACCOUNTS = [
     {"openid": "oa-demo-master", "nickname": "王站长", "label": "联络站站长", "follows_oa": True},
     {"openid": "oa-demo-liaison", "nickname": "李联络员", "label": "联络站联络员", "follows_oa": True},
@@ -52,7 +59,7 @@ class FakeState:
 
     def __init__(self, apps=None, oauth_accounts=None, official_accounts=None, templates=None,
                  pages=None, risky_words=None, token_grace=20.0, verify_base=None, app_json=None,
-                 template_kinds=None):
+                 template_kinds=None, open_platform=None):
         self.lock = threading.RLock()
         self.apps = dict(apps or DEFAULT_APPS)
         self.official = set(DEFAULT_OFFICIAL if official_accounts is None else official_accounts)
@@ -64,6 +71,7 @@ class FakeState:
             "pages": list(pages) if pages is not None else app_json_pages(app_json),
             "risky": dict(DEFAULT_RISKY if risky_words is None else self._risky_map(risky_words)),
             "verify_base": verify_base,
+            "open_platform": set(DEFAULT_OPEN_PLATFORM if open_platform is None else open_platform),
         }
         self.reset()
 
@@ -126,6 +134,8 @@ class FakeState:
             # Where the fake fetches verification files instead of the rule's own host
             # (the backend under test, or scripts/run's web server); None: the rule's host.
             self.verify_base = init["verify_base"]
+            self.open_platform: set[str] = init["open_platform"]  # appids bound to the open platform
+            self.snapshot: set[str] = set()  # openids now viewing a page in 朋友圈 snapshot mode
             self.set_accounts(init["accounts"])
 
     def set_accounts(self, accounts: list[dict]) -> None:
@@ -216,6 +226,13 @@ class FakeState:
         if rec["expires_at"] <= now:
             return None, (42001, "access_token expired")
         return rec["appid"], None
+
+    def unionid_for(self, appid: str | None, openid: str) -> str | None:
+        """The unionid WeChat gives ``appid`` for this person: only when the app is bound to
+        the open platform (see DEFAULT_OPEN_PLATFORM), and only if the person has one."""
+        if appid not in self.open_platform:
+            return None
+        return (self.users.get(openid) or {}).get("unionid")
 
     # -- people -----------------------------------------------------------------
     def register_user(self, openid: str, unionid=_MISSING, follows_oa=None, nickname=None,
