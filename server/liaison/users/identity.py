@@ -189,3 +189,17 @@ def _carry_profile(survivor: User, loser: User) -> None:
         setattr(survivor, name, max(times) if times else None)
     if loser.blocked and not survivor.blocked:
         survivor.blocked, survivor.blocked_reason = True, loser.blocked_reason
+    loser.blocked, loser.blocked_reason = False, ""  # the block now lives on the survivor
+
+
+def merge_phone_proven(deputy, user: User, *, now: datetime | None = None) -> None:
+    """WeChat has just verified in the mini-program that ``user`` has ``deputy``'s phone on
+    file: when the deputy is bound to an account that logs in only on the web pages (no
+    mini-program openid), that account is this person's too and becomes one with ``user``.
+    An account with a mini-program openid of its own is another WeChat account: left
+    alone (binding the deputy then refuses, as before). Not committed."""
+    if deputy.user_id in (None, user.id):
+        return
+    other = db.session.get(User, deputy.user_id)
+    if other is not None and other.mp_openid is None:
+        merge_users(user, other, reason="phone", actor=user, now=now)
