@@ -43,6 +43,20 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def public_base_url(environ=None) -> str:
+    """The address printed in plain-URL codes and invitation links: ``PUBLIC_BASE_URL``,
+    else this machine on ``PORT`` (default 5000). The one rule: the web server, the
+    workers and every ``flask`` command (posters, invitations) started with the same
+    environment agree on it.
+    """
+    environ = os.environ if environ is None else environ
+    value = (environ.get("PUBLIC_BASE_URL") or "").strip()
+    if value:
+        return value.rstrip("/")
+    port = (environ.get("PORT") or "").strip() or "5000"
+    return f"http://127.0.0.1:{int(port)}"
+
+
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else generated once and kept in instance/."""
     value = _env("SECRET_KEY")
@@ -66,7 +80,6 @@ def load_config(overrides: dict | None = None) -> dict:
     instance = Path(overrides.get("INSTANCE_PATH") or _env("INSTANCE_PATH", ROOT / "instance"))
     instance.mkdir(parents=True, exist_ok=True)
     fake_port = int(_env("FAKE_WECHAT_PORT", 5001))
-    port = int(_env("PORT", 5000))
     cfg = {
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
@@ -92,7 +105,7 @@ def load_config(overrides: dict | None = None) -> dict:
         # is what they long-press to follow.
         "WECHAT_OA_NAME": _env("WECHAT_OA_NAME", "人大代表联络站"),
         "WECHAT_OA_QRCODE_URL": _env("WECHAT_OA_QRCODE_URL", ""),
-        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
+        "PUBLIC_BASE_URL": public_base_url(),
         "STORAGE_PATH": _env("STORAGE_PATH", str(instance / "files")),
         "QRCODES_PATH": _env("QRCODES_PATH", str(ROOT / "qrcodes")),
         # WeChat's domain verification files (MP_verify_*.txt for the official account's
