@@ -160,3 +160,37 @@ def test_a_login_that_collides_twice_with_a_concurrent_one_is_a_409_not_a_500(ap
         with pytest.raises(ApiError) as caught:
             retry_once_on_race(write)
     assert (caught.value.status, caught.value.code, len(attempts)) == (409, "login_conflict", 2)
+
+
+@pytest.mark.parametrize("channel", ["mp_openid", "oa_openid"])
+def test_a_concurrent_first_login_of_the_same_person_ends_as_one_user(app, channel):
+    """Another process commits the same person between our lookup and our commit: the
+    unique openid/unionid refuses ours, the login runs once more and finds theirs."""
+    from sqlalchemy import insert
+
+    from liaison.core.db import db
+    from liaison.users.identity import resolve_login
+    from liaison.users.models import User
+    from liaison.users.operations import retry_once_on_race
+
+    other_channel = "oa_openid" if channel == "mp_openid" else "mp_openid"
+    attempts = []
+
+    def write():
+        user = resolve_login(**{channel: "x-race"}, unionid="u-race")
+        if not attempts:  # the other process: the same person through the other channel
+            with db.engine.begin() as conn:
+                conn.execute(insert(User.__table__).values(
+                    {other_channel: "other-race", "unionid": "u-race",
+                     "nickname": "微信用户", "token_version": 1, "session_version": 1, "blocked": False,
+                     "blocked_reason": "", "avatar_url": "", "phone": "", "created_at": db.func.now()}))
+        attempts.append(user)
+        db.session.commit()
+        return user
+
+    with app.app_context():
+        user = retry_once_on_race(write)
+        assert len(attempts) == 2
+        assert db.session.query(User).count() == 1
+        assert (getattr(user, channel), getattr(user, other_channel), user.unionid) == (
+            "x-race", "other-race", "u-race")
