@@ -11,12 +11,9 @@ from pathlib import Path
 
 DEFAULT_APPS = {"wxdemominiprogram01": "demo-mp-secret", "wxdemoofficial0001": "demo-oa-secret"}
 DEFAULT_OFFICIAL = {"wxdemoofficial0001"}
-# UnionID (UnionID 机制说明, developers.weixin.qq.com/miniprogram/dev/framework/open-ability/
-# union-id.html): one person has one unionid across the apps bound to the same open-platform
-# account (开放平台 - 绑定关系), and WeChat gives it only to bound apps: code2Session returns
-# unionid "若当前小程序已绑定到微信开放平台帐号下"; web OAuth only "当scope为snsapi_userinfo时"
-# (see oauth_routes). Which apps are bound is the console's setting: ``open_platform`` /
-# POST /_fake/open-platform. The demo's two apps are bound, so the demo keeps one user.
+# UnionID 机制说明 (developers.weixin.qq.com/miniprogram/dev/framework/open-ability/union-id.html):
+# WeChat gives unionids only to apps bound to one open-platform account (code2Session: "若当前
+# 小程序已绑定到微信开放平台帐号下会返回"; web OAuth: oauth_routes). The demo's apps are bound.
 DEFAULT_OPEN_PLATFORM = {"wxdemominiprogram01", "wxdemoofficial0001"}
 DEFAULT_ACCOUNTS = [
     {"openid": "oa-demo-master", "nickname": "王站长", "label": "联络站站长", "follows_oa": True},
