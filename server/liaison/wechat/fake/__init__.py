@@ -31,8 +31,8 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
     :param template_kinds: {template id: "one_time" | "long_term"}, as the console says
         (a tap mixing kinds is refused with 20002); restricts no id.
     :param pages: the released mini-program's pages; default: those of ``app_json``.
-    :param app_json: path of the mini-program's app.json; default $FAKE_WECHAT_APP_JSON,
-        else the repository's miniprogram/app.json.
+    :param app_json: path of the mini-program's app.json; default the repository's
+        miniprogram/app.json (the standalone launcher also reads $FAKE_WECHAT_APP_JSON).
     :param risky_words: msg_sec_check words, list or {word: label}.
     :param token_grace: seconds a /cgi-bin/token token lives on after a newer one.
     :param verify_base: base URL the fake fetches domain verification files from instead
