@@ -53,6 +53,8 @@ def parse(setting: Setting, raw: str):
         raise ConfigError(f"环境变量 {name} 只能是 {'、'.join(setting.choices)} 之一，现在是 {raw!r}")
     if setting.minimum is not None and value < setting.minimum:
         raise ConfigError(f"环境变量 {name} 不能小于 {setting.minimum:g}，现在是 {raw!r}")
+    if setting.maximum is not None and value > setting.maximum:
+        raise ConfigError(f"环境变量 {name} 不能大于 {setting.maximum:g}，现在是 {raw!r}")
     return setting.clean(value) if setting.clean else value
 
 

@@ -28,6 +28,7 @@ class Setting:
     shown: str | None = None
     choices: tuple = ()
     minimum: float | None = None
+    maximum: float | None = None
     secret: bool = False  # never printed (``flask settings --current``)
     clean: Callable[[Any], Any] | None = field(default=None, compare=False)
 
@@ -111,9 +112,9 @@ SETTINGS: tuple[Setting, ...] = (
     S("WECHAT_OA_SECRET", str, "demo-oa-secret", "the official account's AppSecret",
       shown="demo value", secret=True),
     S("PORT", int, 5000, "the web server's port under `scripts/run`; `PUBLIC_BASE_URL`'s default "
-      "uses it", minimum=1),
+      "uses it", minimum=1, maximum=65535),
     S("FAKE_WECHAT_PORT", int, 5001, "the fake WeChat server's port under `scripts/run`",
-      minimum=1),
+      minimum=1, maximum=65535),
     S("WECHAT_API_BASE", str, _local("FAKE_WECHAT_PORT"),
       "`https://api.weixin.qq.com` in production", shown="`http://127.0.0.1:$FAKE_WECHAT_PORT`"),
     S("WECHAT_OAUTH_BASE", str, _local("FAKE_WECHAT_PORT"),
@@ -213,7 +214,7 @@ SETTINGS: tuple[Setting, ...] = (
       "of the station's point is verified; farther, without a location or at a station without "
       "a point it waits for staff to confirm", minimum=1),
     S("RECEPTION_REMINDER_HOUR", int, 9, "China-time hour from which the day-before reminders go "
-      "out", minimum=0),
+      "out", minimum=0, maximum=23),
     S("RECEPTION_DEFAULT_CAPACITY", int, 10, "appointments per reception day when the plan says "
       "none", minimum=1),
     # Reports (the seeds' rules, 长沙市人大代表联络站数据分析报告)

@@ -100,6 +100,10 @@ def test_every_setting_declares_a_type_a_default_of_that_type_and_one_line_meani
             assert isinstance(setting.default, setting.type), setting.key
         if setting.choices:
             assert setting.default in setting.choices, setting.key
+        if setting.minimum is not None:
+            assert setting.default >= setting.minimum, setting.key
+        if setting.maximum is not None:
+            assert setting.default <= setting.maximum, setting.key
         if setting.variable:
             assert setting.type in (str, int, float, bool), f"{setting.key}: no way to parse it"
 
@@ -132,6 +136,7 @@ def test_every_variable_read_from_the_environment_is_in_the_readme_table():
     ("LIAISON_DEMO", "maybe", "开关值"),
     ("WECHAT_PUSH_FORMAT", "yaml", "json、xml"),
     ("TRUSTED_PROXIES", "-1", "不能小于 0"),
+    ("RECEPTION_REMINDER_HOUR", "24", "不能大于 23"),
 ])
 def test_a_bad_value_in_the_environment_is_refused_naming_the_variable(base_config, variable, value, expected):
     from liaison.config import ConfigError, load_config
