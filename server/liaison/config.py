@@ -14,10 +14,10 @@ import os
 import secrets
 from pathlib import Path
 
-from .settings import DEFAULT_CATEGORIES, DEFAULT_DEADLINE_DAYS, ROOT, SETTINGS, Setting
+from .settings import BY_KEY, DEFAULT_CATEGORIES, DEFAULT_DEADLINE_DAYS, ROOT, SETTINGS, Setting
 
 __all__ = ["ConfigError", "DEFAULT_CATEGORIES", "DEFAULT_DEADLINE_DAYS", "ROOT", "SETTINGS",
-           "check_production", "load_config", "settings_table"]
+           "check_production", "load_config", "public_base_url", "settings_table"]
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("0", "false", "no", "off")
@@ -58,17 +58,17 @@ def parse(setting: Setting, raw: str):
     return setting.clean(value) if setting.clean else value
 
 
-def environment_values(environ=None, skip=()) -> dict:
-    """The settings the environment sets (an empty variable counts as unset), parsed.
+def environment_values(environ=None, skip=(), settings=SETTINGS) -> dict:
+    """The settings the environment sets (an empty or blank variable counts as unset), parsed.
 
     :param skip: keys not to read (the caller's overrides win over the environment).
     :raise ConfigError: naming every variable that does not parse, at once.
     """
     environ = os.environ if environ is None else environ
     values, problems = {}, []
-    for setting in SETTINGS:
+    for setting in settings:
         raw = environ.get(setting.variable) if setting.variable else None
-        if raw is None or raw == "" or setting.key in skip:
+        if raw is None or not raw.strip() or setting.key in skip:
             continue
         try:
             values[setting.key] = parse(setting, raw)
@@ -77,6 +77,20 @@ def environment_values(environ=None, skip=()) -> dict:
     if problems:
         raise ConfigError("联络站未启动：" + "；".join(problems) + "。")
     return values
+
+
+def public_base_url(environ=None) -> str:
+    """The address printed in plain-URL codes and invitation links: ``PUBLIC_BASE_URL``,
+    else this machine on ``PORT`` (default 5000). The one rule: the web server, the
+    workers and every ``flask`` command (posters, invitations) started with the same
+    environment agree on it (``load_config`` decides it the same way).
+    """
+    settings = (BY_KEY["PORT"], BY_KEY["PUBLIC_BASE_URL"])
+    cfg = environment_values(environ, settings=settings)
+    for setting in settings:
+        if setting.key not in cfg:
+            cfg[setting.key] = setting.default_for(cfg)
+    return cfg["PUBLIC_BASE_URL"]
 
 
 def _secret_key(instance: Path) -> str:

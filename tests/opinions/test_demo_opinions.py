@@ -20,12 +20,12 @@ def test_demo_deputy_receives_the_summon_message_in_the_demo(app, demo, runner, 
     then the worker's sweep: 王明 (demo-deputy) gets the 点将 message on the official account."""
     import requests
 
-    from liaison.devserver import _seed_fake
+    from liaison.devserver import seed_fake
     from liaison.notifications.jobs import deliver_pending
     from liaison.notifications.models import Notification
     from wechat_checks import pages_not_found
 
-    _seed_fake(fake_wechat)
+    seed_fake(fake_wechat)
     assert runner.invoke(args=["demo", "opinions"]).exit_code == 0
     with app.app_context():
         deliver_pending()

@@ -129,8 +129,9 @@ def ledger_xlsx(viewer, opinions: list[Opinion], today: date, filters_text: str)
 def filters_text(f: Filters) -> str:
     """The filters in words, for the ledger's 导出说明 sheet."""
     parts = []
-    if f.state:
-        parts.append("状态：" + {"open": "办理中", "answered": "已答复"}.get(f.state, STATE_LABELS.get(f.state, f.state)))
+    if f.state and f.state != "all":
+        parts.append("状态：" + {"open": "办理中", "answered": "已答复", "active": "未办结"}.get(
+            f.state, STATE_LABELS.get(f.state, f.state)))
     if f.state_group:
         parts.append("分组：" + f.state_group)
     if f.category:

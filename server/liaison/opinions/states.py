@@ -173,6 +173,7 @@ NOTIFICATION_EVENT_LABELS = {
     "extension_approved": "延期申请已同意",  # units
     "extension_rejected": "延期申请未同意",  # units
     "deadline_changed": "办理期限已调整",  # units
+    "deadline_extended": "办理期限已延长",  # resident (an approved extension or a staff change)
     "urged": "督办提醒",  # units (when assigned), staff (otherwise)
     "draft_submitted": "承办单位已提交答复",  # staff
     "reply_released": "答复已发送群众",  # units

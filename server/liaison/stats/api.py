@@ -131,7 +131,7 @@ def stations(region_id, query_data):
 
 @bp.get("/regions/<int:region_id>/league")
 @bp.input(PeriodQuery, location="query")
-@bp.doc(summary="代表、联络站响应度排行（Wilson 95% 置信下限；件数太少不排名）", **AUTH)
+@bp.doc(summary="代表、联络站响应度排行（按 95% 置信区间下限排名，威尔逊方法；件数太少不排名）", **AUTH)
 def league(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)

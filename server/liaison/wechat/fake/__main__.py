@@ -23,7 +23,7 @@ def main(argv=None) -> None:
                              "default $FAKE_WECHAT_APP_JSON or the repository's miniprogram/app.json")
     args = parser.parse_args(argv)
     app = create_fake_app(token_grace=args.token_grace, verify_base=args.verify_base, app_json=args.app_json)
-    print(f"fake WeChat on http://{args.host}:{args.port}  (control: /_fake/...)", flush=True)
+    print(f"模拟微信服务器：http://{args.host}:{args.port}（控制接口 /_fake/...）", flush=True)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
