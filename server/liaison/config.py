@@ -46,7 +46,7 @@ def parse(setting: Setting, raw: str):
             if not math.isfinite(value):
                 raise ValueError(text)
         else:
-            value = raw
+            value = text  # an AppID or secret pasted with a newline still works
     except ValueError:
         raise ConfigError(f"环境变量 {name} 应为{EXPECTED[setting.type]}，现在是 {raw!r}") from None
     if setting.choices and value not in setting.choices:

@@ -170,7 +170,8 @@ def test_environment_values_are_parsed_to_their_declared_types(base_config):
     cfg = load_config({"INSTANCE_PATH": base_config["INSTANCE_PATH"]}, environ={
         "RETENTION_DAYS": " 30 ", "LIAISON_DEMO": "Yes", "SESSION_COOKIE_SECURE": "0",
         "WECHAT_TIMEOUT": "2.5", "PUBLIC_BASE_URL": "https://lls.example.gov.cn/ ", "RQ_QUEUE": "",
-        "SECRET_KEY": "k"})
+        "SECRET_KEY": "k", "WECHAT_APPID": " wx8f3c2a1b9d7e6f50\n"})
+    assert cfg["WECHAT_APPID"] == "wx8f3c2a1b9d7e6f50"
     assert cfg["RETENTION_DAYS"] == 30 and cfg["DEMO_MODE"] is True and cfg["SESSION_COOKIE_SECURE"] is False
     assert cfg["WECHAT_TIMEOUT"] == 2.5 and cfg["PUBLIC_BASE_URL"] == "https://lls.example.gov.cn"
     assert cfg["RQ_QUEUE"] == "liaison"  # an empty variable counts as unset
