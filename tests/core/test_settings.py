@@ -244,3 +244,10 @@ def test_flask_settings_current_shows_values_but_never_secrets():
     assert "s3cret" not in text and "pw123" not in text
     assert "RETENTION_DAYS = 30  ← RETENTION_DAYS" in lines
     assert "SQLALCHEMY_DATABASE_URI = 'postgresql+psycopg://liaison:***@db/liaison'  ← DATABASE_URL" in lines
+
+
+def test_flask_settings_current_prints_the_running_apps_values(app):
+    printed = app.test_cli_runner().invoke(args=["settings", "--current"])
+    assert printed.exit_code == 0
+    assert "test-secret-key" not in printed.output and "SECRET_KEY = （已设置，不显示）" in printed.output
+    assert "PUBLIC_BASE_URL = 'https://liaison.example.gov.cn'  ← PUBLIC_BASE_URL" in printed.output
