@@ -159,11 +159,9 @@ def settings_table() -> str:
     return "\n".join(lines) + "\n"
 
 
-# The demo credentials the fake WeChat server accepts (the defaults above).
-DEMO_WECHAT_VALUES = {
-    "WECHAT_APPID": "wxdemominiprogram01", "WECHAT_SECRET": "demo-mp-secret",
-    "WECHAT_OA_APPID": "wxdemoofficial0001", "WECHAT_OA_SECRET": "demo-oa-secret",
-}
+# The demo credentials the fake WeChat server accepts: the declared defaults.
+DEMO_WECHAT_VALUES = {key: BY_KEY[key].default
+                      for key in ("WECHAT_APPID", "WECHAT_SECRET", "WECHAT_OA_APPID", "WECHAT_OA_SECRET")}
 WECHAT_BASES = ("WECHAT_API_BASE", "WECHAT_OAUTH_BASE")
 
 
