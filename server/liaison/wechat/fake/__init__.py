@@ -31,8 +31,8 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
     :param template_kinds: {template id: "one_time" | "long_term"}, as the console says
         (a tap mixing kinds is refused with 20002); restricts no id.
     :param pages: the released mini-program's pages; default: those of ``app_json``.
-    :param app_json: path of the mini-program's app.json; default $FAKE_WECHAT_APP_JSON,
-        else the repository's miniprogram/app.json.
+    :param app_json: path of the mini-program's app.json; default the repository's
+        miniprogram/app.json (the standalone launcher also reads $FAKE_WECHAT_APP_JSON).
     :param open_platform: appids bound to the open-platform account, the only ones given
         unionids; default both demo apps (state.DEFAULT_OPEN_PLATFORM).
     :param risky_words: msg_sec_check words, list or {word: label}.

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import secrets
 import threading
 import time
@@ -312,9 +311,9 @@ class FakeState:
 
 
 def app_json_pages(path=None) -> list[str]:
-    """The pages of app.json (subpackages included): ``path``, else $FAKE_WECHAT_APP_JSON,
-    else the repository's miniprogram/app.json. A missing file stops the fake at start."""
-    path = Path(path or os.environ.get("FAKE_WECHAT_APP_JSON") or DEFAULT_APP_JSON)
+    """The pages of app.json (subpackages included): ``path``, else the repository's
+    miniprogram/app.json. A missing file stops the fake at start."""
+    path = Path(path or DEFAULT_APP_JSON)
     data = json.loads(path.read_text(encoding="utf-8"))
     pages = list(data.get("pages") or [])
     for sub in (data.get("subPackages") or data.get("subpackages") or []):
