@@ -140,22 +140,22 @@ def load_history(now: datetime | None = None) -> int:
         station = db.session.query(Station).filter_by(name=station_name).one()
         staff = people["demo-liaison" if station_name == DEMO_STATION else "demo-office"]
         for k, outcome in enumerate(outcomes):
-            age = FIXED_AGE.get(outcome, round(span * (k + 0.5) / len(outcomes)))
+            age = FIXED_AGE[outcome] + 3 * k if outcome in FIXED_AGE else round(span * (k + 0.5) / len(outcomes))
             resident = residents[made % len(residents)]
             category, issue = ISSUES[made % len(ISSUES)]
             text = PLACES[(made // len(ISSUES) + made) % len(PLACES)] + issue
             who = {"staff": staff, "unit": people["demo-unit"], "resident": resident}
             _case(station, deputies[deputy_index] if deputy_index is not None else None, category, text,
-                  outcome, age, who, unit_id, now, f"demo-history-{made}")
+                  outcome, age, who, unit_id, now, made)
             made += 1
-    _receptions(deputies, people, now, today)
+    _receptions(people, now, today)
     return made
 
 
-def _case(station, deputy, category, text, outcome, age, who, unit_id, now, key) -> None:
+def _case(station, deputy, category, text, outcome, age, who, unit_id, now, n: int) -> None:
     data = {"station_id": station.id, "deputy_id": deputy.id if deputy else None, "category": category,
             "text": text, "photo_ids": [], "anonymous": False}
-    opinion = submission.submit(viewer_for(who["resident"]), data, idempotency_key=key, ip=None,
+    opinion = submission.submit(viewer_for(who["resident"]), data, idempotency_key=f"demo-history-{n}", ip=None,
                                 source="demo", slot=abuse.Slot()).opinion
     days = [0.0]
     for actor, action, payload, day in PLANS[outcome]:
@@ -167,14 +167,14 @@ def _case(station, deputy, category, text, outcome, age, who, unit_id, now, key)
             payload["deadline"] = (now.astimezone(LOCAL).date() + timedelta(days=payload["deadline"])).isoformat()
         operations.transition(viewer_for(who[actor]), opinion.id, action, payload)
         days.append(day)
-    _move_back(opinion.id, outcome, age, days, now)
+    _move_back(opinion.id, outcome, age, days, now, time(8 + n % 10, 7 * n % 60))
 
 
-def _move_back(opinion_id: int, outcome: str, age: int, days: list[float], now: datetime) -> None:
+def _move_back(opinion_id: int, outcome: str, age: int, days: list[float], now: datetime, at: time) -> None:
     """Put the case's submission ``age`` days ago and each step on its own day after it."""
     local_now = now.astimezone(LOCAL)
     start_day = local_now.date() - timedelta(days=age)
-    start = min(datetime.combine(start_day, time(9, 30), LOCAL).astimezone(timezone.utc), now - timedelta(hours=2))
+    start = min(datetime.combine(start_day, at, LOCAL).astimezone(timezone.utc), now - timedelta(hours=2))
     scale = min(1.0, (now - start).total_seconds() / 86400 / (days[-1] + 0.1))  # no step in the future
     events = db.session.scalars(select(OpinionEvent).where(OpinionEvent.opinion_id == opinion_id)
                                 .order_by(OpinionEvent.id)).all()
@@ -211,16 +211,23 @@ def _move_back(opinion_id: int, outcome: str, age: int, days: list[float], now: 
     db.session.commit()
 
 
-def _receptions(deputies: list[Deputy], people: dict, now: datetime, today: date) -> None:
-    """The 15th of this month (if past) and of the two before: a reception at each demo station."""
-    stations = [db.session.query(Station).filter_by(name=n).one() for n in (DEMO_STATION, SECOND_STATION)]
-    for back in range(3):
-        month = (today.replace(day=1) - timedelta(days=31 * back)).replace(day=15)
-        if month > today or month.year != today.year:
-            continue
-        for i, station in enumerate(stations):
-            present = [d.id for d in (deputies[:3] if i == 0 else deputies[3:])][: 3 - back % 2]
-            staff = people["demo-liaison" if i == 0 else "demo-office"]
-            record_reception(station, staff, {"date": month, "residents": 8 + 3 * back + i,
-                                              "opinions_registered": 2 + back, "deputy_ids": present,
+def _receptions(people: dict, now: datetime, today: date) -> None:
+    """Receptions on the 15th of this month (if past) and the two before, and one today at
+    the demo station, with the deputies taking turns; 银盆岭's station stays idle (空转)."""
+    days = sorted({(today.replace(day=1) - timedelta(days=31 * back)).replace(day=15) for back in range(3)}
+                  | {today})
+    days = [d for d in days if d <= today and d.year == today.year]
+    stations = db.session.scalars(select(Station).where(Station.name.in_(
+        [DEMO_STATION, SECOND_STATION, DEMO_STATION.replace("人大代表联络站", "望月湖社区人大代表联络站")]))
+        .order_by(Station.id)).all()
+    for i, station in enumerate(stations):
+        members = db.session.scalars(select(Membership.deputy_id).where(
+            Membership.station_id == station.id).order_by(Membership.id)).all()
+        staff = people["demo-liaison" if station.name == DEMO_STATION else "demo-office"]
+        for n, day in enumerate(days):
+            if day == today and station.name != DEMO_STATION:
+                continue
+            present = [members[(4 * n + j) % len(members)] for j in range(min(4, len(members)))]
+            record_reception(station, staff, {"date": day, "residents": 6 + 2 * n + i,
+                                              "opinions_registered": 1 + n % 3, "deputy_ids": present,
                                               "note": "代表轮流接待，现场解答群众咨询"}, now)

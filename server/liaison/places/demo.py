@@ -29,8 +29,8 @@ FEATURE = {"望月湖街道": ["望月湖社区", "特色站"], "星沙街道": 
            "高塘岭街道": ["高塘岭小区", "小区联络点"]}
 # (work unit, post) pairs; {district} and {street} are filled in. Row 0 of a station
 # is a county-level official (县级以上领导干部), row 1 the street's or town's own.
-LEADERS = {"区": "{district}人民政府副区长", "县": "{district}人民政府副县长", "市": "{district}人民政府副市长"}
-LOCAL_OFFICIALS = ("{street}党工委书记", "{street}人大工委主任")
+LEADERS = {"区": "副区长", "县": "副县长", "市": "副市长"}
+LOCAL_OFFICIALS = {"街道": ("党工委书记", "人大工委主任"), "镇": ("党委书记", "人大主席")}
 JOBS = [("{street}社区居委会", "党总支书记、主任"), ("长沙市第一医院", "主任医师"),
         ("{district}实验小学", "校长"), ("{district}第一中学", "高级教师"),
         ("湖南一家软件企业", "高级工程师"), ("长沙银行{district}支行", "行长"),
@@ -67,12 +67,13 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def _job(rng: random.Random, i: int, district: str, street: str) -> dict:
+def _job(rng: random.Random, i: int, district: str, street: str, national: bool) -> dict:
     """A work unit and post that go together (a doctor at a hospital, not a lawyer there)."""
-    if i == 0:
+    if i == 0 and not national:
         unit, post = f"{district}人民政府", LEADERS[district[-1]]
     elif i == 1:
-        unit, post = f"{street}", rng.choice(LOCAL_OFFICIALS)
+        unit = street + ("办事处" if street.endswith("街道") else "人民政府")
+        post = rng.choice(LOCAL_OFFICIALS["街道" if street.endswith("街道") else "镇"])
     else:
         unit, post = rng.choice(TOWN_JOBS + JOBS[:3] if street.endswith("镇") else JOBS)
     return {"工作单位": unit.format(district=district, street=street),
@@ -104,7 +105,7 @@ def demo_rows(seed: int = 20261125) -> list[dict]:
                               "代表编号": "CS-WANGMING" if (sname == DEMO_STATION and i == 0) else f"CS-{row:05d}", "代表层级": ",".join(levels),
                               "职务代表": "是" if i < 2 else "否",
                               "县级以上领导干部": "是" if i == 0 and "全国" not in levels else "否",
-                              **_job(rng, i, district, street),
+                              **_job(rng, i, district, street, "全国" in levels),
                               "电话": f"139{rng.randrange(10**7, 10**8)}", "进站方式": "驻站",
                               "进站日期": DEMO_SEATED_SINCE}
                     if sname == DEMO_STATION:
