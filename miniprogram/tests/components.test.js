@@ -79,6 +79,20 @@ describe('timeline', () => {
     expect(textOf(items[1])).toContain('不属于本站职责范围')
   })
 
+  test('says a moved deadline and keeps the earlier reply of a reopened case', async () => {
+    const step = (action, label, extra) => ({ action, action_label: label, at: '2026-11-21T09:00:00+08:00',
+      actor_role: 'liaison', note: null, public_note: null, deadline: null, reply: null, ...extra })
+    const events = [step('release_reply', '答复', { reply: '已更换一盏灯头' }), step('reopen', '重办'),
+      step('extend_deadline', '调整办理期限', { deadline: '2026-12-30' }),
+      step('release_reply', '答复', { reply: '两盏都已修复' })]
+    const comp = renderComponent('components/timeline/timeline', { events })
+    await flush()
+    const items = comp.querySelectorAll('.tl-item')
+    expect(textOf(items[0])).not.toContain('两盏都已修复')
+    expect(textOf(items[1])).toContain('办理期限延长至2026年12月30日')
+    expect(textOf(items[3])).toContain('此前的答复：已更换一盏灯头')
+  })
+
     test('empty timeline', async () => {
     const comp = renderComponent('components/timeline/timeline', { events: [] })
     await flush()
