@@ -60,7 +60,7 @@ describe('timeline', () => {
     const items = comp.querySelectorAll('.tl-item')
     expect(items).toHaveLength(3)
     expect(textOf(items[0])).toContain('答复')
-    expect(textOf(items[0])).toContain('2026-11-28 15:00')
+    expect(textOf(items[0])).toContain('2026年11月28日 15:00')
     expect(textOf(items[0])).toContain('承办单位')
     expect(textOf(items[1])).toContain('已登记，三个工作日内交办')
     expect(textOf(items[2])).toContain('群众')
