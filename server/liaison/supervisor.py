@@ -23,14 +23,26 @@ RESTART_DELAYS = (1, 2, 4, 8, 10)  # seconds, one step further per quick failure
 STABLE_AFTER = 30.0  # a child that ran this long starts again at the first delay
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: get SIGTERM when the supervisor dies (Linux only)."""
+def _find_prctl():
+    """libc's prctl, looked up once in the parent (nothing is imported in a forked child)."""
+    if not sys.platform.startswith("linux"):
+        return None
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        return ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
-        pass
+        return None
+
+
+_PRCTL = _find_prctl()
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: get SIGTERM when the supervisor dies (Linux only)."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def live_groups() -> set[int] | None:
@@ -131,7 +143,7 @@ class Supervisor:
 
     def _popen(self, argv, cwd, env) -> subprocess.Popen:
         return subprocess.Popen(argv, cwd=cwd, env=env, start_new_session=True,
-                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+                                preexec_fn=_die_with_parent if _PRCTL is not None else None)
 
     def add(self, child: Child) -> Child:
         self.children.append(child)

@@ -1,5 +1,5 @@
-"""scripts/run's supervisor for real: the devserver on free ports (``--no-demo-data``
-keeps it quick), its children restarted when they die, Ctrl-C leaving nothing behind."""
+"""scripts/run for real: started as a person starts it (``scripts/run --no-demo-data`` keeps
+it quick) on free ports, its children restarted when they die, Ctrl-C leaving nothing behind."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -15,7 +14,8 @@ from pathlib import Path
 import pytest
 import requests
 
-SERVER = Path(__file__).resolve().parents[2] / "server"
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = ROOT / "server"
 STARTED = re.compile(r"已启动(.+?)（进程 (\d+)）")
 
 
@@ -71,8 +71,9 @@ class Devserver:
                and k not in ("REDIS_URL", "DATABASE_URL", "PUBLIC_BASE_URL", "HOST")}
         env.update(PORT=str(self.port), FAKE_WECHAT_PORT=str(self.fake_port), INSTANCE_PATH=str(tmp),
                    WEB_WORKERS="1", PYTHONPATH=str(SERVER))
-        self.proc = subprocess.Popen([sys.executable, "-m", "liaison.devserver", "--no-demo-data"],
-                                     cwd=SERVER, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        # scripts/run checks the setup (scripts/setup), then execs the devserver in this process.
+        self.proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "run"), "--no-demo-data"],
+                                     cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, start_new_session=True)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -135,6 +136,25 @@ def test_a_killed_redis_or_worker_is_started_again_and_the_system_keeps_running(
     assert _alive(devserver.pid_of("rq worker", other_than=worker_pid))
     assert devserver.proc.poll() is None and devserver.health()["ok"]
     assert not any("正在停止全部服务" in line for line in devserver.lines)
+
+
+def test_a_killed_fake_wechat_is_started_again_and_told_the_demo_people_again(devserver):
+    fake = f"http://127.0.0.1:{devserver.fake_port}/_fake/accounts"
+    fake_pid = devserver.pid_of("模拟微信服务器")
+    os.kill(fake_pid, signal.SIGKILL)
+    devserver.wait_for(lambda line: f"模拟微信服务器（进程 {fake_pid}）已退出" in line and "重新启动" in line, 5)
+    assert _alive(devserver.pid_of("模拟微信服务器", other_than=fake_pid))
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            openids = {a["openid"] for a in requests.get(fake, timeout=2).json()["accounts"]}
+        except requests.RequestException:
+            openids = set()
+        if "oa-demo-office" in openids:
+            break
+        assert time.monotonic() < deadline, "the restarted fake WeChat was not seeded"
+        time.sleep(0.3)
+    assert devserver.proc.poll() is None
 
 
 def test_ctrl_c_stops_every_process_and_frees_the_port_within_five_seconds(devserver):

@@ -120,6 +120,8 @@ ASSIGNMENT_STATUS_LABELS = {
     "refused": "已退回",
     "withdrawn": "已撤回",
     "answered": "已答复",
+    # The case was answered without this unit's own reply (a co-unit; or staff replied).
+    "ended": "未单独答复，已结束",
 }
 ACTIVE_ASSIGNMENT_STATUSES = frozenset({"pending", "accepted"})
 
