@@ -12,7 +12,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-EXTRA_CLI = ("codes.cli", "opinions.cli", "reception.cli", "stats.cli", "users.cli", "users.roles_cli")
+EXTRA_CLI = ("codes.cli", "opinions.cli", "reception.cli", "stats.cli", "users.cli", "users.roles_cli",
+             "settings_cli")
 
 
 def register_cli(app) -> None:

@@ -1,13 +1,12 @@
 """docs/WECHAT_SETUP.md stays true to the code it describes.
 
 The operator's guide names settings, message templates and URL paths; each test here
-reads the code's own source of that fact (config.py's environment reads, the template
+reads the code's own source of that fact (the settings read from the environment, the template
 catalogue, the app's and the fake WeChat's url_map) and fails when the guide no longer
 matches it.
 """
 from __future__ import annotations
 
-import ast
 import json
 import re
 from pathlib import Path
@@ -17,39 +16,25 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "WECHAT_SETUP.md"
-CONFIG = ROOT / "server" / "liaison" / "config.py"
-NOTIFICATION_SETTINGS = ROOT / "server" / "liaison" / "notifications" / "settings.py"
 # WeChat-related settings whose names do not say WECHAT or NOTIFICATION.
 WECHAT_RELATED = {"PUBLIC_BASE_URL", "TRUSTED_PROXIES", "LIAISON_DEMO", "LIAISON_TESTING",
                   "SESSION_COOKIE_SECURE", "REDIS_URL", "STORAGE_PATH", "MINIPROGRAM_PAGES_FILE"}
-ENV_READERS = {"_env", "_env_bool"}
 
 
 def guide_text() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
-def env_reads(path: Path) -> dict[str, object]:
-    """{variable: literal default or None} for every environment read in ``path``."""
-    found: dict[str, object] = {}
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or not node.args:
-            continue
-        func = node.func
-        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-        is_environ_get = name == "get" and "environ" in ast.unparse(func)
-        if (name in ENV_READERS or is_environ_get) and isinstance(node.args[0], ast.Constant):
-            default = node.args[1] if len(node.args) > 1 else None
-            found[node.args[0].value] = default.value if isinstance(default, ast.Constant) else None
-    return found
+def environment_settings() -> dict[str, object]:
+    """{variable: literal default, None when computed} for every setting read from the environment."""
+    from liaison.settings import SETTINGS
+
+    return {s.variable: None if callable(s.default) else s.default for s in SETTINGS if s.variable}
 
 
 def wechat_settings() -> dict[str, object]:
-    """Every WeChat-related environment variable config.py and the notification settings read."""
-    from liaison.notifications.settings import DEFAULTS
-
-    reads = {**env_reads(CONFIG), **env_reads(NOTIFICATION_SETTINGS), **DEFAULTS}
-    return {name: default for name, default in reads.items()
+    """Every WeChat-related environment variable the settings declare (liaison/settings.py)."""
+    return {name: default for name, default in environment_settings().items()
             if "WECHAT" in name or name.startswith("NOTIFICATION_") or name in WECHAT_RELATED}
 
 
@@ -63,7 +48,7 @@ def table_row(text: str, name: str) -> str | None:
 
 
 def test_the_wechat_related_names_outside_the_prefixes_are_still_read_by_the_code():
-    reads = {**env_reads(CONFIG), **env_reads(NOTIFICATION_SETTINGS)}
+    reads = environment_settings()
     assert WECHAT_RELATED <= set(reads), sorted(WECHAT_RELATED - set(reads))
     assert {"WECHAT_APPID", "WECHAT_PUSH_AES_KEY", "NOTIFICATION_TEMPLATES"} <= set(wechat_settings())
 

@@ -21,6 +21,7 @@ import importlib
 import logging
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +29,6 @@ from ..core.db import db
 from ..core.jobs import with_app
 from ..notifications.models import Message
 from ..places.models import Deputy, Station
-from ..stats import config
 from ..stats.figures import CHINA
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
 from .operations import generate_year
@@ -100,7 +100,7 @@ def send_reminders(now: datetime | None = None) -> int:
     """
     now = (now or datetime.now(timezone.utc)).astimezone(CHINA)
     tomorrow = now.date() + timedelta(days=1)
-    if not reminder_due(tomorrow, now, int(config.get("RECEPTION_REMINDER_HOUR"))):
+    if not reminder_due(tomorrow, now, int(current_app.config["RECEPTION_REMINDER_HOUR"])):
         return 0
     day_ids = list(db.session.execute(select(ReceptionDay.id).where(
         ReceptionDay.date == tomorrow, ReceptionDay.status == "planned",

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..core.db import db
 from ..core.errors import ApiError
 from ..notifications.models import Message
 from ..places.models import Deputy, Membership, Station
-from ..stats import config
 from ..stats.refresh import current_membership
 from .availability import booked_count, refusal
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
@@ -37,7 +37,7 @@ def save_plan(station: Station, data: dict, today: date) -> dict:
     """Replace the station's reception plan (fixed days, hours, capacity, rota)."""
     try:
         plan = normalize_plan(data, member_ids(station.id, today),
-                              int(config.get("RECEPTION_DEFAULT_CAPACITY")))
+                              int(current_app.config["RECEPTION_DEFAULT_CAPACITY"]))
     except PlanError as err:
         raise _plan_error(err) from None
     station.reception_plan = plan
@@ -70,7 +70,7 @@ def generate_year(station: Station, year: int, today: date, replace: bool = Fals
                 del existing[day.date]
                 removed += 1
         db.session.flush()
-    capacity = int(plan.get("capacity", config.get("RECEPTION_DEFAULT_CAPACITY")))
+    capacity = int(plan.get("capacity", current_app.config["RECEPTION_DEFAULT_CAPACITY"]))
     created = 0
     for d in dates:
         if d < today or d in existing:
@@ -114,7 +114,7 @@ def add_day(station: Station, values: dict, today: date) -> ReceptionDay:
     day = ReceptionDay(station_id=station.id, date=values["date"], source="manual",
                        start=values.get("start") or plan.get("start") or "09:00",
                        end=values.get("end") or plan.get("end") or "11:30",
-                       capacity=values.get("capacity", plan.get("capacity", config.get("RECEPTION_DEFAULT_CAPACITY"))),
+                       capacity=values.get("capacity", plan.get("capacity", current_app.config["RECEPTION_DEFAULT_CAPACITY"])),
                        note=values.get("note") or "")
     _times(day.start, day.end)
     _rota(day, values.get("deputy_ids") or [], station.id, today)

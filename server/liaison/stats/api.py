@@ -12,7 +12,7 @@ from ..core.auth import current_user
 from ..core.errors import ApiError
 from ..core.spreadsheet import file_name
 from ..reception.access import get_station
-from . import access, config, export, pdf
+from . import access, export, pdf
 from .duty import duty_record
 from .figures import MONTH_FIELDS, local_date, parse_month, share
 from .league import league_table
@@ -33,7 +33,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def register(app) -> None:
-    config.register(app)
     app.register_blueprint(bp)
     from .views import bp as pages
 

@@ -13,17 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from ..settings import DEFAULT_DUTY_POINTS
 from .wilson import Z_95, wilson_lower_bound
 
-DEFAULT_POINTS = {
-    "check_ins": 2.0,  # 进站履职 per check-in
-    "receptions": 3.0,  # 接待群众 per reception attended
-    "residents": 0.2,  # per resident received
-    "opinions_in": 1.0,  # per opinion summoned (点将)
-    "in_time": 1.0,  # per summoned opinion answered in time
-    "satisfied": 1.0,  # per satisfied rating
-    "suggestions": 5.0,  # per closed-session suggestion filed
-}
+DEFAULT_POINTS = DEFAULT_DUTY_POINTS  # the weights, declared with the settings
 POINT_LABELS = {
     "check_ins": "进站履职", "receptions": "参加接待", "residents": "接待群众人次",
     "opinions_in": "被点将意见", "in_time": "按期答复", "satisfied": "满意评价",
