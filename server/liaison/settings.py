@@ -134,8 +134,9 @@ SETTINGS: tuple[Setting, ...] = (
       "residents to follow it (its template messages reach them only while they follow it)"),
     S("WECHAT_OA_QRCODE_URL", str, "", "the official account's QR code image shown there"),
     S("PUBLIC_BASE_URL", str, _local("PORT"), "printed in the plain-URL QR codes and invitation "
-      "links; WeChat downloads photos for its image check from here (must be reachable from "
-      "the internet); one rule for the server and every `flask` command",
+      "links; WeChat downloads photos for its image check from here (must be reachable from the "
+      "internet); the server, the workers and every `flask` command decide it by one rule "
+      "(`config.public_base_url`)",
       shown="`http://127.0.0.1:$PORT`", clean=lambda value: value.strip().rstrip("/")),
     # Logins and requests
     S("SECRET_KEY", str, None, "signs tokens and sessions",
