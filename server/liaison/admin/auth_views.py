@@ -6,7 +6,7 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from ..core.auth import current_user
 from ..core.db import utcnow
 from ..core.errors import ApiError
-from ..users import roles
+from ..users import linking, roles
 from ..users.errors import RoleError
 from ..users.targets import ROLE_LABELS, describe, invite_scope
 from ..users.web import logout_session, safe_next
@@ -121,9 +121,20 @@ def me():
         deputy_stations = [(db.session.get(Station, m.station_id), place_ops.MEMBERSHIP_KINDS.get(m.kind, m.kind))
                            for m in place_ops.current_memberships(deputy.id)]
     return render_template("admin/me.html", user=user, roles=held, deputy=deputy, deputy_levels=deputy_levels,
-                           deputy_stations=deputy_stations,
+                           deputy_stations=deputy_stations, link=linking.live_code(user),
                            audit=bool(g.scope.region_ids or g.scope.station_ids),
                            city_office=covers_whole_tree(g.scope))
+
+
+@bp.post("/me/link-code")
+@staff_required
+def me_link_code():
+    """「关联小程序账号」: a fresh link code, shown on 我的 (users/linking.py)."""
+    try:
+        linking.issue_code(current_user())
+    except ApiError as exc:
+        return failed(exc.message, url_for("admin.me"))
+    return redirect(url_for("admin.me", _anchor="link"))
 
 
 @bp.post("/logout")

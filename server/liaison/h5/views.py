@@ -6,7 +6,7 @@ from flask import current_app, render_template
 from ..admin.views import init_pages
 from ..core.auth import UserBlocked
 from ..core.errors import ApiError
-from . import booking_pages, message_pages, opinion_pages, place_pages  # noqa: F401  (routes)
+from . import account_pages, booking_pages, message_pages, opinion_pages, place_pages  # noqa: F401  (routes)
 from .blueprint import bp
 
 
