@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, or_
 
+from ..core.errors import DomainError
 from ..core.routing import MAX_ID
 from .access import visible_clause
 from .models import Opinion
@@ -26,8 +27,15 @@ FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 CHINA = timezone(timedelta(hours=8))
 
 
-class BadFilter(ValueError):
-    """A query-string filter that cannot be used; the message is Chinese, for the page."""
+class BadFilter(DomainError):
+    """A query-string filter that cannot be used (400); the message is Chinese."""
+
+    status = 400
+    code = "bad_filter"
+    title = "筛选条件有误"
+
+    def __init__(self, message: str):
+        super().__init__(None, message)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from ..stats import config
 from ..stats.refresh import current_membership
 from .availability import booked_count, refusal
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
-from .plan import PlanError, assign_rota, normalize_plan, year_dates
+from .plan import assign_rota, normalize_plan, year_dates
 
 DAY_STATUSES = ("planned", "held", "cancelled")
 
@@ -29,17 +29,10 @@ def member_ids(station_id: int, today: date) -> set[int]:
                current_membership(today))).scalars())
 
 
-def _plan_error(err: PlanError) -> ApiError:
-    return ApiError(422, "validation_error", err.message, {"fields": {err.field: [err.message]}})
-
-
 def save_plan(station: Station, data: dict, today: date) -> dict:
     """Replace the station's reception plan (fixed days, hours, capacity, rota)."""
-    try:
-        plan = normalize_plan(data, member_ids(station.id, today),
-                              int(config.get("RECEPTION_DEFAULT_CAPACITY")))
-    except PlanError as err:
-        raise _plan_error(err) from None
+    plan = normalize_plan(data, member_ids(station.id, today),  # or PlanError: 422
+                          int(config.get("RECEPTION_DEFAULT_CAPACITY")))
     station.reception_plan = plan
     db.session.commit()
     return plan
