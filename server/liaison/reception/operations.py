@@ -4,15 +4,15 @@ are in ``attendance.py``.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 
-from ..core.db import db
+from ..core.db import db, utcnow
 from ..core.errors import ApiError
-from ..notifications.models import Message
 from ..places.models import Deputy, Membership, Station
 from ..stats import config
+from ..stats.figures import CHINA
 from ..stats.refresh import current_membership
 from .availability import booked_count, refusal
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
@@ -136,16 +136,32 @@ def update_day(day: ReceptionDay, values: dict, today: date) -> ReceptionDay:
     if "status" in values:
         day.status = values["status"]
     if cancelled:
-        station = db.session.get(Station, day.station_id)
-        for user_id in db.session.execute(select(Appointment.user_id).where(
-                Appointment.reception_day_id == day.id, Appointment.state == "booked")).scalars():
-            db.session.add(Message(user_id=user_id, title="接待日取消通知",
-                                   body=f"{station.name}{day.date.month}月{day.date.day}日的接待已取消，"
-                                        f"您的预约随之取消。{day.note or ''}".strip()))
+        _tell_booked_of_cancel(day)
         db.session.execute(Appointment.__table__.update().where(
             Appointment.reception_day_id == day.id, Appointment.state == "booked").values(state="cancelled"))
     db.session.commit()
+    if cancelled:
+        from ..notifications import outbox
+
+        outbox.kick()
     return day
+
+
+def _tell_booked_of_cancel(day: ReceptionDay) -> None:
+    """Every resident booked on ``day`` hears of its cancellation through the outbox (no
+    commit): the in-app message and, with their consent, the WeChat appointment message."""
+    from ..notifications import outbox
+
+    station = db.session.get(Station, day.station_id)
+    body = (f"{station.name}{day.date.month}月{day.date.day}日的接待已取消，"
+            f"您的预约随之取消。{day.note or ''}").strip()
+    starts = datetime.combine(day.date, time.fromisoformat(day.start), CHINA)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")  # a day cancelled, restored and cancelled again
+    for user_id in db.session.execute(select(Appointment.user_id).where(
+            Appointment.reception_day_id == day.id, Appointment.state == "booked")).scalars():
+        outbox.emit_direct(user_id, "appointment_cancelled", "接待日取消通知", body,
+                           {"station": station.name, "station_id": station.id, "time": starts},
+                           dedupe_key=f"reception-cancelled:{day.id}:{stamp}:{user_id}", audience="resident")
 
 
 def book(user, station_id: int, day_date: date, note: str, today: date) -> Appointment:
