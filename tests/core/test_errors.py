@@ -142,7 +142,7 @@ def _samples():
         (RoleError("您不能邀请这种角色", 403, "forbidden"), 403, "forbidden"),
         (ImportFailed(["第2行：缺少代表姓名"]), 422, "import_failed"),
         (PlanError("end", "结束时间应晚于开始时间"), 422, "validation_error"),
-        (BadFilter("日期应在 2000 年至 2099 年之间"), 400, "bad_filter"),
+        (BadFilter("日期应在 2000 年至 2099 年之间"), 422, "validation_error"),
     ]
 
 

@@ -10,7 +10,7 @@ from ..opinions.states import STATE_LABELS, STATES
 from ..opinions.timeutil import local_today
 from . import queue
 from .blueprint import bp
-from .common import staff_required
+from .common import PageError, staff_required
 from .scopes import scope_title
 
 
@@ -18,7 +18,10 @@ from .scopes import scope_title
 @staff_required
 def queue_page():
     viewer = viewer_for(current_user())
-    filters = queue.Filters.from_args(request.args)  # or BadFilter: a 400 page
+    try:
+        filters = queue.Filters.from_args(request.args)
+    except queue.BadFilter as exc:  # a page's address, not a form: 400 here (the API says 422)
+        raise PageError(400, exc.message, exc.title) from None
     today = local_today()
     page = queue.load(viewer, filters, today)
     stations, deputies = queue.filter_choices(viewer)

@@ -28,10 +28,10 @@ CHINA = timezone(timedelta(hours=8))
 
 
 class BadFilter(DomainError):
-    """A query-string filter that cannot be used (400); the message is Chinese."""
+    """A query-string filter that cannot be used (422 on the API); the message is Chinese."""
 
-    status = 400
-    code = "bad_filter"
+    status = 422
+    code = "validation_error"
     title = "筛选条件有误"
 
     def __init__(self, message: str):

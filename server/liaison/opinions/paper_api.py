@@ -45,12 +45,12 @@ class LedgerQuery(Schema):
 @bp.input(LedgerQuery, location="query", arg_name="query_data")
 @bp.output(FileSchema, content_type=XLSX, description="意见台账（Excel）")
 @bp.doc(summary="意见台账（Excel）：工作台列表的全部意见，筛选条件与工作台相同", **AUTH,
-        responses={403: "不是联络站工作人员或人大工委", 400: "筛选条件有误", 422: "条数过多"})
+        responses={403: "不是联络站工作人员或人大工委", 422: "筛选条件有误或条数过多"})
 def ledger(query_data):
     viewer = _viewer()
     if not viewer.scope.is_staff:
         raise ApiError(403, "forbidden", STAFF_ONLY)
-    filters = Filters.from_args(request.args)  # or BadFilter: 400
+    filters = Filters.from_args(request.args)  # or BadFilter: 422
     today = local_today()
     opinions = ledger_opinions(viewer, filters, today)
     out = ledger_xlsx(viewer, opinions, today, filters_text(filters))
