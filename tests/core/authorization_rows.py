@@ -174,6 +174,7 @@ API_ROWS = [
 
 PAGE_ROWS = [
     Row("GET", "/", "/", expect(To("/h5/"))),
+    Row("GET", "/favicon.ico", "/favicon.ico", PUBLIC),
     Row("GET", "/api/docs", "/api/docs", PUBLIC),
     Row("GET", "/api/openapi.json", "/api/openapi.json", PUBLIC),
     Row("GET", "/healthz", "/healthz", PUBLIC),

@@ -110,7 +110,18 @@ def me():
                  db.session.get(Region, r.region_id).full_name() if r.region_id else
                  db.session.get(HandlingUnit, r.unit_id).name if r.unit_id else "")
         held.append((ROLE_LABELS.get(r.role, r.role), place))
-    return render_template("admin/me.html", user=user, roles=held, audit=bool(g.scope.region_ids or g.scope.station_ids),
+    deputy, deputy_levels, deputy_stations = None, [], []
+    if g.scope.deputy_id:
+        from ..places.models import DEPUTY_LEVEL_LABELS, Deputy
+        from . import place_ops
+
+        deputy = db.session.get(Deputy, g.scope.deputy_id)
+        deputy_levels = [DEPUTY_LEVEL_LABELS.get(lv, lv) for lv in deputy.levels or []]
+        deputy_stations = [(db.session.get(Station, m.station_id), place_ops.MEMBERSHIP_KINDS.get(m.kind, m.kind))
+                           for m in place_ops.current_memberships(deputy.id)]
+    return render_template("admin/me.html", user=user, roles=held, deputy=deputy, deputy_levels=deputy_levels,
+                           deputy_stations=deputy_stations,
+                           audit=bool(g.scope.region_ids or g.scope.station_ids),
                            city_office=covers_whole_tree(g.scope))
 
 

@@ -10,7 +10,8 @@ BIG_TEXT_COOKIE = "big_text"
 
 
 def local_time(value) -> str:
-    """'2026-11-25 16:00' in China time (accepts datetimes and ISO strings)."""
+    """'2026年11月25日 16:00' in China time (accepts datetimes and ISO strings); the same
+    date format as ``short_date`` and the WeChat messages, so a page never mixes two."""
     if not value:
         return ""
     if isinstance(value, str):
@@ -21,7 +22,8 @@ def local_time(value) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+        value = value.astimezone(CHINA)
+        return f"{short_date(value)} {value.hour:02d}:{value.minute:02d}"
     return str(value)
 
 
@@ -39,6 +41,14 @@ def short_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def short_month(value) -> str:
+    """'2026年10月' for a ``YYYY-MM`` string (report months)."""
+    text = str(value or "")
+    if len(text) >= 7 and text[:4].isdigit() and text[5:7].isdigit():
+        return f"{int(text[:4])}年{int(text[5:7])}月"
+    return text
+
+
 def big_text() -> bool:
     return request.cookies.get(BIG_TEXT_COOKIE) == "1"
 
@@ -53,4 +63,5 @@ def init_formatting(app) -> None:
     app.extensions["liaison_page_formatting"] = True
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(short_date, "short_date")
+    app.add_template_filter(short_month, "short_month")
     app.jinja_env.globals.update(big_text=big_text, in_wechat=in_wechat)

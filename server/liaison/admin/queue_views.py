@@ -19,7 +19,7 @@ from .scopes import scope_title
 def queue_page():
     viewer = viewer_for(current_user())
     try:
-        filters = queue.Filters.from_args(request.args)
+        filters = queue.Filters.from_args(request.args, default_state=queue.ACTIVE)
     except queue.BadFilter as exc:  # a page's address, not a form: 400 here (the API says 422)
         raise PageError(400, exc.message, exc.title) from None
     today = local_today()
@@ -27,6 +27,7 @@ def queue_page():
     stations, deputies = queue.filter_choices(viewer)
     return render_template(
         "admin/queue.html", page=page, f=filters, today=today, states=STATES,
-        state_labels=STATE_LABELS, categories=categories(), stations=stations, deputies=deputies,
+        state_labels=STATE_LABELS, not_done=sum(page.counts.get(s, 0) for s in queue.NOT_DONE_STATES),
+        categories=categories(), stations=stations, deputies=deputies,
         scope_title=scope_title(g.scope))
 

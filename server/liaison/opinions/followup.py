@@ -32,9 +32,8 @@ REMINDER_NOTIFY = (Notify(RESIDENT, "rate_request"),)
 def follow_up_replies(today: date | None = None) -> dict:
     """Send rating reminders and close long-unrated replies; returns the counts."""
     today = today or local_today()
-    cfg = current_app.config
-    remind_after = int(cfg.get("RATING_REMINDER_WORKING_DAYS", 3))
-    close_after = int(cfg.get("RATING_AUTOCLOSE_WORKING_DAYS", 15))
+    remind_after = int(current_app.config["RATING_REMINDER_WORKING_DAYS"])
+    close_after = int(current_app.config["RATING_AUTOCLOSE_WORKING_DAYS"])
     counts = {"reminded": 0, "closed": 0}
     rows = db.session.execute(select(Opinion.id, Opinion.replied_at).where(
         Opinion.state == REPLIED, Opinion.replied_at.is_not(None)).order_by(Opinion.id)).all()

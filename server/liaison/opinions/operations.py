@@ -178,7 +178,7 @@ def _check_references(opinion: Opinion, decision) -> None:
 
 def _decide(opinion: Opinion, action: str, actor: Actor, payload) -> workflow.Decision:
     return workflow.decide(view_of(opinion), action, actor, payload, local_today(),
-                           deadline_days=current_app.config.get("DEADLINE_DAYS"))
+                           deadline_days=current_app.config["DEADLINE_DAYS"])
 
 
 def transition(viewer: Viewer, opinion_id: int, action: str, payload: Mapping[str, Any],

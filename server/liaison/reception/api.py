@@ -12,7 +12,6 @@ from ..core.scopes import scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.schedule import describe
-from ..stats import config as stats_config
 from ..stats.figures import local_date
 from . import attendance, operations, serialize
 from ..core.scopes import can_manage_station
@@ -27,7 +26,6 @@ AUTH = {"security": "BearerAuth"}
 
 
 def register(app) -> None:
-    stats_config.register(app)
     app.register_blueprint(bp)
 
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db
 from ..core.jobs import with_app
 from ..places.models import Deputy, Station
-from ..stats import config
 from ..stats.figures import CHINA
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
 from .operations import generate_year
@@ -90,7 +90,7 @@ def send_reminders(now: datetime | None = None) -> int:
     """
     now = (now or datetime.now(timezone.utc)).astimezone(CHINA)
     tomorrow = now.date() + timedelta(days=1)
-    if not reminder_due(tomorrow, now, int(config.get("RECEPTION_REMINDER_HOUR"))):
+    if not reminder_due(tomorrow, now, int(current_app.config["RECEPTION_REMINDER_HOUR"])):
         return 0
     day_ids = list(db.session.execute(select(ReceptionDay.id).where(
         ReceptionDay.date == tomorrow, ReceptionDay.status == "planned",

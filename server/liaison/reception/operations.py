@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..core.db import db, utcnow
 from ..core.errors import ApiError
 from ..places.models import Deputy, Membership, Station
-from ..stats import config
 from ..stats.figures import CHINA
 from ..stats.refresh import current_membership
 from .availability import booked_count, refusal
@@ -32,7 +32,7 @@ def member_ids(station_id: int, today: date) -> set[int]:
 def save_plan(station: Station, data: dict, today: date) -> dict:
     """Replace the station's reception plan (fixed days, hours, capacity, rota)."""
     plan = normalize_plan(data, member_ids(station.id, today),  # or PlanError: 422
-                          int(config.get("RECEPTION_DEFAULT_CAPACITY")))
+                          int(current_app.config["RECEPTION_DEFAULT_CAPACITY"]))
     station.reception_plan = plan
     db.session.commit()
     return plan
@@ -63,7 +63,7 @@ def generate_year(station: Station, year: int, today: date, replace: bool = Fals
                 del existing[day.date]
                 removed += 1
         db.session.flush()
-    capacity = int(plan.get("capacity", config.get("RECEPTION_DEFAULT_CAPACITY")))
+    capacity = int(plan.get("capacity", current_app.config["RECEPTION_DEFAULT_CAPACITY"]))
     created = 0
     for d in dates:
         if d < today or d in existing:
@@ -107,7 +107,7 @@ def add_day(station: Station, values: dict, today: date) -> ReceptionDay:
     day = ReceptionDay(station_id=station.id, date=values["date"], source="manual",
                        start=values.get("start") or plan.get("start") or "09:00",
                        end=values.get("end") or plan.get("end") or "11:30",
-                       capacity=values.get("capacity", plan.get("capacity", config.get("RECEPTION_DEFAULT_CAPACITY"))),
+                       capacity=values.get("capacity", plan.get("capacity", current_app.config["RECEPTION_DEFAULT_CAPACITY"])),
                        note=values.get("note") or "")
     _times(day.start, day.end)
     _rota(day, values.get("deputy_ids") or [], station.id, today)

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 
 from ..core.errors import DomainError
 from ..core.pagelogin import page_login
-from . import access, config
+from . import access
 from .duty import duty_record
 from .flags import INVISIBLE, STATION_FLAGS
 from .league import league_table
@@ -85,7 +85,7 @@ def region(user, region_id):
     data = region_report(reg, month_arg(value), today(), 50)
     return render_template("stats/region.html", data=data, region=reg, station_flags=STATION_FLAGS,
                            invisible=INVISIBLE, labels=data["flag_labels"],
-                           max_age_minutes=max(1, int(config.get("STATS_MAX_AGE_SECONDS")) // 60))
+                           max_age_minutes=max(1, int(current_app.config["STATS_MAX_AGE_SECONDS"]) // 60))
 
 
 @bp.post("/regions/<int:region_id>/refresh")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from werkzeug.serving import run_simple
 
@@ -17,12 +18,12 @@ def main(argv=None) -> None:
     parser.add_argument("--verify-base", default=None,
                         help="fetch domain verification files from this base URL instead of the "
                              "rule's host, e.g. http://127.0.0.1:5000 (scripts/run's web server)")
-    parser.add_argument("--app-json", default=None,
+    parser.add_argument("--app-json", default=os.environ.get("FAKE_WECHAT_APP_JSON") or None,
                         help="the mini-program's app.json (pages subscribe messages may open); "
                              "default $FAKE_WECHAT_APP_JSON or the repository's miniprogram/app.json")
     args = parser.parse_args(argv)
     app = create_fake_app(token_grace=args.token_grace, verify_base=args.verify_base, app_json=args.app_json)
-    print(f"fake WeChat on http://{args.host}:{args.port}  (control: /_fake/...)", flush=True)
+    print(f"模拟微信服务器：http://{args.host}:{args.port}（控制接口 /_fake/...）", flush=True)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 

@@ -70,6 +70,34 @@
     });
   });
 
+  /* The "recent batches" list follows the batch being watched: its row appears (the
+     "none yet" line goes) and shows the same progress and the download link. */
+  function showInList(b) {
+    var list = document.querySelector('[data-testid="batch-list"]');
+    if (!list) { return; }
+    var empty = list.querySelector('[data-testid="batch-none"]');
+    if (empty) { empty.parentNode.removeChild(empty); }
+    var row = list.querySelector('[data-batch-id="' + b.id + '"]');
+    if (!row) {
+      row = document.createElement("div");
+      row.className = "weui-cell";
+      row.setAttribute("data-batch-id", b.id);
+      row.innerHTML = '<div class="weui-cell__bd"><p class="batch__what"></p><p class="muted small batch__count"></p></div>' +
+        '<div class="weui-cell__ft batch__zip"></div>';
+      list.insertBefore(row, list.firstChild);
+    }
+    row.querySelector(".batch__what").textContent = (b.formats || []).join("、").toUpperCase() + " · " + b.status_label;
+    row.querySelector(".batch__count").textContent = b.done + " / " + b.total;
+    var zip = row.querySelector(".batch__zip");
+    if (b.zip_url && !zip.querySelector("a")) {
+      var a = document.createElement("a");
+      a.setAttribute("href", b.zip_url);
+      a.setAttribute("download", "");
+      a.textContent = "下载";
+      zip.appendChild(a);
+    }
+  }
+
   /* Poster batches: start through the codes API, then follow done / total. */
   function watchBatch(box, batchId) {
     var bar = box.querySelector(".progress__bar");
@@ -79,6 +107,7 @@
     function tick() {
       api("GET", "/api/v1/poster-batches/" + batchId).then(function (data) {
         var b = data.batch;
+        showInList(b);
         bar.max = Math.max(b.total, 1);
         bar.value = b.total ? b.done : 0;
         text.textContent = b.status_label + "：已生成 " + b.done + " / " + (b.total || "?") + " 个文件";
