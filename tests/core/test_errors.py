@@ -123,6 +123,7 @@ def _samples():
     from liaison.places.importer import ImportFailed
     from liaison.reception.plan import PlanError
     from liaison.users.errors import RoleError
+    from liaison.users.identity import MergeRefused
 
     return [
         (DomainError("station_closed", "联络站已停用", 409), 409, "station_closed"),
@@ -140,6 +141,7 @@ def _samples():
         (PageError(404, "没有找到这个联络站"), 404, "not_found"),
         (PlaceError("联络站名称不能为空"), 422, "place_refused"),
         (RoleError("您不能邀请这种角色", 403, "forbidden"), 403, "forbidden"),
+        (MergeRefused("两个账号都已绑定身份"), 409, "account_merge_conflict"),
         (ImportFailed(["第2行：缺少代表姓名"]), 422, "import_failed"),
         (PlanError("end", "结束时间应晚于开始时间"), 422, "validation_error"),
         (BadFilter("日期应在 2000 年至 2099 年之间"), 422, "validation_error"),
