@@ -5,7 +5,6 @@ from flask import current_app, g, redirect, render_template, request, session, u
 
 from ..core.auth import current_user
 from ..core.db import utcnow
-from ..core.errors import ApiError
 from ..users import roles
 from ..users.errors import RoleError
 from ..users.targets import ROLE_LABELS, describe, invite_scope
@@ -130,8 +129,3 @@ def me():
 def logout():
     logout_session()
     return redirect(url_for("admin.login"))
-
-
-def page_api_error(exc: ApiError):
-    """An API error raised inside a page (not found, forbidden...) as a Chinese page."""
-    return render_template("admin/error.html", status=exc.status, title="无法完成", message=exc.message), exc.status
