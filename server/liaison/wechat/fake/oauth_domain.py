@@ -92,8 +92,8 @@ def initial_domains(domains) -> list[str]:
     given = [domains] if isinstance(domains, str) else list(domains or [])
     kept = [normalise(d) for d in given]
     if None in kept or len(set(kept)) > MAX_DOMAINS:
-        raise ValueError(f"oauth_domains: at most {MAX_DOMAINS} domains such as liaison.example.gov.cn, "
-                         f"not {given!r}")
+        raise ValueError(f"oauth_domains: at most {MAX_DOMAINS}, each a host such as liaison.example.gov.cn "
+                         f"or 127.0.0.1:5000 (no http://, no path), not {given!r}")
     return list(dict.fromkeys(kept))
 
 
