@@ -141,8 +141,3 @@ def me_link_code():
 def logout():
     logout_session()
     return redirect(url_for("admin.login"))
-
-
-def page_api_error(exc: ApiError):
-    """An API error raised inside a page (not found, forbidden...) as a Chinese page."""
-    return render_template("admin/error.html", status=exc.status, title="无法完成", message=exc.message), exc.status

@@ -1,32 +1,33 @@
-"""What every admin page needs: the logged-in staff member, their scope, errors as pages."""
+"""What every admin page needs: the logged-in staff member, their scope, form values."""
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from ..core.auth import UserBlocked, current_user
-from ..core.scopes import scope_of
-from ..core.errors import ApiError
+from ..core.errors import DomainError
+from ..core.pagelogin import page_login
 from ..core.routing import MAX_ID
+from ..core.scopes import scope_of
 
 
-class PageError(Exception):
-    """Stop a page with a Chinese explanation (rendered by ``error.html``)."""
+class PageError(DomainError):
+    """Stop a page with a Chinese explanation (rendered by the page error handler)."""
 
-    def __init__(self, status: int, message: str, title: str = "无法打开此页面"):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.title = title
+    title = "无法打开此页面"
 
-
-def error_page(status: int, message: str, title: str = "无法打开此页面", template: str = "admin/error.html"):
-    return render_template(template, status=status, message=message, title=title), status
+    def __init__(self, status: int, message: str, title: str | None = None):
+        super().__init__(None, message, status)
+        if title:
+            self.title = title
 
 
 def login_url() -> str:
     return url_for("admin.login", next=request.full_path if request.query_string else request.path)
+
+
+def _to_login():
+    return redirect(login_url())
 
 
 def staff_required(fn):
@@ -37,19 +38,12 @@ def staff_required(fn):
     may do comes from the same visibility rule and state machine as the API.
     Not logged in: go to the login page. Logged in without any role: a page that
     says how to get one (an invitation from the station master or the NPC office).
-    A blocked account: ``UserBlocked`` reaches the blueprint's page for it.
+    A blocked account: ``UserBlocked`` reaches the page error handler.
     """
 
+    @page_login(_to_login, pass_user=True)
     @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            user = current_user(optional=True)
-        except UserBlocked:
-            raise
-        except ApiError:
-            user = None
-        if user is None:
-            return redirect(login_url())
+    def wrapper(user, *args, **kwargs):
         scope = scope_of(user)
         if not scope.has_any_role:
             return render_template("admin/no_access.html", user=user), 403

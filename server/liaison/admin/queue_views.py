@@ -20,8 +20,8 @@ def queue_page():
     viewer = viewer_for(current_user())
     try:
         filters = queue.Filters.from_args(request.args, default_state=queue.ACTIVE)
-    except queue.BadFilter as exc:
-        raise PageError(400, str(exc), "筛选条件有误") from None
+    except queue.BadFilter as exc:  # a page's address, not a form: 400 here (the API says 422)
+        raise PageError(400, exc.message, exc.title) from None
     today = local_today()
     page = queue.load(viewer, filters, today)
     stations, deputies = queue.filter_choices(viewer)

@@ -102,10 +102,11 @@ EVENTS: dict[str, dict[str, str | None]] = {
         "reopened": "resident_progress",
         "review_closed": "resident_progress", "suggestion_filed": "resident_progress",
         "appointment_reminder": "resident_appointment",
+        "appointment_cancelled": "resident_appointment",  # the booking's consent covers it
     },
     # The same events for a resident without a mini-program openid (H5 only).
     "resident_h5": {**{event: "h5_progress" for event in _RESIDENT_EVENTS},
-                    "appointment_reminder": "h5_appointment"},
+                    "appointment_reminder": "h5_appointment", "appointment_cancelled": "h5_appointment"},
     "deputy": {
         "summoned": "deputy_summon", "state_changed": "deputy_progress",
         "replied": "deputy_progress", "unsatisfied": "deputy_progress",

@@ -33,6 +33,7 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "suggestion_filed": ("已转为代表建议", "人大代表已将您提交的意见（编号{number}）"
                                           "转为闭会期间代表建议。"),
         "appointment_reminder": ("预约接待提醒", "{body}"),
+        "appointment_cancelled": ("接待日取消通知", "{body}"),
     },
     "deputy": {
         "summoned": ("群众点将", "有群众在{station}点将您，意见编号{number}：{summary}"),

@@ -29,7 +29,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ..core.db import db, utcnow
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 from ..core.storage import get_storage
 from .access import Viewer, get_visible, lens_for
 from .models import Assignment, Opinion, ReplyAttachment
@@ -96,7 +96,7 @@ def add(viewer: Viewer, opinion_id: int, data: bytes, name: str = "") -> ReplyAt
     else:
         try:
             content, _, _ = reencode(data)
-        except ApiError as exc:
+        except DomainError as exc:
             if exc.status == 415:
                 raise ApiError(415, "unsupported_media_type", "只能上传图片（JPG、PNG、WEBP）或 PDF 文件") from None
             raise
@@ -167,7 +167,7 @@ def readable(viewer: Viewer | None, attachment_id: int, token: str | None) -> Re
         raise ApiError(404, *NOT_FOUND)
     try:
         opinion = get_visible(viewer, item.opinion_id)
-    except ApiError:
+    except DomainError:
         raise ApiError(404, *NOT_FOUND) from None
     if not readable_by(lens_for(viewer, opinion), {a.id: a for a in opinion.assignments}, item):
         raise ApiError(404, *NOT_FOUND)

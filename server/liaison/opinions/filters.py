@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import and_, or_
 
+from ..core.errors import DomainError
 from ..core.routing import MAX_ID
 from .access import visible_clause
 from .models import Opinion
@@ -34,8 +35,15 @@ NOT_DONE_STATES = OPEN_STATES | ANSWERED_STATES
 GROUP_FILTERS = (ACTIVE, ALL, "open", "answered")
 
 
-class BadFilter(ValueError):
-    """A query-string filter that cannot be used; the message is Chinese, for the page."""
+class BadFilter(DomainError):
+    """A query-string filter that cannot be used (422 on the API); the message is Chinese."""
+
+    status = 422
+    code = "validation_error"
+    title = "筛选条件有误"
+
+    def __init__(self, message: str):
+        super().__init__(None, message)
 
 
 @dataclass

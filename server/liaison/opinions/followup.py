@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import DomainError
 from ..core.jobs import with_app
 from . import deadlines, operations
 from .context import RESIDENT, Notify
@@ -43,7 +43,7 @@ def follow_up_replies(today: date | None = None) -> dict:
             try:
                 operations.transition_as_system(opinion_id, "close", {"close_reason": "no_rating"})
                 counts["closed"] += 1
-            except ApiError:  # rated or changed meanwhile: nothing to do
+            except DomainError:  # rated or changed meanwhile: nothing to do
                 db.session.rollback()
         elif waited >= remind_after:
             if operations.record_system_event(opinion_id, "rate_request", dedupe_key="rate_request",

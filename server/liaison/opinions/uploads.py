@@ -32,7 +32,7 @@ from sqlalchemy import and_, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db, utcnow
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 from ..core.storage import get_storage
 from .access import get_visible, lens_for, viewer_for, visible_clause
 from .models import Opinion, OpinionPhoto, Upload
@@ -152,7 +152,7 @@ def _staff_of(user, opinion_id: int) -> bool:
     viewer = viewer_for(user)
     try:
         opinion = get_visible(viewer, opinion_id)
-    except ApiError:
+    except DomainError:
         return False
     return lens_for(viewer, opinion).is_staff
 

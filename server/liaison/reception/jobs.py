@@ -12,12 +12,10 @@ Each reminder goes through the notifications outbox (``outbox.emit_direct``: an
 in-app message plus, where the event has a WeChat template, a WeChat message that
 opens the station):
 ``reception_reminder`` to the deputies on duty, ``appointment_reminder`` to residents
-who booked, ``reception_notice`` (in-app only) to the station's followers. Without
-the outbox module an in-app ``Message`` is written directly.
+who booked, ``reception_notice`` (in-app only) to the station's followers.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -27,7 +25,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core.db import db
 from ..core.jobs import with_app
-from ..notifications.models import Message
 from ..places.models import Deputy, Station
 from ..stats.figures import CHINA
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
@@ -39,13 +36,6 @@ log = logging.getLogger(__name__)
 
 EVENTS = {"deputy": ("reception_reminder", "deputy"), "booked": ("appointment_reminder", "resident"),
           "follower": ("reception_notice", "resident")}
-
-
-def _outbox():
-    try:
-        return importlib.import_module("liaison.notifications.outbox")
-    except ModuleNotFoundError:
-        return None
 
 
 PLANNING_MONTH = 12  # next year's days are made in December
@@ -115,8 +105,9 @@ def send_reminders(now: datetime | None = None) -> int:
             continue
         written += _remind(db.session.get(ReceptionDay, day_id))
         db.session.commit()
-    outbox = _outbox()
-    if written and outbox is not None:
+    if written:
+        from ..notifications import outbox
+
         outbox.kick()
     return written
 
@@ -136,16 +127,14 @@ def _remind(day: ReceptionDay) -> int:
     for user_id in db.session.execute(select(StationFollow.user_id).where(
             StationFollow.station_id == station.id)).scalars():
         audience.setdefault(user_id, "follower")
-    outbox = _outbox()
+    from ..notifications import outbox
+
     starts = datetime.combine(day.date, time.fromisoformat(day.start), CHINA)
     for user_id, kind in audience.items():
         title, body = texts[kind]
         event, who = EVENTS[kind]
-        if outbox is None:
-            db.session.add(Message(user_id=user_id, title=title, body=body))
-        else:
-            outbox.emit_direct(user_id, event, title, body,
-                               {"station": station.name, "station_id": station.id, "time": starts},
-                               dedupe_key=f"reception:{day.id}:{day.date.isoformat()}:{user_id}",
-                               audience=who)
+        outbox.emit_direct(user_id, event, title, body,
+                           {"station": station.name, "station_id": station.id, "time": starts},
+                           dedupe_key=f"reception:{day.id}:{day.date.isoformat()}:{user_id}",
+                           audience=who)
     return len(audience)

@@ -34,9 +34,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def register(app) -> None:
     app.register_blueprint(bp)
-    from .views import bp as pages
+    from ..core.errors import page_layout
+    from .views import bp as pages, page_context
 
     app.register_blueprint(pages)
+    page_layout(app, pages.name, "stats/denied.html", page_context)  # refusals as report pages
 
 
 class MonthQuery(Schema):

@@ -8,7 +8,6 @@ from ..core.auth import current_user, issue_token
 from ..core.scopes import scope_of
 from ..core.extensions import get_wechat
 from . import linking, operations, roles
-from .errors import RoleError
 from .schemas import (InvitationAcceptIn, InvitationAcceptOut, LinkCodeOut, LinkIn, LinkOut, LoginOut, MeOut,
                       WechatLoginIn)
 from .targets import ROLE_LABELS, describe
@@ -78,10 +77,7 @@ def link(json_data):
                    422: "手机号授权码无效", 503: "微信不可用"})
 def accept_invitation(code, json_data):
     user = current_user()
-    try:
-        invitation = roles.accept_invitation(code, user, phone_code=json_data.get("phone_code"))
-    except RoleError as exc:
-        raise exc.as_api()
+    invitation = roles.accept_invitation(code, user, phone_code=json_data.get("phone_code"))
     return {"invitation": {"role": invitation.role, "role_label": ROLE_LABELS.get(invitation.role, invitation.role),
                            "what": describe(invitation)},
             "user": operations.user_json(user, scope_of(user).deputy_id)}
