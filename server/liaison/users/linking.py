@@ -34,6 +34,8 @@ import logging
 import secrets
 from datetime import datetime, timedelta, timezone
 
+from sqlalchemy.exc import IntegrityError
+
 from ..core.db import db, utcnow
 from ..core.errors import ApiError
 from .identity import MergeRefused, merge_users
@@ -200,5 +202,8 @@ def link_accounts(user: User, code: str, *, now: datetime | None = None) -> tupl
     except MergeRefused:
         db.session.rollback()
         raise
+    except IntegrityError as exc:  # a concurrent change to either user: nothing half-merged stays
+        db.session.rollback()
+        raise MergeRefused(f"commit refused: {exc.orig}") from exc
     log.info("user %s linked into %s by a link code", owner.id, user.id)
     return user, True
