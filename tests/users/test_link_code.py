@@ -127,7 +127,8 @@ def test_a_resident_links_from_the_h5_account_page_and_linking_again_changes_not
     person("mp-liu", "oa-liu", nickname="刘阿姨")
     web = app.test_client()
     assert oauth_login(web, "oa-liu", next_url="/h5/messages").status_code == 302
-    assert 'href="/h5/account"' in web.get("/h5/messages", headers={"User-Agent": WECHAT_UA}).get_data(as_text=True)
+    messages = web.get("/h5/messages", headers={"User-Agent": WECHAT_UA}).get_data(as_text=True)
+    assert "<title>我的消息</title>" in messages and 'href="/h5/account"' in messages  # the way to 我的账号
     page = web.get("/h5/account", headers={"User-Agent": WECHAT_UA}).get_data(as_text=True)
     assert "刘阿姨" in page
     assert web.post("/h5/account/link-code", data={"csrf_token": csrf_of(page)}).status_code == 302
