@@ -67,6 +67,7 @@ def _descendants(root: int) -> set[int]:
 class Devserver:
     def __init__(self, tmp: Path):
         self.port, self.fake_port = _free_port(), _free_port()
+        self.instance = tmp
         env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "LIAISON_"))
                and k not in ("REDIS_URL", "DATABASE_URL", "PUBLIC_BASE_URL", "HOST")}
         env.update(PORT=str(self.port), FAKE_WECHAT_PORT=str(self.fake_port), INSTANCE_PATH=str(tmp),
@@ -168,6 +169,24 @@ def test_web_authorisation_under_scripts_run_opens_only_for_the_web_servers_own_
     assert page.status_code == 200 and "模拟微信授权" in page.text
     refused = consent_page(f"localhost:{devserver.port}")  # not the fake's 网页授权域名
     assert refused.status_code == 400 and "10003" in refused.text
+
+
+def test_prefix_rules_for_s_and_d_are_saved_against_scripts_run_with_the_file_in_the_verify_dir(devserver):
+    fake = f"http://127.0.0.1:{devserver.fake_port}"
+    site = f"http://127.0.0.1:{devserver.port}"
+    file = requests.get(fake + "/_fake/qrcode-verify-file", timeout=5).json()
+
+    def save(prefix: str) -> int:
+        return requests.post(fake + "/_fake/qrcode-rules", json={"prefix": prefix, "path": "pages/index/index"},
+                             timeout=10).json()["errcode"]
+
+    assert save(f"{site}/s/") == 85069  # WeChat refuses the rule until the backend serves its file
+    verify_dir = devserver.instance / "wechat-verify"  # WECHAT_VERIFY_DIR's default
+    verify_dir.mkdir(parents=True, exist_ok=True)
+    (verify_dir / file["file_name"]).write_text(file["file_content"])
+    assert save(f"{site}/s/") == 0 and save(f"{site}/d/") == 0
+    saved = requests.get(fake + "/_fake/qrcode-rules", timeout=5).json()["rules"]
+    assert {r["checked_url"] for r in saved} == {f"{site}/s/{file['file_name']}", f"{site}/d/{file['file_name']}"}
 
 
 def test_ctrl_c_stops_every_process_and_frees_the_port_within_five_seconds(devserver):
