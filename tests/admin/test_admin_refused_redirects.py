@@ -4,8 +4,10 @@ the redirect opens, which renders it once for the page script; never the CSRF to
 a password or a token, and never more than a cookie can hold."""
 from __future__ import annotations
 
+import io
 import json
 import re
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +15,7 @@ import pytest
 from page_helpers import page_csrf
 
 ADMIN = Path(__file__).resolve().parents[2] / "server" / "liaison" / "admin"
-BLOB = re.compile(r'<script type="application/json" id="refused-form">(.*?)</script>', re.S)
+BLOB = re.compile(r"<div hidden id=\"refused-form\" data-refused='([^']*)'></div>")
 
 
 def _refuse(client, path: str, data: dict, page: str, **kwargs) -> dict:
@@ -26,7 +28,7 @@ def _refuse(client, path: str, data: dict, page: str, **kwargs) -> dict:
     assert stored["action"] == path and stored["page"] == page
     assert "csrf_token" not in stored["values"]
     html = client.get(r.headers["Location"]).get_data(as_text=True)
-    blobs = BLOB.findall(html)
+    blobs = [unescape(b) for b in BLOB.findall(html)]
     assert len(blobs) == 1, "the page renders the refused form once"
     shown = json.loads(blobs[0])
     assert shown["message"] == stored["message"] and shown["message"] in html  # the flash stays too
@@ -107,7 +109,7 @@ def test_a_refused_invitation_code_lookup_is_carried_to_the_login_page(client):
     r = client.post("/admin/invite", data={"csrf_token": page_csrf(client), "code": "  "})
     assert urlsplit(r.headers["Location"]).path == "/admin/login"
     html = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert json.loads(BLOB.search(html).group(1)) == {"action": "/admin/invite", "message": "请输入邀请码",
+    assert json.loads(unescape(BLOB.search(html).group(1))) == {"action": "/admin/invite", "message": "请输入邀请码",
                                                       "values": {"code": ["  "]}}
     assert re.search(r'<input[^>]*name="code"[^>]*required', html) and "邀请码<em class=\"req\">（必填）" in html
 
@@ -123,8 +125,6 @@ def test_a_refused_attachment_upload_is_carried_to_the_opinion(client, staff, op
 def test_secrets_tokens_and_files_are_never_kept(client, staff, places):
     staff("master")
     sid = places["station_id"]
-    import io
-
     data = {"name": "望月湖联络站", "phone": "12345", "password": "hunter2", "new_password": "hunter3",
             "access_token": "tok-1", "client_secret": "s3cret", "photo": (io.BytesIO(b"\x89PNG..."), "a.png")}
     r = client.post(f"/admin/stations/{sid}", content_type="multipart/form-data",
@@ -156,3 +156,14 @@ def test_the_refused_form_is_not_shown_on_another_page(client, staff, places, el
                                                 "name": "望月湖联络站", "phone": "12345"})
     assert not BLOB.search(client.get(elsewhere).get_data(as_text=True))
     assert not BLOB.search(client.get(f"/admin/stations/{sid}").get_data(as_text=True))
+
+
+def test_hostile_typed_values_stay_inert_on_the_page(client, staff, places):
+    staff("master")
+    sid = places["station_id"]
+    hostile = "'><script>alert(1)</script><img src=x onerror=alert(2)>"
+    r = client.post(f"/admin/stations/{sid}", data={"csrf_token": page_csrf(client, "/admin/me"),
+                                                     "name": hostile, "phone": "12345"})
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert json.loads(unescape(BLOB.search(html).group(1)))["values"]["name"] == [hostile]

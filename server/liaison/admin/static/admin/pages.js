@@ -3,7 +3,7 @@
    the rating form's 必填 marker in step on browsers without CSS :has(). The opinion
    actions and the H5 forms need none of it when refused: the server renders them
    again, open and filled in. The other admin forms are refused with a redirect
-   (admin/common.py failed()); the page then carries the refused form as JSON and
+   (admin/common.py failed()); the page then carries the refused form as JSON (#refused-form) and
    this script puts its message beside that form, fills in what was typed and opens
    it (without JavaScript the message stays at the top of the page).
    No inline scripts anywhere (CSP script-src 'self'). */
@@ -108,7 +108,7 @@
     var blob = document.getElementById("refused-form");
     if (!blob) { return; }
     var data;
-    try { data = JSON.parse(blob.textContent); } catch (e) { return; }
+    try { data = JSON.parse(blob.getAttribute("data-refused")); } catch (e) { return; }
     var form = data && refusedForm(data);
     if (!form) { return; }  /* the flash at the top says it */
     fillIn(form, data.values || {});
