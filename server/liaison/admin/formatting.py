@@ -64,4 +64,6 @@ def init_formatting(app) -> None:
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(short_date, "short_date")
     app.add_template_filter(short_month, "short_month")
-    app.jinja_env.globals.update(big_text=big_text, in_wechat=in_wechat)
+    from .common import refused_form
+
+    app.jinja_env.globals.update(big_text=big_text, in_wechat=in_wechat, refused_form=refused_form)
