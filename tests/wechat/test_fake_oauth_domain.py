@@ -55,13 +55,13 @@ def gov_fake():
 
 
 def test_domain_is_refused_until_the_backend_serves_the_mp_verify_file(fake_wechat, console, verify_files,
-                                                                       live_server):
+                                                                       live_server, live_port):
     assert console["file_name"].startswith("MP_verify_") and console["file_name"].endswith(".txt")
     refused = set_domain(fake_wechat, domain=PUBLIC_HOST)
     assert refused.status_code == 400
     assert "not served" in refused.json()["error"]
     assert refused.json()["checked_url"] == f"{live_server}/{console['file_name']}"
-    assert domains(fake_wechat) == ["localhost"]  # the start-time domain is kept
+    assert domains(fake_wechat) == ["localhost", f"127.0.0.1:{live_port}"]  # the start-time domains are kept
 
     (verify_files / console["file_name"]).write_text(console["file_content"])
     saved = set_domain(fake_wechat, domain=PUBLIC_HOST.upper())
@@ -69,20 +69,20 @@ def test_domain_is_refused_until_the_backend_serves_the_mp_verify_file(fake_wech
     assert saved.json() == {"appid": OA_APPID, "domains": [PUBLIC_HOST]}
 
 
-def test_a_verification_file_with_other_content_is_refused(fake_wechat, console, verify_files):
+def test_a_verification_file_with_other_content_is_refused(fake_wechat, console, verify_files, live_port):
     (verify_files / console["file_name"]).write_text(console["file_content"] + "x")
     refused = set_domain(fake_wechat, domains=[PUBLIC_HOST])
     assert refused.status_code == 400 and "wrong content" in refused.json()["error"]
-    assert domains(fake_wechat) == ["localhost"]
+    assert domains(fake_wechat) == ["localhost", f"127.0.0.1:{live_port}"]
 
 
 @pytest.mark.parametrize("given", [f"https://{PUBLIC_HOST}", f"{PUBLIC_HOST}/admin", "", None,
                                    ["a.example.gov.cn", "b.example.gov.cn", "c.example.gov.cn"]])
-def test_console_refuses_a_url_a_path_an_empty_value_or_a_third_domain(fake_wechat, given):
+def test_console_refuses_a_url_a_path_an_empty_value_or_a_third_domain(fake_wechat, live_port, given):
     body = {"domains": given} if isinstance(given, list) else {"domain": given}
     refused = set_domain(fake_wechat, **body)
     assert refused.status_code == 400 and refused.json()["error"]
-    assert domains(fake_wechat) == ["localhost"]
+    assert domains(fake_wechat) == ["localhost", f"127.0.0.1:{live_port}"]
     with pytest.raises(ValueError):
         create_fake_app(oauth_domains=given or "http://")
 
