@@ -88,7 +88,7 @@ def make_photos(folder: str, count: int = 6, raw: bool = False) -> list[str]:
         path = os.path.join(folder, f"photo{i}.jpg")
         image.save(path, "JPEG", quality=88)
         if not raw:
-            with open(path, "rb") as fh, Flask("bench").app_context():
+            with open(path, "rb") as fh, _settings_app(folder).app_context():
                 stored = photos_lib.card_photo(fh.read())
             with open(path, "wb") as fh:
                 fh.write(stored)
@@ -96,8 +96,23 @@ def make_photos(folder: str, count: int = 6, raw: bool = False) -> list[str]:
     return paths
 
 
+def _settings_app(folder: str) -> Flask:
+    """A bare app holding the product's settings (the upload limits card_photo reads)."""
+    from liaison.config import load_config
+
+    app = Flask("bench")
+    app.config.update(load_config({"INSTANCE_PATH": folder, "SECRET_KEY": "bench"}))
+    return app
+
+
 def _warm(fmt: str, photo: str | None) -> None:
     """Per process: find fonts, draw both templates, fill caches (once per worker)."""
+    from liaison.codes import fonts
+    from liaison.config import environment_values
+    from liaison.settings import BY_KEY
+
+    chosen = environment_values(settings=(BY_KEY["CJK_FONT"], BY_KEY["CJK_FONT_BOLD"]))
+    fonts.configure(chosen.get("CJK_FONT"), chosen.get("CJK_FONT_BOLD"))  # LIAISON_CJK_FONT, as the app
     rng = random.Random(0)
     render.poster_bytes(station_data(rng), fmt)
     render.poster_bytes(deputy_data(rng, [photo] if photo else []), fmt)

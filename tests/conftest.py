@@ -91,13 +91,27 @@ def redis_server(workdir):
 
 
 @pytest.fixture(scope="session")
-def fake_wechat():
+def live_port() -> int:
+    """The one port every ``live_server`` of the session listens on (one after the other), so
+    the fake WeChat can know it as a 网页授权域名 from the start."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def fake_wechat(live_port):
     """The fake WeChat API server, a real HTTP server on 127.0.0.1."""
     from liaison.notifications.templates import console_kinds, merge
     from liaison.wechat.fake import start_fake_server
 
-    # As the WeChat console would: each default subscribe template has its kind.
-    base_url, stop, _app = start_fake_server(port=0, template_kinds=console_kinds(merge(None)))
+    # As the WeChat console would: each default subscribe template has its kind; the
+    # 网页授权域名 are the test client's host (redirect_uri http://localhost/oauth/wechat/callback)
+    # and the live server's (the browser tests).
+    base_url, stop, _app = start_fake_server(port=0, template_kinds=console_kinds(merge(None)),
+                                             oauth_domains=["localhost", f"127.0.0.1:{live_port}"])
     yield base_url
     stop()
 
@@ -195,13 +209,13 @@ def client(app):
 
 
 @pytest.fixture
-def live_server(app):
-    """The test's app behind a real HTTP server on a free port; yields the base URL."""
+def live_server(app, live_port):
+    """The test's app behind a real HTTP server on the session's live port; yields the base URL."""
     import threading
 
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", live_port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

@@ -60,7 +60,7 @@ describe('timeline', () => {
     const items = comp.querySelectorAll('.tl-item')
     expect(items).toHaveLength(3)
     expect(textOf(items[0])).toContain('答复')
-    expect(textOf(items[0])).toContain('2026-11-28 15:00')
+    expect(textOf(items[0])).toContain('2026年11月28日 15:00')
     expect(textOf(items[0])).toContain('承办单位')
     expect(textOf(items[1])).toContain('已登记，三个工作日内交办')
     expect(textOf(items[2])).toContain('群众')
@@ -77,6 +77,20 @@ describe('timeline', () => {
     expect(textOf(items[0])).toContain('已交住建局办理')
     expect(comp.querySelectorAll('.tl-public')).toHaveLength(1)
     expect(textOf(items[1])).toContain('不属于本站职责范围')
+  })
+
+  test('says a moved deadline and keeps the earlier reply of a reopened case', async () => {
+    const step = (action, label, extra) => ({ action, action_label: label, at: '2026-11-21T09:00:00+08:00',
+      actor_role: 'liaison', note: null, public_note: null, deadline: null, reply: null, ...extra })
+    const events = [step('release_reply', '答复', { reply: '已更换一盏灯头' }), step('reopen', '重办'),
+      step('extend_deadline', '调整办理期限', { deadline: '2026-12-30' }),
+      step('release_reply', '答复', { reply: '两盏都已修复' })]
+    const comp = renderComponent('components/timeline/timeline', { events })
+    await flush()
+    const items = comp.querySelectorAll('.tl-item')
+    expect(textOf(items[0])).not.toContain('两盏都已修复')
+    expect(textOf(items[1])).toContain('办理期限延长至2026年12月30日')
+    expect(textOf(items[3])).toContain('此前的答复：已更换一盏灯头')
   })
 
     test('empty timeline', async () => {

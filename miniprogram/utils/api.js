@@ -5,6 +5,8 @@ const enc = encodeURIComponent
 
 module.exports = {
   me: () => request('/api/v1/me'),
+  // The 6-digit code a web page (admin 我的, H5 我的账号) showed: that web account joins this one.
+  linkWebAccount: (code) => request('/api/v1/me/link', { method: 'POST', data: { code } }),
 
   // Places and codes: public, no login needed.
   resolveCode: (token) => request('/api/v1/codes/' + enc(token), { auth: false }),

@@ -33,11 +33,12 @@ function formatDate(value) {
   return Number(m[2]) + '月' + Number(m[3]) + '日 周' + WEEKDAYS[d.getDay()]
 }
 
-// ISO time with offset -> "2026-11-25 16:00" in the time of the text itself.
+// ISO time with offset -> "2026年11月25日 16:00" in the time of the text itself: the
+// format of the admin and H5 pages and of the WeChat messages.
 function formatTime(value) {
   if (!value) return ''
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})/.exec(value)
-  return m ? m[1] + ' ' + m[2] + ':' + m[3] : String(value)
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value)
+  return m ? Number(m[1]) + '年' + Number(m[2]) + '月' + Number(m[3]) + '日 ' + m[4] + ':' + m[5] : String(value)
 }
 
 function ratingLabel(key) {

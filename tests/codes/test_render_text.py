@@ -24,8 +24,10 @@ def qrcodes_dir():
 
 @pytest.fixture
 def fresh_fonts():
+    before = fonts.configured()
     fonts.clear_caches()
     yield
+    fonts.configure(*before)
     fonts.clear_caches()
 
 
@@ -36,17 +38,17 @@ def test_a_real_cjk_font_is_found_and_draws_chinese(fresh_fonts):
 
 
 @pytest.mark.skipif(not __import__("os").path.exists(DEJAVU), reason="DejaVuSans not installed")
-def test_a_font_without_chinese_is_refused_with_a_clear_message(fresh_fonts, monkeypatch):
+def test_a_font_without_chinese_is_refused_with_a_clear_message(fresh_fonts):
     assert not fonts.draws_chinese(fonts.load_font(DEJAVU, 40))
-    monkeypatch.setenv("LIAISON_CJK_FONT", DEJAVU)
+    fonts.configure(DEJAVU)
     with pytest.raises(fonts.CJKFontError) as caught:
         render.station_poster(render.StationPosterData(name="某某人大代表联络站", address="", qr_url="x"))
     message = str(caught.value)
     assert "中文字体" in message and "fonts-noto-cjk" in message and "LIAISON_CJK_FONT" in message
 
 
-def test_a_missing_explicit_font_file_is_an_error_not_a_silent_fallback(fresh_fonts, monkeypatch):
-    monkeypatch.setenv("LIAISON_CJK_FONT", "/nonexistent/font.ttc")
+def test_a_missing_explicit_font_file_is_an_error_not_a_silent_fallback(fresh_fonts):
+    fonts.configure("/nonexistent/font.ttc")
     with pytest.raises(fonts.CJKFontError, match="file not found"):
         fonts.find_cjk_font()
 

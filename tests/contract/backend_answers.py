@@ -1,7 +1,8 @@
 """The real backend answers the mini-program depends on, made with the demo data.
 
 Everything goes through the HTTP API (the test client) except the code rotation and
-revocation, which use ``liaison.codes.operations`` as the admin pages do. Every answer
+revocation, which use ``liaison.codes.operations`` as the admin pages do, and the web
+account whose link code the resident types (``liaison.users.linking``). Every answer
 is recorded with its status code under a name the contract test maps to a fixture.
 """
 from __future__ import annotations
@@ -137,4 +138,23 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     replied = [o for o in client.get("/api/v1/opinions", headers=other).get_json()["items"] if o["state"] == "replied"]
     assert replied
     record("opinion_replied", client.get(f"/api/v1/opinions/{replied[0]['id']}", headers=other))
+    # A newcomer to the mini-program types the link code their web account (a liaison's) showed.
+    newcomer = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("mp-contract-newcomer")}).get_json()
+    newcomer = {"Authorization": f"Bearer {newcomer['token']}"}
+    record("link_wrong", client.post("/api/v1/me/link", json={"code": "000000"}, headers=newcomer))
+    record("linked", client.post("/api/v1/me/link", json={"code": _web_link_code(app, sid)}, headers=newcomer))
     return out, ids
+
+
+def _web_link_code(app, station_id: int) -> str:
+    from liaison.core.db import db
+    from liaison.users import linking, roles
+    from liaison.users.models import User
+
+    with app.app_context():
+        web = User(oa_openid="oa-contract-newcomer", nickname="联络员小周")
+        db.session.add(web)
+        db.session.flush()
+        roles.grant_role(web, "liaison", actor=None, station_id=station_id)
+        db.session.commit()
+        return linking.issue_code(web)["code"]

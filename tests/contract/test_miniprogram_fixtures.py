@@ -47,6 +47,8 @@ CONTRACT = {
     "APPOINTMENT": [("appointments", 200, {"pick": ("items", 0)})],
     "APPOINTMENTS": [("appointments", 200, None)],
     "CHECK_IN": [("check_in_far", 201, None), ("check_in_again", 200, None)],
+    "LINKED": [("linked", 200, None)],
+    "LINK_CODE_WRONG": [("link_wrong", 400, None)],
 }
 # Values the mini-program branches on, so they must be equal, not just the same type.
 SAME_VALUE = {
@@ -54,6 +56,7 @@ SAME_VALUE = {
     "CODE_ROTATED": [("error", "code"), ("error", "details", "kind")],
     "CODE_REVOKED": [("error", "code")], "CODE_UNKNOWN": [("error", "code")],
     "CHECK_IN": [("check_in", "verified"), ("message",)],
+    "LINKED": [("merged",)], "LINK_CODE_WRONG": [("error", "code")],
 }
 # `.snake_case` reads that are not API fields: page options from the query string.
 NOT_API_READS = {"station_id", "station_name", "deputy_name"}

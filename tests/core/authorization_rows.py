@@ -45,6 +45,9 @@ WRONG_STATE = "不能进行"  # workflow: not in this state (409)
 API_ROWS = [
     Row("POST", "/api/v1/auth/wechat", "/api/v1/auth/wechat", expect(400), json={"code": "no-such-code"}),
     Row("GET", "/api/v1/me", "/api/v1/me", MINE),
+    Row("POST", "/api/v1/me/link-code", "/api/v1/me/link-code", MINE, json={}, label="a fresh link code"),
+    Row("POST", "/api/v1/me/link", "/api/v1/me/link", expect(400, anon=401), json={"code": "000000"},
+        label="no such code"),
     # places (public)
     Row("GET", "/api/v1/stations", "/api/v1/stations?region_id={yuelu}", PUBLIC),
     Row("GET", "/api/v1/stations/<int:station_id>", "/api/v1/stations/{here}", PUBLIC),
@@ -174,6 +177,7 @@ API_ROWS = [
 
 PAGE_ROWS = [
     Row("GET", "/", "/", expect(To("/h5/"))),
+    Row("GET", "/favicon.ico", "/favicon.ico", PUBLIC),
     Row("GET", "/api/docs", "/api/docs", PUBLIC),
     Row("GET", "/api/openapi.json", "/api/openapi.json", PUBLIC),
     Row("GET", "/healthz", "/healthz", PUBLIC),
@@ -188,6 +192,8 @@ PAGE_ROWS = [
     Row("GET", "/admin/login", "/admin/login", expect(WECHAT_LOGIN)),
     Row("POST", "/admin/logout", "/admin/logout", expect(LOGIN), form={}, fresh=True),
     Row("GET", "/admin/me", "/admin/me", page(200)),
+    Row("POST", "/admin/me/link-code", "/admin/me/link-code", page(To("/admin/me")), form={},
+        label="a fresh link code"),
     Row("POST", "/admin/invite", "/admin/invite", expect(To("/admin/invite/no-such-code")),
         form={"code": "no-such-code"}),
     Row("GET", "/admin/invite/<code>", "/admin/invite/{invite_code}", PUBLIC),
@@ -299,6 +305,9 @@ PAGE_ROWS = [
     Row("POST", "/h5/submit", "/h5/submit", h5(422), form={"station_id": "{here}", "text": ""}, label="empty text"),
     Row("GET", "/h5/opinions", "/h5/opinions", h5(200)),
     Row("GET", "/h5/messages", "/h5/messages", h5(200)),
+    Row("GET", "/h5/account", "/h5/account", h5(200)),
+    Row("POST", "/h5/account/link-code", "/h5/account/link-code", h5(To("/h5/account")), form={},
+        label="a fresh link code"),
     Row("POST", "/h5/messages/<int:message_id>/read", "/h5/messages/{message}/read",
         h5(404, ({"resident_a"}, To("/h5/messages"))), form={}, label="A's message, read already"),
     Row("GET", "/h5/opinions/<int:opinion_id>", "/h5/opinions/{opinion_a}", h5(404, (SEES_A, 200))),

@@ -66,3 +66,12 @@ def test_scripts_run_listens_on_this_machine_unless_host_says_otherwise():
     assert bind_address(web_host({"HOST": " "}), 5000) == "127.0.0.1:5000"
     assert bind_address(web_host({"HOST": "0.0.0.0"}), 8080) == "0.0.0.0:8080"
     assert bind_address(web_host({"HOST": "::"}), 5000) == "[::]:5000"
+
+
+def test_public_base_url_is_decided_once_from_port_for_the_server_and_every_command(tmp_path):
+    from liaison.config import load_config, public_base_url
+
+    assert public_base_url({}) == "http://127.0.0.1:5000"
+    assert public_base_url({"PORT": "5100"}) == "http://127.0.0.1:5100"
+    assert public_base_url({"PORT": "5100", "PUBLIC_BASE_URL": "https://lls.example.cn/ "}) == "https://lls.example.cn"
+    assert load_config({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})["PUBLIC_BASE_URL"] == public_base_url()

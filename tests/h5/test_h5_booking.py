@@ -2,6 +2,7 @@
 advertised ones, and the booking is the API's (same checks, same messages)."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -75,3 +76,14 @@ def test_booking_needs_a_wechat_login_first(client, town):
     assert r.status_code == 302
     target = parse_qs(urlsplit(r.headers["Location"]).query)["next"][0]
     assert target == f"/h5/stations/{town['station_id']}/book?date=2099-01-15"  # back to the chosen day
+
+
+def test_a_refused_booking_keeps_the_note_and_says_the_day_is_required(app, client, town, resident):
+    _days_of_2099(app, town["station_id"])
+    resident()
+    bad = _book(client, town["station_id"], "明天", "想问问小区加装电梯的事")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'data-testid="book-error">请选择一个接待日</div>' in html
+    assert ">想问问小区加装电梯的事</textarea>" in html
+    assert "选择接待日<em class=\"req\">（必填）</em>" in html
+    assert re.search(r'name="date" value="2099-01-15"[^>]* required', html)

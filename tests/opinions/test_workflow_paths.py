@@ -44,7 +44,8 @@ def test_full_happy_path_from_submit_to_resolved_close():
     release = decisions["release_reply"]
     assert release.updates["reply_text"] == "路灯已于10月9日修复。"
     assert {("resident", "replied"), ("units", "reply_released")} <= set(release.notifications)
-    assert {a.status for a in view.assignments} == {"answered"}
+    # The lead answered; the co-unit's part ended without a reply of its own.
+    assert {(a.unit_id, a.status) for a in view.assignments} == {(100, "answered"), (200, "ended")}
     assert decisions["close"].updates["close_reason"] == "satisfied"
     assert is_resolved("closed", "satisfied") and state_group("rated") == "resolved"
 

@@ -45,7 +45,7 @@ def test_deputies_rank_by_lower_bound_and_small_numbers_are_not_ranked(app, clie
     assert [x["lower_bound"] for x in table["ranked"]][:2] == [0.7438, 0.7225]
     too_few = {x["id"]: x["cases"] for x in table["too_few"]}
     assert too_few[d[4]] == 9 and too_few[d[0]] == 1 and table["too_few_total"] == 7
-    assert "Wilson 95% 置信下限" in table["formula"] and "少于 10 件" in table["formula"]
+    assert "95% 置信区间的下限（威尔逊方法）" in table["formula"] and "少于 10 件" in table["formula"]
 
 
 def test_stations_league_counts_every_opinion_of_the_station(app, client, region, office):

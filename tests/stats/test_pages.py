@@ -38,7 +38,7 @@ def test_region_page_shows_the_report(app, client, region):
 def test_league_page_states_its_formula(app, client, region):
     _session(app, client, "office-city")
     html = client.get(f"/reports/regions/{region.city}/league?from=2025-01&to=2025-03").get_data(as_text=True)
-    assert "Wilson 95% 置信下限" in html and "件数太少，暂不排名（81）" in html
+    assert "95% 置信区间的下限（威尔逊方法）" in html and "件数太少，暂不排名（81）" in html
 
 
 def test_deputy_page_for_the_deputy(app, client, region):

@@ -210,6 +210,6 @@ def test_session_lifetime_is_counted_from_the_login(app, world):
 
 def test_documented_lifetimes_are_the_configured_ones(app):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert f"| `TOKEN_TTL_SECONDS` | {app.config['TOKEN_TTL_SECONDS']} |" in readme
-    assert f"| `SESSION_TTL_SECONDS` | {app.config['SESSION_TTL_SECONDS']} |" in readme
+    for name in ("TOKEN_TTL_SECONDS", "SESSION_TTL_SECONDS"):
+        assert f"| `{name}` | integer | {app.config[name]} |" in readme
     assert app.permanent_session_lifetime.total_seconds() == app.config["SESSION_TTL_SECONDS"]

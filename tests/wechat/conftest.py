@@ -51,7 +51,8 @@ class FakeControl:
 
 @pytest.fixture(scope="session")
 def fake_server():
-    base_url, stop, app = start_fake_server(token_grace=20.0)
+    # 网页授权域名: the host of the callbacks these tests use (test_oauth.CALLBACK).
+    base_url, stop, app = start_fake_server(token_grace=20.0, oauth_domains=["127.0.0.1:5000"])
     yield base_url
     stop()
 

@@ -24,7 +24,7 @@ def test_wechat_hosts_are_rewritten_to_the_fake(fake):
                              "secret": "demo-mp-secret"})
     assert res.json()["expires_in"] == 7200
     page = session.get("https://open.weixin.qq.com/connect/oauth2/authorize", params={
-        "appid": "wxdemoofficial0001", "redirect_uri": "http://127.0.0.1:9/cb",
+        "appid": "wxdemoofficial0001", "redirect_uri": "http://127.0.0.1:5000/cb",
         "response_type": "code", "scope": "snsapi_base"})
     assert "模拟微信授权" in page.text
     assert [c["path"] for c in fake.calls()] == ["/cgi-bin/stable_token", "/connect/oauth2/authorize"]

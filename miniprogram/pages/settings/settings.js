@@ -1,7 +1,11 @@
-// Settings: large text, my appointments, privacy guideline.
+// Settings: large text, my appointments, linking a web account, privacy guideline.
 const api = require('../../utils/api')
+const { USER_KEY } = require('../../utils/request')
+const { errorMessage } = require('../../utils/errors')
 const prefs = require('../../utils/prefs')
 const { formatDate } = require('../../utils/format')
+
+const LINK_CODE = /^[0-9]{6}$/
 
 const APPOINTMENT_STATES = { booked: '已预约', cancelled: '已取消', attended: '已接待' }
 
@@ -21,6 +25,10 @@ Page({
     appointments: [],
     appointmentsError: '',
     version: '',
+    linkCode: '',
+    linkReady: false,
+    linking: false,
+    linkError: '',
   },
 
   onShow() {
@@ -43,6 +51,30 @@ Page({
     prefs.setLargeText(!!e.detail.value)
     this.setData({ largeText: prefs.isLargeText() })
     prefs.applyTextSize(this)
+  },
+
+  onLinkCodeInput(e) {
+    const linkCode = String(e.detail.value || '').replace(/[^0-9]/g, '').slice(0, 6)
+    this.setData({ linkCode, linkReady: LINK_CODE.test(linkCode), linkError: '' })
+  },
+
+  // 关联网页账号: the web account that showed this code becomes part of this one.
+  onLink() {
+    const code = this.data.linkCode
+    if (this.data.linking || !LINK_CODE.test(code)) return
+    this.setData({ linking: true, linkError: '' })
+    return api
+      .linkWebAccount(code)
+      .then((res) => {
+        if (res.user) wx.setStorageSync(USER_KEY, res.user)
+        this.setData({ linking: false, linkCode: '', linkReady: false })
+        wx.showToast(res.merged ? { title: '已关联网页账号', icon: 'success' } : { title: '已是同一个账号，无需关联', icon: 'none' })
+      })
+      .catch((err) => {
+        const message = errorMessage(err)
+        this.setData({ linking: false, linkError: message })
+        wx.showToast({ title: message, icon: 'none' })
+      })
   },
 
   onOpenPrivacy() {

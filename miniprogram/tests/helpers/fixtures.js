@@ -154,12 +154,23 @@ const CODE_ROTATED = { error: { code: 'code_rotated', message: '此码已更换�
 const CODE_REVOKED = { error: { code: 'code_revoked', message: '此码已停用' } } // 410
 const CODE_UNKNOWN = { error: { code: 'code_not_found', message: '没有找到这个二维码' } } // 404
 
+// POST /me/link: the web account (a liaison) became part of this one; and a wrong code (400).
+const LINKED = {
+  merged: true,
+  user: Object.assign({}, USER, {
+    roles: [{ role: 'liaison', role_label: '联络员', station_id: 3, region_id: null, unit_id: null }],
+  }),
+}
+const LINK_CODE_WRONG = {
+  error: { code: 'link_code_invalid', message: '关联码不正确或已失效，请在网页上重新获取关联码后再试', details: { tries_left: 4 } },
+}
+
 const ok = (data, statusCode = 200) => () => ({ statusCode, data })
 const fail = (status, answer) => () => ({ statusCode: status, data: answer })
 
 module.exports = {
   DEPUTY_BRIEF, DEPUTY_BRIEF_2, STATION_BRIEF, STATION, DEPUTY, RECEPTION_DAYS, CATEGORIES, TEMPLATES, TEMPLATES_TWO_TAPS, OPINION, OPINION_RATED,
   STATION_CODE, DEPUTY_CODE, STATIONS, OPINIONS, USER, LOGIN, UPLOAD, MESSAGES, APPOINTMENT, APPOINTMENT_CREATED,
-  APPOINTMENTS, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN,
+  APPOINTMENTS, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN, LINKED, LINK_CODE_WRONG,
   brief, ok, fail,
 }

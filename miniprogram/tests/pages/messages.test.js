@@ -14,7 +14,7 @@ test('lists messages, marks unread ones, opens the opinion', async () => {
   const { comp } = loadPage('pages/messages/messages', {})
   await flush()
   expect(textOf(comp)).toContain('您的意见已答复')
-  expect(textOf(comp)).toContain('2026-11-28 15:01')
+  expect(textOf(comp)).toContain('2026年11月28日 15:01')
   expect(comp.querySelectorAll('.message-item')).toHaveLength(2)
   expect(comp.querySelectorAll('.unread-dot')).toHaveLength(1)
   fake.route('POST', '/api/v1/messages/2/read', ok({ ok: true }))

@@ -24,7 +24,7 @@ test('lists my open opinions, switches tabs, opens one', async () => {
   expect(text).toContain('已超期')
   expect(text).toContain('LL-2026-000041')
   expect(text).toMatch(/交通出行 · 岳麓街道人大代表联络站 ?· 李秀兰代表/)
-  expect(text).toContain('2026-11-20 10:15')
+  expect(text).toContain('2026年11月20日 10:15')
   expect(fake.requests.find((r) => r.path === '/api/v1/opinions').query).toEqual({ state_group: 'open', page: '1' })
   await tap(comp, '.opinion-item')
   expect(fake.lastCall('navigateTo').url).toBe('/pages/opinion/opinion?id=42')

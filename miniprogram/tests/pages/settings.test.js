@@ -1,6 +1,6 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire } = require('../helpers/page')
-const { APPOINTMENTS, ok } = require('../helpers/fixtures')
+const { APPOINTMENTS, LINKED, LINK_CODE_WRONG, ok, fail } = require('../helpers/fixtures')
 
 let fake
 beforeEach(() => {
@@ -31,4 +31,49 @@ test('shows my appointments and opens the privacy guideline', async () => {
   expect(textOf(comp)).toContain('已预约')
   await tap(comp, '#privacy-link')
   expect(fake.called('openPrivacyContract')).toHaveLength(1)
+})
+
+test('a 6-digit link code joins the web account and the merged profile is kept', async () => {
+  fake.route('POST', '/api/v1/me/link', ok(LINKED))
+  const { comp } = loadPage('pages/settings/settings', {})
+  await flush()
+  expect(textOf(comp)).toContain('关联网页账号')
+  await fire(comp, '#link-code-input', 'input', { value: '12 34a5' })
+  expect(comp.data.linkCode).toBe('12345')
+  expect(comp.data.linkReady).toBe(false)
+  await tap(comp, '#link-button')
+  expect(fake.requests.filter((r) => r.path === '/api/v1/me/link')).toHaveLength(0)
+  await fire(comp, '#link-code-input', 'input', { value: '123456' })
+  await tap(comp, '#link-button')
+  await flush()
+  const sent = fake.requests.filter((r) => r.path === '/api/v1/me/link')
+  expect(sent).toHaveLength(1)
+  expect(sent[0].method).toBe('POST')
+  expect(sent[0].data).toEqual({ code: '123456' })
+  expect(fake.lastCall('showToast')).toMatchObject({ title: '已关联网页账号', icon: 'success' })
+  expect(fake.storage.get('auth_user').roles[0].role).toBe('liaison')
+  expect(comp.data.linkCode).toBe('')
+})
+
+test('a wrong link code shows the backend message in a toast and on the page', async () => {
+  fake.route('POST', '/api/v1/me/link', fail(400, LINK_CODE_WRONG))
+  const { comp } = loadPage('pages/settings/settings', {})
+  await flush()
+  await fire(comp, '#link-code-input', 'input', { value: '000000' })
+  await tap(comp, '#link-button')
+  await flush()
+  expect(fake.lastCall('showToast')).toMatchObject({ title: LINK_CODE_WRONG.error.message, icon: 'none' })
+  expect(textOf(comp)).toContain('关联码不正确或已失效')
+  expect(comp.data.linking).toBe(false)
+  expect(comp.data.linkCode).toBe('000000')
+})
+
+test('linking accounts that are already one says so', async () => {
+  fake.route('POST', '/api/v1/me/link', ok(Object.assign({}, LINKED, { merged: false })))
+  const { comp } = loadPage('pages/settings/settings', {})
+  await flush()
+  await fire(comp, '#link-code-input', 'input', { value: '654321' })
+  await tap(comp, '#link-button')
+  await flush()
+  expect(fake.lastCall('showToast')).toMatchObject({ title: '已是同一个账号，无需关联', icon: 'none' })
 })

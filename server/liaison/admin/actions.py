@@ -21,7 +21,7 @@ from sqlalchemy import select
 from ..core.db import db
 from ..opinions import privacy, workflow
 from ..opinions.models import Opinion
-from ..opinions.states import STATE_LABELS
+from ..opinions.states import CLOSE_REASONS_FROM, STATE_LABELS
 from ..places.models import Station
 from ..places.units import UNIT_LEVEL_LABELS, units_for_station
 
@@ -98,7 +98,13 @@ def _duplicates(opinion: Opinion) -> list[tuple[str, str]]:
 
 def _input(action: str, f, opinion: Opinion, categories: dict, units, today: date) -> Input:
     inp = Input(f.name, f.label, "text", f.required, max_len=f.max_len)
-    if f.kind == "choice":
+    if action == "close" and f.name == "close_reason":
+        # Only the reasons the workflow takes from this state (a case rated 满意 is never
+        # closed as 不予受理); the first is what an empty choice would mean anyway.
+        allowed = CLOSE_REASONS_FROM.get(opinion.state, tuple(f.choices))
+        inp.kind, inp.required, inp.value = "select", True, allowed[0]
+        inp.options = [(k, f.choices[k]) for k in allowed]
+    elif f.kind == "choice":
         inp.kind, inp.options = "select", list(f.choices.items())
     elif f.kind == "date":
         inp.kind = "date"

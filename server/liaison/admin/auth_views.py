@@ -6,7 +6,7 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from ..core import clock
 from ..core.auth import current_user
 from ..core.errors import ApiError
-from ..users import roles
+from ..users import linking, roles
 from ..users.errors import RoleError
 from ..users.targets import ROLE_LABELS, describe, invite_scope
 from ..users.web import logout_session, safe_next
@@ -111,16 +111,33 @@ def me():
                  db.session.get(Region, r.region_id).full_name() if r.region_id else
                  db.session.get(HandlingUnit, r.unit_id).name if r.unit_id else "")
         held.append((ROLE_LABELS.get(r.role, r.role), place))
-    return render_template("admin/me.html", user=user, roles=held, audit=bool(g.scope.region_ids or g.scope.station_ids),
+    deputy, deputy_levels, deputy_stations = None, [], []
+    if g.scope.deputy_id:
+        from ..places.models import DEPUTY_LEVEL_LABELS, Deputy
+        from . import place_ops
+
+        deputy = db.session.get(Deputy, g.scope.deputy_id)
+        deputy_levels = [DEPUTY_LEVEL_LABELS.get(lv, lv) for lv in deputy.levels or []]
+        deputy_stations = [(db.session.get(Station, m.station_id), place_ops.MEMBERSHIP_KINDS.get(m.kind, m.kind))
+                           for m in place_ops.current_memberships(deputy.id)]
+    return render_template("admin/me.html", user=user, roles=held, deputy=deputy, deputy_levels=deputy_levels,
+                           deputy_stations=deputy_stations, link=linking.live_code(user),
+                           audit=bool(g.scope.region_ids or g.scope.station_ids),
                            city_office=covers_whole_tree(g.scope))
+
+
+@bp.post("/me/link-code")
+@staff_required
+def me_link_code():
+    """「关联小程序账号」: a fresh link code, shown on 我的 (users/linking.py)."""
+    try:
+        linking.issue_code(current_user())
+    except ApiError as exc:
+        return failed(exc.message, url_for("admin.me"))
+    return redirect(url_for("admin.me", _anchor="link"))
 
 
 @bp.post("/logout")
 def logout():
     logout_session()
     return redirect(url_for("admin.login"))
-
-
-def page_api_error(exc: ApiError):
-    """An API error raised inside a page (not found, forbidden...) as a Chinese page."""
-    return render_template("admin/error.html", status=exc.status, title="无法完成", message=exc.message), exc.status

@@ -1,32 +1,35 @@
-"""What every admin page needs: the logged-in staff member, their scope, errors as pages."""
+"""What every admin page needs: the logged-in staff member, their scope, form values."""
 from __future__ import annotations
 
+import json
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 
-from ..core.auth import UserBlocked, current_user
-from ..core.scopes import scope_of
-from ..core.errors import ApiError
+from ..core.errors import DomainError
+from ..core.pagelogin import page_login
 from ..core.routing import MAX_ID
+from ..core.scopes import scope_of
 
 
-class PageError(Exception):
-    """Stop a page with a Chinese explanation (rendered by ``error.html``)."""
+class PageError(DomainError):
+    """Stop a page with a Chinese explanation (rendered by the page error handler)."""
 
-    def __init__(self, status: int, message: str, title: str = "无法打开此页面"):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.title = title
+    title = "无法打开此页面"
 
-
-def error_page(status: int, message: str, title: str = "无法打开此页面", template: str = "admin/error.html"):
-    return render_template(template, status=status, message=message, title=title), status
+    def __init__(self, status: int, message: str, title: str | None = None):
+        super().__init__(None, message, status)
+        if title:
+            self.title = title
 
 
 def login_url() -> str:
     return url_for("admin.login", next=request.full_path if request.query_string else request.path)
+
+
+def _to_login():
+    return redirect(login_url())
 
 
 def staff_required(fn):
@@ -37,19 +40,12 @@ def staff_required(fn):
     may do comes from the same visibility rule and state machine as the API.
     Not logged in: go to the login page. Logged in without any role: a page that
     says how to get one (an invitation from the station master or the NPC office).
-    A blocked account: ``UserBlocked`` reaches the blueprint's page for it.
+    A blocked account: ``UserBlocked`` reaches the page error handler.
     """
 
+    @page_login(_to_login, pass_user=True)
     @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            user = current_user(optional=True)
-        except UserBlocked:
-            raise
-        except ApiError:
-            user = None
-        if user is None:
-            return redirect(login_url())
+    def wrapper(user, *args, **kwargs):
         scope = scope_of(user)
         if not scope.has_any_role:
             return render_template("admin/no_access.html", user=user), 403
@@ -83,6 +79,47 @@ def done(message: str, target: str):
     return redirect(target)
 
 
+REFUSED_KEY = "refused_form"
+# Never kept for the page after a refusal: the CSRF token, secrets, anything long.
+_SECRET_WORDS = ("csrf", "password", "passwd", "secret", "token")
+_MAX_FIELDS = 60
+# The session is a signed cookie (browsers drop cookies over 4 KB): values beyond this
+# many characters of JSON stay out; the page shows those fields as stored.
+_BUDGET = 1800
+
+
+def _kept_values() -> dict[str, list[str]]:
+    """What was typed into the refused form (files are in request.files, never here)."""
+    kept: dict[str, list[str]] = {}
+    used = 0
+    for name in list(request.form.keys())[:_MAX_FIELDS]:
+        if any(word in name.lower() for word in _SECRET_WORDS):
+            continue
+        values = request.form.getlist(name)[:_MAX_FIELDS]
+        size = len(json.dumps([name, values]))
+        if used + size > _BUDGET:
+            continue
+        kept[name], used = values, used + size
+    return kept
+
+
 def failed(message: str, target: str):
+    """Refuse a form: flash the message and go back (POST-redirect-GET).
+
+    The session also carries the refused form for the next page (``refused_form()``):
+    the path it was posted to, what was typed and the message, so the page's script
+    puts the message beside that form, open and filled in again. Without JavaScript
+    the flash at the top of the page stays.
+    """
     flash(message, "error")
+    session[REFUSED_KEY] = {"action": request.path, "page": urlsplit(target).path,
+                            "message": message, "values": _kept_values()}
     return redirect(target)
+
+
+def refused_form() -> dict | None:
+    """The refused form to show on this page, once (a template global)."""
+    refused = session.pop(REFUSED_KEY, None)
+    if not isinstance(refused, dict) or refused.get("page") != request.path:
+        return None
+    return {key: refused.get(key) for key in ("action", "message", "values")}

@@ -6,7 +6,7 @@ from flask import g, render_template, request, url_for
 from ..codes.operations import revoke_code
 from ..core.auth import current_user
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import DomainError
 from ..core.scopes import is_home_office
 from ..places.models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Station
 from . import place_ops
@@ -65,7 +65,7 @@ def deputy_photo(deputy_id):
         return failed("请先选择一张照片", target)
     try:
         store_deputy_photo(d, upload.read())
-    except ApiError as exc:
+    except DomainError as exc:
         return failed(exc.message, target)
     return done("照片已更新，代表联系卡会使用新照片", target)
 

@@ -6,12 +6,12 @@ from datetime import date, datetime
 from flask import request
 
 from ..core.clock import CHINA, in_china
-
 BIG_TEXT_COOKIE = "big_text"
 
 
 def local_time(value) -> str:
-    """'2026-11-25 16:00' in China time (accepts datetimes and ISO strings)."""
+    """'2026年11月25日 16:00' in China time (accepts datetimes and ISO strings); the same
+    date format as ``short_date`` and the WeChat messages, so a page never mixes two."""
     if not value:
         return ""
     if isinstance(value, str):
@@ -20,7 +20,8 @@ def local_time(value) -> str:
         except ValueError:
             return value
     if isinstance(value, datetime):
-        return in_china(value).strftime("%Y-%m-%d %H:%M")
+        value = in_china(value)
+        return f"{short_date(value)} {value.hour:02d}:{value.minute:02d}"
     return str(value)
 
 
@@ -38,6 +39,14 @@ def short_date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def short_month(value) -> str:
+    """'2026年10月' for a ``YYYY-MM`` string (report months)."""
+    text = str(value or "")
+    if len(text) >= 7 and text[:4].isdigit() and text[5:7].isdigit():
+        return f"{int(text[:4])}年{int(text[5:7])}月"
+    return text
+
+
 def big_text() -> bool:
     return request.cookies.get(BIG_TEXT_COOKIE) == "1"
 
@@ -52,4 +61,7 @@ def init_formatting(app) -> None:
     app.extensions["liaison_page_formatting"] = True
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(short_date, "short_date")
-    app.jinja_env.globals.update(big_text=big_text, in_wechat=in_wechat)
+    app.add_template_filter(short_month, "short_month")
+    from .common import refused_form
+
+    app.jinja_env.globals.update(big_text=big_text, in_wechat=in_wechat, refused_form=refused_form)

@@ -3,9 +3,10 @@
 ``/oauth/wechat?next=&scope=base|userinfo`` sends the browser to WeChat with a fresh
 random ``state`` kept in the session; the callback refuses any answer whose state is
 not that one (the CSRF guard of the OAuth flow), exchanges the code through
-wechatpy's ``WeChatOAuth`` (``get_wechat().oauth_fetch``), ties the official-account
-openid to our user through the unionid, applies a pending invitation and starts the
-cookie session.
+wechatpy's ``WeChatOAuth`` (``get_wechat().oauth_fetch``), applies a pending invitation
+and starts the cookie session. A silent (snsapi_base) openid new to us is asked once more with
+snsapi_userinfo, whose unionid ties the person to their mini-program user; the user is
+resolved by ``users.operations.login_web`` (one person, one user: users/identity.py).
 """
 from __future__ import annotations
 
@@ -16,13 +17,18 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from ..core.db import db
 from ..core.extensions import get_wechat
-from ..users.operations import find_or_create_user, wechat_error_to_api
-from ..users import roles
+from ..users import operations
+from ..users.operations import wechat_error_to_api
 from ..users.errors import RoleError
 from ..users.web import login_session, safe_next
 
 bp = Blueprint("wxauth", __name__)
 SCOPES = {"base": "snsapi_base", "userinfo": "snsapi_userinfo"}
+# A page opened from 朋友圈 may first show WeChat's snapshot (网页快照页模式): the OAuth
+# answer then has is_snapshotuser=1 and a virtual openid, not the person's, and nothing
+# is done with it. Only the person's tap on 「使用完整服务」 opens the real page.
+SNAPSHOT = ("您现在看到的是微信朋友圈的网页快照（快照模式），无法在这里登录。"
+            "请点击屏幕下方的「使用完整服务」，在完整页面中再登录。")
 
 
 def start_url(next_url: str, scope: str = "base") -> str:
@@ -58,26 +64,6 @@ def _fetch_identity(code: str, scope: str) -> dict:
         raise wechat_error_to_api(exc) from exc
 
 
-def _bind_user(info: dict, invite_code: str | None):
-    """The user behind this WeChat identity, with the invitation applied; commits once."""
-    from ..users.operations import retry_once_on_race
-
-    def write():
-        user = find_or_create_user(oa_openid=info["openid"], unionid=info.get("unionid"))
-        nickname = (info.get("nickname") or "").strip()
-        if nickname and user.nickname in (None, "", "微信用户"):
-            user.nickname = nickname[:64]
-        if info.get("headimgurl") and not user.avatar_url:
-            user.avatar_url = info["headimgurl"][:255]
-        db.session.flush()
-        if invite_code:
-            roles.accept_invitation(invite_code, user, commit=False)
-        db.session.commit()
-        return user
-
-    return retry_once_on_race(write)
-
-
 @bp.get("/oauth/wechat/callback")
 def callback():
     from ..core.errors import ApiError
@@ -95,7 +81,15 @@ def callback():
         return _page("您取消了微信授权，没有登录。", "已取消授权", 200, retry=start_url(target))
     try:
         info = _fetch_identity(code, scope)
-        user = _bind_user(info, invite_code)
+        if operations.is_snapshot_visit(info):
+            return _page(SNAPSHOT, "请使用完整服务", 200)  # no user row for a virtual account
+        if scope == "snsapi_base" and not operations.known_web_user(info["openid"]):
+            # New to us: only snsapi_userinfo carries the unionid that may show this person
+            # already uses the mini-program (users/identity.py). Asked once per person.
+            if invite_code:
+                session["invite"] = invite_code
+            return redirect(start_url(target, scope="userinfo"))
+        user = operations.login_web(info, invite_code)
     except RoleError as exc:
         db.session.rollback()
         return _page(exc.message, "无法接受邀请", 409)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import DomainError
 from ..opinions import attachments, privacy, workflow
 from ..opinions.access import actor_for, get_visible, lens_for, viewer_for
 from ..opinions.operations import action_label, categories, transition
@@ -108,7 +108,7 @@ def opinion_act(opinion_id):
     try:
         transition(viewer_for(current_user()), opinion_id, action, payload,
                    expected_version=form_int("version"))
-    except ApiError as exc:
+    except DomainError as exc:
         if exc.status == 404:
             raise
         fields = (exc.details or {}).get("fields") or {}
@@ -127,7 +127,7 @@ def opinion_attach(opinion_id):
         return failed("请先选择一张图片或一个 PDF 文件", target)
     try:
         item = attachments.add(viewer_for(current_user()), opinion_id, upload.read(), upload.filename)
-    except ApiError as exc:
+    except DomainError as exc:
         if exc.status == 404:
             raise
         return failed(exc.message, target)

@@ -14,6 +14,7 @@ from ..audit.log import (DEPUTY_FIELDS, MEMBERSHIP_FIELDS, STATION_FIELDS, deput
                          record_change, snapshot)
 from ..core import clock
 from ..core.db import db
+from ..core.errors import DomainError
 from ..core.scopes import is_current
 from ..places.geo import parse_station_point
 from ..places.importer import PHONE_RE
@@ -22,10 +23,11 @@ from ..places.models import DEPUTY_LEVELS, STATION_KINDS, Deputy, Membership, St
 MEMBERSHIP_KINDS = {"home": "驻站", "cross": "交叉进站"}
 
 
-class PlaceError(Exception):
+class PlaceError(DomainError):
+    """A refused station or deputy edit (422), shown beside the page's form."""
+
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+        super().__init__("place_refused", message, 422)
 
 
 def _phone(value: str) -> str:

@@ -15,7 +15,7 @@ from ..codes.access import require_office
 from ..codes.models import PosterBatch
 from ..core.auth import current_user
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import DomainError
 from .blueprint import bp
 from .common import PageError, done, failed, staff_required
 from .scopes import office_regions, region_in_scope, scope_title
@@ -52,6 +52,6 @@ def posters_start(region_id):
     try:
         require_office(g.scope, region)
         batch = batches.start_batch(region.id, fmt, current_user())
-    except ApiError as exc:
+    except DomainError as exc:
         return failed(exc.message, target)
     return done("已开始生成海报，完成后可下载 ZIP。", url_for("admin.posters", region_id=region.id, batch=batch.id))

@@ -15,7 +15,7 @@ from ..core.db import db
 from ..opinions.access import visible_clause
 from ..opinions.deadlines import is_overdue
 from ..opinions.filters import (  # noqa: F401  (BadFilter, Filters: the queue page's names)
-    BadFilter, Filters, common_clauses, overdue_clause, state_clause,
+    ACTIVE, ALL, NOT_DONE_STATES, BadFilter, Filters, common_clauses, overdue_clause, state_clause,
 )
 from ..opinions.models import Opinion
 from ..opinions.states import OPEN_STATES, SUBMITTED, ON_HOLD, REVIEWING
@@ -45,7 +45,7 @@ def load(viewer, f: Filters, today: date) -> QueuePage:
         select(Opinion.state, func.count()).where(*common).group_by(Opinion.state)).all())
     overdue_count = db.session.scalar(
         select(func.count()).select_from(Opinion).where(*common, overdue_clause(today))) or 0
-    where = common + ([state_clause(f.state)] if f.state else [])
+    where = common + ([state_clause(f.state)] if f.state and f.state != ALL else [])
     total = db.session.scalar(select(func.count()).select_from(Opinion).where(*where)) or 0
     if f.sort == "newest":
         order = [Opinion.created_at.desc(), Opinion.id.desc()]

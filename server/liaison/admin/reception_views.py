@@ -12,11 +12,11 @@ from datetime import date
 from flask import g, render_template, request, url_for
 from sqlalchemy import select
 
-from ..core import clock
-from ..core.clock import CHINA
 from ..core.auth import current_user
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import DomainError
+from ..core import clock
+from ..core.clock import CHINA
 from ..places.schedule import describe
 from ..places.serialize import station_members
 from ..reception import attendance
@@ -103,7 +103,7 @@ def reception_record_save(station_id):
               "note": (request.form.get("note") or "").strip()[:2000]}
     try:
         record = attendance.record_reception(st, current_user(), values, clock.now())
-    except ApiError as exc:
+    except DomainError as exc:
         return failed(exc.message, target)
     present = "、".join(deputy_names(record.deputy_ids).get(i, "") for i in record.deputy_ids) or "无代表"
     return done(f"已登记{day.month}月{day.day}日的接待：群众 {record.residents} 人，"

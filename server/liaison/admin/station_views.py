@@ -7,10 +7,10 @@ from sqlalchemy import select
 from ..codes.access import require_code
 from ..codes.models import Code
 from ..codes.operations import rotate_code
-from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
+from ..core import clock
 from ..places.models import STATION_KIND_LABELS, Membership
 from ..places.schedule import describe
 from ..places.serialize import region_paths, station_members
@@ -80,7 +80,7 @@ def code_action(code_id: int, operation, message: str):
     try:
         require_code(g.scope, code)
         operation(code.id, current_user())
-    except ApiError as exc:
+    except DomainError as exc:
         return failed(exc.message, back)
     return done(message, back)
 
@@ -156,6 +156,6 @@ def reception_save(station_id):
         if request.form.get("generate") == "1":
             result = generate_year(st, clock.today().year, clock.today(), replace=True)
             return done(f"接待安排已保存，已生成本年度接待日 {result['created']} 个", target)
-    except ApiError as exc:
+    except DomainError as exc:
         return failed(exc.message, target)
     return done("接待安排已保存", target)

@@ -16,7 +16,7 @@ def text_size():
     response = redirect(target)
     if request.form.get("big") == "1":
         response.set_cookie(BIG_TEXT_COOKIE, "1", max_age=3 * 365 * 86400, samesite="Lax",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", True), httponly=True)
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
     else:
         response.delete_cookie(BIG_TEXT_COOKIE)
     return response

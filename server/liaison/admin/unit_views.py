@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..core.auth import current_user
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 from ..core.scopes import region_clause
 from ..places import unit_ops
 from ..places.import_templates import roster_template, units_template
@@ -80,7 +80,7 @@ def unit_create():
     user = _office()
     try:
         unit = unit_ops.create_unit(g.scope, user, _form_data())
-    except ApiError as exc:
+    except DomainError as exc:
         return failed(_message(exc), url_for("admin.units") + "#new")
     return done(f"已添加承办单位“{unit.name}”", url_for("admin.unit", unit_id=unit.id))
 
@@ -103,7 +103,7 @@ def unit_update(unit_id):
     target = url_for("admin.unit", unit_id=unit_id)
     try:
         item = unit_ops.update_unit(g.scope, user, unit_id, _form_data(with_active=True))
-    except ApiError as exc:
+    except DomainError as exc:
         if exc.status == 404:
             raise PageError(404, NOT_IN_REACH + "。") from None
         return failed(_message(exc), target)
@@ -118,7 +118,7 @@ def unit_merge(unit_id):
     user = _office()
     try:
         result = unit_ops.merge_units(g.scope, user, unit_id, form_int("into"))
-    except ApiError as exc:
+    except DomainError as exc:
         if exc.status == 404 and unit_in_reach(g.scope, unit_id) is None:
             raise PageError(404, NOT_IN_REACH + "。") from None
         return failed(_message(exc), url_for("admin.unit", unit_id=unit_id) + "#merge")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app, g, render_template, request, url_for
 
-from ..core.errors import ApiError
+from ..core.errors import DomainError
 from ..wechat import verification
 from .blueprint import bp
 from .common import PageError, done, failed, staff_required
@@ -41,7 +41,7 @@ def wechat_file_upload():
     filename = upload.filename.replace("\\", "/").rsplit("/", 1)[-1]  # some browsers send a path
     try:
         name = verification.save(filename, upload.read(verification.MAX_BYTES + 1))
-    except ApiError as exc:
+    except DomainError as exc:
         return failed(exc.message, target)
     return done(f"已上传 {name}，微信现在可以读取它了", target)
 

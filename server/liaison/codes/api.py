@@ -11,7 +11,7 @@ from ..core.db import db
 from ..core.errors import ApiError
 from ..core.storage import get_storage
 from ..places.models import Region
-from . import batches, operations, posters
+from . import batches, fonts, operations, posters
 from .access import require_code, require_office, staff_scope
 from .models import Code
 from .resolve import find_code, resolve, usable_code
@@ -26,6 +26,7 @@ STATUS_LABELS = {"active": "使用中", "rotated": "已更换", "revoked": "已�
 
 
 def register(app) -> None:
+    fonts.configure(app.config["CJK_FONT"], app.config["CJK_FONT_BOLD"])
     # /s/<token> and /d/<token> are served by the H5 pages (h5/place_pages.py);
     app.register_blueprint(bp)
 

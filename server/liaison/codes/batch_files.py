@@ -107,10 +107,11 @@ def _produce_star(args) -> str:
     return produce(*args)
 
 
-def _warm() -> None:
+def _warm(explicit_fonts: tuple = (None, None)) -> None:
     """Load fonts and draw the poster templates once per worker process."""
-    from . import render
+    from . import fonts, render
 
+    fonts.configure(*explicit_fonts)
     sample = "https://example.gov.cn/s/warmupwarmupwarm"
     render.poster_bytes(render.StationPosterData(name="联络站", address="", qr_url=sample), "pdf")
     render.poster_bytes(render.DeputyCardData(name="代表", qr_url=sample), "pdf")
@@ -133,7 +134,9 @@ def run_tasks(root: Path, tasks: list[Task], processes: int = 1,
         return
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["liaison.codes.render"])
-    with ctx.Pool(processes, initializer=_warm) as pool:
+    from .fonts import configured
+
+    with ctx.Pool(processes, initializer=_warm, initargs=(configured(),)) as pool:
         for rel_path in pool.imap_unordered(_produce_star, [(root, t) for t in pending], chunksize=1):
             on_done(rel_path)
 

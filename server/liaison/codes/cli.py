@@ -6,7 +6,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 
 
 def _fail(exc: ApiError):
@@ -33,7 +33,7 @@ def register(app) -> None:
 
         try:
             new = rotate_code(find_code(token).id)
-        except ApiError as exc:
+        except DomainError as exc:
             _fail(exc)
         click.echo(f"已更换：{token} → {new.token}（请重新印制海报）")
 
@@ -46,7 +46,7 @@ def register(app) -> None:
 
         try:
             revoke_code(find_code(token).id)
-        except ApiError as exc:
+        except DomainError as exc:
             _fail(exc)
         click.echo(f"已停用：{token}")
 
@@ -59,7 +59,7 @@ def register(app) -> None:
 
         try:
             code = issue_code(kind, target_id)
-        except ApiError as exc:
+        except DomainError as exc:
             _fail(exc)
         click.echo(f"已发放：{code.token}")
 
@@ -73,7 +73,7 @@ def register(app) -> None:
 
         try:
             batch = open_batch(region_id, fmt) if sync else start_batch(region_id, fmt)
-        except ApiError as exc:
+        except DomainError as exc:
             _fail(exc)
         if not sync:
             click.echo(f"已加入队列：批次 #{batch.id}。查看进度：flask codes status {batch.id}")
@@ -88,7 +88,7 @@ def register(app) -> None:
 
         try:
             data = batch_json(get_batch(batch_id))
-        except ApiError as exc:
+        except DomainError as exc:
             _fail(exc)
         click.echo(f"批次 #{data['id']} {data['region_name']}：{data['status_label']} "
                    f"{data['done']}/{data['total']}" + (f"  {data['error']}" if data["error"] else ""))

@@ -3,8 +3,10 @@
 Search order, for each role (``regular``, ``bold``, ``title``):
 
 1. ``LIAISON_CJK_FONT`` (and optionally ``LIAISON_CJK_FONT_BOLD``): an explicit
-   file, ``path`` or ``path#index`` for a TrueType collection. An explicit font
-   that cannot draw Chinese is an error, never silently replaced.
+   file, ``path`` or ``path#index`` for a TrueType collection, handed over by
+   ``configure`` (``create_app`` passes the settings ``CJK_FONT``/``CJK_FONT_BOLD``;
+   render workers get the same from their parent). An explicit font that cannot draw
+   Chinese is an error, never silently replaced.
 2. fontconfig: ``fc-match`` for the role with ``:lang=zh-cn``, then every file of
    ``fc-list :lang=zh``.
 3. Well-known Debian/Ubuntu paths (fonts-noto-cjk, fonts-wqy-zenhei, ...).
@@ -25,6 +27,7 @@ from PIL import ImageFont
 ENV_FONT = "LIAISON_CJK_FONT"
 ENV_FONT_BOLD = "LIAISON_CJK_FONT_BOLD"
 PROBE_TEXT = "人大代表联络站"
+_explicit: tuple[str | None, str | None] = (None, None)  # set by ``configure``
 
 _NOTO = "/usr/share/fonts/opentype/noto/"
 _NOTO_TT = "/usr/share/fonts/truetype/noto/"
@@ -122,13 +125,14 @@ def _fontconfig(role: str) -> list[tuple[str, int | None]]:
 
 @functools.lru_cache(maxsize=None)
 def _find(role: str, explicit: str | None, explicit_bold: str | None) -> FontFace:
-    chosen = explicit_bold if role != "regular" and explicit_bold else explicit
+    bold = role != "regular" and bool(explicit_bold)
+    chosen, name = (explicit_bold, ENV_FONT_BOLD) if bold else (explicit, ENV_FONT)
     if chosen:
         face = _parse_explicit(chosen)
         if not os.path.isfile(face.path):
-            raise CJKFontError(f"{ENV_FONT}={chosen}: 文件不存在 / file not found. " + MISSING_MESSAGE)
+            raise CJKFontError(f"{name}={chosen}: 文件不存在 / file not found. " + MISSING_MESSAGE)
         if not _probe(face):
-            raise CJKFontError(f"{ENV_FONT}={chosen}: 该字体不含中文字形 / font has no CJK glyphs. "
+            raise CJKFontError(f"{name}={chosen}: 该字体不含中文字形 / font has no CJK glyphs. "
                                + MISSING_MESSAGE)
         return face
     candidates = _fontconfig(role) + [(path, None) for path in WELL_KNOWN[role]]
@@ -141,6 +145,17 @@ def _find(role: str, explicit: str | None, explicit_bold: str | None) -> FontFac
     raise CJKFontError(MISSING_MESSAGE)
 
 
+def configure(explicit: str | None = None, explicit_bold: str | None = None) -> None:
+    """Use these font files (``path`` or ``path#index``) in this process; None: search."""
+    global _explicit
+    _explicit = (explicit or None, explicit_bold or None)
+
+
+def configured() -> tuple[str | None, str | None]:
+    """The explicit font files in use (what a render worker process is given)."""
+    return _explicit
+
+
 def find_cjk_font(role: str = "regular") -> FontFace:
     """The verified font face for ``role`` ("regular", "bold" or "title").
 
@@ -148,7 +163,7 @@ def find_cjk_font(role: str = "regular") -> FontFace:
     """
     if role not in WELL_KNOWN:
         raise ValueError(f"unknown font role {role!r}")
-    return _find(role, os.environ.get(ENV_FONT) or None, os.environ.get(ENV_FONT_BOLD) or None)
+    return _find(role, *_explicit)
 
 
 @functools.lru_cache(maxsize=256)
@@ -164,6 +179,6 @@ def font(role: str, size: int) -> ImageFont.FreeTypeFont:
 
 
 def clear_caches() -> None:
-    """Forget found and loaded fonts (tests that change the environment use this)."""
+    """Forget found and loaded fonts (tests that change the configured font use this)."""
     _find.cache_clear()
     load_font.cache_clear()

@@ -124,9 +124,9 @@ def publish(src: Path, key: str) -> str:
 
 
 def processes() -> int:
-    """Worker processes for rendering: CODES_BATCH_PROCESSES, else up to 2 (one per core)."""
-    wanted = current_app.config.get("CODES_BATCH_PROCESSES") or os.environ.get("CODES_BATCH_PROCESSES")
-    return int(wanted) if wanted else min(2, os.cpu_count() or 1)
+    """Worker processes for rendering: CODES_BATCH_PROCESSES, else (0) up to 2 (one per core)."""
+    wanted = int(current_app.config["CODES_BATCH_PROCESSES"])
+    return wanted if wanted > 0 else min(2, os.cpu_count() or 1)
 
 
 @with_app

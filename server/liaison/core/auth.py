@@ -19,7 +19,7 @@ so that logging out of the admin pages does not log the mini-program out; a bloc
 role removal bumps both (``users.operations.revoke_sessions``).
 
 A blocked user is refused on every path with 403 ``user_blocked`` (``UserBlocked``); the
-page blueprints show it as a page saying the account is restricted. The block is told
+page handler shows it as a page saying the account is restricted. The block is told
 before the revocation it caused, so the person holding a login we signed learns why it
 stopped working rather than being sent round to log in again; the revocation is what
 keeps old logins dead once the block is lifted.
@@ -42,6 +42,8 @@ CLOCK_SKEW_SECONDS = 300  # web processes on different machines may disagree a l
 
 class UserBlocked(ApiError):
     """403 ``user_blocked``: the account is restricted, with the recorded reason."""
+
+    title = "账号已被限制使用"
 
     def __init__(self, user):
         super().__init__(403, "user_blocked",

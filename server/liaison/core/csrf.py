@@ -39,6 +39,8 @@ MESSAGE = "页面已过期或来源不明，操作未执行。请返回上一页
 class CSRFError(ApiError):
     """A state-changing request without the session's CSRF token (403)."""
 
+    title = "操作未执行"
+
     def __init__(self):
         super().__init__(403, "csrf_failed", MESSAGE)
 

@@ -1,8 +1,9 @@
 """GET /api/docs: Swagger UI served from local files (no CDN, no inline script);
-GET /: the resident pages' station directory (a person who types the bare address)."""
+GET /: the resident pages' station directory (a person who types the bare address);
+GET /favicon.ico: the site's icon (the pages link it from /static/ too)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect
+from flask import Blueprint, Response, current_app, redirect
 
 bp = Blueprint("api_docs", __name__)
 
@@ -10,6 +11,7 @@ PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>联络站 API 文档</title>
+<link rel="icon" href="/static/favicon.ico" sizes="any">
 <link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
 </head><body><div id="swagger-ui"></div>
 <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
@@ -25,3 +27,11 @@ def docs():
 @bp.get("/")
 def root():
     return redirect("/h5/")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it on every page that names none (JSON answers, the API docs)."""
+    response = current_app.send_static_file("favicon.ico")
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response

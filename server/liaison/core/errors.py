@@ -1,13 +1,24 @@
-"""The one JSON error shape: {"error": {"code", "message", "details"?}}.
+"""Domain errors and the one place they become answers.
 
-Every 4xx/5xx leaves the app through here; a 500 never carries a stack trace.
+Every refusal meant for a person is a ``DomainError``: an HTTP status, a machine
+``code`` and a Chinese message (plus optional ``details``). Capabilities raise it, or
+a subclass of it (``opinions.errors.WorkflowError``, ``users.errors.RoleError``,
+``places.importer.ImportFailed`` ...); nobody converts one type into another.
+
+``register_error_handlers`` (called once by ``create_app``) turns them into answers:
+
+- API requests get the one JSON shape ``{"error": {"code", "message", "details"?}}``;
+- page requests (routes of a blueprint declared with ``page_layout``) get the page's
+  own layout showing the Chinese message, with the error's status;
+- ``HTTPException`` (404, 405, 413 ...) and APIFlask's validation errors take the same
+  two paths; anything unexpected is logged and answers 500 without a stack trace.
+
+This module imports Flask only inside the functions that answer requests, so the
+pure domain modules (``opinions.workflow``) can raise these errors without it.
 """
 from __future__ import annotations
 
 import logging
-
-from flask import jsonify
-from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
@@ -26,22 +37,55 @@ DEFAULT_MESSAGES = {
     500: ("internal_error", "系统开小差了，请稍后再试"),
     503: ("unavailable", "服务暂时不可用，请稍后再试"),
 }
+PAGE_TITLE = "无法完成"
+PAGE_LAYOUTS = "liaison_page_layouts"  # app.extensions key: blueprint name -> (template, context)
 
 
-class ApiError(Exception):
-    """An error meant for the client: status, machine code, Chinese message."""
+class DomainError(Exception):
+    """A refusal meant for a person: machine ``code``, Chinese message, HTTP ``status``.
+
+    :param code: the machine code (default: the subclass's ``code``, else the status's).
+    :param message_zh: what the person reads (default: the status's message).
+    :param status: the HTTP status (default: the subclass's ``status``, 400).
+    :param details: extra JSON, e.g. ``fields={"text": ["必填"]}`` (422 forms).
+
+    ``title`` is the heading of the error page when the refusal stops a page.
+    """
+
+    status: int = 400
+    code: str | None = None
+    title: str = PAGE_TITLE
+
+    def __init__(self, code: str | None = None, message_zh: str | None = None,
+                 status: int | None = None, **details):
+        status = status or type(self).status
+        default_code, default_message = DEFAULT_MESSAGES.get(status, ("error", "请求失败"))
+        message = message_zh or default_message
+        super().__init__(message)
+        self.status = status
+        self.code = code or type(self).code or default_code
+        self.message = message
+        self.details = details
+
+    def to_dict(self) -> dict:
+        """The JSON error body."""
+        body = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return {"error": body}
+
+
+class ApiError(DomainError):
+    """A ``DomainError`` spelt status first: ``ApiError(404, "not_found", "…", details)``."""
 
     def __init__(self, status: int, code: str | None = None, message: str | None = None,
                  details: dict | None = None):
-        default_code, default_message = DEFAULT_MESSAGES.get(status, ("error", "请求失败"))
-        super().__init__(message or default_message)
-        self.status = status
-        self.code = code or default_code
-        self.message = message or default_message
-        self.details = details
+        super().__init__(code, message, status, **(details or {}))
 
 
 def error_response(status: int, code: str, message: str, details: dict | None = None):
+    from flask import jsonify
+
     body = {"error": {"code": code, "message": message}}
     if details:
         body["error"]["details"] = details
@@ -50,8 +94,55 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
     return resp
 
 
-def register_error_handlers(app) -> None:
+def page_layout(app, blueprint: str, template: str, context=None) -> None:
+    """Declare ``blueprint``'s routes as pages: a ``DomainError`` (or HTTP error) raised in
+    them renders ``template`` with ``status``, ``code``, ``title`` and ``message``.
+
+    :param context: optional ``context(error) -> dict`` of further template values.
+    """
+    app.extensions.setdefault(PAGE_LAYOUTS, {})[blueprint] = (template, context)
+
+
+def _wants_json() -> bool:
+    """API paths, JSON bodies and page scripts (they send the CSRF header) read JSON."""
     from flask import request
+
+    return (request.path.startswith("/api/") or request.is_json
+            or bool(request.headers.get("X-CSRF-Token")))
+
+
+def _layout():
+    """The page layout of this request's route, or None for an API answer."""
+    from flask import current_app, request
+
+    if _wants_json():
+        return None
+    return current_app.extensions.get(PAGE_LAYOUTS, {}).get(request.blueprint)
+
+
+def answer(err: DomainError):
+    """The response for ``err``: the route's page layout, or the JSON shape."""
+    layout = _layout()
+    if layout is None:
+        return error_response(err.status, err.code, err.message, err.details)
+    from flask import render_template
+
+    template, context = layout
+    values = {"status": err.status, "code": err.code, "title": err.title, "message": err.message}
+    if context is not None:
+        values.update(context(err))
+    return render_template(template, **values), err.status
+
+
+def _http_error(status: int, message: str | None = None, details: dict | None = None):
+    code, default = DEFAULT_MESSAGES.get(status, ("error", "请求失败"))
+    return answer(ApiError(status, code, message or default, details))
+
+
+def register_error_handlers(app) -> None:
+    """Install the app's error handling: the request checks and the one conversion."""
+    from flask import request
+    from werkzeug.exceptions import HTTPException
 
     @app.before_request
     def _limit_json_size():
@@ -76,43 +167,35 @@ def register_error_handlers(app) -> None:
                 or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))):
             raise ApiError(400, "bad_request", "内容中含有无法识别的字符，请检查后重试")
 
-    @app.errorhandler(ApiError)
-    def _api_error(err: ApiError):
-        return error_response(err.status, err.code, err.message, err.details)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException):
-        status = err.code or 500
-        code, message = DEFAULT_MESSAGES.get(status, ("error", "请求失败"))
-        return error_response(status, code, message)
+    app.register_error_handler(DomainError, answer)
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
-        if isinstance(err, HTTPException):  # pragma: no cover - handled above
-            return _http_error(err)
+        if isinstance(err, HTTPException):  # pragma: no cover - the processor below answers
+            return _http_error(err.code or 500)
         log.exception("unhandled error")
         from .db import db
         try:
             db.session.rollback()
         except Exception:  # pragma: no cover
             pass
-        code, message = DEFAULT_MESSAGES[500]
-        return error_response(500, code, message)
+        return _http_error(500)
 
-    def _validation_processor(error):
-        """APIFlask validation errors (and its HTTPError) in our shape."""
+    def _http_processor(error):
+        """Werkzeug's HTTP errors and APIFlask's (validation among them), in our shape.
+
+        APIFlask routes every ``HTTPException`` through its error processor, so this is
+        where a 404 or 405 is answered."""
         status = error.status_code
         if status in (400, 422) and error.detail:
             fields = {}
             for location, errs in error.detail.items():
                 if isinstance(errs, dict):
                     fields.update(errs)
-            return error_response(422, "validation_error", DEFAULT_MESSAGES[422][1],
-                                  {"fields": fields})
-        code, message = DEFAULT_MESSAGES.get(status, ("error", "请求失败"))
-        return error_response(status, code, error.message if _is_chinese(error.message) else message)
+            return _http_error(422, details={"fields": fields})
+        return _http_error(status, error.message if _is_chinese(error.message) else None)
 
-    app.error_processor(_validation_processor)
+    app.error_processor(_http_processor)
 
 
 MAX_JSON_DEPTH = 32  # real bodies nest two or three levels

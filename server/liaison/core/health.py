@@ -7,7 +7,7 @@ from sqlalchemy import text
 from .db import db
 from .extensions import get_redis, get_wechat
 
-bp = APIBlueprint("health", __name__)
+bp = APIBlueprint("health", __name__, tag="系统状态")
 
 
 @bp.get("/healthz")

@@ -12,7 +12,7 @@ import threading
 import time
 from functools import wraps
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 
 from . import clock
 
@@ -111,6 +111,3 @@ def start_periodic_thread(app, every: float = 5.0) -> threading.Thread:
     thread.start()
     return thread
 
-
-def config(key: str, default=None):
-    return current_app.config.get(key, default)

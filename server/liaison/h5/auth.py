@@ -2,14 +2,11 @@
 outside WeChat a page that says how to open the link in WeChat."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import current_app, redirect, render_template, request
 
 from ..admin.formatting import in_wechat
 from ..admin.oauth import start_url
-from ..core.auth import UserBlocked, current_user
-from ..core.errors import ApiError
+from ..core.pagelogin import page_login, page_user
 
 DEMO_RESIDENTS = (("demo-resident", "居民张阿姨"), ("demo-resident2", "居民李师傅"))
 
@@ -19,13 +16,8 @@ def here() -> str:
 
 
 def resident_user():
-    """The logged-in resident or None; :raise UserBlocked: shown as a page (h5/views.py)."""
-    try:
-        return current_user(optional=True)
-    except UserBlocked:
-        raise
-    except ApiError:
-        return None
+    """The logged-in resident or None; :raise UserBlocked: shown as a page (core.errors)."""
+    return page_user()
 
 
 def open_in_wechat(target: str):
@@ -34,17 +26,13 @@ def open_in_wechat(target: str):
                            login_url=start_url(target)), 200
 
 
-def resident_required(fn):
-    """Logged in, or off to WeChat's authorisation (inside WeChat) / the how-to page."""
+def _to_wechat():
+    """No login: WeChat's authorisation inside WeChat, elsewhere the how-to page."""
+    target = here() if request.method == "GET" else request.path
+    if in_wechat():
+        return redirect(start_url(target))
+    return open_in_wechat(target)
 
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        user = resident_user()
-        if user is None:
-            target = here() if request.method == "GET" else request.path
-            if in_wechat():
-                return redirect(start_url(target))
-            return open_in_wechat(target)
-        return fn(user, *args, **kwargs)
 
-    return wrapper
+# Logged in (the view gets the user first), or off to WeChat's authorisation / the how-to page.
+resident_required = page_login(_to_wechat, pass_user=True)

@@ -13,9 +13,9 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from ..core import clock
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
+from ..core import clock
 from ..places.models import Station
 from ..places.schedule import format_day, hours_of
 from ..places.serialize import next_reception_days
@@ -71,7 +71,7 @@ def book(user, station_id):
         return _form(user, station, "", note, "请选择一个接待日", 422)
     try:
         appointment = book_day(user, station.id, day, note, clock.today())
-    except ApiError as exc:
+    except DomainError as exc:
         return _form(user, station, raw, note, exc.message, exc.status)
     reception = db.session.get(ReceptionDay, appointment.reception_day_id)
     when = f"{format_day(reception.date)} {hours_of({'start': reception.start, 'end': reception.end})}".strip()

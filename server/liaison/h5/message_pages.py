@@ -37,8 +37,8 @@ def follow_prompt(user) -> dict | None:
     """What the follow prompt needs, or None when it should not show."""
     if follows_account(user) is not False:
         return None
-    return {"name": current_app.config.get("WECHAT_OA_NAME") or "人大代表联络站",
-            "qrcode_url": current_app.config.get("WECHAT_OA_QRCODE_URL") or ""}
+    return {"name": current_app.config["WECHAT_OA_NAME"],
+            "qrcode_url": current_app.config["WECHAT_OA_QRCODE_URL"]}
 
 
 @bp.get("/h5/messages")

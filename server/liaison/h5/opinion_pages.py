@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from ..core import clock
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 from ..core.routing import MAX_ID
 from ..opinions import serialize, submission, uploads
 from ..opinions.access import get_visible, viewer_for
@@ -77,7 +77,7 @@ def _store_photos(user, ids: list[str], files) -> None:
     for item in files:
         try:
             ids.append(uploads.create_upload(user, item.read()).id)
-        except ApiError as exc:
+        except DomainError as exc:
             failed = f"照片“{item.filename[:40]}”：{exc.message}"
     if failed:
         raise ApiError(422, "validation_error", failed, {"fields": {"photo_ids": [failed]}})
@@ -112,7 +112,7 @@ def submit(user):
             "anonymous": values["anonymous"]}
     try:
         slot = submission.admit(user, request.remote_addr)
-    except ApiError as exc:
+    except DomainError as exc:
         return _refused(station, values, exc)
     try:
         submission.check_fields(user, data, new_photos=len(files))
@@ -125,7 +125,7 @@ def submit(user):
     try:  # from here submit() owns the slot: it gives it back if nothing is stored
         result = submission.submit(viewer_for(user), data, idempotency_key=values["key"],
                                    ip=request.remote_addr, source="h5", slot=slot)
-    except ApiError as exc:
+    except DomainError as exc:
         return _refused(station, values, exc)
     flash("提交成功！联络站会尽快受理，办理进展会在“我的意见”里显示。", "success")
     return redirect(url_for("h5.opinion", opinion_id=result.opinion.id))
@@ -181,7 +181,7 @@ def rate(user, opinion_id):
     try:
         transition(viewer_for(user), opinion_id, "rate", payload,
                    expected_version=_int(request.form.get("version")))
-    except ApiError as exc:
+    except DomainError as exc:
         if exc.status == 404:
             raise
         fields = (exc.details or {}).get("fields") or {}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..codes.resolve import resolve
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 from ..places.models import STATION_KIND_LABELS, Deputy, Station
 from ..places.serialize import deputy_detail, station_briefs, station_detail
 from .auth import resident_user
@@ -43,7 +43,7 @@ def _code_problem(exc: ApiError, kind: str):
 def _landing(token: str, kind: str):
     try:
         found = resolve(token)  # counts the scan, like the mini-program's GET /api/v1/codes/<token>
-    except ApiError as exc:
+    except DomainError as exc:
         if exc.status in (404, 410):
             return _code_problem(exc, kind)
         raise

@@ -15,7 +15,7 @@ bp = APIBlueprint("notifications", __name__, url_prefix="/api/v1", tag="消息�
 
 
 def register(app) -> None:
-    """Config defaults (from the environment), the blueprint and ``flask notifications``."""
+    """The templates checked at start, the blueprint and ``flask notifications``."""
     from .cli import notifications_cli
 
     settings.init_app(app)

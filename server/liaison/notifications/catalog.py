@@ -90,7 +90,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
 }
 
 _RESIDENT_EVENTS = ("replied", "rate_request", "accepted", "declined", "closed", "assigned",
-                    "reopened", "review_closed", "suggestion_filed")
+                    "deadline_extended", "reopened", "review_closed", "suggestion_filed")
 
 # Audience -> event -> template name (None: in-app message only). Resident events are
 # listed most important first: GET /api/v1/notifications/templates keeps this order.
@@ -98,13 +98,15 @@ EVENTS: dict[str, dict[str, str | None]] = {
     "resident": {
         "replied": "resident_reply", "rate_request": "resident_reply",
         "accepted": "resident_accept", "declined": "resident_accept", "closed": "resident_accept",
-        "assigned": "resident_progress", "reopened": "resident_progress",
+        "assigned": "resident_progress", "deadline_extended": "resident_progress",
+        "reopened": "resident_progress",
         "review_closed": "resident_progress", "suggestion_filed": "resident_progress",
         "appointment_reminder": "resident_appointment",
+        "appointment_cancelled": "resident_appointment",  # the booking's consent covers it
     },
     # The same events for a resident without a mini-program openid (H5 only).
     "resident_h5": {**{event: "h5_progress" for event in _RESIDENT_EVENTS},
-                    "appointment_reminder": "h5_appointment"},
+                    "appointment_reminder": "h5_appointment", "appointment_cancelled": "h5_appointment"},
     "deputy": {
         "summoned": "deputy_summon", "state_changed": "deputy_progress",
         "replied": "deputy_progress", "unsatisfied": "deputy_progress",

@@ -65,7 +65,7 @@ def due_clause(now: datetime):
 
 def claim(notification_id: int, now: datetime) -> int | None:
     """Take the row for this worker (committed); returns this attempt's number or None."""
-    lease = timedelta(seconds=float(settings.get("NOTIFICATION_LEASE_SECONDS")))
+    lease = timedelta(seconds=float(current_app.config["NOTIFICATION_LEASE_SECONDS"]))
     result = db.session.execute(
         update(N).where(N.id == notification_id, due_clause(now)).values(
             status="sending", attempts=N.attempts + 1, lease_until=now + lease,
@@ -90,7 +90,7 @@ def deliver(notification_id: int, now: datetime | None = None) -> str | None:
     row = db.session.get(N, notification_id)
     job = {"id": row.id, "attempt": attempt, "user_id": row.user_id, "channel": row.channel,
            "template_id": row.template_id, "data": dict(row.data or {}), "page": row.page}
-    if attempt > int(settings.get("NOTIFICATION_MAX_ATTEMPTS")):
+    if attempt > int(current_app.config["NOTIFICATION_MAX_ATTEMPTS"]):
         return _finish(job, "failed", f"投递{attempt - 1}次均中断，已放弃")
     openid = _openid(row)
     if not openid:
@@ -134,10 +134,10 @@ def _send(job: dict, openid: str) -> dict:
     if job["channel"] == SUBSCRIBE:
         return wechat.send_subscribe(
             openid, job["template_id"], job["data"], page=job["page"] or None,
-            miniprogram_state=current_app.config.get("WECHAT_MINIPROGRAM_STATE", "formal"))
+            miniprogram_state=current_app.config["WECHAT_MINIPROGRAM_STATE"])
     url = job["page"] or None
     if url and url.startswith("/"):
-        url = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/") + url
+        url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url
     # One message per openid and client_msg_id (WeChat, for about 10 minutes): a retry after
     # a timeout that WeChat had in fact accepted is not delivered a second time.
     return wechat.send_template(openid, job["template_id"], job["data"], url=url,
@@ -163,7 +163,7 @@ def _finish(job: dict, status: str, error: str) -> str:
 
 
 def _retry(job: dict, now: datetime, error: str) -> str:
-    if job["attempt"] >= int(settings.get("NOTIFICATION_MAX_ATTEMPTS")):
+    if job["attempt"] >= int(current_app.config["NOTIFICATION_MAX_ATTEMPTS"]):
         return _finish(job, "failed", f"重试{job['attempt']}次仍失败：{error}")
     later = now + timedelta(seconds=settings.backoff_seconds(job["attempt"]))
     result = db.session.execute(update(N).where(*_mine(job)).values(

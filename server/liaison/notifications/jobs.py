@@ -11,11 +11,12 @@ import logging
 import time
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..core.db import db
 from ..core.jobs import with_app
-from . import delivery, settings
+from . import delivery
 from .models import Notification
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 def due_ids(now: datetime | None = None, limit: int | None = None) -> list[int]:
     """Ids a worker may claim now, oldest first."""
     now = delivery._utc(now)
-    limit = limit or int(settings.get("NOTIFICATION_BATCH"))
+    limit = limit or int(current_app.config["NOTIFICATION_BATCH"])
     ids = db.session.scalars(select(Notification.id).where(delivery.due_clause(now))
                              .order_by(Notification.id).limit(limit)).all()
     db.session.commit()

@@ -132,7 +132,7 @@ def opinion_context(opinion, payload: dict, now: datetime) -> dict:
 
     station = db.session.get(Station, opinion.station_id) if opinion.station_id else None
     deputy = db.session.get(Deputy, opinion.deputy_id) if opinion.deputy_id else None
-    categories = dict(current_app.config.get("OPINION_CATEGORIES") or [])
+    categories = dict(current_app.config["OPINION_CATEGORIES"])
     return {
         "opinion_id": opinion.id, "number": opinion.number, "summary": opinion.text,
         "state_label": STATE_LABELS.get(opinion.state, ""),

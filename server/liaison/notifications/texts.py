@@ -17,19 +17,23 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "resident": {
         "accepted": ("意见已受理", "您提交的意见（编号{number}）已受理，我们会尽快办理并答复您。"
                                 "{public_note}"),
-        "declined": ("意见不予受理", "您提交的意见（编号{number}）经研究不予受理。{reply}"),
-        "closed": ("意见已合并办理", "您提交的意见（编号{number}）：{reply}{public_note}"),
+        # {reply} is the whole answer ("您反映的问题经研究不予受理，原因：……"): said once.
+        "declined": ("意见不予受理", "意见编号{number}：{reply}"),
+        "closed": ("意见已合并办理", "意见编号{number}：{reply}{public_note}"),
         "assigned": ("意见已交办", "您提交的意见（编号{number}）已交承办单位办理，"
                                 "办理期限至{deadline}。{public_note}"),
         "replied": ("意见已答复", "您提交的意见（编号{number}）已有答复，请查看答复内容，"
                                "并对办理结果进行评价。"),
         "rate_request": ("请评价办理结果", "您提交的意见（编号{number}）已答复，"
                                       "请对办理结果进行评价，您的评价将用于改进工作。"),
+        "deadline_extended": ("办理期限已延长", "您提交的意见（编号{number}）的办理期限已延长至{deadline}，"
+                                          "我们会在新的期限内答复您。{public_note}"),
         "reopened": ("意见重新办理", "根据您的评价，您提交的意见（编号{number}）已重新办理。{public_note}"),
         "review_closed": ("复核结果", "您提交的意见（编号{number}）已复核办结。{reason}"),
         "suggestion_filed": ("已转为代表建议", "人大代表已将您提交的意见（编号{number}）"
                                           "转为闭会期间代表建议。"),
         "appointment_reminder": ("预约接待提醒", "{body}"),
+        "appointment_cancelled": ("接待日取消通知", "{body}"),
     },
     "deputy": {
         "summoned": ("群众点将", "有群众在{station}点将您，意见编号{number}：{summary}"),

@@ -29,9 +29,6 @@ from .models import Block, Opinion
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MASS_THRESHOLD = 5  # distinct accounts, or distinct deputies, with one text
-DEFAULT_MASS_WINDOW_HOURS = 24
-
 
 def normalise(text: str) -> str:
     """The text as compared for duplicates: NFKC, lower case, no spaces/punctuation/symbols."""
@@ -140,7 +137,7 @@ def take_user_slot(user_id: int) -> Slot:
 
     :raise ApiError: 429 ``rate_limited`` when the hour's slots are all taken.
     """
-    limit = int(current_app.config.get("RATE_LIMIT_OPINIONS_PER_HOUR", 10))
+    limit = int(current_app.config["RATE_LIMIT_OPINIONS_PER_HOUR"])
     slot, wait = _take(f"liaison:rl:opinions:user:{user_id}", limit, 3600)
     if slot is None:
         raise ApiError(429, "rate_limited",
@@ -158,7 +155,7 @@ def hit_ip(ip: str | None) -> None:
     """
     if not ip:
         return
-    limit = int(current_app.config.get("RATE_LIMIT_IP_PER_MINUTE", 120))
+    limit = int(current_app.config["RATE_LIMIT_IP_PER_MINUTE"])
     slot, wait = _take(f"liaison:rl:ip:{ip}", limit, 60)
     if slot is None:
         raise ApiError(429, "rate_limited", "操作太频繁了，请一分钟后再试", {"retry_after": wait})
@@ -170,9 +167,8 @@ def mass_cluster(hash_: str, user_id: int, deputy_id: int | None) -> tuple[bool,
     Mass: within OPINION_MASS_WINDOW_HOURS, the same normalised text came from at least
     OPINION_MASS_THRESHOLD accounts, or went to that many deputies (counting this one).
     """
-    cfg = current_app.config
-    threshold = int(cfg.get("OPINION_MASS_THRESHOLD", DEFAULT_MASS_THRESHOLD))
-    hours = int(cfg.get("OPINION_MASS_WINDOW_HOURS", DEFAULT_MASS_WINDOW_HOURS))
+    threshold = int(current_app.config["OPINION_MASS_THRESHOLD"])
+    hours = int(current_app.config["OPINION_MASS_WINDOW_HOURS"])
     rows = db.session.execute(select(Opinion.id, Opinion.submitter_id, Opinion.deputy_id).where(
         Opinion.content_hash == hash_, Opinion.created_at >= clock.now() - timedelta(hours=hours),
         Opinion.scrubbed_at.is_(None))).all()

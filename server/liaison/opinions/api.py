@@ -27,7 +27,7 @@ from .schemas import (
 from .states import LEVEL_LABELS
 
 bp = APIBlueprint("opinions", __name__, url_prefix="/api/v1", tag="意见建议")
-files_bp = APIBlueprint("opinion_files", __name__, tag="意见建议")
+files_bp = APIBlueprint("opinion_files", __name__, tag="意见照片")
 PUBLIC_ENDPOINTS = {"opinions.categories"}
 AUTH = {"security": "BearerAuth"}
 NOT_VISIBLE = {404: "意见不存在或无权查看"}

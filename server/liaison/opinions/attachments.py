@@ -30,17 +30,16 @@ from sqlalchemy import select
 
 from ..core import clock
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 from ..core.storage import get_storage
 from .access import Viewer, get_visible, lens_for
 from .models import Assignment, Opinion, ReplyAttachment
 from .states import ASSIGNED
-from .uploads import DEFAULT_URL_TTL, reencode
+from .uploads import reencode
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
 MAX_PER_REPLY = 9
-DEFAULT_PDF_MAX_BYTES = 10 * 1024 * 1024
 PDF_HEADER = re.compile(rb"^%PDF-(1\.[0-7]|2\.0)")
 ACTIVE_CONTENT = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
 SALT = "liaison-reply-attachment"
@@ -52,7 +51,7 @@ def check_pdf(data: bytes) -> None:
     """:raise ApiError: 415 not a PDF at all, 413 too large, 422 broken or with active content."""
     if not PDF_HEADER.match(data):
         raise ApiError(415, "unsupported_media_type", NOT_PDF)
-    limit = int(current_app.config.get("REPLY_PDF_MAX_BYTES", DEFAULT_PDF_MAX_BYTES))
+    limit = int(current_app.config["REPLY_PDF_MAX_BYTES"])
     if len(data) > limit:
         raise ApiError(413, "file_too_large", f"PDF 文件不能超过 {limit // (1024 * 1024)} MB，请压缩后再上传")
     tail = data[-2048:]
@@ -98,7 +97,7 @@ def add(viewer: Viewer, opinion_id: int, data: bytes, name: str = "") -> ReplyAt
     else:
         try:
             content, _, _ = reencode(data)
-        except ApiError as exc:
+        except DomainError as exc:
             if exc.status == 415:
                 raise ApiError(415, "unsupported_media_type", "只能上传图片（JPG、PNG、WEBP）或 PDF 文件") from None
             raise
@@ -159,7 +158,7 @@ def readable(viewer: Viewer | None, attachment_id: int, token: str | None) -> Re
     if item is None or not get_storage().exists(item.storage_key):
         raise ApiError(404, *NOT_FOUND)
     if token:
-        ttl = int(current_app.config.get("UPLOAD_URL_TTL", DEFAULT_URL_TTL))
+        ttl = int(current_app.config["UPLOAD_URL_TTL"])
         try:
             if _signer().loads(token, max_age=ttl) == item.id:
                 return item
@@ -169,7 +168,7 @@ def readable(viewer: Viewer | None, attachment_id: int, token: str | None) -> Re
         raise ApiError(404, *NOT_FOUND)
     try:
         opinion = get_visible(viewer, item.opinion_id)
-    except ApiError:
+    except DomainError:
         raise ApiError(404, *NOT_FOUND) from None
     if not readable_by(lens_for(viewer, opinion), {a.id: a for a in opinion.assignments}, item):
         raise ApiError(404, *NOT_FOUND)

@@ -23,8 +23,7 @@ from typing import Mapping
 import chinese_calendar
 import holidays as holidays_lib
 
-# Default working days per jurisdiction level; the config may override each value.
-DEFAULT_DEADLINE_DAYS = {"town": 15, "district": 30, "city_and_above": 60}
+from ..settings import DEFAULT_DEADLINE_DAYS  # working days per level; DEADLINE_DAYS overrides
 
 # Statutory holidays on fixed Gregorian dates, used only beyond the package's range.
 FALLBACK_FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})

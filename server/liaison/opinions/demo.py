@@ -2,7 +2,8 @@
 
 A handful of opinions at the demo station in every stage of the handling chain, made
 through the same operations as the API (submit, accept, assign, reply, rate, decline),
-so the queue, the timelines, the messages and the reports have something to show.
+so the queue, the timelines and the messages have something to show; then the weeks
+before today (``demo_history``), so the reports and the league table do too.
 Runs only when the database has no opinion yet.
 """
 from __future__ import annotations
@@ -42,7 +43,8 @@ SAMPLES = [
 
 
 def load_demo_opinions() -> int:
-    """Create the sample opinions once; returns how many were made (0 when some exist)."""
+    """Create the sample opinions and the recent weeks' cases (``demo_history``) once;
+    returns how many were made (0 when some exist)."""
     if db.session.query(Opinion.id).first() is not None:
         return 0
     station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
@@ -61,4 +63,6 @@ def load_demo_opinions() -> int:
                 payload["unit_ids"] = [units[payload.pop("unit")]]
             operations.transition(viewer_for(users[who]), result.opinion.id, action, payload)
         made += 1
-    return made
+    from .demo_history import load_history
+
+    return made + load_history()

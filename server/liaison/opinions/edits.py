@@ -13,9 +13,9 @@ from ..core import clock
 from ..core.db import db
 from .access import Viewer, actor_for, view_of
 from .context import ROLE_PRIORITY, STAFF, Actor, roles_for
-from .errors import InvalidField, InvalidTransition, NotAllowed, WorkflowError
+from .errors import InvalidField, InvalidTransition, NotAllowed
 from .models import Opinion, OpinionEvent
-from .operations import EDIT, api_error, categories, commit_or_conflict
+from .operations import EDIT, categories, commit_or_conflict
 from .payloads import text, validate
 from .states import OPEN_STATES
 
@@ -35,22 +35,19 @@ def edit(viewer: Viewer, opinion: Opinion, payload: Mapping[str, Any]) -> Opinio
     actor = actor_for(viewer, opinion.station_id)
     roles = roles_for(view_of(opinion), actor) & STAFF
     if not roles:
-        raise api_error(NotAllowed("您没有权限修改这条意见", {"action": EDIT}))
+        raise NotAllowed("您没有权限修改这条意见", {"action": EDIT})
     if opinion.state not in OPEN_STATES or opinion.scrubbed_at is not None:
-        raise api_error(InvalidTransition("办理结束的意见不能再修改", {"action": EDIT}))
-    try:
-        values = validate(EDIT_FIELDS, payload)
-    except WorkflowError as exc:
-        raise api_error(exc)
+        raise InvalidTransition("办理结束的意见不能再修改", {"action": EDIT})
+    values = validate(EDIT_FIELDS, payload)
     changed: dict[str, Any] = {}
     if values["text"] and values["text"] != opinion.text:
         changed["text"] = values["text"]
     if values["category"] and values["category"] != opinion.category:
         if values["category"] not in categories():
-            raise api_error(InvalidField({"category": ["分类不在可选范围内"]}))
+            raise InvalidField({"category": ["分类不在可选范围内"]})
         changed["category"] = values["category"]
     if not changed:
-        raise api_error(InvalidField({"text": ["没有需要修改的内容"]}))
+        raise InvalidField({"text": ["没有需要修改的内容"]})
     event_payload = {"fields": sorted(changed)}
     if "category" in changed:
         event_payload.update(category_from=opinion.category, category_to=changed["category"])

@@ -219,22 +219,27 @@ def draft_reply(c: Ctx, o: Outcome) -> None:
     o.extra["unit_id"] = mine.unit_id
 
 
-def _answered(c: Ctx, o: Outcome, text: str) -> None:
+def _answered(c: Ctx, o: Outcome, text: str, by_lead: bool) -> None:
+    """The reply goes out: its text stays on the step (a reopened case's earlier replies
+    are still read from the history). The lead unit answered when its draft went out; any
+    other unit's part (a co-unit, or every unit when staff answered themselves) ended
+    without a reply of its own, and is never shown 已答复."""
     o.updates["reply_text"] = text
     o.extra["method"] = c.values.get("method") or "wechat"
+    o.extra["text"] = text
     for a in c.view.active():
-        o.assignments.append(AssignmentChange(a.unit_id, {"status": "answered"}))
+        o.assignments.append(AssignmentChange(a.unit_id, {"status": "answered" if by_lead and a.role == LEAD else "ended"}))
 
 
 def release_reply(c: Ctx, o: Outcome) -> None:
     """双反馈: the unit answered the station (draft); the station answers the resident."""
     lead = c.view.lead()
     o.extra["unit_id"] = lead.unit_id
-    _answered(c, o, c.values.get("text") or lead.reply_draft.strip())
+    _answered(c, o, c.values.get("text") or lead.reply_draft.strip(), by_lead=True)
 
 
 def reply_directly(c: Ctx, o: Outcome) -> None:
-    _answered(c, o, c.values["text"])
+    _answered(c, o, c.values["text"], by_lead=False)
 
 
 def rate(c: Ctx, o: Outcome) -> None:

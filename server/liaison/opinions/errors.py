@@ -1,27 +1,20 @@
 """Why the workflow refused an action: one class per HTTP meaning.
 
-Each error carries ``status``, a machine ``code``, a Chinese ``message`` and optional
-``details``: the attributes of ``core.errors.ApiError``, so the API layer converts
-with ``ApiError(e.status, e.code, e.message, e.details)``. Nothing here imports Flask.
+Each error is a ``core.errors.DomainError``: ``status``, a machine ``code``, a Chinese
+``message`` and optional ``details``, answered by the app's one error handler as the
+JSON error shape (or as a page). Nothing here imports Flask.
 """
 from __future__ import annotations
 
+from ..core.errors import DomainError
 
-class WorkflowError(Exception):
+
+class WorkflowError(DomainError):
     status = 400
     code = "bad_request"
 
     def __init__(self, message: str, details: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details or {}
-
-    def to_dict(self) -> dict:
-        """The API's error body."""
-        body = {"code": self.code, "message": self.message}
-        if self.details:
-            body["details"] = self.details
-        return {"error": body}
+        super().__init__(None, message, **(details or {}))
 
 
 class NotAllowed(WorkflowError):

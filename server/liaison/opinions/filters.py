@@ -3,7 +3,8 @@ and the case ledger (``GET /api/v1/opinions.xlsx``), so that a download holds ex
 the cases the page lists. Visibility comes from ``access.visible_clause``; the filters
 only narrow it.
 
-Query-string keys: ``state`` (a state, or ``open`` / ``answered``), ``state_group`` (the
+Query-string keys: ``state`` (a state, or ``open`` / ``answered``, ``active`` (not yet
+办结 or declined: the queue's default) / ``all`` (closed cases too: the ledger's default)), ``state_group`` (the
 API's ``open`` / ``resolved`` / ``closed``), ``category``, ``deputy_id``, ``station_id``,
 ``overdue`` (``1``), ``from`` / ``to`` (submission dates, China's calendar), ``q`` (text,
 number or reply), ``sort`` (``urgent`` default, ``newest``), ``page``.
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, or_
 
 from ..core.clock import start_of_china_day
+from ..core.errors import DomainError
 from ..core.routing import MAX_ID
 from .access import visible_clause
 from .models import Opinion
@@ -26,13 +28,27 @@ from .states import ANSWERED_STATES, GROUP_LABELS, OPEN_STATES, STATE_LABELS
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
-class BadFilter(ValueError):
-    """A query-string filter that cannot be used; the message is Chinese, for the page."""
+# Groups of states the ``state`` key may name. ``active``: every case not yet closed
+# (办结) or declined, what the queue opens on; ``all``: everything, closed cases too.
+ACTIVE, ALL = "active", "all"
+NOT_DONE_STATES = OPEN_STATES | ANSWERED_STATES
+GROUP_FILTERS = (ACTIVE, ALL, "open", "answered")
+
+
+class BadFilter(DomainError):
+    """A query-string filter that cannot be used (422 on the API); the message is Chinese."""
+
+    status = 422
+    code = "validation_error"
+    title = "筛选条件有误"
+
+    def __init__(self, message: str):
+        super().__init__(None, message)
 
 
 @dataclass
 class Filters:
-    state: str = ""  # a state key, or "open" / "answered"
+    state: str = ""  # a state key, or one of GROUP_FILTERS; "" (or "all"): every state
     state_group: str = ""  # open | resolved | closed (GET /api/v1/opinions)
     category: str = ""
     deputy_id: int | None = None
@@ -43,10 +59,12 @@ class Filters:
     q: str = ""
     sort: str = "urgent"  # urgent | newest
     page: int = 1
+    default_state: str = ""  # what an absent ``state`` means (links leave it out)
 
     @classmethod
-    def from_args(cls, args) -> "Filters":
-        """The filters in a query string.
+    def from_args(cls, args, default_state: str = "") -> "Filters":
+        """The filters in a query string; ``default_state`` when it names no state (the
+        queue passes ``ACTIVE``: it opens on the cases not yet done).
 
         :raise BadFilter: a date that is not ``YYYY-MM-DD`` between 2000 and 2099, or an
             id too large to name a row.
@@ -73,17 +91,17 @@ class Filters:
 
         state, group = args.get("state", ""), args.get("state_group", "")
         return cls(
-            state=state if state in STATE_LABELS or state in ("open", "answered") else "",
+            state=state if state in STATE_LABELS or state in GROUP_FILTERS else default_state,
             state_group=group if group in GROUP_LABELS else "",
             category=args.get("category", "")[:30], deputy_id=_int("deputy_id"),
             station_id=_int("station_id"), overdue=args.get("overdue") in ("1", "true"),
             date_from=_date("from"), date_to=_date("to"), q=(args.get("q") or "").strip()[:50],
             sort="newest" if args.get("sort") == "newest" else "urgent",
-            page=max(1, min(_int("page") or 1, 1000)))
+            page=max(1, min(_int("page") or 1, 1000)), default_state=default_state)
 
     def args(self, **changes) -> dict:
         """Query-string arguments for links (drops empty values)."""
-        values = {"state": self.state, "state_group": self.state_group, "category": self.category,
+        values = {"state": "" if self.state == self.default_state else self.state, "state_group": self.state_group, "category": self.category,
                   "deputy_id": self.deputy_id, "station_id": self.station_id,
                   "overdue": "1" if self.overdue else "",
                   "from": self.date_from.isoformat() if self.date_from else "",
@@ -127,6 +145,8 @@ def common_clauses(viewer, f: Filters, today: date) -> list:
 
 
 def state_clause(state: str):
+    if state == ACTIVE:
+        return Opinion.state.in_(NOT_DONE_STATES)
     if state == "open":
         return Opinion.state.in_(OPEN_STATES)
     if state == "answered":
@@ -136,4 +156,4 @@ def state_clause(state: str):
 
 def where_clauses(viewer, f: Filters, today: date) -> list:
     """Every filter of ``f`` on what ``viewer`` sees: the rows of the queue, all pages."""
-    return common_clauses(viewer, f, today) + ([state_clause(f.state)] if f.state else [])
+    return common_clauses(viewer, f, today) + ([state_clause(f.state)] if f.state and f.state != ALL else [])

@@ -23,7 +23,6 @@ from .states import CLOSED, DECLINED, OPEN_STATES
 
 log = logging.getLogger(__name__)
 
-NEAR_WORKING_DAYS = 3
 OVERDUE_NOTIFY = (Notify("units", "overdue"), Notify("staff", "overdue"), Notify(OFFICE, "overdue"))
 NEAR_NOTIFY = (Notify("units", "near_deadline"),)
 
@@ -33,12 +32,12 @@ def scan_deadlines(today: date | None = None) -> dict:
     """Record and notify opinions past or near their deadline (督办 by the system).
 
     Overdue: the handling units, the station's staff and the NPC office are told;
-    near the deadline (``NEAR_WORKING_DAYS`` working days or fewer): the units.
+    near the deadline (``DEADLINE_NEAR_WORKING_DAYS`` working days or fewer): the units.
     The workflow's ``urge`` is a person's act (staff or deputy), so the job appends an
     ``overdue`` / ``near_deadline`` event through ``operations.record_system_event``.
     """
     today = today or clock.today()
-    near_days = int(current_app.config.get("DEADLINE_NEAR_WORKING_DAYS", NEAR_WORKING_DAYS))
+    near_days = int(current_app.config["DEADLINE_NEAR_WORKING_DAYS"])
     horizon = deadlines.add_working_days(today, near_days)
     rows = db.session.execute(select(Opinion.id, Opinion.deadline).where(
         Opinion.state.in_(OPEN_STATES), Opinion.deadline.is_not(None),

@@ -33,7 +33,7 @@ from ..places.models import HandlingUnit
 from . import workflow
 from .access import Viewer, actor_for, get_visible, view_of
 from .context import SYSTEM, Actor, AssignmentChange, Notify
-from .errors import InvalidField, WorkflowError
+from .errors import InvalidField
 from .models import Assignment, Opinion, OpinionEvent, Suggestion
 from .states import CLOSED, DECLINED
 
@@ -48,10 +48,6 @@ CONFLICT = ("conflict", "这条意见刚刚被他人处理过，请刷新后重�
 
 def action_label(action: str) -> str:
     return workflow.ACTION_LABELS.get(action) or EXTRA_ACTION_LABELS.get(action, action)
-
-
-def api_error(exc: WorkflowError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message, exc.details or None)
 
 
 def categories() -> dict[str, str]:
@@ -171,21 +167,18 @@ def _check_references(opinion: Opinion, decision) -> None:
         known = set(db.session.scalars(select(HandlingUnit.id).where(
             HandlingUnit.id.in_(p["unit_ids"]), HandlingUnit.active.is_(True))))
         if known != set(p["unit_ids"]):
-            raise api_error(InvalidField({"unit_ids": ["承办单位不存在或已停用"]}))
+            raise InvalidField({"unit_ids": ["承办单位不存在或已停用"]})
     if p.get("duplicate_of"):
         other = db.session.get(Opinion, p["duplicate_of"])
         if other is None or other.station_id != opinion.station_id:
-            raise api_error(InvalidField({"duplicate_of": ["重复的意见应为本联络站已登记的意见"]}))
+            raise InvalidField({"duplicate_of": ["重复的意见应为本联络站已登记的意见"]})
     if decision.action == "accept" and p.get("category") and p["category"] not in categories():
-        raise api_error(InvalidField({"category": ["分类不在可选范围内"]}))
+        raise InvalidField({"category": ["分类不在可选范围内"]})
 
 
 def _decide(opinion: Opinion, action: str, actor: Actor, payload) -> workflow.Decision:
-    try:
-        return workflow.decide(view_of(opinion), action, actor, payload, clock.today(),
-                               deadline_days=current_app.config.get("DEADLINE_DAYS"))
-    except WorkflowError as exc:
-        raise api_error(exc)
+    return workflow.decide(view_of(opinion), action, actor, payload, clock.today(),
+                           deadline_days=current_app.config["DEADLINE_DAYS"])
 
 
 def transition(viewer: Viewer, opinion_id: int, action: str, payload: Mapping[str, Any],

@@ -37,7 +37,7 @@ from .serialize import SCRUBBED_TEXT, mask_phone, view_of_light
 from .states import LEVEL_LABELS, RATING_LABELS, STATE_LABELS
 
 MAX_LEDGER_ROWS = 20000
-LIVE = ("pending", "accepted", "answered")
+LIVE = ("pending", "accepted", "answered", "ended")
 LEDGER_COLUMNS = [("编号", 16), ("提交时间", 17), ("联络站", 30), ("点将代表", 10), ("分类", 10),
                   ("意见内容", 60), ("反映人", 12), ("联系电话", 14), ("状态", 10), ("事项层级", 12),
                   ("承办单位", 36), ("办理期限", 11), ("是否超期", 8), ("答复时间", 17), ("答复内容", 50),
@@ -129,8 +129,9 @@ def ledger_xlsx(viewer, opinions: list[Opinion], today: date, filters_text: str)
 def filters_text(f: Filters) -> str:
     """The filters in words, for the ledger's 导出说明 sheet."""
     parts = []
-    if f.state:
-        parts.append("状态：" + {"open": "办理中", "answered": "已答复"}.get(f.state, STATE_LABELS.get(f.state, f.state)))
+    if f.state and f.state != "all":
+        parts.append("状态：" + {"open": "办理中", "answered": "已答复", "active": "未办结"}.get(
+            f.state, STATE_LABELS.get(f.state, f.state)))
     if f.state_group:
         parts.append("分组：" + f.state_group)
     if f.category:

@@ -154,6 +154,8 @@ class EventOut(Schema):
     note = String(allow_none=True, metadata={
         "description": "这一步的原因、结论或内部备注中调用者可以看到的一句（群众只看到公开的原因）"})
     public_note = String(allow_none=True, metadata={"description": "说明（群众可见）"})
+    deadline = String(allow_none=True, metadata={"description": "延期、调整期限后的新办理期限（YYYY-MM-DD）"})
+    reply = String(allow_none=True, metadata={"description": "这一步发给群众的答复（重办后仍能看到此前的答复）"})
 
 
 class AssignmentOut(Schema):

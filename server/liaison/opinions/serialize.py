@@ -107,13 +107,23 @@ def readable_events(o, lens: Lens) -> list[tuple[object, dict]]:
             for e in o.events if e.public or not lens.resident_only]
 
 
+DEADLINE_ACTIONS = ("approve_extension", "extend_deadline")  # steps that move the deadline
+REPLY_ACTIONS = ("release_reply", "reply_directly")  # steps that send the resident a reply
+
+
 def _events(o, lens: Lens) -> list[dict]:
+    """``note`` is the text typed with the step (privacy.py decides who reads it);
+    ``deadline`` the new deadline a step set, which whoever sees the step may read;
+    ``reply`` the reply a step sent (public: a reopened case keeps its earlier replies)."""
     return [{
         "action": e.action, "action_label": action_label(e.action),
         "from_state": e.from_state, "to_state": e.to_state, "at": iso(e.at),
         "actor_role": e.actor_role, "actor_role_label": ROLE_LABELS.get(e.actor_role, ""),
         "note": privacy.note_of(payload),
         "public_note": privacy.public_note_for(e.public_note),
+        "deadline": (str(payload["deadline"])[:10] if e.action in DEADLINE_ACTIONS and payload.get("deadline")
+                     else None),
+        "reply": (payload.get("text") or None) if e.action in REPLY_ACTIONS else None,
     } for e, payload in readable_events(o, lens)]
 
 

@@ -120,6 +120,8 @@ ASSIGNMENT_STATUS_LABELS = {
     "refused": "已退回",
     "withdrawn": "已撤回",
     "answered": "已答复",
+    # The case was answered without this unit's own reply (a co-unit; or staff replied).
+    "ended": "未单独答复，已结束",
 }
 ACTIVE_ASSIGNMENT_STATUSES = frozenset({"pending", "accepted"})
 
@@ -173,6 +175,7 @@ NOTIFICATION_EVENT_LABELS = {
     "extension_approved": "延期申请已同意",  # units
     "extension_rejected": "延期申请未同意",  # units
     "deadline_changed": "办理期限已调整",  # units
+    "deadline_extended": "办理期限已延长",  # resident (an approved extension or a staff change)
     "urged": "督办提醒",  # units (when assigned), staff (otherwise)
     "draft_submitted": "承办单位已提交答复",  # staff
     "reply_released": "答复已发送群众",  # units

@@ -44,13 +44,13 @@ from sqlalchemy.exc import IntegrityError
 from ..core import clock
 from ..core.db import db
 from ..core.scopes import current_membership
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 from ..core.extensions import get_wechat
 from ..places.models import Deputy, Membership, Station
 from . import abuse, content_check, numbering, operations, photo_checks, workflow
 from .access import Viewer, actor_for
 from .context import OpinionView
-from .errors import InvalidField, WorkflowError
+from .errors import InvalidField
 from .models import IdempotencyRecord, Opinion, OpinionPhoto, Upload
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,8 @@ class SubmitResult:
     created: bool
 
 
-def _field_error(field: str, message: str) -> ApiError:
-    return operations.api_error(InvalidField({field: [message]}))
+def _field_error(field: str, message: str) -> InvalidField:
+    return InvalidField({field: [message]})
 
 
 def existing(user_id: int, key: str | None) -> Opinion | None:
@@ -236,11 +236,8 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
     hold_reason = content_check.hold_reason(check, source) or ("mass_submission" if mass else None)
     view = OpinionView(state=None, submitter_id=user.id, station_id=fields.station_id,
                        deputy_id=fields.deputy_id)
-    try:
-        decision = workflow.decide(view, "submit", actor_for(viewer, fields.station_id),
-                                   {"hold_reason": hold_reason}, clock.today())
-    except WorkflowError as exc:
-        raise operations.api_error(exc)
+    decision = workflow.decide(view, "submit", actor_for(viewer, fields.station_id),
+                               {"hold_reason": hold_reason}, clock.today())
 
     number = numbering.next_number(clock.china_now().year)  # first write of the transaction
     if visiting:  # a visit WeChat's content security counts (2 hours)
@@ -285,5 +282,5 @@ def _freeze(ids: list[int]) -> None:
             continue
         try:
             operations.transition_as_system(other_id, "hold", {"hold_reason": "mass_submission"})
-        except ApiError as exc:  # handled meanwhile: leave it to staff
+        except DomainError as exc:  # handled meanwhile: leave it to staff
             log.info("mass submission: could not hold opinion %s: %s", other_id, exc.code)

@@ -33,15 +33,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import clock
 from ..core.db import db
-from ..core.errors import ApiError
+from ..core.errors import ApiError, DomainError
 from ..core.storage import get_storage
 from .access import get_visible, lens_for, viewer_for, visible_clause
 from .models import Opinion, OpinionPhoto, Upload
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO", "TIFF"}
-DEFAULT_MAX_EDGE = 2560
-DEFAULT_MAX_PIXELS = 40_000_000
-DEFAULT_URL_TTL = 24 * 3600
 SALT = "liaison-upload-url"
 UNATTACHED_MAX_AGE = timedelta(hours=24)
 
@@ -52,9 +49,8 @@ def reencode(data: bytes, max_edge: int | None = None, max_pixels: int | None = 
 
     :raise ApiError: 415 not an image, 413 too many pixels, 422 damaged image.
     """
-    cfg = current_app.config
-    max_edge = max_edge or int(cfg.get("UPLOAD_MAX_EDGE", DEFAULT_MAX_EDGE))
-    max_pixels = max_pixels or int(cfg.get("UPLOAD_MAX_PIXELS", DEFAULT_MAX_PIXELS))
+    max_edge = max_edge or int(current_app.config["UPLOAD_MAX_EDGE"])
+    max_pixels = max_pixels or int(current_app.config["UPLOAD_MAX_PIXELS"])
     too_big = ApiError(413, "image_too_large", "图片尺寸过大，请压缩后再上传")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -117,7 +113,7 @@ def url_for_upload(upload_id: str) -> str:
 def _token_ok(upload_id: str, token: str | None) -> bool:
     if not token:
         return False
-    ttl = int(current_app.config.get("UPLOAD_URL_TTL", DEFAULT_URL_TTL))
+    ttl = int(current_app.config["UPLOAD_URL_TTL"])
     try:
         return _signer().loads(token, max_age=ttl) == upload_id
     except BadSignature:
@@ -157,7 +153,7 @@ def _staff_of(user, opinion_id: int) -> bool:
     viewer = viewer_for(user)
     try:
         opinion = get_visible(viewer, opinion_id)
-    except ApiError:
+    except DomainError:
         return False
     return lens_for(viewer, opinion).is_staff
 

@@ -17,7 +17,7 @@ from .models import Deputy, HandlingUnit, Region, Station
 DISTRICTS = {
     "芙蓉区": ["五里牌街道", "火星街道", "定王台街道"],
     "天心区": ["坡子街街道", "城南路街道", "青园街道"],
-    "岳麓区": ["望月湖街道", "橘子洲街道", "桔子洲街道"],
+    "岳麓区": ["望月湖街道", "橘子洲街道", "银盆岭街道"],
     "开福区": ["四方坪街道", "东风路街道"],
     "雨花区": ["侯家塘街道", "雨花亭街道", "左家塘街道"],
     "望城区": ["高塘岭街道", "乔口镇"],
@@ -27,8 +27,22 @@ DISTRICTS = {
 }
 FEATURE = {"望月湖街道": ["望月湖社区", "特色站"], "星沙街道": ["星沙产业园", "园区站"],
            "高塘岭街道": ["高塘岭小区", "小区联络点"]}
+# (work unit, post) pairs; {district} and {street} are filled in. Row 0 of a station
+# is a county-level official (县级以上领导干部), row 1 the street's or town's own.
+LEADERS = {"区": "副区长", "县": "副县长", "市": "副市长"}
+LOCAL_OFFICIALS = {"街道": ("党工委书记", "人大工委主任"), "镇": ("党委书记", "人大主席")}
+JOBS = [("{street}社区居委会", "党总支书记、主任"), ("长沙市第一医院", "主任医师"),
+        ("{district}实验小学", "校长"), ("{district}第一中学", "高级教师"),
+        ("湖南一家软件企业", "高级工程师"), ("长沙银行{district}支行", "行长"),
+        ("{district}法律援助中心", "律师"), ("{street}社区卫生服务中心", "全科医生"),
+        ("长沙市公交集团", "驾驶员"), ("{district}一家物业服务企业", "项目经理"),
+        ("中南大学", "教授"), ("{street}个体工商户", "经营者")]
+TOWN_JOBS = [("{street}农业专业合作社", "理事长"), ("{street}中心学校", "教师"),
+             ("{street}卫生院", "院长"), ("{street}一家家庭农场", "负责人")]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
-GIVEN = "明华建国志强秀英丽娟海涛伟军红梅小平德胜文静春燕立新玉兰卫东晓东国庆桂芳建军金凤"
+GIVEN = ("明华 建国 志强 秀英 丽娟 海涛 伟 军 红梅 小平 德胜 文静 春燕 立新 玉兰 卫东 晓东 国庆 桂芳 "
+         "建军 金凤 丽 静 敏 强 磊 艳 勇 杰 娟 涛 超 秀兰 霞 平 刚 桂英 志明 海燕 俊 建华 淑珍 丹 芳 "
+         "婷 雪梅 湘云 湘平 卫国 永红 爱民 新民 利军 芙蓉 岳林 湘南 国华 跃进 慧 颖 佳 浩 宇 欣").split()
 UNITS = [("岳麓区住房和城乡建设局", "district"), ("岳麓区城市管理和综合执法局", "district"),
          ("岳麓区教育局", "district"), ("望月湖街道办事处", "town"), ("长沙市交通运输局", "city_and_above"),
          ("岳麓区卫生健康局", "district"), ("岳麓区民政局", "district")]
@@ -42,12 +56,28 @@ DEMO_ACCOUNTS = [
     ("demo-unit", "住建局办理员", "unit", "岳麓区住房和城乡建设局"),
     ("demo-office", "区人大工委老周", "office", "岳麓区人大常委会代表工委"),
 ]
+# Residents whose cases fill the demo's recent weeks (opinions/demo_history.py).
+DEMO_RESIDENTS = [("demo-resident3", "居民王奶奶"), ("demo-resident4", "居民赵先生"), ("demo-resident5", "居民刘女士"),
+                  ("demo-resident6", "居民孙大爷"), ("demo-resident7", "居民周同学"), ("demo-resident8", "居民吴师傅")]
 DEMO_STATION = "长沙市岳麓区望月湖街道人大代表联络站"
 DEMO_STATION_POINT = ("28.1963", "112.9535")  # GCJ-02, near 望月湖 (check-ins there are verified)
 
 
 def _name(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _job(rng: random.Random, i: int, district: str, street: str, national: bool) -> dict:
+    """A work unit and post that go together (a doctor at a hospital, not a lawyer there)."""
+    if i == 0 and not national:
+        unit, post = f"{district}人民政府", LEADERS[district[-1]]
+    elif i == 1:
+        unit = street + ("办事处" if street.endswith("街道") else "人民政府")
+        post = rng.choice(LOCAL_OFFICIALS["街道" if street.endswith("街道") else "镇"])
+    else:
+        unit, post = rng.choice(TOWN_JOBS + JOBS[:3] if street.endswith("镇") else JOBS)
+    return {"工作单位": unit.format(district=district, street=street),
+            "职务": post.format(district=district, street=street)}
 
 
 DEMO_SEATED_SINCE = "2022-01-01"  # the demo deputies took their seats at the start of the term
@@ -75,9 +105,7 @@ def demo_rows(seed: int = 20261125) -> list[dict]:
                               "代表编号": "CS-WANGMING" if (sname == DEMO_STATION and i == 0) else f"CS-{row:05d}", "代表层级": ",".join(levels),
                               "职务代表": "是" if i < 2 else "否",
                               "县级以上领导干部": "是" if i == 0 and "全国" not in levels else "否",
-                              "工作单位": rng.choice(["社区居委会", "市第一医院", "区实验小学", "长沙某科技公司",
-                                                  "街道办事处", "农业合作社", "律师事务所"]),
-                              "职务": rng.choice(["主任", "医生", "教师", "工程师", "书记", "社长", "律师"]),
+                              **_job(rng, i, district, street, "全国" in levels),
                               "电话": f"139{rng.randrange(10**7, 10**8)}", "进站方式": "驻站",
                               "进站日期": DEMO_SEATED_SINCE}
                     if sname == DEMO_STATION:
@@ -152,4 +180,5 @@ def fake_wechat_setup() -> tuple[list[dict], list[dict]]:
         users.append({"openid": openid, "unionid": "u-" + openid, "nickname": nickname})
         users.append({"openid": "oa-" + openid, "unionid": "u-" + openid, "nickname": nickname,
                       "follows_oa": True})
+    users += [{"openid": openid, "unionid": "u-" + openid, "nickname": nickname} for openid, nickname in DEMO_RESIDENTS]
     return accounts, users

@@ -38,6 +38,7 @@ from pathlib import Path
 from ..audit import log as audit
 from ..core import clock
 from ..core.db import db
+from ..core.errors import DomainError
 from ..core.scopes import Scope
 from .geo import parse_station_point
 from .import_cells import flag, levels, start_date
@@ -52,9 +53,10 @@ COLUMNS = ("区域", "联络站", "站点类型", "地址", "纬度", "经度", 
            "职务代表", "县级以上领导干部", "工作单位", "职务", "电话", "进站方式", "进站日期")
 
 
-class ImportFailed(Exception):
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
+class ImportFailed(DomainError):
+    """A file refused, nothing written: a Chinese line per problem (``details.rows``)."""
+    def __init__(self, errors: list[str], message: str = "名册有误，没有导入任何数据"):
+        super().__init__("import_failed", message, 422, rows=errors)
         self.errors = errors
 
 

@@ -109,7 +109,7 @@ def import_units(rows: list[dict], reach: Scope | None = None, actor=None) -> Un
     """
     clean, errors = validate(rows, reach)
     if errors:
-        raise ImportFailed(errors)
+        raise ImportFailed(errors, "承办单位表有误，没有导入任何数据")
     result = UnitImportResult(rows=len(clean))
     try:
         for item in clean:

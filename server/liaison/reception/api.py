@@ -13,7 +13,6 @@ from ..core.scopes import scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.schedule import describe
-from ..stats import config as stats_config
 from . import attendance, operations, serialize
 from ..core.scopes import can_manage_station
 from .access import get_station, require_station_staff
@@ -27,7 +26,6 @@ AUTH = {"security": "BearerAuth"}
 
 
 def register(app) -> None:
-    stats_config.register(app)
     app.register_blueprint(bp)
 
 

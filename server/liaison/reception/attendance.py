@@ -82,7 +82,7 @@ def check_in(user, token: str, now: datetime,
     if deputy.id not in member_ids(station.id, today):
         raise ApiError(403, "not_station_deputy", "您不是本站的代表，请扫描您所在联络站的站码")
     verdict = assess((station.latitude, station.longitude), position,
-                     float(current_app.config.get("CHECKIN_RADIUS_METERS", 500)))
+                     float(current_app.config["CHECKIN_RADIUS_METERS"]))
     existing = db.session.execute(select(CheckIn).where(
         CheckIn.deputy_id == deputy.id, CheckIn.station_id == station.id, CheckIn.day == today)
     ).scalar_one_or_none()

@@ -12,15 +12,14 @@ Each reminder goes through the notifications outbox (``outbox.emit_direct``: an
 in-app message plus, where the event has a WeChat template, a WeChat message that
 opens the station):
 ``reception_reminder`` to the deputies on duty, ``appointment_reminder`` to residents
-who booked, ``reception_notice`` (in-app only) to the station's followers. Without
-the outbox module an in-app ``Message`` is written directly.
+who booked, ``reception_notice`` (in-app only) to the station's followers.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -28,9 +27,7 @@ from ..core import clock
 from ..core.clock import CHINA
 from ..core.db import db
 from ..core.jobs import with_app
-from ..notifications.models import Message
 from ..places.models import Deputy, Station
-from ..stats import config
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
 from .operations import generate_year
 from .plan import reminder_due, reminder_texts
@@ -40,13 +37,6 @@ log = logging.getLogger(__name__)
 
 EVENTS = {"deputy": ("reception_reminder", "deputy"), "booked": ("appointment_reminder", "resident"),
           "follower": ("reception_notice", "resident")}
-
-
-def _outbox():
-    try:
-        return importlib.import_module("liaison.notifications.outbox")
-    except ModuleNotFoundError:
-        return None
 
 
 PLANNING_MONTH = 12  # next year's days are made in December
@@ -101,7 +91,7 @@ def send_reminders(now: datetime | None = None) -> int:
     """
     now = clock.in_china(now or clock.now())
     tomorrow = now.date() + timedelta(days=1)
-    if not reminder_due(tomorrow, now, int(config.get("RECEPTION_REMINDER_HOUR"))):
+    if not reminder_due(tomorrow, now, int(current_app.config["RECEPTION_REMINDER_HOUR"])):
         return 0
     day_ids = list(db.session.execute(select(ReceptionDay.id).where(
         ReceptionDay.date == tomorrow, ReceptionDay.status == "planned",
@@ -116,8 +106,9 @@ def send_reminders(now: datetime | None = None) -> int:
             continue
         written += _remind(db.session.get(ReceptionDay, day_id))
         db.session.commit()
-    outbox = _outbox()
-    if written and outbox is not None:
+    if written:
+        from ..notifications import outbox
+
         outbox.kick()
     return written
 
@@ -137,16 +128,14 @@ def _remind(day: ReceptionDay) -> int:
     for user_id in db.session.execute(select(StationFollow.user_id).where(
             StationFollow.station_id == station.id)).scalars():
         audience.setdefault(user_id, "follower")
-    outbox = _outbox()
+    from ..notifications import outbox
+
     starts = datetime.combine(day.date, time.fromisoformat(day.start), CHINA)
     for user_id, kind in audience.items():
         title, body = texts[kind]
         event, who = EVENTS[kind]
-        if outbox is None:
-            db.session.add(Message(user_id=user_id, title=title, body=body))
-        else:
-            outbox.emit_direct(user_id, event, title, body,
-                               {"station": station.name, "station_id": station.id, "time": starts},
-                               dedupe_key=f"reception:{day.id}:{day.date.isoformat()}:{user_id}",
-                               audience=who)
+        outbox.emit_direct(user_id, event, title, body,
+                           {"station": station.name, "station_id": station.id, "time": starts},
+                           dedupe_key=f"reception:{day.id}:{day.date.isoformat()}:{user_id}",
+                           audience=who)
     return len(audience)

@@ -4,19 +4,20 @@ are in ``attendance.py``.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
+from flask import current_app
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
-from ..notifications.models import Message
 from ..places.models import Deputy, Membership, Station
-from ..stats import config
+from ..core.clock import CHINA
 from ..stats.refresh import current_membership
 from .availability import booked_count, refusal
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
-from .plan import PlanError, assign_rota, normalize_plan, year_dates
+from .plan import assign_rota, normalize_plan, year_dates
 
 DAY_STATUSES = ("planned", "held", "cancelled")
 
@@ -29,17 +30,10 @@ def member_ids(station_id: int, today: date) -> set[int]:
                current_membership(today))).scalars())
 
 
-def _plan_error(err: PlanError) -> ApiError:
-    return ApiError(422, "validation_error", err.message, {"fields": {err.field: [err.message]}})
-
-
 def save_plan(station: Station, data: dict, today: date) -> dict:
     """Replace the station's reception plan (fixed days, hours, capacity, rota)."""
-    try:
-        plan = normalize_plan(data, member_ids(station.id, today),
-                              int(config.get("RECEPTION_DEFAULT_CAPACITY")))
-    except PlanError as err:
-        raise _plan_error(err) from None
+    plan = normalize_plan(data, member_ids(station.id, today),  # or PlanError: 422
+                          int(current_app.config["RECEPTION_DEFAULT_CAPACITY"]))
     station.reception_plan = plan
     db.session.commit()
     return plan
@@ -70,7 +64,7 @@ def generate_year(station: Station, year: int, today: date, replace: bool = Fals
                 del existing[day.date]
                 removed += 1
         db.session.flush()
-    capacity = int(plan.get("capacity", config.get("RECEPTION_DEFAULT_CAPACITY")))
+    capacity = int(plan.get("capacity", current_app.config["RECEPTION_DEFAULT_CAPACITY"]))
     created = 0
     for d in dates:
         if d < today or d in existing:
@@ -114,7 +108,7 @@ def add_day(station: Station, values: dict, today: date) -> ReceptionDay:
     day = ReceptionDay(station_id=station.id, date=values["date"], source="manual",
                        start=values.get("start") or plan.get("start") or "09:00",
                        end=values.get("end") or plan.get("end") or "11:30",
-                       capacity=values.get("capacity", plan.get("capacity", config.get("RECEPTION_DEFAULT_CAPACITY"))),
+                       capacity=values.get("capacity", plan.get("capacity", current_app.config["RECEPTION_DEFAULT_CAPACITY"])),
                        note=values.get("note") or "")
     _times(day.start, day.end)
     _rota(day, values.get("deputy_ids") or [], station.id, today)
@@ -143,16 +137,32 @@ def update_day(day: ReceptionDay, values: dict, today: date) -> ReceptionDay:
     if "status" in values:
         day.status = values["status"]
     if cancelled:
-        station = db.session.get(Station, day.station_id)
-        for user_id in db.session.execute(select(Appointment.user_id).where(
-                Appointment.reception_day_id == day.id, Appointment.state == "booked")).scalars():
-            db.session.add(Message(user_id=user_id, title="接待日取消通知",
-                                   body=f"{station.name}{day.date.month}月{day.date.day}日的接待已取消，"
-                                        f"您的预约随之取消。{day.note or ''}".strip()))
+        _tell_booked_of_cancel(day)
         db.session.execute(Appointment.__table__.update().where(
             Appointment.reception_day_id == day.id, Appointment.state == "booked").values(state="cancelled"))
     db.session.commit()
+    if cancelled:
+        from ..notifications import outbox
+
+        outbox.kick()
     return day
+
+
+def _tell_booked_of_cancel(day: ReceptionDay) -> None:
+    """Every resident booked on ``day`` hears of its cancellation through the outbox (no
+    commit): the in-app message and, with their consent, the WeChat appointment message."""
+    from ..notifications import outbox
+
+    station = db.session.get(Station, day.station_id)
+    body = (f"{station.name}{day.date.month}月{day.date.day}日的接待已取消，"
+            f"您的预约随之取消。{day.note or ''}").strip()
+    starts = datetime.combine(day.date, time.fromisoformat(day.start), CHINA)
+    stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")  # a day cancelled, restored and cancelled again
+    for user_id in db.session.execute(select(Appointment.user_id).where(
+            Appointment.reception_day_id == day.id, Appointment.state == "booked")).scalars():
+        outbox.emit_direct(user_id, "appointment_cancelled", "接待日取消通知", body,
+                           {"station": station.name, "station_id": station.id, "time": starts},
+                           dedupe_key=f"reception-cancelled:{day.id}:{stamp}:{user_id}", audience="resident")
 
 
 def book(user, station_id: int, day_date: date, note: str, today: date) -> Appointment:

@@ -16,18 +16,18 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from ..core.errors import DomainError
 from ..places.schedule import format_day, hours_of, next_dates
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
-class PlanError(ValueError):
-    """A field of the plan is wrong: ``field`` and a Chinese ``message``."""
+class PlanError(DomainError):
+    """A field of the plan is wrong: ``field`` and a Chinese ``message`` (422)."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
+        super().__init__("validation_error", message, 422, fields={field: [message]})
         self.field = field
-        self.message = message
 
 
 def _int_list(data: dict, key: str, low: int, high: int, label: str) -> list[int]:

@@ -13,7 +13,7 @@ from ..core.auth import current_user
 from ..core.errors import ApiError
 from ..core.spreadsheet import file_name
 from ..reception.access import get_station
-from . import access, config, export, pdf
+from . import access, export, pdf
 from .duty import duty_record
 from .figures import MONTH_FIELDS, parse_month, share
 from .league import league_table
@@ -34,11 +34,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def register(app) -> None:
-    config.register(app)
     app.register_blueprint(bp)
-    from .views import bp as pages
+    from ..core.errors import page_layout
+    from .views import bp as pages, page_context
 
     app.register_blueprint(pages)
+    page_layout(app, pages.name, "stats/denied.html", page_context)  # refusals as report pages
 
 
 class MonthQuery(Schema):
@@ -129,7 +130,7 @@ def stations(region_id, query_data):
 
 @bp.get("/regions/<int:region_id>/league")
 @bp.input(PeriodQuery, location="query")
-@bp.doc(summary="代表、联络站响应度排行（Wilson 95% 置信下限；件数太少不排名）", **AUTH)
+@bp.doc(summary="代表、联络站响应度排行（按 95% 置信区间下限排名，威尔逊方法；件数太少不排名）", **AUTH)
 def league(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)

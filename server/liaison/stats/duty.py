@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from ..core.db import db
@@ -15,7 +16,6 @@ from ..opinions.states import OPEN_STATES
 from ..places.models import Deputy, Membership, Station
 from ..reception.models import CheckIn, ReceptionRecord
 from ..reception.presence import duty_status
-from . import config
 from .figures import IN_TIME, LATE, MONTH_FIELDS, UNRESOLVED, median, response_days, share, total
 from ..core.scopes import current_membership
 from .refresh import compute
@@ -58,7 +58,7 @@ def duty_record(deputy: Deputy, year: int, today: date) -> dict:
         .outerjoin(ReceptionRecord, ReceptionRecord.id == CheckIn.reception_record_id)
         .where(CheckIn.deputy_id == deputy.id, CheckIn.day >= first, CheckIn.day <= date(year, 12, 31))
         .order_by(CheckIn.day, CheckIn.id)).all()
-    weights = config.get("STATS_DUTY_POINTS")
+    weights = current_app.config["STATS_DUTY_POINTS"]
     listed = [{"date": c.day.isoformat(), "station": c.name, "in_plan": c.in_plan, "source": c.source,
                "reception": c.residents is not None, "residents": c.residents or 0,
                "verified": c.verified, "pending": not c.verified,

@@ -35,6 +35,7 @@ from typing import Callable, Iterable, NamedTuple
 
 from ..core.clock import china_date, start_of_china_month
 from ..opinions.states import CLOSED, DECLINED, GROUP_CLOSED, GROUP_RESOLVED, state_group
+from ..settings import DEFAULT_SATISFIED_RATINGS
 
 ONE_DAY = timedelta(days=1)
 
@@ -42,7 +43,7 @@ MONTH_FIELDS = ("check_ins", "check_ins_unplanned", "active_days", "receptions",
                 "opinions_in", "answered", "closed", "in_time", "late", "unresolved",
                 "ratings", "satisfied", "suggestions")
 IN_TIME, LATE, UNRESOLVED, PENDING = "in_time", "late", "unresolved", "pending"
-DEFAULT_SATISFIED = frozenset({"satisfied", "basically_satisfied"})
+DEFAULT_SATISFIED = frozenset(DEFAULT_SATISFIED_RATINGS)
 
 
 # ---- dates -------------------------------------------------------------------------

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from ..core.db import db
 from ..places.models import Deputy, Membership, Region, Station
-from . import config
 from .models import DeputyMonth, StationMonth
 from ..core.scopes import current_membership
 from .refresh import ensure_fresh, freshness, region_station_ids
@@ -37,7 +37,7 @@ def league_table(region: Region, kind: str, first: date, last: date, today: date
         select(key, *[func.sum(getattr(model, f)) for f in FIELDS])
         .where(model.month >= first, model.month <= last, key.in_(ids)).group_by(key))}
     entries = [Entry(i, name, *(int(v or 0) for v in sums.get(i, (0,) * len(FIELDS)))) for i, name in people]
-    min_cases = int(config.get("STATS_LEAGUE_MIN_CASES"))
+    min_cases = int(current_app.config["STATS_LEAGUE_MIN_CASES"])
     table = league(entries, min_cases)
     return {
         "region": {"id": region.id, "name": region.name}, "kind": kind,

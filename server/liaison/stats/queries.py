@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from ..core.db import db
@@ -88,7 +89,7 @@ def _region_json(r: Region) -> dict:
 def region_report(region: Region, month: date, today: date, limit: int | None = None,
                   with_stations: bool = False) -> dict:
     """The report as JSON (see docs/API.md, "Stats"); ``with_stations`` adds every station's row."""
-    limit = limit or int(config.get("STATS_FLAG_LIST_LIMIT"))
+    limit = limit or int(current_app.config["STATS_FLAG_LIST_LIMIT"])
     data = region_data(region, month, today)
     t, stations, seated = data["thresholds"], data["stations"], data["seated"]
     children = list(db.session.execute(select(Region).where(Region.parent_id == region.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 
@@ -245,7 +246,7 @@ def freshness(region: Region | None, month: date, today: date) -> dict:
 def ensure_fresh(region: Region | None, first: date, last: date, today: date) -> list[date]:
     """Rebuild whichever of the months is stale for the region; returns those rebuilt."""
     now = clock.now()
-    max_age = int(config.get("STATS_MAX_AGE_SECONDS"))
+    max_age = int(current_app.config["STATS_MAX_AGE_SECONDS"])
     stale = [m for m in month_range(first, last) if m <= month_of(today) and not is_fresh(region, m, now, max_age)]
     if stale:
         refresh(stale[0], stale[-1], today, region)

@@ -13,17 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from ..settings import DEFAULT_DUTY_POINTS
 from .wilson import Z_95, wilson_lower_bound
 
-DEFAULT_POINTS = {
-    "check_ins": 2.0,  # 进站履职 per check-in
-    "receptions": 3.0,  # 接待群众 per reception attended
-    "residents": 0.2,  # per resident received
-    "opinions_in": 1.0,  # per opinion summoned (点将)
-    "in_time": 1.0,  # per summoned opinion answered in time
-    "satisfied": 1.0,  # per satisfied rating
-    "suggestions": 5.0,  # per closed-session suggestion filed
-}
+DEFAULT_POINTS = DEFAULT_DUTY_POINTS  # the weights, declared with the settings
 POINT_LABELS = {
     "check_ins": "进站履职", "receptions": "参加接待", "residents": "接待群众人次",
     "opinions_in": "被点将意见", "in_time": "按期答复", "satisfied": "满意评价",
@@ -32,7 +25,7 @@ POINT_LABELS = {
 FORMULA = ("响应度 =（按期答复且已解决的点将意见数 + 满意评价数）÷（有办理结果的点将意见数 + 评价数）；"
            "有办理结果指：按期答复、超期或未解决而关闭（不予受理、重复、非职责范围、无法解决，均不算解决）；"
            "办理期限未到的意见不计入。统计期内有结果的意见少于 {min_cases} 件的，列为“件数太少，暂不排名”；"
-           "其余按响应度的 Wilson 95% 置信下限从高到低排名，而不是按原始比例或件数。")
+           "其余按响应度 95% 置信区间的下限（威尔逊方法）从高到低排名，而不是按原始比例或件数。")
 
 
 def duty_points(counts: Mapping[str, float], weights: Mapping[str, float] | None = None) -> dict:

@@ -10,9 +10,9 @@ import re
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from ..core import clock
-from ..core.auth import UserBlocked, current_user
-from ..core.errors import ApiError
-from . import access, config
+from ..core.errors import DomainError
+from ..core.pagelogin import page_login
+from . import access
 from .duty import duty_record
 from .flags import INVISIBLE, STATION_FLAGS
 from .league import league_table
@@ -27,24 +27,29 @@ bp = Blueprint("stats_pages", __name__, url_prefix="/reports", template_folder="
                static_folder="static", static_url_path="/static")
 
 
-def _user():
-    try:
-        return current_user(optional=True)
-    except UserBlocked:
-        raise
-    except ApiError:
+def _demo_login():
+    """In the demo, a link that logs in as the NPC office and comes back here."""
+    if not current_app.config.get("DEMO_MODE"):
         return None
+    return url_for("web_auth.demo_login", openid="demo-office", next=request.full_path.rstrip("?"))
 
 
 def _denied(status: int, message: str):
-    demo = current_app.config.get("DEMO_MODE")
-    login = url_for("web_auth.demo_login", openid="demo-office", next=request.full_path.rstrip("?")) if demo else None
-    return render_template("stats/denied.html", message=message, demo_login=login), status
+    return render_template("stats/denied.html", message=message, demo_login=_demo_login()), status
 
 
-@bp.errorhandler(UserBlocked)
-def _blocked(exc: UserBlocked):
-    return render_template("stats/denied.html", message=exc.message, demo_login=None), exc.status
+def page_context(err) -> dict:
+    """What ``stats/denied.html`` adds to a refusal (``core.errors.page_layout``): the demo's
+    login link when another login would help (not for a blocked account)."""
+    helps = err.status in (401, 403) and err.code != "user_blocked"
+    return {"demo_login": _demo_login() if helps else None}
+
+
+def _ask_to_log_in():
+    return _denied(401, "请先登录后查看报表")
+
+
+report_login = page_login(_ask_to_log_in, pass_user=True)
 
 
 def _bad_request(message: str):
@@ -61,22 +66,9 @@ def _month_value(name: str, values=None):
     return value or None, None
 
 
-def _guard(check):
-    user = _user()
-    if user is None:
-        return None, _denied(401, "请先登录后查看报表")
-    try:
-        check(user)
-    except ApiError as err:
-        return None, _denied(err.status, err.message)
-    return user, None
-
-
 @bp.get("/")
-def index():
-    user = _user()
-    if user is None:
-        return _denied(401, "请先登录后查看报表")
+@report_login
+def index(user):
     regions = access.visible_regions(user)
     if not regions:
         return _denied(403, "只有人大工委可以查看区域报表")
@@ -84,27 +76,25 @@ def index():
 
 
 @bp.get("/regions/<int:region_id>")
-def region(region_id):
+@report_login
+def region(user, region_id):
     reg = access.get_region(region_id)
-    _, denied = _guard(lambda u: access.require_region(reg, u))
-    if denied:
-        return denied
+    access.require_region(reg, user)
     value, bad = _month_value("month")
     if bad:
         return bad
     data = region_report(reg, month_arg(value), clock.today(), 50)
     return render_template("stats/region.html", data=data, region=reg, station_flags=STATION_FLAGS,
                            invisible=INVISIBLE, labels=data["flag_labels"],
-                           max_age_minutes=max(1, int(config.get("STATS_MAX_AGE_SECONDS")) // 60))
+                           max_age_minutes=max(1, int(current_app.config["STATS_MAX_AGE_SECONDS"]) // 60))
 
 
 @bp.post("/regions/<int:region_id>/refresh")
-def refresh(region_id):
+@report_login
+def refresh(user, region_id):
     """The report page's 立即更新: rebuild the month now, then show the report again."""
     reg = access.get_region(region_id)
-    _, denied = _guard(lambda u: access.require_region(reg, u))
-    if denied:
-        return denied
+    access.require_region(reg, user)
     value, bad = _month_value("month", request.form)
     if bad:
         return bad
@@ -114,11 +104,10 @@ def refresh(region_id):
 
 
 @bp.get("/regions/<int:region_id>/league")
-def league(region_id):
+@report_login
+def league(user, region_id):
     reg = access.get_region(region_id)
-    _, denied = _guard(lambda u: access.require_region(reg, u))
-    if denied:
-        return denied
+    access.require_region(reg, user)
     kind = "station" if request.args.get("kind") == "station" else "deputy"
     start, bad = _month_value("from")
     end, bad = (None, bad) if bad else _month_value("to")
@@ -126,18 +115,17 @@ def league(region_id):
         return bad
     try:
         first, last = period({"start": start, "end": end})
-    except ApiError as err:
+    except DomainError as err:  # from after to: a 400 page here (the API's 422 names the field)
         return _bad_request(err.message)
     table = league_table(reg, kind, first, last, clock.today(), too_few_limit=100)
     return render_template("stats/league.html", table=table, region=reg)
 
 
 @bp.get("/deputies/<int:deputy_id>")
-def deputy(deputy_id):
+@report_login
+def deputy(user, deputy_id):
     dep = access.get_deputy(deputy_id)
-    _, denied = _guard(lambda u: access.require_deputy(dep, u))
-    if denied:
-        return denied
+    access.require_deputy(dep, user)
     raw = (request.args.get("year") or "").strip()
     if raw and not (raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR):
         return _bad_request(YEAR_ERROR)

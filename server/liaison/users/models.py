@@ -1,7 +1,8 @@
 """Users and staff roles.
 
 A person may reach us from the mini-program (``mp_openid``) and from the official
-account's web pages (``oa_openid``); the ``unionid`` ties both to one user.
+account's web pages (``oa_openid``); the ``unionid`` ties both to one user, and
+``users/identity.py`` keeps one person one user when WeChat gives no unionid.
 The WeChat ``session_key`` is kept only encrypted (Fernet, key from SECRET_KEY).
 """
 from __future__ import annotations
@@ -41,6 +42,9 @@ class User(db.Model):
     # Last sign of the person in the mini-program (a login, or a submit/rating sent with
     # its token): WeChat's content security accepts an openid only within 2 hours of it.
     mp_active_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    # Set when this row turned out to be the same person as another user and was merged
+    # into it (users/identity.py): it keeps no WeChat identity and no login of its own.
+    merged_into_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
     roles: Mapped[list["StaffRole"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
 

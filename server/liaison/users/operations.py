@@ -49,36 +49,14 @@ def wechat_error_to_api(exc) -> ApiError:
     return ApiError(502, "wechat_error", "微信登录失败，请稍后再试")
 
 
-def find_or_create_user(*, mp_openid: str | None = None, oa_openid: str | None = None,
-                        unionid: str | None = None) -> User:
-    """The one user behind these WeChat identities, created if new.
-
-    The unionid ties a mini-program openid and an official-account openid together.
-    """
-    query = db.session.query(User)
-    user = None
-    if unionid:
-        user = query.filter_by(unionid=unionid).first()
-    if user is None and mp_openid:
-        user = query.filter_by(mp_openid=mp_openid).first()
-    if user is None and oa_openid:
-        user = query.filter_by(oa_openid=oa_openid).first()
-    if user is None:
-        user = User()
-        db.session.add(user)
-    if mp_openid and not user.mp_openid:
-        user.mp_openid = mp_openid
-    if oa_openid and not user.oa_openid:
-        user.oa_openid = oa_openid
-    if unionid and not user.unionid:
-        user.unionid = unionid
-    user.last_seen_at = clock.now()
-    return user
-
-
 def login_miniprogram(code: str, wechat) -> User:
-    """Exchange a wx.login code (code2session) and return the user; commits once."""
+    """Exchange a wx.login code (code2session) and return the user; commits once.
+
+    The user is the one person behind the mini-program openid (and the unionid, when
+    WeChat gives one): ``users.identity.resolve_login``.
+    """
     from ..wechat.errors import WeChatError
+    from .identity import resolve_login
 
     try:
         result = wechat.code2session(code)
@@ -87,7 +65,7 @@ def login_miniprogram(code: str, wechat) -> User:
     openid = result["openid"]
 
     def write() -> User:
-        user = find_or_create_user(mp_openid=openid, unionid=result.get("unionid"))
+        user = resolve_login(mp_openid=openid, unionid=result.get("unionid"))
         user.mp_active_at = clock.now()  # the visit WeChat's content security counts (2 hours)
         if result.get("session_key"):
             user.session_key_enc = encrypt_session_key(result["session_key"])
@@ -97,16 +75,57 @@ def login_miniprogram(code: str, wechat) -> User:
     return retry_once_on_race(write)
 
 
+def is_snapshot_visit(info: dict) -> bool:
+    """Whether a web OAuth answer is WeChat's 朋友圈 snapshot mode (a virtual account)."""
+    return str(info.get("is_snapshotuser") or "0") == "1"
+
+
+def known_web_user(oa_openid: str) -> bool:
+    """Whether this official-account openid already belongs to a user."""
+    return db.session.query(User.id).filter_by(oa_openid=oa_openid).first() is not None
+
+
+def login_web(info: dict, invite_code: str | None = None) -> User:
+    """The user behind a web OAuth answer ({"openid", "unionid"?, "nickname"?, ...}),
+    with the pending invitation applied; commits once.
+
+    :raise ApiError: 409 when the openid and unionid point at users that cannot be one.
+    :raise RoleError: the invitation is refused (nothing is written).
+    """
+    from . import roles
+    from .identity import resolve_login
+
+    if is_snapshot_visit(info):
+        raise ValueError("a snapshot-mode visitor is a virtual account, not a person")
+
+    def write() -> User:
+        user = resolve_login(oa_openid=info["openid"], unionid=info.get("unionid"))
+        nickname = (info.get("nickname") or "").strip()
+        if nickname and user.nickname in (None, "", "微信用户"):
+            user.nickname = nickname[:64]
+        if info.get("headimgurl") and not user.avatar_url:
+            user.avatar_url = info["headimgurl"][:255]
+        db.session.flush()
+        if invite_code:
+            roles.accept_invitation(invite_code, user, commit=False)
+        db.session.commit()
+        return user
+
+    return retry_once_on_race(write)
+
+
 def retry_once_on_race(write):
     """Run ``write`` (which commits); when a concurrent first login created the same
-    user meanwhile (a unique openid/unionid), roll back and run it once more."""
+    user meanwhile (a unique openid/unionid), roll back and run it once more. A second
+    collision is a 409 asking to try again, never a 500."""
     for attempt in range(2):
         try:
             return write()
         except IntegrityError:
             db.session.rollback()
             if attempt:
-                raise
+                log.warning("login collided twice with a concurrent login")
+                raise ApiError(409, "login_conflict", "登录时遇到冲突，请稍后重试")
     raise AssertionError("unreachable")
 
 

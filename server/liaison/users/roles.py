@@ -49,6 +49,7 @@ from ..core.errors import ApiError
 from ..opinions.abuse import normalise_phone
 from ..places.models import Deputy
 from .errors import RoleError
+from .identity import merge_phone_proven
 from .models import ROLES, Invitation, StaffRole, User
 from .operations import revoke_sessions
 from .targets import audit_place, check_target, describe, invite_scope, target_names
@@ -286,12 +287,14 @@ def accept_invitation(code: str, user: User, *, phone_code: str | None = None, c
         raise RoleError(USED, 410, "invitation_used")
     try:
         if deputy is not None:
+            if proof == "phone":  # the phone proves the deputy's web-only account is theirs too
+                merge_phone_proven(deputy, user, now=now)
             bind_deputy(deputy, user, actor=user, via=invitation, now=now, proof=proof)
         else:
             grant_role(user, invitation.role, actor=user, via=invitation, now=now,
                        station_id=invitation.station_id, region_id=invitation.region_id,
                        unit_id=invitation.unit_id)
-    except RoleError:
+    except (RoleError, ApiError):
         if commit:
             db.session.rollback()
         raise

@@ -1,6 +1,6 @@
 """Request/response schemas for login and the current user (also the OpenAPI source)."""
 from apiflask import Schema
-from apiflask.fields import Integer, List, Nested, String
+from apiflask.fields import Boolean, DateTime, Integer, List, Nested, String
 from apiflask.validators import Length
 
 
@@ -47,4 +47,18 @@ class AcceptedInvitationOut(Schema):
 
 class InvitationAcceptOut(Schema):
     invitation = Nested(AcceptedInvitationOut)
+    user = Nested(UserOut)
+
+
+class LinkCodeOut(Schema):
+    code = String(metadata={"description": "6位数字关联码，只能使用一次"})
+    expires_at = DateTime(metadata={"description": "失效时间（签发后10分钟）"})
+
+
+class LinkIn(Schema):
+    code = String(required=True, validate=Length(1, 16), metadata={"description": "网页上显示的6位关联码"})
+
+
+class LinkOut(Schema):
+    merged = Boolean(metadata={"description": "是否合并了网页账号；两个账号本已是同一个时为 false"})
     user = Nested(UserOut)

@@ -56,7 +56,7 @@ def _signed(token: str) -> bool:
 
 
 def _parse(text: str) -> dict | None:
-    if current_app.config.get("WECHAT_PUSH_FORMAT", "json") == "xml":
+    if current_app.config["WECHAT_PUSH_FORMAT"] == "xml":
         import xmltodict
 
         try:

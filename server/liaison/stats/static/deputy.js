@@ -3,7 +3,10 @@
   var r = JSON.parse(document.getElementById('record-data').textContent);
   var c = echarts.init(document.getElementById('chart-months'), null, { renderer: 'canvas' });
   c.setOption({
-    tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 30, right: 10, top: 36, bottom: 30, containLabel: true },
+    // A plain legend wraps on a narrow phone instead of running off the edge.
+    tooltip: { trigger: 'axis' },
+    legend: { type: 'plain', top: 0, left: 'center', itemWidth: 14, itemGap: 8, textStyle: { fontSize: 12 } },
+    grid: { left: 8, right: 12, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: r.months.map(function (m) { return m.month.slice(5) + '月'; }) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [['check_ins', '进站'], ['receptions', '接待'], ['opinions_in', '被点将'], ['in_time', '按期答复']]

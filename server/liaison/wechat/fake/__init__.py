@@ -12,14 +12,15 @@ import time
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from liaison.wechat.fake import api_routes, control_routes, media_routes, oauth_routes, qrcode_routes
+from liaison.wechat.fake import (api_routes, control_routes, media_routes, oauth_domain, oauth_routes,
+                                 qrcode_routes)
 from liaison.wechat.fake.state import FakeState
 
 
 def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None, *,
                     official_accounts=None, templates=None, pages=None, risky_words=None,
                     token_grace: float = 20.0, verify_base: str | None = None, app_json=None,
-                    template_kinds=None) -> Flask:
+                    template_kinds=None, open_platform=None, oauth_domains=None) -> Flask:
     """The fake WeChat as a Flask app.
 
     :param apps: appid -> secret (default: the demo mini-program and official account).
@@ -31,23 +32,31 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
     :param template_kinds: {template id: "one_time" | "long_term"}, as the console says
         (a tap mixing kinds is refused with 20002); restricts no id.
     :param pages: the released mini-program's pages; default: those of ``app_json``.
-    :param app_json: path of the mini-program's app.json; default $FAKE_WECHAT_APP_JSON,
-        else the repository's miniprogram/app.json.
+    :param app_json: path of the mini-program's app.json; default the repository's
+        miniprogram/app.json (the standalone launcher also reads $FAKE_WECHAT_APP_JSON).
+    :param open_platform: appids bound to the open-platform account, the only ones given
+        unionids; default both demo apps (state.DEFAULT_OPEN_PLATFORM).
     :param risky_words: msg_sec_check words, list or {word: label}.
     :param token_grace: seconds a /cgi-bin/token token lives on after a newer one.
     :param verify_base: base URL the fake fetches domain verification files from instead
         of the rule's own host (``http://127.0.0.1:5000`` for scripts/run); see qrcode_routes.
+    :param oauth_domains: the official account's 网页授权域名 (one, or a list of at most 2;
+        a loopback ``host:port`` is allowed), taken as already verified. Web OAuth redirects
+        only to these hosts, else WeChat's 10003 page; none: every redirect is refused.
+        See oauth_domain.py; ``POST /_fake/oauth-domain`` sets them as the console does.
     """
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.extensions["fake_wechat"] = FakeState(
         apps=apps, oauth_accounts=oauth_accounts, official_accounts=official_accounts,
         templates=templates, pages=pages, risky_words=risky_words, token_grace=token_grace,
-        verify_base=verify_base, app_json=app_json, template_kinds=template_kinds)
+        verify_base=verify_base, app_json=app_json, template_kinds=template_kinds,
+        open_platform=open_platform, oauth_domains=oauth_domain.initial_domains(oauth_domains))
     app.register_blueprint(api_routes.bp)
     app.register_blueprint(qrcode_routes.bp)
     app.register_blueprint(qrcode_routes.control)
     app.register_blueprint(oauth_routes.bp)
+    app.register_blueprint(oauth_domain.control)
     app.register_blueprint(control_routes.bp)
     app.register_blueprint(media_routes.bp)
     app.register_blueprint(media_routes.control)

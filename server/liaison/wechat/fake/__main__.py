@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from werkzeug.serving import run_simple
 
@@ -17,12 +18,22 @@ def main(argv=None) -> None:
     parser.add_argument("--verify-base", default=None,
                         help="fetch domain verification files from this base URL instead of the "
                              "rule's host, e.g. http://127.0.0.1:5000 (scripts/run's web server)")
-    parser.add_argument("--app-json", default=None,
+    parser.add_argument("--oauth-domain", action="append", default=[], metavar="DOMAIN",
+                        help="the official account's 网页授权域名, e.g. liaison.example.gov.cn or, for "
+                             "a loopback web server, 127.0.0.1:5000 (at most twice); web OAuth "
+                             "redirects only there. None given: every redirect is refused (10003)")
+    parser.add_argument("--app-json", default=os.environ.get("FAKE_WECHAT_APP_JSON") or None,
                         help="the mini-program's app.json (pages subscribe messages may open); "
                              "default $FAKE_WECHAT_APP_JSON or the repository's miniprogram/app.json")
     args = parser.parse_args(argv)
-    app = create_fake_app(token_grace=args.token_grace, verify_base=args.verify_base, app_json=args.app_json)
-    print(f"fake WeChat on http://{args.host}:{args.port}  (control: /_fake/...)", flush=True)
+    try:
+        app = create_fake_app(token_grace=args.token_grace, verify_base=args.verify_base,
+                              app_json=args.app_json, oauth_domains=args.oauth_domain)
+    except ValueError as exc:
+        parser.error(str(exc))
+    print(f"模拟微信服务器：http://{args.host}:{args.port}（控制接口 /_fake/...）", flush=True)
+    domains = "、".join(next(iter(app.extensions["fake_wechat"].oauth_domains.values()), []))
+    print(f"公众号网页授权域名：{domains or '未设置（网页授权一律显示 10003 错误页）'}", flush=True)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 

@@ -120,8 +120,11 @@ def jscode2session():
             return err(40226, "high risk user")
         st.touch(user["openid"])  # the visit that content security's 2-hour rule counts
         answer = {"openid": user["openid"], "session_key": secrets.token_urlsafe(18)}
-        if user["unionid"]:
-            answer["unionid"] = user["unionid"]
+        # unionid "若当前小程序已绑定到微信开放平台帐号下会返回" (code2Session 返回参数); since
+        # 2021-02-23 a bound mini-program gets it from wx.login's code with no user consent.
+        unionid = st.unionid_for(request.args["appid"], user["openid"])
+        if unionid:
+            answer["unionid"] = unionid
         return jsonify(answer)
 
 
@@ -210,8 +213,10 @@ def user_info(st):
     if user is None:
         return err(40003, "invalid openid")
     answer = {"subscribe": 1 if user["follows_oa"] else 0, "openid": openid}
-    if user["unionid"]:
-        answer["unionid"] = user["unionid"]
+    # unionid: "只有在用户将公众号绑定到微信开放平台账号后，才会出现该字段" (获取用户基本信息).
+    unionid = st.unionid_for(g.appid, openid)
+    if unionid:
+        answer["unionid"] = unionid
     if user["follows_oa"]:
         answer.update(nickname=user["nickname"], language="zh_CN", subscribe_scene="ADD_SCENE_QR_CODE")
     return jsonify(answer)

@@ -36,15 +36,52 @@ def login_code():
 
 @bp.post("/oauth-code")
 def oauth_code():
-    """Skip the consent page: {"openid", "scope"?, "appid"?} -> {"code"}."""
+    """Skip the consent page: {"openid", "scope"?, "appid"?, "unionid"?, "snapshot"?} -> {"code"}.
+
+    ``snapshot: true`` (or the person switched to snapshot mode with POST /_fake/snapshot):
+    the code is one from a page in 朋友圈 snapshot mode (oauth_routes.snapshot_user)."""
     st, data = state(), _body()
     if not data.get("openid"):
         return _bad("openid required")
     with st.lock:
         st.register_user(data["openid"], unionid=data["unionid"] if "unionid" in data else _MISSING)
         code = st.new_code(st.oauth_codes, openid=data["openid"], appid=data.get("appid"),
-                           scope=data.get("scope", "snsapi_base"))
+                           scope=data.get("scope", "snsapi_base"),
+                           snapshot=bool(data.get("snapshot")) or data["openid"] in st.snapshot)
     return jsonify({"code": code, "openid": data["openid"]})
+
+
+@bp.route("/open-platform", methods=["GET", "POST"])
+def open_platform():
+    """Which apps are bound to the open-platform account (开放平台 - 绑定关系): {"appid",
+    "bound": true | false} binds or unbinds one; the answer lists the bound appids.
+    Only bound apps get unionids (state.DEFAULT_OPEN_PLATFORM says where)."""
+    st = state()
+    if request.method == "POST":
+        data = _body()
+        if data.get("appid") not in st.apps or not isinstance(data.get("bound"), bool):
+            return _bad("a known appid and bound: true | false required")
+        with st.lock:
+            (st.open_platform.add if data["bound"] else st.open_platform.discard)(data["appid"])
+    with st.lock:
+        return jsonify({"bound": sorted(st.open_platform)})
+
+
+@bp.route("/snapshot", methods=["GET", "POST"])
+def snapshot():
+    """The person opened our page from 朋友圈 and sees WeChat's snapshot (快照页模式):
+    {"openid", "on": true | false}. While on, the OAuth codes they get (consent page or
+    /_fake/oauth-code) give a virtual openid and is_snapshotuser=1; off is 「使用完整服务」."""
+    st = state()
+    if request.method == "POST":
+        data = _body()
+        if not data.get("openid") or not isinstance(data.get("on", True), bool):
+            return _bad("openid and on: true | false required")
+        with st.lock:
+            st.register_user(data["openid"])
+            (st.snapshot.add if data.get("on", True) else st.snapshot.discard)(data["openid"])
+    with st.lock:
+        return jsonify({"snapshot": sorted(st.snapshot)})
 
 
 @bp.post("/phone-code")

@@ -1,15 +1,19 @@
 """Official-account web OAuth: the consent page (open.weixin.qq.com) and the /sns/ APIs.
 
 Real WeChat knows who holds the phone; the fake asks: its authorize page lists the
-demo accounts and redirects to ``redirect_uri?code=&state=`` for the one picked.
+demo accounts and redirects to ``redirect_uri?code=&state=`` for the one picked. Like
+WeChat it redirects only into the account's 网页授权域名 (oauth_domain.py): any other
+host gets the 10003 page, on the consent page and on its confirm link alike.
 """
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, jsonify, redirect, render_template_string, request
 
 from liaison.wechat.fake.api_routes import err, exchange_code, state
+from liaison.wechat.fake.oauth_domain import refusal
 from liaison.wechat.fake.state import TOKEN_TTL, new_id
 
 bp = Blueprint("fake_wechat_oauth", __name__)
@@ -51,7 +55,7 @@ def _request_problem(st) -> str | None:
         return "参数错误：redirect_uri 无效"
     if args.get("response_type") != "code" or args.get("scope") not in SCOPES:
         return "参数错误：response_type 或 scope 无效"
-    return None
+    return refusal(st, args["appid"], args["redirect_uri"])
 
 
 @bp.get("/connect/oauth2/authorize")
@@ -77,12 +81,26 @@ def confirm():
         if problem or openid not in st.users:
             return render_template_string(PAGE, error=problem or "未知的模拟账号"), 400
         code = st.new_code(st.oauth_codes, openid=openid, appid=request.args["appid"],
-                           scope=request.args["scope"])
+                           scope=request.args["scope"], snapshot=openid in st.snapshot)
         target = _with_query(request.args["redirect_uri"], code=code, state=request.args.get("state", ""))
         return redirect(target, code=302)
 
 
-def _grant(st, openid: str, appid: str, scope: str) -> dict:
+def snapshot_user(st, appid: str, openid: str) -> dict:
+    """The virtual account WeChat shows a page in 朋友圈 snapshot mode (网页快照页模式).
+
+    "开发者在快照页内所获取的头像、昵称、openId、unionId 均为虚拟账号数据" (WeChat, 微信网页授权
+    能力调整公告, 2022-07): a page opened from 朋友圈 (or one that asks snsapi_userinfo at once)
+    first shows a snapshot; only after the person taps 「使用完整服务」 does the real
+    authorisation happen. The virtual openid is not the person's and never will be.
+    """
+    digest = hashlib.sha256(f"{appid}:{openid}".encode()).hexdigest()[:20]
+    return st.register_user("o-snapshot-" + digest, unionid="u-snapshot-" + digest)
+
+
+def _grant(st, openid: str, appid: str, scope: str, snapshot: bool = False) -> dict:
+    if snapshot:
+        openid = snapshot_user(st, appid, openid)["openid"]
     access = new_id("FAKE_OAT_", 20)
     refresh = new_id("FAKE_ORT_", 20)
     st.oauth_tokens[access] = {"openid": openid, "appid": appid, "scope": scope,
@@ -90,8 +108,14 @@ def _grant(st, openid: str, appid: str, scope: str) -> dict:
     st.refresh_tokens[refresh] = {"openid": openid, "appid": appid, "scope": scope,
                                   "expires_at": st.now() + 30 * 86400}
     answer = {"access_token": access, "expires_in": TOKEN_TTL, "refresh_token": refresh,
-              "openid": openid, "scope": scope, "is_snapshotuser": 0}
-    unionid = st.users[openid]["unionid"]
+              "openid": openid, "scope": scope}
+    # 通过code换取网页授权access_token (developers.weixin.qq.com/doc/service/api/webdev/access/
+    # api_snsaccesstoken.html): is_snapshotuser "只有当用户是快照页模式虚拟账号时返回,值为1"
+    # (absent otherwise); unionid "只有当scope为"snsapi_userinfo"时返回", and only to an
+    # account bound to the open platform (state.DEFAULT_OPEN_PLATFORM). snsapi_base: never.
+    if snapshot:
+        answer["is_snapshotuser"] = 1
+    unionid = st.unionid_for(appid, openid) if scope == "snsapi_userinfo" else None
     if unionid:
         answer["unionid"] = unionid
     return answer
@@ -104,7 +128,8 @@ def oauth_access_token():
         rec, problem = exchange_code(st, st.oauth_codes, "code")
         if problem:
             return problem
-        return jsonify(_grant(st, rec["openid"], request.args["appid"], rec["scope"]))
+        return jsonify(_grant(st, rec["openid"], request.args["appid"], rec["scope"],
+                              bool(rec.get("snapshot"))))
 
 
 @bp.get("/sns/oauth2/refresh_token")
@@ -148,8 +173,11 @@ def userinfo():
         answer = {"openid": user["openid"], "nickname": user["nickname"], "sex": 0,
                   "province": "", "city": "", "country": "", "headimgurl": user["headimgurl"],
                   "privilege": []}
-        if user["unionid"]:
-            answer["unionid"] = user["unionid"]
+        # unionid "只有在用户将公众号绑定到微信开放平台帐号后，才会出现该字段" (拉取用户信息);
+        # is_snapshotuser comes only with the access_token answer, never here.
+        unionid = st.unionid_for(rec["appid"], user["openid"])
+        if unionid:
+            answer["unionid"] = unionid
         return jsonify(answer)
 
 

@@ -52,8 +52,9 @@ def verify_url(prefix: str, file_name: str, base: str | None) -> str:
     return (base.rstrip("/") if base else f"{parts.scheme}://{parts.netloc}") + path
 
 
-def _fetch(url: str) -> bytes | None:
-    """GET the file the way a checker does: no redirects, no proxies; None on any failure."""
+def fetch_file(url: str) -> bytes | None:
+    """GET a verification file the way WeChat's checker does: no redirects, no proxies;
+    None on any failure (no answer, or not 200). The 网页授权域名 check uses it too."""
     http = requests.Session()
     http.trust_env = False
     try:
@@ -100,7 +101,7 @@ def add_rule(st, appid: str, data: dict) -> tuple[int, str]:
             return 40097, "invalid args"  # a published rule cannot be edited
         expected = verify_file(appid)
         url = verify_url(prefix, expected["file_name"], st.verify_base)
-    got = _fetch(url)  # outside the lock: the backend may take its time
+    got = fetch_file(url)  # outside the lock: the backend may take its time
     if got != expected["file_content"].encode():
         return 85069, "check confirm file fail"
     rule = {"prefix": prefix, "path": path, "open_version": int(data.get("open_version") or 3),

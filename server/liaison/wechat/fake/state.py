@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import secrets
 import threading
 import time
@@ -11,6 +10,10 @@ from pathlib import Path
 
 DEFAULT_APPS = {"wxdemominiprogram01": "demo-mp-secret", "wxdemoofficial0001": "demo-oa-secret"}
 DEFAULT_OFFICIAL = {"wxdemoofficial0001"}
+# UnionID 机制说明 (developers.weixin.qq.com/miniprogram/dev/framework/open-ability/union-id.html):
+# WeChat gives unionids only to apps bound to one open-platform account (code2Session: "若当前
+# 小程序已绑定到微信开放平台帐号下会返回"; web OAuth: oauth_routes). The demo's apps are bound.
+DEFAULT_OPEN_PLATFORM = {"wxdemominiprogram01", "wxdemoofficial0001"}
 DEFAULT_ACCOUNTS = [
     {"openid": "oa-demo-master", "nickname": "王站长", "label": "联络站站长", "follows_oa": True},
     {"openid": "oa-demo-liaison", "nickname": "李联络员", "label": "联络站联络员", "follows_oa": True},
@@ -52,7 +55,7 @@ class FakeState:
 
     def __init__(self, apps=None, oauth_accounts=None, official_accounts=None, templates=None,
                  pages=None, risky_words=None, token_grace=20.0, verify_base=None, app_json=None,
-                 template_kinds=None):
+                 template_kinds=None, open_platform=None, oauth_domains=None):
         self.lock = threading.RLock()
         self.apps = dict(apps or DEFAULT_APPS)
         self.official = set(DEFAULT_OFFICIAL if official_accounts is None else official_accounts)
@@ -64,6 +67,8 @@ class FakeState:
             "pages": list(pages) if pages is not None else app_json_pages(app_json),
             "risky": dict(DEFAULT_RISKY if risky_words is None else self._risky_map(risky_words)),
             "verify_base": verify_base,
+            "open_platform": set(DEFAULT_OPEN_PLATFORM if open_platform is None else open_platform),
+            "oauth_domains": {appid: list(oauth_domains or []) for appid in self.official},
         }
         self.reset()
 
@@ -126,6 +131,10 @@ class FakeState:
             # Where the fake fetches verification files instead of the rule's own host
             # (the backend under test, or scripts/run's web server); None: the rule's host.
             self.verify_base = init["verify_base"]
+            self.open_platform: set[str] = init["open_platform"]  # appids bound to the open platform
+            # appid -> the official account's 网页授权域名 (oauth_domain.py); none: every redirect refused
+            self.oauth_domains: dict[str, list[str]] = init["oauth_domains"]
+            self.snapshot: set[str] = set()  # openids now viewing a page in 朋友圈 snapshot mode
             self.set_accounts(init["accounts"])
 
     def set_accounts(self, accounts: list[dict]) -> None:
@@ -219,6 +228,13 @@ class FakeState:
             return None, (42001, "access_token expired")
         return rec["appid"], None
 
+    def unionid_for(self, appid: str | None, openid: str) -> str | None:
+        """The unionid WeChat gives ``appid`` for this person: only when the app is bound to
+        the open platform (see DEFAULT_OPEN_PLATFORM), and only if the person has one."""
+        if appid not in self.open_platform:
+            return None
+        return (self.users.get(openid) or {}).get("unionid")
+
     # -- people -----------------------------------------------------------------
     def register_user(self, openid: str, unionid=_MISSING, follows_oa=None, nickname=None,
                       risky=None) -> dict:
@@ -300,9 +316,9 @@ class FakeState:
 
 
 def app_json_pages(path=None) -> list[str]:
-    """The pages of app.json (subpackages included): ``path``, else $FAKE_WECHAT_APP_JSON,
-    else the repository's miniprogram/app.json. A missing file stops the fake at start."""
-    path = Path(path or os.environ.get("FAKE_WECHAT_APP_JSON") or DEFAULT_APP_JSON)
+    """The pages of app.json (subpackages included): ``path``, else the repository's
+    miniprogram/app.json. A missing file stops the fake at start."""
+    path = Path(path or DEFAULT_APP_JSON)
     data = json.loads(path.read_text(encoding="utf-8"))
     pages = list(data.get("pages") or [])
     for sub in (data.get("subPackages") or data.get("subpackages") or []):

@@ -1,8 +1,11 @@
 /* Small enhancements for the admin and H5 pages. Everything works without this file;
    it only adds the poster job's live progress, guards against double taps and keeps
-   the rating form's 必填 marker in step on browsers without CSS :has(). A refused
-   form needs none of it: the server renders it again, open and filled in, and the
-   form's action URL ends in the form's own #fragment, so the page opens there.
+   the rating form's 必填 marker in step on browsers without CSS :has(). The opinion
+   actions and the H5 forms need none of it when refused: the server renders them
+   again, open and filled in. The other admin forms are refused with a redirect
+   (admin/common.py failed()); the page then carries the refused form as JSON (#refused-form) and
+   this script puts its message beside that form, fills in what was typed and opens
+   it (without JavaScript the message stays at the top of the page).
    No inline scripts anywhere (CSP script-src 'self'). */
 (function () {
   "use strict";
@@ -61,6 +64,75 @@
     input.form.classList.toggle("is-unsatisfied", !!(unsatisfied && unsatisfied.checked));
   });
 
+  /* A refused form (see admin/common.py failed()): which form was it? The one posted
+     to the same path that has every field posted and whose hidden fields (a station
+     id, a "back" address) hold the posted values: two forms to one path differ there. */
+  function refusedForm(data) {
+    var values = data.values || {};
+    var forms = Array.prototype.filter.call(document.forms, function (form) {
+      var action = form.getAttribute("action");
+      if ((form.getAttribute("method") || "").toLowerCase() !== "post" || !action ||
+          new URL(action, window.location.href).pathname !== data.action) { return false; }
+      var names = {};
+      Array.prototype.forEach.call(form.elements, function (el) { if (el.name) { names[el.name] = true; } });
+      return Object.keys(values).every(function (name) { return names[name]; }) &&
+        Array.prototype.every.call(form.querySelectorAll('input[type="hidden"][name]'), function (input) {
+          var posted = values[input.name];
+          return !posted || posted.indexOf(input.value) >= 0;
+        });
+    });
+    return forms[0] || null;
+  }
+
+  function fillIn(form, values) {
+    var used = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var name = el.name, type = (el.type || "").toLowerCase();
+      if (!name || type === "hidden" || type === "file" || type === "submit" || type === "button" ||
+          type === "password") { return; }
+      var posted = values[name];
+      if (type === "checkbox") { el.checked = !!posted && posted.indexOf(el.value) >= 0; return; }
+      if (!posted) { return; }
+      if (type === "radio") { el.checked = posted.indexOf(el.value) >= 0; return; }
+      if (type === "select-multiple") {
+        Array.prototype.forEach.call(el.options, function (o) { o.selected = posted.indexOf(o.value) >= 0; });
+        return;
+      }
+      var i = used[name] || 0;
+      used[name] = i + 1;
+      if (i < posted.length) { el.value = posted[i]; }
+    });
+  }
+
+  function showRefused() {
+    var blob = document.getElementById("refused-form");
+    if (!blob) { return; }
+    var data;
+    try { data = JSON.parse(blob.getAttribute("data-refused")); } catch (e) { return; }
+    var form = data && refusedForm(data);
+    if (!form) { return; }  /* the flash at the top says it */
+    fillIn(form, data.values || {});
+    var box = document.createElement("div");
+    box.className = "form-error";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-testid", "refused-form-error");
+    box.textContent = data.message;
+    var first = Array.prototype.filter.call(form.children, function (el) {
+      return !(el.tagName === "INPUT" && el.type === "hidden");
+    })[0];
+    form.insertBefore(box, first || null);
+    Array.prototype.forEach.call(document.querySelectorAll(".flash-error"), function (flash) {
+      if (flash.textContent.trim() === data.message) { flash.parentNode.removeChild(flash); }
+    });
+    for (var el = form; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") { el.open = true; }
+    }
+    box.scrollIntoView({ block: "start" });
+    /* the browser may still jump to the address's #fragment after this script */
+    window.addEventListener("load", function () { box.scrollIntoView({ block: "start" }); });
+  }
+  showRefused();
+
   /* Coming back with the browser's back button must not leave forms locked. */
   window.addEventListener("pageshow", function () {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-sent]"), function (form) {
@@ -69,6 +141,34 @@
       if (button) { button.classList.remove("weui-btn_loading"); }
     });
   });
+
+  /* The "recent batches" list follows the batch being watched: its row appears (the
+     "none yet" line goes) and shows the same progress and the download link. */
+  function showInList(b) {
+    var list = document.querySelector('[data-testid="batch-list"]');
+    if (!list) { return; }
+    var empty = list.querySelector('[data-testid="batch-none"]');
+    if (empty) { empty.parentNode.removeChild(empty); }
+    var row = list.querySelector('[data-batch-id="' + b.id + '"]');
+    if (!row) {
+      row = document.createElement("div");
+      row.className = "weui-cell";
+      row.setAttribute("data-batch-id", b.id);
+      row.innerHTML = '<div class="weui-cell__bd"><p class="batch__what"></p><p class="muted small batch__count"></p></div>' +
+        '<div class="weui-cell__ft batch__zip"></div>';
+      list.insertBefore(row, list.firstChild);
+    }
+    row.querySelector(".batch__what").textContent = (b.formats || []).join("、").toUpperCase() + " · " + b.status_label;
+    row.querySelector(".batch__count").textContent = b.done + " / " + b.total;
+    var zip = row.querySelector(".batch__zip");
+    if (b.zip_url && !zip.querySelector("a")) {
+      var a = document.createElement("a");
+      a.setAttribute("href", b.zip_url);
+      a.setAttribute("download", "");
+      a.textContent = "下载";
+      zip.appendChild(a);
+    }
+  }
 
   /* Poster batches: start through the codes API, then follow done / total. */
   function watchBatch(box, batchId) {
@@ -79,6 +179,7 @@
     function tick() {
       api("GET", "/api/v1/poster-batches/" + batchId).then(function (data) {
         var b = data.batch;
+        showInList(b);
         bar.max = Math.max(b.total, 1);
         bar.value = b.total ? b.done : 0;
         text.textContent = b.status_label + "：已生成 " + b.done + " / " + (b.total || "?") + " 个文件";

