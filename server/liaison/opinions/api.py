@@ -15,6 +15,7 @@ from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
+from ..core.schemas import also_answers
 from ..core.storage import get_storage
 from ..places.models import HandlingUnit, Station
 from ..places.units import units_for_station
@@ -86,7 +87,7 @@ def upload(files_data):
 @bp.input(IdempotencyHeaders, location="headers", arg_name="headers")
 @bp.output(OpinionOut, status_code=201, description="新提交的意见（带相同 Idempotency-Key 的重试返回 200 和同一条意见）")
 @bp.doc(summary="提交意见建议", **AUTH,
-        responses={200: "重试：返回第一次提交的意见", 403: "已被限制提交",
+        responses={200: also_answers(OpinionOut, "重试：返回第一次提交的意见"), 403: "已被限制提交",
                    422: "填写有误", 429: "提交太频繁", 503: "微信手机号暂不可用"})
 def submit(json_data, headers):
     viewer = _viewer()
