@@ -21,6 +21,7 @@ from ..places.models import HandlingUnit, Station
 from ..places.units import units_for_station
 from . import abuse, operations, queries, serialize, submission, uploads
 from .access import get_visible, viewer_for
+from .filters import Filters
 from .schemas import (
     CategoriesOut, IdempotencyHeaders, ListQuery, OpinionListOut, OpinionOut, SubmitIn,
     TransitionIn, UnitsOut, UnitsQuery, UploadIn, UploadOut,
@@ -101,9 +102,11 @@ def submit(json_data, headers):
 @bp.output(OpinionListOut)
 @bp.doc(summary="意见列表：群众看自己的，代表、工作人员、承办单位看各自的待办", **AUTH)
 def list_opinions(query_data):
-    items, total, page, per_page = queries.list_visible(_viewer(), query_data)
-    return {"items": serialize.briefs(items, clock.today()), "total": total,
-            "page": page, "per_page": per_page}
+    today = clock.today()
+    found = queries.opinion_list(_viewer(), Filters.from_query(query_data), query_data["page"],
+                                 query_data["per_page"], today)
+    return {"items": serialize.briefs(found.items, today), "total": found.total,
+            "page": found.page, "per_page": found.per_page}
 
 
 @bp.get("/opinions/<int:opinion_id>")
