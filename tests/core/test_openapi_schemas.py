@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import factories
 import pytest
 import requests
 
@@ -22,8 +23,6 @@ def world(make_app, fake_wechat):
     from liaison.core import clock
     from liaison.core.db import db
     from liaison.opinions.models import Opinion
-    from liaison.places.demo import DEMO_STATION
-    from liaison.places.models import Deputy, Region, Station
     from liaison.reception.models import ReceptionRecord
 
     app = make_app()
@@ -33,13 +32,11 @@ def world(make_app, fake_wechat):
         assert result.exit_code == 0, result.output
     client = app.test_client()
     with app.app_context():
-        station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
-        ids = {"station_id": station.id,
-               "region_id": db.session.query(Region).filter_by(name="岳麓区").one().id,
-               "deputy_id": db.session.query(Deputy).filter_by(external_id="CS-WANGMING").one().id,
-               "opinion_id": db.session.query(Opinion).order_by(Opinion.id).first().id,
-               "token": db.session.query(Code).filter_by(station_id=station.id, kind="station").first().token}
-        held = {r.date for r in db.session.query(ReceptionRecord).filter_by(station_id=station.id)}
+        ids = {k: v for k, v in factories.demo_ids(db.session).items()
+               if k in ("station_id", "region_id", "deputy_id")}
+        ids["opinion_id"] = db.session.query(Opinion).order_by(Opinion.id).first().id
+        ids["token"] = db.session.query(Code).filter_by(station_id=ids["station_id"], kind="station").first().token
+        held = {r.date for r in db.session.query(ReceptionRecord).filter_by(station_id=ids["station_id"])}
         unrecorded = next(d for d in (clock.today() - timedelta(days=k) for k in range(60)) if d not in held)
     tokens = {}
     for who in ("resident", "deputy", "liaison", "office", "unit"):

@@ -7,6 +7,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import factories
 import pytest
 import requests
 
@@ -23,8 +24,6 @@ def lists(make_app, fake_wechat):
     client per person: bearer headers for the API, an OAuth-logged-in client for pages."""
     from liaison.core.db import db
     from liaison.opinions.models import Opinion
-    from liaison.places.demo import DEMO_STATION
-    from liaison.places.models import Station
 
     app = make_app()
     runner = app.test_cli_runner()
@@ -39,7 +38,7 @@ def lists(make_app, fake_wechat):
 
     headers = {who: bearer(f"demo-{who}") for who in ("resident", "liaison", "office")}
     with app.app_context():
-        station_id = db.session.query(Station).filter_by(name=DEMO_STATION).one().id
+        station_id = factories.demo_ids(db.session)["station_id"]
     for i, text in enumerate(MINE):
         r = api.post("/api/v1/opinions", json={"station_id": station_id, "text": text,
                                                "category": "traffic" if i == 2 else "housing"},
