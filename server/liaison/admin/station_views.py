@@ -14,7 +14,7 @@ from ..core import clock
 from ..places.models import STATION_KIND_LABELS, Membership
 from ..places.schedule import describe
 from ..places.serialize import region_paths, station_members
-from . import place_ops
+from ..places import operations as place_ops
 from .checkin_views import station_check_ins
 from .blueprint import bp
 from .common import done, failed, form_text, staff_required

@@ -16,7 +16,7 @@ from . import (audit_views, auth_views, checkin_views, deputy_views, import_view
                poster_views, queue_views, reception_views, station_views, unit_views, wechat_file_views)
 from .blueprint import bp
 from .formatting import init_formatting
-from .oauth import bp as oauth_bp
+from ..users.web_login import bp as oauth_bp
 from .ui import bp as ui_bp
 
 
