@@ -74,7 +74,10 @@ def register_cli(app) -> None:
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Process what is queued, then exit.")
     @click.option("--with-periodic/--no-periodic", default=True, help="Also run the periodic-job loop.")
-    def worker(burst, with_periodic):
+    @click.option("--log-level", default="INFO", show_default=True,
+                  type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+                  help="rq's log level; WARNING drops the three lines per finished job and keeps failures.")
+    def worker(burst, with_periodic, log_level):
         """Run an rq worker (and the periodic-job loop) inside the app context."""
         from rq import Worker
 
@@ -84,7 +87,7 @@ def register_cli(app) -> None:
         if with_periodic and not burst:
             start_periodic_thread(current_app._get_current_object())
         queue = get_queue()
-        Worker([queue], connection=queue.connection).work(burst=burst)
+        Worker([queue], connection=queue.connection).work(burst=burst, logging_level=log_level.upper())
 
     @app.cli.command("periodic")
     def periodic():
