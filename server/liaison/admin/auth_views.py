@@ -11,7 +11,8 @@ from ..places import operations as place_ops
 from ..users import invitations, linking, roles
 from ..users.errors import RoleError
 from ..users.targets import ROLE_LABELS, describe, invite_scope
-from ..users.web import logout_session, safe_next
+from ..core.pages import safe_next
+from ..users.web import logout_session
 from ..users.web_login import start_url
 from .blueprint import bp
 from .common import done, failed, form_int, form_text, staff_required

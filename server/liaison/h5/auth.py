@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request
 
-from ..admin.formatting import in_wechat
+from ..core.formatting import in_wechat
 from ..users.web_login import start_url
 from ..core.pagelogin import page_login, page_user
 

@@ -21,7 +21,8 @@ from ..core.extensions import get_wechat
 from . import operations
 from .operations import wechat_error_to_api
 from .errors import RoleError
-from .web import login_session, safe_next
+from ..core.pages import safe_next
+from .web import login_session
 from ..wechat.errors import WeChatError
 
 bp = Blueprint("wxauth", __name__)
