@@ -89,6 +89,23 @@ def register_cli(app) -> None:
         queue = get_queue()
         Worker([queue], connection=queue.connection).work(burst=burst, logging_level=log_level.upper())
 
+    @app.cli.command("scheduler")
+    @click.option("--every", default=5.0, show_default=True, help="Seconds between looks at the periodic jobs.")
+    def scheduler(every):
+        """Only the periodic-job loop, in the foreground (workers then run --no-periodic).
+        Two schedulers are safe: each tick is taken by one of them (a Redis lock)."""
+        import signal
+        import threading
+
+        from .core.jobs import periodic_loop
+
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        click.echo("定时任务调度已启动")
+        periodic_loop(current_app._get_current_object(), every, stop)
+        click.echo("定时任务调度已停止")
+
     @app.cli.command("periodic")
     def periodic():
         """Enqueue the periodic jobs that are due now (for cron-style deployments)."""
