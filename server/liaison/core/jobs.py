@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-import time
 from functools import wraps
 
 from flask import has_app_context
@@ -72,11 +71,9 @@ def enqueue(func, *args, job_id: str | None = None, **kwargs):
 
 
 def _resolve(path: str):
+    """The job function at ``path``; a wrong path raises (a broken entry is never skipped)."""
     module, _, name = path.rpartition(".")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+    return getattr(importlib.import_module(module), name)
 
 
 def run_periodic_once(now: float | None = None) -> list[str]:
@@ -88,8 +85,6 @@ def run_periodic_once(now: float | None = None) -> list[str]:
     started = []
     for path, interval in PERIODIC:
         func = _resolve(path)
-        if func is None:
-            continue
         tick = int(now // interval)
         if redis.set(f"liaison:periodic:{path}:{tick}", "1", nx=True, ex=interval * 2):
             enqueue(func, job_id=f"periodic-{path.replace('.', '_')}-{tick}")
@@ -97,17 +92,20 @@ def run_periodic_once(now: float | None = None) -> list[str]:
     return started
 
 
-def start_periodic_thread(app, every: float = 5.0) -> threading.Thread:
-    def loop():
-        with app.app_context():
-            while True:
-                try:
-                    run_periodic_once()
-                except Exception:  # keep the loop alive; the next tick retries
-                    log.exception("periodic loop")
-                time.sleep(every)
+def periodic_loop(app, every: float = 5.0, stop: threading.Event | None = None) -> None:
+    """Enqueue due periodic jobs every ``every`` seconds until ``stop`` is set. Any number
+    of loops may run (in workers or ``flask scheduler``): the per-tick lock lets one win."""
+    stop = stop or threading.Event()
+    with app.app_context():
+        while not stop.is_set():
+            try:
+                run_periodic_once()
+            except Exception:  # keep the loop alive; the next tick retries
+                log.exception("periodic loop")
+            stop.wait(every)
 
-    thread = threading.Thread(target=loop, name="liaison-periodic", daemon=True)
+
+def start_periodic_thread(app, every: float = 5.0) -> threading.Thread:
+    thread = threading.Thread(target=periodic_loop, args=(app, every), name="liaison-periodic", daemon=True)
     thread.start()
     return thread
-
