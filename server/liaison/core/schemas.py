@@ -1,6 +1,6 @@
 """Schemas every capability shares: the one error shape (also the OpenAPI source)."""
 from apiflask import Schema
-from apiflask.fields import Dict, Nested, String
+from apiflask.fields import Dict, List, Nested, String
 
 
 class ErrorBody(Schema):
@@ -20,3 +20,13 @@ def also_answers(schema: type, description: str) -> dict:
     (``@bp.doc(responses={200: also_answers(OpinionOut, "重试：同一条意见")})``)."""
     ref = {"$ref": f"#/components/schemas/{schema.__name__}"}
     return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+
+def envelope(name: str, key: str, schema: type) -> type:
+    """An answer holding one ``schema`` under ``key``: ``{"check_in": CheckIn}``."""
+    return type(name, (Schema,), {key: Nested(schema, required=True)})
+
+
+def items_of(name: str, schema: type) -> type:
+    """An answer listing ``schema``: ``{"items": [...]}``."""
+    return type(name, (Schema,), {"items": List(Nested(schema), required=True)})

@@ -5,6 +5,7 @@ from apiflask.validators import Length, OneOf, Range
 from marshmallow import ValidationError, validates_schema
 
 from ..core.routing import MAX_ID
+from ..core.schemas import envelope, items_of
 from ..places.schemas import DeputyBrief
 
 
@@ -112,8 +113,7 @@ class DaysOut(Schema):
     notice = String(required=True, metadata={"description": "下次接待的预告（没有时为空）"})
 
 
-class DayEnvelope(Schema):
-    reception_day = Nested(DayOut, required=True)
+DayEnvelope = envelope("DayEnvelope", "reception_day", DayOut)
 
 
 class PlanOut(Schema):
@@ -143,12 +143,8 @@ class AppointmentOut(Schema):
     note = String(required=True)
 
 
-class AppointmentEnvelope(Schema):
-    appointment = Nested(AppointmentOut, required=True)
-
-
-class AppointmentsOut(Schema):
-    items = List(Nested(AppointmentOut), required=True)
+AppointmentEnvelope = envelope("AppointmentEnvelope", "appointment", AppointmentOut)
+AppointmentsOut = items_of("AppointmentsOut", AppointmentOut)
 
 
 class DayBrief(Schema):
@@ -201,12 +197,8 @@ class CheckInAnswer(Schema):
     message = String(required=True)
 
 
-class CheckInEnvelope(Schema):
-    check_in = Nested(CheckInOut, required=True)
-
-
-class CheckInsOut(Schema):
-    items = List(Nested(CheckInOut), required=True)
+CheckInEnvelope = envelope("CheckInEnvelope", "check_in", CheckInOut)
+CheckInsOut = items_of("CheckInsOut", CheckInOut)
 
 
 class RecordOut(Schema):
@@ -220,12 +212,8 @@ class RecordOut(Schema):
     deputies = List(Nested(DeputyBrief), required=True)
 
 
-class RecordEnvelope(Schema):
-    reception_record = Nested(RecordOut, required=True)
-
-
-class RecordsOut(Schema):
-    items = List(Nested(RecordOut), required=True)
+RecordEnvelope = envelope("RecordEnvelope", "reception_record", RecordOut)
+RecordsOut = items_of("RecordsOut", RecordOut)
 
 
 class FollowOut(Schema):

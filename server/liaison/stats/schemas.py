@@ -2,6 +2,7 @@
 from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Float, Integer, List, Nested, String
 
+from ..core.schemas import items_of
 from .figures import MONTH_FIELDS
 
 
@@ -26,8 +27,7 @@ class RegionOut(Schema):
     path = String(required=True)
 
 
-class RegionsOut(Schema):
-    items = List(Nested(RegionOut), required=True)
+RegionsOut = items_of("RegionsOut", RegionOut)
 
 
 class IdName(Schema):
