@@ -43,7 +43,7 @@ def _redis():
 def _ttl() -> int:
     from flask import current_app
 
-    return int(current_app.config.get("PUBLIC_CACHE_SECONDS", 300))
+    return current_app.config["PUBLIC_CACHE_SECONDS"]
 
 
 def key_for(kind: str, ident) -> str:
