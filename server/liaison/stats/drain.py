@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, delete, distinct, func, or_, select, text, update
+from sqlalchemy import and_, delete, or_, select, text, update
 
 from ..core import clock
 from ..core.db import db
@@ -27,7 +27,7 @@ from ..places.models import Deputy, Membership, Region, Station
 from . import config
 from .figures import MONTH_FIELDS, ONE_DAY, add_months, month_of
 from .models import ACTIVE, DeputyMonth, InvisibleDeputy, RegionMonth, StationMonth, StatsDirty, StatsRefresh
-from .rawsql import insert_rows
+from .rawsql import insert_rows, rows
 from .refresh import compute, replace_rows
 from .refresh_seats import COMPOSITION, prov_muni
 from .seats import Seat, month_seats, path_ids
@@ -103,10 +103,10 @@ def _recount(month: date, today: date, stations: set[int], deputies: set[int]) -
         select(StationMonth.station_id, *[getattr(StationMonth, c) for c in COMPOSITION])
         .where(StationMonth.month == month, StationMonth.station_id.in_(s_ids)))} if s_ids else {}
     zeros, blank = dict.fromkeys(MONTH_FIELDS, 0), dict.fromkeys(COMPOSITION, 0)
-    rows = {(sid, month): {**zeros, **station_rows.get((sid, month), {}), **seating.get(sid, blank)}
+    month_rows = {(sid, month): {**zeros, **station_rows.get((sid, month), {}), **seating.get(sid, blank)}
             for sid in s_ids if sid in seating or (sid, month) in station_rows}
-    replace_rows(StationMonth, "station_id", s_ids, rows, [month])
-    return before ^ _active(month, d_ids), {sid for sid, _ in rows} - seating.keys()
+    replace_rows(StationMonth, "station_id", s_ids, month_rows, [month])
+    return before ^ _active(month, d_ids), {sid for sid, _ in month_rows} - seating.keys()
 
 
 def _window(first: date):
@@ -169,26 +169,33 @@ def _write_compositions(month: date, ms, station_ids: list[int]) -> None:
 
 
 def _write_regions(month: date, as_of: date, keys: set[tuple[int, bool]]) -> None:
-    """Count the distinct seated and invisible deputies of each (region, direct) anew."""
+    """Count the distinct seated and invisible deputies of each (region, direct) anew:
+    one read of the seats in force under the topmost regions concerned."""
     if not keys:
         return
     paths = dict(db.session.execute(select(Region.id, Region.path).where(Region.id.in_({r for r, _ in keys}))).all())
+    tops = sorted(set(paths.values()), key=len)
+    tops = [p for i, p in enumerate(tops) if not any(p.startswith(q) for q in tops[:i])]
     in_force = and_(or_(Membership.started_on.is_(None), Membership.started_on <= as_of),
                     or_(Membership.ended_on.is_(None), Membership.ended_on >= as_of))
-    out = []
-    for region_id, direct in sorted(keys):
-        where = Station.region_id == region_id if direct else Region.path.like(paths[region_id] + "%")
-        n, invisible = db.session.execute(
-            select(func.count(distinct(Membership.deputy_id)), func.count(distinct(InvisibleDeputy.deputy_id)))
+    seated: dict[tuple[int, bool], set[int]] = {k: set() for k in keys}
+    gone: dict[tuple[int, bool], set[int]] = {k: set() for k in keys}
+    for deputy_id, path, region_id, invisible in rows(
+            select(Membership.deputy_id, Region.path, Station.region_id, InvisibleDeputy.deputy_id)
             .select_from(Membership).join(Deputy, Deputy.id == Membership.deputy_id)
             .join(Station, Station.id == Membership.station_id).join(Region, Region.id == Station.region_id)
             .outerjoin(InvisibleDeputy, and_(InvisibleDeputy.deputy_id == Membership.deputy_id,
                                              InvisibleDeputy.month == month))
-            .where(Deputy.active.is_(True), in_force, where)).one()
+            .where(Deputy.active.is_(True), in_force, or_(*[Region.path.like(p + "%") for p in tops]))):
+        for key in [(r, False) for r in path_ids(path)] + [(region_id, True)]:
+            if key in seated:
+                seated[key].add(deputy_id)
+                if invisible is not None:
+                    gone[key].add(deputy_id)
+    for region_id, direct in keys:
         db.session.execute(delete(RegionMonth).where(RegionMonth.region_id == region_id, RegionMonth.month == month,
                                                      RegionMonth.direct.is_(direct))
                            .execution_options(synchronize_session=False))
-        if n:
-            out.append({"region_id": region_id, "direct": direct, "month": month, "deputies": n,
-                        "invisible": invisible})
-    insert_rows(RegionMonth, out)
+    insert_rows(RegionMonth, [{"region_id": r, "direct": direct, "month": month, "deputies": len(seated[(r, direct)]),
+                               "invisible": len(gone[(r, direct)])}
+                              for r, direct in sorted(keys) if seated[(r, direct)]])
