@@ -94,11 +94,9 @@ def redis_server(workdir):
 def live_port() -> int:
     """The one port every ``live_server`` of the session listens on (one after the other), so
     the fake WeChat can know it as a 网页授权域名 from the start."""
-    import socket
+    from ports import free_port
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture(scope="session")

@@ -55,30 +55,27 @@ def create_app(config: dict | None = None) -> APIFlask:
 
 
 def _register_blueprints(app) -> None:
-    import importlib
+    """Every capability's routes, in one list (each exposes ``bp`` or ``register(app)``)."""
+    from .admin import views as admin_pages
+    from .codes import api as codes_api
+    from .core import docs, health, pages
+    from .core.errors import page_layout
+    from .h5 import views as h5_pages
+    from .notifications import api as notifications_api
+    from .opinions import api as opinions_api
+    from .places import api as places_api
+    from .reception import api as reception_api
+    from .stats import api as stats_api
+    from .users import api as users_api, web, web_login
+    from .wechat import push, verification
 
-    from .core.docs import bp as docs_bp
-    from .core.health import bp as health_bp
-    from .users.api import bp as users_bp
-    from .users.web import bp as web_auth_bp
-
-    app.register_blueprint(health_bp)
-    app.register_blueprint(docs_bp)
-    app.register_blueprint(users_bp)
-    app.register_blueprint(web_auth_bp)
-    # Capabilities register themselves when present: each exposes ``bp`` (and
-    # optionally ``register(app)``) in its api module.
-    for module_name in ("places.api", "codes.api", "opinions.api", "notifications.api",
-                        "reception.api", "stats.api", "admin.views", "h5.views",
-                        "wechat.verification", "wechat.push"):
-        try:
-            module = importlib.import_module(f"{__name__}.{module_name}")
-        except ModuleNotFoundError as exc:
-            # Skip only a capability that does not exist yet, never a broken import inside one.
-            if exc.name and f"{__name__}.{module_name}".startswith(exc.name):
-                continue
-            raise
-        if hasattr(module, "register"):
-            module.register(app)
-        else:
-            app.register_blueprint(module.bp)
+    pages.init_pages(app)  # CSRF, security headers, template filters, the preference route
+    for blueprint in (health.bp, docs.bp, users_api.bp, web.bp, web_login.bp, places_api.bp):
+        app.register_blueprint(blueprint)
+    for capability in (codes_api, opinions_api, notifications_api, reception_api, stats_api,
+                       admin_pages, h5_pages, verification):
+        capability.register(app)
+    app.register_blueprint(push.bp)
+    # The login and preference routes answer refusals in the admin layout (core.errors).
+    for name in ("ui", "web_auth"):
+        page_layout(app, name, "admin/error.html")

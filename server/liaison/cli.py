@@ -1,20 +1,15 @@
 """``flask`` commands: demo data, import, worker, fake WeChat server.
 
-Capabilities add their own groups through ``register(cli_group)`` hooks listed in
-``EXTRA_CLI`` (e.g. ``flask codes generate``).
+Capabilities add their own groups through their ``cli.register(app)`` (e.g. ``flask codes
+generate``), each listed in ``register_cli``.
 """
 from __future__ import annotations
 
-import importlib
 import sys
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
-
-EXTRA_CLI = ("codes.cli", "opinions.cli", "reception.cli", "stats.cli", "users.cli", "users.roles_cli",
-             "settings_cli")
-
 
 def register_cli(app) -> None:
     demo = AppGroup("demo", help="演示数据")
@@ -79,7 +74,10 @@ def register_cli(app) -> None:
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Process what is queued, then exit.")
     @click.option("--with-periodic/--no-periodic", default=True, help="Also run the periodic-job loop.")
-    def worker(burst, with_periodic):
+    @click.option("--log-level", default="INFO", show_default=True,
+                  type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+                  help="rq's log level; WARNING drops the three lines per finished job and keeps failures.")
+    def worker(burst, with_periodic, log_level):
         """Run an rq worker (and the periodic-job loop) inside the app context."""
         from rq import Worker
 
@@ -89,7 +87,7 @@ def register_cli(app) -> None:
         if with_periodic and not burst:
             start_periodic_thread(current_app._get_current_object())
         queue = get_queue()
-        Worker([queue], connection=queue.connection).work(burst=burst)
+        Worker([queue], connection=queue.connection).work(burst=burst, logging_level=log_level.upper())
 
     @app.cli.command("periodic")
     def periodic():
@@ -98,11 +96,12 @@ def register_cli(app) -> None:
 
         click.echo(", ".join(run_periodic_once()) or "nothing due")
 
-    for name in EXTRA_CLI:
-        try:
-            module = importlib.import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name and f"{__package__}.{name}".startswith(exc.name):
-                continue
-            raise
+    from . import settings_cli
+    from .codes import cli as codes_cli
+    from .opinions import cli as opinions_cli
+    from .reception import cli as reception_cli
+    from .stats import cli as stats_cli
+    from .users import cli as users_cli, roles_cli
+
+    for module in (codes_cli, opinions_cli, reception_cli, stats_cli, users_cli, roles_cli, settings_cli):
         module.register(app)

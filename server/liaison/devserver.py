@@ -172,7 +172,7 @@ def _run(sup: Supervisor, env: dict, args, host: str, port: int, fake_port: int,
     step = [py, "-m", "flask", "demo", "prepare"] + (["--no-data"] if args.no_demo_data else [])
     if not sup.run_step("建库和载入演示数据", step, cwd, env):
         return 0 if sup.stopping else 1
-    sup.add(Child("后台任务（rq worker）", [py, "-m", "flask", "worker"], cwd, env,
+    sup.add(Child("后台任务（rq worker）", [py, "-m", "flask", "worker", "--log-level", "WARNING"], cwd, env,
                   stop_signal=signal.SIGINT))  # rq: a warm shutdown either way, INT is quicker
     base = f"http://127.0.0.1:{port}"
     ok = _wait(f"{base}/healthz", 60, sup)

@@ -59,7 +59,7 @@ def local(url: str) -> str:
 def oauth_login(client, openid: str, next_url: str = "/admin/", start: str | None = None):
     """Run the whole official-account OAuth round trip; returns the callback's response.
 
-    A person new to us is asked again with snsapi_userinfo (admin/oauth.py): the person
+    A person new to us is asked again with snsapi_userinfo (users/web_login.py): the person
     picks themselves on the consent page once more, as they would confirm on WeChat's."""
     r = client.get(start or f"/oauth/wechat?next={next_url}")
     assert r.status_code == 302, r.get_data(as_text=True)

@@ -99,3 +99,12 @@ def test_hostile_opinion_text_is_escaped_everywhere(client, staff, opinion):
         html = client.get(path).get_data(as_text=True)
         assert "<script>alert(1)" not in html and "<img src=x" not in html, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
+
+
+def test_the_text_size_switch_is_offered_once_on_every_page(client, staff):
+    """The footer offers 大字模式 on every page; 我的 has it in its 显示 card instead of twice."""
+    staff("liaison")
+    for path in ("/admin/", "/admin/me", "/admin/audit"):
+        answer = client.get(path, follow_redirects=True)
+        assert answer.status_code == 200, path
+        assert answer.get_data(as_text=True).count('data-testid="text-size"') == 1, path

@@ -192,3 +192,35 @@ def test_deputy_photo_is_stored_at_card_size_without_exif_and_used_by_the_card(a
     bad = _post(client, f"{page}/photo", {"photo": (io.BytesIO(b"not an image"), "x.jpg")}, page=page,
                 content_type="multipart/form-data")
     assert "只能上传图片" in client.get(bad.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_plan_saved_in_late_december_also_makes_next_years_days(app, client, staff, places):
+    """After 15 December this year has no plan day left; the December job plans next year
+    only for stations not planned yet, so saving (with 生成) makes next year's days at once."""
+    from liaison.core import clock
+
+    clock.anchor("2026-12-20T10:00+08:00")
+    staff("liaison")
+    sid = places["station_id"]
+    form = client.get(f"/admin/stations/{sid}/reception").get_data(as_text=True)
+    assert "保存后按新安排生成2026年剩余和2027年的接待日" in form
+    saved = _post(client, f"/admin/stations/{sid}/reception",
+                  {"monthly_days": "15", "start": "09:00", "end": "11:30", "capacity": "8", "per_day": "1",
+                   "rota": [str(places["deputy_id"])], "generate": "1"})
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "已生成2026年接待日 0 个、2027年接待日 12 个" in page
+    days = client.get(f"/api/v1/stations/{sid}/reception-days").get_json()["items"]
+    assert days and days[0]["date"] == "2027-01-15"
+
+
+def test_a_plan_saved_in_november_makes_this_years_days_only(app, client, staff, places):
+    from liaison.core import clock
+
+    clock.anchor("2026-11-20T10:00+08:00")
+    staff("liaison")
+    sid = places["station_id"]
+    saved = _post(client, f"/admin/stations/{sid}/reception",
+                  {"monthly_days": "15", "start": "09:00", "end": "11:30", "capacity": "8", "per_day": "1",
+                   "rota": [str(places["deputy_id"])], "generate": "1"})
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "已生成2026年接待日 1 个" in page and "2027年" not in page.split("已生成")[1][:30]

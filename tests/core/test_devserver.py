@@ -13,16 +13,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "server"
 STARTED = re.compile(r"已启动(.+?)（进程 (\d+)）")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _port_free(port: int) -> bool:
@@ -66,7 +61,7 @@ def _descendants(root: int) -> set[int]:
 
 class Devserver:
     def __init__(self, tmp: Path):
-        self.port, self.fake_port = _free_port(), _free_port()
+        self.port, self.fake_port = free_port(), free_port()
         self.instance = tmp
         env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "LIAISON_"))
                and k not in ("REDIS_URL", "DATABASE_URL", "PUBLIC_BASE_URL", "HOST")}

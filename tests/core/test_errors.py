@@ -113,7 +113,7 @@ def _samples():
     from types import SimpleNamespace
 
     from liaison.admin.common import PageError
-    from liaison.admin.place_ops import PlaceError
+    from liaison.places.operations import PlaceError
     from liaison.core.auth import UserBlocked
     from liaison.core.csrf import CSRFError
     from liaison.core.errors import ApiError, DomainError

@@ -9,7 +9,7 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "server" / "liaison"
 
 
 def test_times_dates_and_months_share_one_chinese_format():
-    from liaison.admin.formatting import local_time, short_date, short_month
+    from liaison.core.formatting import local_time, short_date, short_month
 
     at = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)  # 16:00 in China
     assert local_time(at) == "2026年11月25日 16:00"

@@ -6,15 +6,16 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from ..core import clock
 from ..core.auth import current_user
 from ..core.errors import ApiError
-from ..users import linking, roles
+from ..core.scopes import covers_whole_tree
+from ..places import operations as place_ops
+from ..users import invitations, linking, roles
 from ..users.errors import RoleError
 from ..users.targets import ROLE_LABELS, describe, invite_scope
-from ..users.web import logout_session, safe_next
-from . import invitations
+from ..core.pages import safe_next
+from ..users.web import logout_session
+from ..users.web_login import start_url
 from .blueprint import bp
 from .common import done, failed, form_int, form_text, staff_required
-from .oauth import start_url
-from ..core.scopes import covers_whole_tree
 
 DEMO_STAFF = (("demo-liaison", "联络员小陈（联络员）"), ("demo-master", "站长刘姐（站长）"),
               ("demo-office", "区人大工委老周（人大工委）"), ("demo-unit", "住建局办理员（承办单位）"))
@@ -114,7 +115,6 @@ def me():
     deputy, deputy_levels, deputy_stations = None, [], []
     if g.scope.deputy_id:
         from ..places.models import DEPUTY_LEVEL_LABELS, Deputy
-        from . import place_ops
 
         deputy = db.session.get(Deputy, g.scope.deputy_id)
         deputy_levels = [DEPUTY_LEVEL_LABELS.get(lv, lv) for lv in deputy.levels or []]

@@ -1,14 +1,13 @@
 """What every admin page needs: the logged-in staff member, their scope, form values."""
 from __future__ import annotations
 
-import json
 from functools import wraps
-from urllib.parse import urlsplit
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from ..core.errors import DomainError
 from ..core.pagelogin import page_login
+from ..core.pages import keep_refused
 from ..core.routing import MAX_ID
 from ..core.scopes import scope_of
 
@@ -79,30 +78,6 @@ def done(message: str, target: str):
     return redirect(target)
 
 
-REFUSED_KEY = "refused_form"
-# Never kept for the page after a refusal: the CSRF token, secrets, anything long.
-_SECRET_WORDS = ("csrf", "password", "passwd", "secret", "token")
-_MAX_FIELDS = 60
-# The session is a signed cookie (browsers drop cookies over 4 KB): values beyond this
-# many characters of JSON stay out; the page shows those fields as stored.
-_BUDGET = 1800
-
-
-def _kept_values() -> dict[str, list[str]]:
-    """What was typed into the refused form (files are in request.files, never here)."""
-    kept: dict[str, list[str]] = {}
-    used = 0
-    for name in list(request.form.keys())[:_MAX_FIELDS]:
-        if any(word in name.lower() for word in _SECRET_WORDS):
-            continue
-        values = request.form.getlist(name)[:_MAX_FIELDS]
-        size = len(json.dumps([name, values]))
-        if used + size > _BUDGET:
-            continue
-        kept[name], used = values, used + size
-    return kept
-
-
 def failed(message: str, target: str):
     """Refuse a form: flash the message and go back (POST-redirect-GET).
 
@@ -112,14 +87,5 @@ def failed(message: str, target: str):
     the flash at the top of the page stays.
     """
     flash(message, "error")
-    session[REFUSED_KEY] = {"action": request.path, "page": urlsplit(target).path,
-                            "message": message, "values": _kept_values()}
+    keep_refused(message, target)
     return redirect(target)
-
-
-def refused_form() -> dict | None:
-    """The refused form to show on this page, once (a template global)."""
-    refused = session.pop(REFUSED_KEY, None)
-    if not isinstance(refused, dict) or refused.get("page") != request.path:
-        return None
-    return {key: refused.get(key) for key in ("action", "message", "values")}

@@ -9,7 +9,7 @@ from ..core.db import db
 from ..core.errors import DomainError
 from ..core.scopes import is_home_office
 from ..places.models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Station
-from . import place_ops
+from ..places import operations as place_ops
 from .blueprint import bp
 from .common import PageError, done, failed, form_int, form_text, staff_required
 from .scopes import deputy_in_scope, scope_title, station_for, stations_in_scope

@@ -14,7 +14,9 @@ from ..core import clock
 from ..places.models import STATION_KIND_LABELS, Membership
 from ..places.schedule import describe
 from ..places.serialize import region_paths, station_members
-from . import place_ops
+from ..places import operations as place_ops
+from ..reception.jobs import PLANNING_MONTH
+from ..reception.operations import generate_year
 from .checkin_views import station_check_ins
 from .blueprint import bp
 from .common import done, failed, form_text, staff_required
@@ -108,6 +110,7 @@ def reception(station_id):
                            members=station_members(st.id, clock.today()), days=days,
                            booked=booked_count(d.id for d in days),
                            weekdays=WEEKDAYS, market_days=MARKET_DAYS, year=clock.today().year,
+                           december=clock.today().month == PLANNING_MONTH,
                            scope_title=scope_title(g.scope))
 
 
@@ -140,10 +143,19 @@ def _int(name: str, default: int) -> int:
     return int(value) if value.isdigit() else (default if not value else -1)
 
 
+def _generate_years(st, today) -> str:
+    """This year's remaining days from the new plan and, once the December job plans next
+    year (reception.jobs.PLANNING_MONTH), next year's too: a plan saved on 20 December
+    would otherwise leave no bookable day until somebody presses 生成明年."""
+    years = [today.year] + ([today.year + 1] if today.month == PLANNING_MONTH else [])
+    made = [(y, generate_year(st, y, today, replace=True)["created"]) for y in years]
+    return "已生成" + "、".join(f"{y}年接待日 {n} 个" for y, n in made)
+
+
 @bp.post("/stations/<int:station_id>/reception")
 @staff_required
 def reception_save(station_id):
-    from ..reception.operations import generate_year, save_plan
+    from ..reception.operations import save_plan
 
     st = station_for(g.scope, station_id)
     target = url_for("admin.reception", station_id=st.id)
@@ -154,8 +166,7 @@ def reception_save(station_id):
     try:
         save_plan(st, data, clock.today())
         if request.form.get("generate") == "1":
-            result = generate_year(st, clock.today().year, clock.today(), replace=True)
-            return done(f"接待安排已保存，已生成本年度接待日 {result['created']} 个", target)
+            return done("接待安排已保存，" + _generate_years(st, clock.today()), target)
     except DomainError as exc:
         return failed(exc.message, target)
     return done("接待安排已保存", target)

@@ -35,7 +35,7 @@ EMPTY = "（空）"
 
 
 def _value(entity_type: str, key: str, value) -> str:
-    from ..admin.formatting import local_time
+    from ..core.formatting import local_time
     from ..users.targets import ROLE_LABELS
 
     if value is None or value == "":

@@ -72,11 +72,9 @@ def enqueue(func, *args, job_id: str | None = None, **kwargs):
 
 
 def _resolve(path: str):
+    """The job function at ``path``; a wrong path raises (a broken entry is never skipped)."""
     module, _, name = path.rpartition(".")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+    return getattr(importlib.import_module(module), name)
 
 
 def run_periodic_once(now: float | None = None) -> list[str]:
@@ -88,8 +86,6 @@ def run_periodic_once(now: float | None = None) -> list[str]:
     started = []
     for path, interval in PERIODIC:
         func = _resolve(path)
-        if func is None:
-            continue
         tick = int(now // interval)
         if redis.set(f"liaison:periodic:{path}:{tick}", "1", nx=True, ex=interval * 2):
             enqueue(func, job_id=f"periodic-{path.replace('.', '_')}-{tick}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request
 
-from ..admin.formatting import in_wechat
-from ..admin.oauth import start_url
+from ..core.formatting import in_wechat
+from ..users.web_login import start_url
 from ..core.pagelogin import page_login, page_user
 
 DEMO_RESIDENTS = (("demo-resident", "居民张阿姨"), ("demo-resident2", "居民李师傅"))

@@ -9,7 +9,7 @@ one open-platform account: code2Session then always gives it, web OAuth only wit
 
 - a login is the user holding the openid of its channel; else the user holding the
   unionid; else a new user (``resolve_login``). The web login asks WeChat for the
-  unionid (snsapi_userinfo) whenever its silent openid is new to us (admin/oauth.py);
+  unionid (snsapi_userinfo) whenever its silent openid is new to us (users/web_login.py);
 - when the channel's user and the unionid's user are two rows, WeChat has just proved
   they are one person, and they become one (``merge_users``);
 - without a unionid, two users become one only by an explicit proof: a phone number

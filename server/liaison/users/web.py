@@ -7,12 +7,11 @@ browser in as a demo account without WeChat, for trying the system on a desktop.
 """
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, abort, current_app, redirect, request, session
 
 from ..core.auth import session_fields
 from ..core.db import db
+from ..core.pages import safe_next
 from . import operations
 from .models import User
 
@@ -36,16 +35,6 @@ def logout_session() -> None:
     if user is not None and session.get("sv") == user.session_version:
         operations.log_out(user)
     session.clear()
-
-
-def safe_next(target: str | None, default: str = "/admin/") -> str:
-    """Only same-site relative paths may be redirect targets."""
-    if not target:
-        return default
-    parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
 
 
 @bp.get("/auth/demo-login")

@@ -1,4 +1,4 @@
-"""Official-account web authorisation (OAuth2) for the admin and the H5 pages.
+"""Official-account web authorisation (OAuth2) for the admin and the H5 pages (WeChat web login).
 
 ``/oauth/wechat?next=&scope=base|userinfo`` sends the browser to WeChat with a fresh
 random ``state`` kept in the session; the callback refuses any answer whose state is
@@ -16,11 +16,14 @@ import secrets
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 
 from ..core.db import db
+from ..core.errors import ApiError
 from ..core.extensions import get_wechat
-from ..users import operations
-from ..users.operations import wechat_error_to_api
-from ..users.errors import RoleError
-from ..users.web import login_session, safe_next
+from . import operations
+from .operations import wechat_error_to_api
+from .errors import RoleError
+from ..core.pages import safe_next
+from .web import login_session
+from ..wechat.errors import WeChatError
 
 bp = Blueprint("wxauth", __name__)
 SCOPES = {"base": "snsapi_base", "userinfo": "snsapi_userinfo"}
@@ -56,8 +59,6 @@ def start():
 
 
 def _fetch_identity(code: str, scope: str) -> dict:
-    from ..wechat.errors import WeChatError
-
     try:
         return get_wechat().oauth_fetch(code, with_userinfo=scope == "snsapi_userinfo")
     except WeChatError as exc:
@@ -66,8 +67,6 @@ def _fetch_identity(code: str, scope: str) -> dict:
 
 @bp.get("/oauth/wechat/callback")
 def callback():
-    from ..core.errors import ApiError
-
     expected = session.pop("oauth_state", None)
     target = session.pop("oauth_next", "/admin/")
     scope = session.pop("oauth_scope", "snsapi_base")

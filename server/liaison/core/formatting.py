@@ -5,7 +5,8 @@ from datetime import date, datetime
 
 from flask import request
 
-from ..core.clock import CHINA, in_china
+from .clock import CHINA, in_china
+
 BIG_TEXT_COOKIE = "big_text"
 
 
@@ -56,12 +57,7 @@ def in_wechat() -> bool:
 
 
 def init_formatting(app) -> None:
-    if app.extensions.get("liaison_page_formatting"):
-        return
-    app.extensions["liaison_page_formatting"] = True
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(short_date, "short_date")
     app.add_template_filter(short_month, "short_month")
-    from .common import refused_form
-
-    app.jinja_env.globals.update(big_text=big_text, in_wechat=in_wechat, refused_form=refused_form)
+    app.jinja_env.globals.update(big_text=big_text, in_wechat=in_wechat)

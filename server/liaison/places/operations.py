@@ -1,8 +1,6 @@
-"""Staff edits of stations and deputies from the admin pages. Each commits once,
-with its audit rows (who, before → after) in the same transaction.
-
-(Kept beside the pages until ``places`` grows its own operations module; they
-only write ``places`` models and check the values, scope is checked by the caller.)
+"""Writes of stations, deputies and memberships (the admin pages call them). Each
+commits once, with its audit rows (who, before → after) in the same transaction; the
+values are checked here, scope is checked by the caller.
 """
 from __future__ import annotations
 
@@ -16,9 +14,9 @@ from ..core import clock
 from ..core.db import db
 from ..core.errors import DomainError
 from ..core.scopes import is_current
-from ..places.geo import parse_station_point
-from ..places.importer import PHONE_RE
-from ..places.models import DEPUTY_LEVELS, STATION_KINDS, Deputy, Membership, Station
+from .geo import parse_station_point
+from .importer import PHONE_RE
+from .models import DEPUTY_LEVELS, STATION_KINDS, Deputy, Membership, Station
 
 MEMBERSHIP_KINDS = {"home": "驻站", "cross": "交叉进站"}
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from ..core.db import db
-from ..users.models import Invitation
-from ..users.targets import invite_scope
+from .models import Invitation
+from .targets import invite_scope
 
 
 def needs_miniprogram(invitation: Invitation) -> bool:
