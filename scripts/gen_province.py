@@ -283,6 +283,15 @@ def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: 
             "months": [m.isoformat()[:7] for m in months]}
 
 
+def _copy_sqlite(app, directory: Path, name: str, meta_path: Path, meta: dict) -> None:
+    from gen_sqlite import copy_to_sqlite
+
+    target = directory / f"{name}.db"
+    print(f"复制到 SQLite：{target}…", flush=True)
+    meta["sqlite_seconds"] = copy_to_sqlite(app, target, directory)
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", default="/tmp/liaison-province", type=Path)
@@ -303,6 +312,9 @@ def main() -> int:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and meta_path.exists() and not args.force:
             print(f"已有数据：{meta_path}（--force 重新生成）")
+            if args.sqlite and not (args.dir / f"{name}.db").exists():
+                _copy_sqlite(app_for(server.get_uri(name), args.dir), args.dir, name, meta_path,
+                             json.loads(meta_path.read_text()))
             return 0
         if exists:
             conn.execute(f"DROP DATABASE {name}")
@@ -337,13 +349,9 @@ def main() -> int:
         result = refresh(first, today.replace(day=1), today)
     meta.update(uri=uri, generated_seconds=round(loaded, 1), summary_seconds=result["seconds"],
                 summary_rows={"stations": result["stations"], "deputies": result["deputies"]})
-    if args.sqlite:
-        from gen_sqlite import copy_to_sqlite
-
-        target = args.dir / f"{name}.db"
-        print(f"复制到 SQLite：{target}…", flush=True)
-        meta["sqlite_seconds"] = copy_to_sqlite(app, target, args.dir)
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2))
+    if args.sqlite:
+        _copy_sqlite(app, args.dir, name, meta_path, meta)
     print(json.dumps(meta, ensure_ascii=False, indent=2))
     return 0
 
