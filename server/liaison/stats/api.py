@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from apiflask import APIBlueprint, Schema
-from apiflask.fields import Integer, String
-from apiflask.validators import OneOf, Range, Regexp
+from apiflask import APIBlueprint
+from apiflask.schemas import FileSchema
 from flask import send_file
 
 from ..core import clock
@@ -21,15 +20,11 @@ from .models import StationMonth  # noqa: F401  (registers the summary tables)
 from .queries import region_report, station_rows
 from .refresh import ensure_fresh, freshness, refresh
 from .report_pdf import region_pdf
+from .schemas import (DutyRecordOut, LeagueOut, MonthQuery, PeriodQuery, RefreshOut, RegionsOut, ReportOut,
+                      StationMonthsOut, StationsPage, StationsQuery, YearQuery)
 
 bp = APIBlueprint("stats", __name__, url_prefix="/api/v1/stats", tag="统计与报表")
 AUTH = {"security": "BearerAuth"}
-# Years outside these bounds broke the date maths (year 0, 9999, 99999): 422 here, 400 on the pages.
-MONTH_PATTERN = r"^20\d\d-(0[1-9]|1[0-2])$"
-MONTH_ERROR = "月份格式应为 YYYY-MM（2000 至 2099 年）"
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-YEAR_ERROR = f"年份应在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间"
-MONTH = Regexp(MONTH_PATTERN, error=MONTH_ERROR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -40,29 +35,6 @@ def register(app) -> None:
 
     app.register_blueprint(pages)
     page_layout(app, pages.name, "stats/denied.html", page_context)  # refusals as report pages
-
-
-class MonthQuery(Schema):
-    month = String(validate=MONTH, metadata={"description": "统计月份，默认本月"})
-    limit = Integer(validate=Range(1, 5000), metadata={"description": "每类问题最多列出几项"})
-
-
-class StationsQuery(Schema):
-    month = String(validate=MONTH)
-    flag = String(validate=OneOf(["under_min", "over_max", "too_many_senior", "too_many_prov_muni", "idle"]))
-    page = Integer(load_default=1, validate=Range(1, 100000))
-    per_page = Integer(load_default=50, validate=Range(1, 500))
-
-
-class PeriodQuery(Schema):
-    kind = String(load_default="deputy", validate=OneOf(["deputy", "station"]))
-    start = String(data_key="from", validate=MONTH, metadata={"description": "起始月份，默认当年 1 月"})
-    end = String(data_key="to", validate=MONTH, metadata={"description": "结束月份，默认本月"})
-
-
-class YearQuery(Schema):
-    year = Integer(validate=Range(FIRST_YEAR, LAST_YEAR, error=YEAR_ERROR),
-                   metadata={"description": "年份，默认今年"})
 
 
 def month_arg(value: str | None) -> date:
@@ -78,6 +50,7 @@ def period(query: dict) -> tuple[date, date]:
 
 
 @bp.get("/regions")
+@bp.output(RegionsOut)
 @bp.doc(summary="我可以查看的区域（人大工委）", **AUTH)
 def regions():
     return {"items": [{"id": r.id, "name": r.name, "level": r.level, "path": r.path}
@@ -85,6 +58,7 @@ def regions():
 
 
 @bp.get("/regions/<int:region_id>/report")
+@bp.output(ReportOut)
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="区域联络站数据分析报告（长沙报告第一部分：站点、驻站代表、问题清单）", **AUTH)
 def report(region_id, query_data):
@@ -94,6 +68,7 @@ def report(region_id, query_data):
 
 
 @bp.get("/regions/<int:region_id>/report.xlsx")
+@bp.output(FileSchema, content_type=XLSX, description="区域报告 Excel 文件")
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="区域报告（Excel）", **AUTH)
 def report_xlsx(region_id, query_data):
@@ -106,6 +81,7 @@ def report_xlsx(region_id, query_data):
 
 
 @bp.get("/regions/<int:region_id>/report.pdf")
+@bp.output(FileSchema, content_type="application/pdf", description="区域报告 PDF 文件")
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="区域报告（PDF，可打印，文字可选中）", **AUTH)
 def report_pdf(region_id, query_data):
@@ -117,6 +93,7 @@ def report_pdf(region_id, query_data):
 
 
 @bp.get("/regions/<int:region_id>/stations")
+@bp.output(StationsPage)
 @bp.input(StationsQuery, location="query")
 @bp.doc(summary="区域内各联络站的当月数字与问题标记（分页）", **AUTH)
 def stations(region_id, query_data):
@@ -129,6 +106,7 @@ def stations(region_id, query_data):
 
 
 @bp.get("/regions/<int:region_id>/league")
+@bp.output(LeagueOut)
 @bp.input(PeriodQuery, location="query")
 @bp.doc(summary="代表、联络站响应度排行（按 95% 置信区间下限排名，威尔逊方法；件数太少不排名）", **AUTH)
 def league(region_id, query_data):
@@ -139,6 +117,7 @@ def league(region_id, query_data):
 
 
 @bp.post("/regions/<int:region_id>/refresh")
+@bp.output(RefreshOut)
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="立即重算某月的汇总数字（人大工委）",
         description="报表读汇总表（每次变动后随即更新）；答复带 refreshed_at 和“数据截至 HH:MM”。", **AUTH)
@@ -151,6 +130,7 @@ def refresh_region(region_id, query_data):
 
 
 @bp.get("/stations/<int:station_id>/months")
+@bp.output(StationMonthsOut)
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="联络站全年逐月数字", **AUTH)
 def station_months(station_id, query_data):
@@ -177,6 +157,7 @@ def station_months(station_id, query_data):
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record")
+@bp.output(DutyRecordOut)
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表履职档案（进站、接待、点将、建议、响应时间、满意度、履职积分）", **AUTH)
 def deputy_record(deputy_id, query_data):
@@ -184,6 +165,7 @@ def deputy_record(deputy_id, query_data):
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record.xlsx")
+@bp.output(FileSchema, content_type=XLSX, description="履职档案 Excel 文件")
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表年度履职档案（Excel）", **AUTH)
 def deputy_record_xlsx(deputy_id, query_data):
@@ -193,6 +175,7 @@ def deputy_record_xlsx(deputy_id, query_data):
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record.pdf")
+@bp.output(FileSchema, content_type="application/pdf", description="履职档案 PDF 文件")
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表年度履职档案（PDF）", **AUTH)
 def deputy_record_pdf(deputy_id, query_data):
