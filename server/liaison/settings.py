@@ -234,7 +234,6 @@ SETTINGS: tuple[Setting, ...] = (
       "satisfied", env=None),
     S("STATS_DUTY_POINTS", dict, DEFAULT_DUTY_POINTS, "履职积分 weights per counted item",
       env=None),
-    S("STATS_MAX_AGE_SECONDS", int, 600, "a report rebuilds a month older than this", minimum=0),
     S("STATS_FLAG_LIST_LIMIT", int, 200, "items per flag list in the region report", minimum=1),
     S("PUBLIC_CACHE_SECONDS", int, 300, "the scan, station and deputy answers are kept built in "
       "Redis this long (changes clear them at once); 0: built on every request", minimum=0),
