@@ -1,7 +1,7 @@
 """code_scan_flushes: the batches of scan counts moved from Redis (each added once)
 
-Revision ID: c3a1b2d4e605
-Revises: c3a1b2d4e604
+Revision ID: c3a1b2d4e6a1
+Revises: c3a1b2d4e605
 Create Date: 2026-12-02 08:00:00
 
 """
@@ -12,8 +12,8 @@ import liaison.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'c3a1b2d4e605'
-down_revision = 'c3a1b2d4e604'
+revision = 'c3a1b2d4e6a1'
+down_revision = 'c3a1b2d4e605'
 branch_labels = None
 depends_on = None
 
