@@ -19,9 +19,8 @@ from .league import league_table
 from .queries import region_report
 from .refresh import refresh as rebuild
 from .scoring import POINT_LABELS
-from .api import (
-    FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR, month_arg, period,
-)
+from .api import month_arg, period
+from .schemas import FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR
 
 bp = Blueprint("stats_pages", __name__, url_prefix="/reports", template_folder="templates",
                static_folder="static", static_url_path="/static")
