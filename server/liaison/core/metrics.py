@@ -21,7 +21,7 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
-bp = APIBlueprint("metrics", __name__, tag="系统状态")
+bp = APIBlueprint("metrics", __name__, enable_openapi=False)  # for Prometheus, not the API document
 
 REQUESTS = Counter("liaison_http_requests_total", "HTTP requests answered", ["method", "endpoint", "status"])
 LATENCY = Histogram("liaison_http_request_duration_seconds", "Time to answer a request", ["endpoint"],
