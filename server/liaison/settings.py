@@ -240,7 +240,6 @@ SETTINGS: tuple[Setting, ...] = (
       "satisfied", env=None),
     S("STATS_DUTY_POINTS", dict, DEFAULT_DUTY_POINTS, "履职积分 weights per counted item",
       env=None),
-    S("STATS_MAX_AGE_SECONDS", int, 600, "a report rebuilds a month older than this", minimum=0),
     S("STATS_FLAG_LIST_LIMIT", int, 200, "items per flag list in the region report", minimum=1),
     # Background jobs
     S("RQ_QUEUE", str, "liaison", "the rq queue's name (workers and web share it)"),
