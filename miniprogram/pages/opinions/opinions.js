@@ -1,7 +1,7 @@
 // The resident's own opinions, grouped as the API groups them.
 const api = require('../../utils/api')
 const prefs = require('../../utils/prefs')
-const { formatTime } = require('../../utils/format')
+const { briefs } = require('../../utils/opinion-view')
 const { errorMessage } = require('../../utils/request')
 
 const TABS = [
@@ -10,19 +10,7 @@ const TABS = [
   { key: 'closed', label: '已办结' },
 ]
 
-function toItems(items) {
-  return (items || []).map((o) => ({
-    id: o.id,
-    number: o.number,
-    stateLabel: o.state_label,
-    categoryLabel: o.category_label,
-    summary: o.summary,
-    stationName: o.station ? o.station.name : '',
-    deputyName: o.deputy ? o.deputy.name : '',
-    createdAt: formatTime(o.created_at),
-    overdue: !!o.overdue,
-  }))
-}
+const toItems = briefs
 
 Page({
   data: {
