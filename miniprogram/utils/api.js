@@ -1,11 +1,18 @@
 // The backend endpoints of docs/API.md, one function each.
 const config = require('./config')
-const { request, upload, submitOnce } = require('./request')
+const { currentUser, request, upload, submitOnce } = require('./request')
 
 const enc = encodeURIComponent
 
 module.exports = {
   me: () => request('/api/v1/me'),
+  // The user for the deputy's pages: the stored login when it is a deputy's, else GET /me
+  // (a binding made elsewhere shows at once).
+  /** @returns {Promise<{user: any}>} */
+  whoAmI: () => {
+    const user = currentUser()
+    return user && user.deputy_id ? Promise.resolve({ user }) : request('/api/v1/me')
+  },
   // The 6-digit code a web page (admin 我的, H5 我的账号) showed: that web account joins this one.
   linkWebAccount: (code) => request('/api/v1/me/link', { method: 'POST', data: { code } }),
   // A deputy binds this WeChat with the invitation code from their station, and the code of

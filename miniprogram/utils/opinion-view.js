@@ -3,9 +3,9 @@
 const config = require('./config')
 const { formatTime, ratingLabel } = require('./format')
 
-/** @param {any[]} items */
-function briefs(items) {
-  return (items || []).map((o) => ({
+/** @param {any} o */
+function brief(o) {
+  return {
     id: o.id,
     number: o.number,
     stateLabel: o.state_label,
@@ -15,7 +15,12 @@ function briefs(items) {
     deputyName: o.deputy ? o.deputy.name : '',
     createdAt: formatTime(o.created_at),
     overdue: !!o.overdue,
-  }))
+  }
+}
+
+/** @param {any[]} items */
+function briefs(items) {
+  return (items || []).map(brief)
 }
 
 /** @param {string} url */
@@ -26,17 +31,9 @@ function absolute(url) {
 
 /** @param {any} o */
 function opinionView(o) {
-  return {
-    id: o.id,
-    number: o.number,
-    stateLabel: o.state_label,
+  return Object.assign(brief(o), {
     stateGroup: o.state_group,
-    categoryLabel: o.category_label,
-    stationName: o.station ? o.station.name : '',
-    deputyName: o.deputy ? o.deputy.name : '',
-    createdAt: formatTime(o.created_at),
     deadline: o.deadline || '',
-    overdue: !!o.overdue,
     text: o.text,
     photos: (o.photos || []).map((p) => absolute(p.url)),
     anonymous: !!o.anonymous,
@@ -45,7 +42,7 @@ function opinionView(o) {
     rating: o.rating
       ? { label: ratingLabel(o.rating.rating), comment: o.rating.comment || '', at: formatTime(o.rating.at) }
       : null,
-  }
+  })
 }
 
 module.exports = { briefs, opinionView }

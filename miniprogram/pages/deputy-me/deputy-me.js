@@ -5,7 +5,7 @@ const api = require('../../utils/api')
 const pages = require('../../utils/pages')
 const prefs = require('../../utils/prefs')
 const { membershipLabel } = require('../../utils/format')
-const { currentUser, errorMessage, rememberUser } = require('../../utils/request')
+const { errorMessage, rememberUser } = require('../../utils/request')
 
 function toView(d) {
   return {
@@ -39,9 +39,8 @@ Page({
   },
 
   load() {
-    const user = currentUser()
-    const known = user && user.deputy_id ? Promise.resolve({ user }) : api.me()
-    return known
+    return api
+      .whoAmI()
       .then((res) => {
         if (!res.user.deputy_id) return this.setData({ state: 'bind' })
         return api.getDeputy(res.user.deputy_id).then((d) => this.setData({ state: 'ready', deputy: toView(d.deputy) }))

@@ -3,8 +3,8 @@
 const api = require('../../utils/api')
 const pages = require('../../utils/pages')
 const prefs = require('../../utils/prefs')
-const { currentUser, errorMessage } = require('../../utils/request')
-const { briefs } = require('../../utils/opinion-view')
+const { errorMessage } = require('../../utils/request')
+const { listData, listHandlers } = require('../../utils/opinion-list')
 
 // Each tab is a filter of GET /api/v1/opinions (summoned: deputy_id is the deputy's own).
 const TABS = [
@@ -23,6 +23,8 @@ function filtersOf(tab, deputyId, q) {
 }
 
 Page({
+  ...listHandlers,
+
   data: {
     pageClass: 'page',
     tabs: TABS,
@@ -30,11 +32,7 @@ Page({
     q: '',
     deputyId: 0,
     notDeputy: false,
-    items: [],
-    total: 0,
-    page: 0,
-    loading: false,
-    errorText: '',
+    ...listData,
   },
 
   onShow() {
@@ -44,31 +42,14 @@ Page({
 
   // Who is asking: only a bound deputy has a 工作台 (GET /me says, the stored login first).
   start() {
-    const user = currentUser()
-    const known = user && user.deputy_id ? Promise.resolve({ user }) : api.me()
-    return known
+    return api
+      .whoAmI()
       .then((res) => {
         const deputyId = res.user.deputy_id || 0
         this.setData({ deputyId, notDeputy: !deputyId })
         return deputyId ? this.load(true) : null
       })
       .catch((err) => this.setData({ errorText: errorMessage(err) }))
-  },
-
-  onPullDownRefresh() {
-    this.load(true).then(() => wx.stopPullDownRefresh())
-  },
-
-  onReachBottom() {
-    const d = this.data
-    if (!d.loading && d.items.length < d.total) this.load(false)
-  },
-
-  onTab(e) {
-    const tab = e.currentTarget.dataset.key
-    if (tab === this.data.tab) return
-    this.setData({ tab, items: [], total: 0, page: 0 })
-    this.load(true)
   },
 
   onSearchInput(e) {
@@ -80,24 +61,8 @@ Page({
     this.load(true)
   },
 
-  load(reset) {
-    const page = reset ? 1 : this.data.page + 1
-    const tab = this.data.tab
-    this.setData({ loading: true, errorText: '' })
-    const opts = Object.assign(filtersOf(tab, this.data.deputyId, this.data.q), { page })
-    return api
-      .deputyOpinions(opts)
-      .then((res) => {
-        if (tab !== this.data.tab) return
-        const items = briefs(res.items)
-        this.setData({
-          items: reset ? items : this.data.items.concat(items),
-          total: res.total || 0,
-          page,
-          loading: false,
-        })
-      })
-      .catch((err) => this.setData({ loading: false, errorText: errorMessage(err) }))
+  fetchPage(tab, page) {
+    return api.deputyOpinions(Object.assign(filtersOf(tab, this.data.deputyId, this.data.q), { page }))
   },
 
   onOpen(e) {
