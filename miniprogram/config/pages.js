@@ -19,5 +19,6 @@ module.exports = {
   "settings": {"path": "pages/settings/settings", "query": []},
   "deputy_me": {"path": "pages/deputy-me/deputy-me", "query": []},
   "workbench": {"path": "pages/workbench/workbench", "query": []},
-  "deputy_opinion": {"path": "pages/deputy-opinion/deputy-opinion", "query": ["id"]}
+  "deputy_opinion": {"path": "pages/deputy-opinion/deputy-opinion", "query": ["id"]},
+  "duty": {"path": "pages/duty/duty", "query": []}
 }
