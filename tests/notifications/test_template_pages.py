@@ -63,3 +63,15 @@ def test_pages_js_must_stay_json_after_module_exports(tmp_path):
     fine = tmp_path / "fine.js"
     fine.write_text('// note\nmodule.exports = {"o": {"path": "pages/o/o", "query": []}}\n', encoding="utf-8")
     assert pages.load(fine) == {"o": {"path": "pages/o/o", "query": []}}
+
+
+def test_a_deputys_message_opens_the_deputys_page_of_the_opinion_in_the_miniprogram():
+    config = templates.merge(None)
+    for name in ("deputy_summon", "deputy_progress"):
+        entry = config["templates"][name]
+        assert entry["channel"] == templates.TEMPLATE and entry["url"]  # the web page stays the fallback
+        link = templates.page_link(config, entry, {"opinion_id": 12})
+        assert link == "pages/deputy-opinion/deputy-opinion?id=12"
+        assert link.split("?")[0] in APP_JSON["pages"]
+    with pytest.raises(ValueError, match="pages.js"):
+        templates.merge({"templates": {"deputy_summon": {"page": "workbench/detail?id={opinion_id}"}}})

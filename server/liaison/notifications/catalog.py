@@ -21,7 +21,10 @@ TEMPLATE = "template"
 
 # Subscribe pages are keys of miniprogram/config/pages.js with a query of placeholders;
 # template-message urls are web pages of this backend (PUBLIC_BASE_URL is put in front).
+# A template message may also name a mini-program page: WeChat then opens the mini-program
+# on the tap (the url stays for clients that cannot).
 OPINION_PAGE = "opinion?id={opinion_id}"
+DEPUTY_OPINION_PAGE = "deputy_opinion?id={opinion_id}"
 STATION_PAGE = "station?id={station_id}"
 ADMIN_URL = "/admin/opinions/{opinion_id}"
 H5_OPINION_URL = "/h5/opinions/{opinion_id}"
@@ -66,10 +69,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "template_id": "tmpl-oa-deputy-summon", "channel": TEMPLATE, "title": "群众点将通知",
         "fields": {"character_string1": "number", "thing2": "summary", "thing3": "station",
                    "time4": "time"},
-        "url": ADMIN_URL},
+        "url": ADMIN_URL, "page": DEPUTY_OPINION_PAGE},
     "deputy_progress": {
         "template_id": "tmpl-oa-progress", "channel": TEMPLATE, "title": "意见办理进展",
-        "fields": dict(_PROGRESS_OA_FIELDS), "url": ADMIN_URL},
+        "fields": dict(_PROGRESS_OA_FIELDS), "url": ADMIN_URL, "page": DEPUTY_OPINION_PAGE},
     "deputy_reception": {
         "template_id": "tmpl-oa-reception", "channel": TEMPLATE, "title": "接待日提醒",
         "fields": dict(_RECEPTION_FIELDS), "url": H5_STATION_URL},
