@@ -16,5 +16,6 @@ module.exports = {
   "opinion": {"path": "pages/opinion/opinion", "query": ["id", "created"]},
   "rate": {"path": "pages/rate/rate", "query": ["id"]},
   "messages": {"path": "pages/messages/messages", "query": []},
-  "settings": {"path": "pages/settings/settings", "query": []}
+  "settings": {"path": "pages/settings/settings", "query": []},
+  "appointments": {"path": "pages/appointments/appointments", "query": []}
 }

@@ -1,5 +1,6 @@
 // Settings: large text, my appointments, linking a web account, privacy guideline.
 const api = require('../../utils/api')
+const pages = require('../../utils/pages')
 const { USER_KEY } = require('../../utils/request')
 const { errorMessage } = require('../../utils/errors')
 const prefs = require('../../utils/prefs')
@@ -45,6 +46,10 @@ Page({
       .listAppointments()
       .then((res) => this.setData({ appointments: toAppointments(res.items), appointmentsError: '' }))
       .catch(() => this.setData({ appointmentsError: '暂时无法获取预约记录' }))
+  },
+
+  onOpenAppointments() {
+    wx.navigateTo({ url: pages.url('appointments') })
   },
 
   onLargeTextChange(e) {
