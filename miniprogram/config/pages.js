@@ -20,5 +20,6 @@ module.exports = {
   "appointments": {"path": "pages/appointments/appointments", "query": []},
   "deputy_me": {"path": "pages/deputy-me/deputy-me", "query": []},
   "workbench": {"path": "pages/workbench/workbench", "query": []},
-  "deputy_opinion": {"path": "pages/deputy-opinion/deputy-opinion", "query": ["id"]}
+  "deputy_opinion": {"path": "pages/deputy-opinion/deputy-opinion", "query": ["id"]},
+  "duty": {"path": "pages/duty/duty", "query": []}
 }

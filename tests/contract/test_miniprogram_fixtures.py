@@ -59,6 +59,9 @@ CONTRACT = {
     "DEPUTY_OPINION_NOTED": [("deputy_noted", 200, {"wrap": "opinion"})],
     "INVITATION_ACCEPTED": [("invitation_accepted", 200, None)],
     "PHONE_MISMATCH": [("phone_mismatch", 403, None)],
+    "ROTA_DAYS": [("reception_days", 200, None)],
+    "DAY_BOOKINGS": [("day_bookings", 200, None)],
+    "DUTY_RECORD": [("duty_record", 200, None)],
 }
 # Values the mini-program branches on, so they must be equal, not just the same type.
 SAME_VALUE = {
