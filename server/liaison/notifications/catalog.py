@@ -25,7 +25,7 @@ TEMPLATE = "template"
 # on the tap (the url stays for clients that cannot).
 OPINION_PAGE = "opinion?id={opinion_id}"
 DEPUTY_OPINION_PAGE = "deputy_opinion?id={opinion_id}"
-STATION_PAGE = "station?id={station_id}"
+APPOINTMENTS_PAGE = "appointments"  # 我的预约: the reminder and the cancel open the resident's bookings
 ADMIN_URL = "/admin/opinions/{opinion_id}"
 H5_OPINION_URL = "/h5/opinions/{opinion_id}"
 H5_STATION_URL = "/h5/stations/{station_id}"
@@ -56,7 +56,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "page": OPINION_PAGE},
     "resident_appointment": {
         "template_id": "tmpl-resident-appointment", "channel": SUBSCRIBE, "kind": "one_time",
-        "title": "预约接待提醒", "fields": dict(_RECEPTION_FIELDS), "page": STATION_PAGE},
+        "title": "预约接待提醒", "fields": dict(_RECEPTION_FIELDS), "page": APPOINTMENTS_PAGE},
     # Residents on the H5 pages only (official-account template messages).
     "h5_progress": {
         "template_id": "tmpl-oa-progress", "channel": TEMPLATE, "title": "办理进度通知",
