@@ -55,6 +55,9 @@ def create_app(config: dict | None = None) -> APIFlask:
     extensions.init_app(app)
     errors.register_error_handlers(app)
     _register_blueprints(app)
+    from .places import public_cache
+
+    public_cache.install()  # the public answers' cache follows every commit
 
     from .cli import register_cli
 
