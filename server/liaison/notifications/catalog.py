@@ -22,7 +22,7 @@ TEMPLATE = "template"
 # Subscribe pages are keys of miniprogram/config/pages.js with a query of placeholders;
 # template-message urls are web pages of this backend (PUBLIC_BASE_URL is put in front).
 OPINION_PAGE = "opinion?id={opinion_id}"
-STATION_PAGE = "station?id={station_id}"
+APPOINTMENTS_PAGE = "appointments"  # 我的预约: the reminder and the cancel open the resident's bookings
 ADMIN_URL = "/admin/opinions/{opinion_id}"
 H5_OPINION_URL = "/h5/opinions/{opinion_id}"
 H5_STATION_URL = "/h5/stations/{station_id}"
@@ -53,7 +53,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "page": OPINION_PAGE},
     "resident_appointment": {
         "template_id": "tmpl-resident-appointment", "channel": SUBSCRIBE, "kind": "one_time",
-        "title": "预约接待提醒", "fields": dict(_RECEPTION_FIELDS), "page": STATION_PAGE},
+        "title": "预约接待提醒", "fields": dict(_RECEPTION_FIELDS), "page": APPOINTMENTS_PAGE},
     # Residents on the H5 pages only (official-account template messages).
     "h5_progress": {
         "template_id": "tmpl-oa-progress", "channel": TEMPLATE, "title": "办理进度通知",
