@@ -9,7 +9,7 @@ from page_helpers import oauth_login, seed_fake_accounts, submit_opinion
 def places(app, demo, fake_wechat):
     """Ids of the demo station, its district, its deputy and the handling units."""
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Deputy, HandlingUnit, Region, Station
 
     seed_fake_accounts(fake_wechat)

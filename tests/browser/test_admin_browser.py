@@ -41,7 +41,7 @@ def _jpeg(color=(30, 120, 200)) -> bytes:
 def world(app, demo, phone, fake_wechat):
     """Demo data, the OAuth picker's people, and two opinions from a resident's phone."""
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Region, Station
 
     seed_fake_accounts(fake_wechat)

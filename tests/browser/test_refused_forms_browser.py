@@ -47,7 +47,7 @@ class Api:
 @pytest.fixture
 def world(app, demo, phone, fake_wechat):
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import HandlingUnit, Station
 
     seed_fake_accounts(fake_wechat)

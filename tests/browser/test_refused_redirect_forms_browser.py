@@ -21,7 +21,7 @@ def world(app, demo, fake_wechat):
     from pathlib import Path
 
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Station
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))

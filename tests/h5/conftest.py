@@ -16,7 +16,7 @@ def town(app, demo, fake_wechat):
     """The demo station, its deputy and its codes' tokens."""
     from liaison.codes.models import Code
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Deputy, Station
 
     seed_fake_accounts(fake_wechat)

@@ -17,7 +17,7 @@ def world(app, demo):
     """
     from liaison.core.db import db
     from liaison.places.models import Deputy, HandlingUnit, Membership, Region, Station
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.users.models import StaffRole, User
 
     with app.app_context():

@@ -18,7 +18,7 @@ from page_helpers import submit_opinion  # noqa: E402
 def world(app, demo):
     """The demo station and two users of one person: a mini-program one and a web one."""
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Station
     from liaison.users.models import User
 
@@ -64,7 +64,7 @@ def merge(app, survivor_id: int, loser_id: int, reason: str = "unionid"):
 def test_merge_moves_every_reference_and_folds_duplicates(app, client, world):
     from liaison.core.auth import issue_token
     from liaison.core.db import db
-    from liaison.core.scopes import scope_of
+    from liaison.places.scopes import scope_of
     from liaison.opinions.models import Opinion
     from liaison.reception.models import StationFollow
     from liaison.users import roles

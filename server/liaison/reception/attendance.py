@@ -15,6 +15,7 @@ from ..codes.models import Code
 from ..core import clock
 from ..core.clock import CHINA
 from ..core.db import db
+from ..core.events import Event
 from ..core.errors import ApiError
 from ..places.geo import position_problem
 from ..places.models import Deputy, Station
@@ -23,6 +24,9 @@ from .operations import member_ids
 from .presence import assess
 
 log = logging.getLogger(__name__)
+# Sent after attendance is committed (a reception record, a check-in): the report
+# figures of that day, station and deputies are rebuilt (``stats``, wired by create_app).
+attendance_recorded = Event("reception.attendance_recorded")
 
 
 def _planned_day(station_id: int, day: date) -> ReceptionDay | None:
@@ -32,12 +36,10 @@ def _planned_day(station_id: int, day: date) -> ReceptionDay | None:
 
 
 def _after_commit(day: date, station_ids: list[int], deputy_ids: list[int]) -> None:
-    """Rebuild the touched summary rows; a failure here never undoes the attendance."""
-    from ..stats.refresh import refresh
-
+    """Have the touched summary rows rebuilt (``stats`` answers ``attendance_recorded``);
+    a failure here never undoes the attendance."""
     try:
-        refresh(day, day, clock.today(),
-                station_ids=station_ids, deputy_ids=deputy_ids)
+        attendance_recorded.send(day=day, station_ids=station_ids, deputy_ids=deputy_ids)
     except Exception:  # the periodic rebuild catches up
         db.session.rollback()
         log.exception("stats refresh after attendance")
