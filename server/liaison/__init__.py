@@ -38,6 +38,10 @@ def create_app(config: dict | None = None) -> APIFlask:
     app.config["SPEC_FORMAT"] = "json"
     app.config["AUTO_404_RESPONSE"] = True
     app.config["VALIDATION_ERROR_STATUS_CODE"] = 422
+    from .core.schemas import ErrorOut
+
+    # Every refusal is documented with the one shape core/errors.py answers.
+    app.config["HTTP_ERROR_SCHEMA"] = app.config["VALIDATION_ERROR_SCHEMA"] = ErrorOut
     app.json.ensure_ascii = False
 
     if app.config["TRUSTED_PROXIES"]:

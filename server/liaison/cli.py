@@ -89,6 +89,54 @@ def register_cli(app) -> None:
         queue = get_queue()
         Worker([queue], connection=queue.connection).work(burst=burst, logging_level=log_level.upper())
 
+    backup = AppGroup("backup", help="备份与恢复")
+
+    @backup.command("create")
+    @click.argument("out_dir", type=click.Path(file_okay=False))
+    def backup_create(out_dir):
+        """Back up the database and the file store into a new folder inside OUT_DIR."""
+        from .core.backup import BackupError, create
+
+        try:
+            folder = create(out_dir)
+        except BackupError as exc:
+            click.echo("备份失败：" + exc.message, err=True)
+            sys.exit(1)
+        click.echo(f"备份完成：{folder}")
+
+    @backup.command("restore")
+    @click.argument("folder", type=click.Path(exists=True, file_okay=False))
+    @click.option("--replace", is_flag=True, help="Replace a database that already has data.")
+    def backup_restore(folder, replace):
+        """Restore the database and the file store from a backup folder."""
+        from .core.backup import BackupError, restore
+
+        try:
+            done = restore(folder, replace=replace)
+        except BackupError as exc:
+            click.echo("恢复失败：" + exc.message, err=True)
+            sys.exit(1)
+        click.echo(f"恢复完成：{done.tables} 张表共 {done.rows} 行，{done.files} 个文件，行数与备份清单一致")
+
+    app.cli.add_command(backup)
+
+    @app.cli.command("scheduler")
+    @click.option("--every", default=5.0, show_default=True, help="Seconds between looks at the periodic jobs.")
+    def scheduler(every):
+        """Only the periodic-job loop, in the foreground (workers then run --no-periodic).
+        Two schedulers are safe: each tick is taken by one of them (a Redis lock)."""
+        import signal
+        import threading
+
+        from .core.jobs import periodic_loop
+
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        click.echo("定时任务调度已启动")
+        periodic_loop(current_app._get_current_object(), every, stop)
+        click.echo("定时任务调度已停止")
+
     @app.cli.command("periodic")
     def periodic():
         """Enqueue the periodic jobs that are due now (for cron-style deployments)."""

@@ -134,7 +134,7 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
 TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "on/off"}
 
 
-def _shown(setting: Setting) -> str:
+def shown_default(setting: Setting) -> str:
     if setting.shown is not None:
         return setting.shown
     value = setting.default
@@ -155,7 +155,7 @@ def settings_table() -> str:
             continue
         kind = ("one of " + ", ".join(f"`{choice}`" for choice in setting.choices)
                 if setting.choices else TYPE_NAMES[setting.type])
-        lines.append(f"| `{setting.variable}` | {kind} | {_shown(setting)} | {setting.doc} |")
+        lines.append(f"| `{setting.variable}` | {kind} | {shown_default(setting)} | {setting.doc} |")
     return "\n".join(lines) + "\n"
 
 

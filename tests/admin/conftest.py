@@ -1,6 +1,7 @@
 """Fixtures for the admin pages: demo data, the fake WeChat picker, logged-in staff."""
 from __future__ import annotations
 
+import factories
 import pytest
 from page_helpers import oauth_login, seed_fake_accounts, submit_opinion
 
@@ -9,20 +10,10 @@ from page_helpers import oauth_login, seed_fake_accounts, submit_opinion
 def places(app, demo, fake_wechat):
     """Ids of the demo station, its district, its deputy and the handling units."""
     from liaison.core.db import db
-    from liaison.users.demo import DEMO_STATION
-    from liaison.places.models import Deputy, HandlingUnit, Region, Station
 
     seed_fake_accounts(fake_wechat)
     with app.app_context():
-        station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
-        other = db.session.query(Station).filter(Station.name.like("%芙蓉区五里牌街道人大代表联络站")).one()
-        return {
-            "station_id": station.id, "other_station_id": other.id,
-            "region_id": db.session.query(Region).filter_by(name="岳麓区").one().id,
-            "street_id": station.region_id,
-            "deputy_id": db.session.query(Deputy).filter_by(external_id="CS-WANGMING").one().id,
-            "units": {u.name: u.id for u in db.session.query(HandlingUnit)},
-        }
+        return factories.demo_ids(db.session)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Fixtures for codes: a small region tree imported through the real importer, staff roles."""
 from __future__ import annotations
 
+import factories
 import pytest
 
 from codes_helpers import JUZIZHOU, POZIJIE, WANGYUEHU
@@ -55,11 +56,11 @@ def staff(app, login):
     def _staff(openid: str, role: str, station_id=None, region_id=None) -> dict:
         headers = login(openid)
         from liaison.core.db import db
-        from liaison.users.models import StaffRole, User
+        from liaison.users.models import User
 
         with app.app_context():
             user = db.session.query(User).filter_by(mp_openid=openid).one()
-            db.session.add(StaffRole(user_id=user.id, role=role, station_id=station_id, region_id=region_id))
+            factories.staff(db.session, user, role, station_id=station_id, region_id=region_id)
             db.session.commit()
         return headers
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import factories
 import pytest
 from sqlalchemy import select
 
@@ -32,7 +33,6 @@ def test_a_membership_is_current_from_its_start_to_its_end_inclusive(started, en
 @pytest.fixture
 def world(app, demo):
     from liaison.places.models import Region, Station
-    from liaison.users.models import StaffRole, User
 
     with app.app_context():
         def station(district):
@@ -43,10 +43,8 @@ def world(app, demo):
         city = db.session.scalar(select(Region).where(Region.name == "长沙市"))
         yuelu = db.session.scalar(select(Region).where(Region.name == "岳麓区"))
         tianxin = db.session.scalar(select(Region).where(Region.name == "天心区"))
-        city_office = User(mp_openid="city-office")
-        db.session.add(city_office)
-        db.session.flush()
-        db.session.add(StaffRole(user_id=city_office.id, role="office", region_id=city.id))
+        city_office = factories.staff(db.session, factories.user(db.session, "city-office"), "office",
+                                      region_id=city.id)
         db.session.commit()
         return {"city": city.id, "yuelu": yuelu.id, "tianxin": tianxin.id,
                 "yuelu_station": station("岳麓区").id, "tianxin_station": station("天心区").id,

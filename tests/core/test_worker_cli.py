@@ -2,29 +2,17 @@
 finished job at INFO), and a quiet worker still does the work."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from processes import SERVER_DIR, app_env
 from rq import Queue
-
-from liaison.core import clock
-
-SERVER_DIR = Path(__import__("liaison").__file__).resolve().parents[1]
 
 
 def _run_worker(base_config, *args) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTIFICATION_", "WECHAT_"))}
-    env.update(
-        DATABASE_URL=base_config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=base_config["REDIS_URL"],
-        WECHAT_API_BASE=base_config["WECHAT_API_BASE"], WECHAT_OAUTH_BASE=base_config["WECHAT_OAUTH_BASE"],
-        INSTANCE_PATH=base_config["INSTANCE_PATH"], SECRET_KEY=base_config["SECRET_KEY"],
-        FLASK_APP="wsgi:app", PYTHONPATH=str(SERVER_DIR), SESSION_COOKIE_SECURE="0", LIAISON_TESTING="1")
-    env.update(clock.environment())
     done = subprocess.run([sys.executable, "-m", "flask", "worker", "--burst", *args], cwd=SERVER_DIR,
-                          env=env, capture_output=True, text=True, timeout=60)
+                          env=app_env(base_config), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout + done.stderr
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import factories
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
@@ -16,18 +17,15 @@ def town(app, demo, fake_wechat):
     """The demo station, its deputy and its codes' tokens."""
     from liaison.codes.models import Code
     from liaison.core.db import db
-    from liaison.users.demo import DEMO_STATION
-    from liaison.places.models import Deputy, Station
 
     seed_fake_accounts(fake_wechat)
     with app.app_context():
-        station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
-        deputy = db.session.query(Deputy).filter_by(external_id="CS-WANGMING").one()
+        ids = factories.demo_ids(db.session)
         token = lambda kind, column, value: db.session.query(Code).filter(  # noqa: E731
             Code.kind == kind, column == value, Code.status == "active").one().token
-        return {"station_id": station.id, "deputy_id": deputy.id,
-                "station_token": token("station", Code.station_id, station.id),
-                "deputy_token": token("deputy", Code.deputy_id, deputy.id)}
+        return {"station_id": ids["station_id"], "deputy_id": ids["deputy_id"],
+                "station_token": token("station", Code.station_id, ids["station_id"]),
+                "deputy_token": token("deputy", Code.deputy_id, ids["deputy_id"])}
 
 
 @pytest.fixture

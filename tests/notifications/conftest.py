@@ -4,55 +4,44 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import factories
 import pytest
 import requests
 
 from notification_fixtures import LONG_TEXT, SEND
 
 
-def _user(db, User, key, mp=True, oa=False):
-    user = User(mp_openid=f"nt-{key}" if mp else None, oa_openid=f"nt-oa-{key}" if oa else None,
-                nickname=key)
-    db.session.add(user)
-    db.session.flush()
-    return user
+def _user(session, key, mp=True, oa=False):
+    return factories.user(session, f"nt-{key}" if mp else None, key, oa_openid=f"nt-oa-{key}" if oa else None)
 
 
 @pytest.fixture
 def world(app, fake_wechat):
     """Ids of everything; the WeChat side knows every openid, staff follow the account."""
     from liaison.core.db import db
-    from liaison.places.models import Deputy, HandlingUnit, Membership, Region, Station
-    from liaison.users.models import StaffRole, User
+    from liaison.places.models import HandlingUnit
 
     with app.app_context():
-        def region(name, level, parent=None):
-            r = Region(name=name, level=level, parent_id=parent.id if parent else None)
-            db.session.add(r)
-            db.session.flush()
-            r.path = (parent.path if parent else "/") + f"{r.id}/"
-            return r
-
-        city = region("长沙市", "city")
-        district = region("岳麓区", "district", city)
-        street = region("望月湖街道", "street", district)
-        other_district = region("天心区", "district", city)
-        station = Station(name="望月湖街道人大代表联络站", region_id=street.id)
-        other_station = Station(name="天心区某街道人大代表联络站", region_id=other_district.id)
-        db.session.add_all([station, other_station])
+        S = db.session
+        city = factories.region(S, "长沙市", "city")
+        district = factories.region(S, "岳麓区", "district", city)
+        street = factories.region(S, "望月湖街道", "street", district)
+        other_district = factories.region(S, "天心区", "district", city)
+        station = factories.station(S, street, "望月湖街道人大代表联络站")
+        other_station = factories.station(S, other_district, "天心区某街道人大代表联络站")
         unit = HandlingUnit(name="岳麓区住房和城乡建设局", region_id=district.id)
         other_unit = HandlingUnit(name="岳麓区城市管理局", region_id=district.id)
         db.session.add_all([unit, other_unit])
         db.session.flush()
 
-        u = {k: _user(db, User, k) for k in ("resident", "resident2")}
+        u = {k: _user(S, k) for k in ("resident", "resident2")}
         # Deputies bind through the official account (invitation), and may use the mini-program.
-        u.update({k: _user(db, User, k, mp=True, oa=True) for k in ("deputy", "home_deputy")})
-        u["h5_resident"] = _user(db, User, "h5_resident", mp=False, oa=True)  # H5 pages only
-        u.update({k: _user(db, User, k, mp=True, oa=True) for k in (
+        u.update({k: _user(S, k, mp=True, oa=True) for k in ("deputy", "home_deputy")})
+        u["h5_resident"] = _user(S, "h5_resident", mp=False, oa=True)  # H5 pages only
+        u.update({k: _user(S, k, mp=True, oa=True) for k in (
             "liaison", "master", "office", "city_office", "other_office", "unit", "other_unit",
             "other_liaison")})
-        u["no_oa_liaison"] = _user(db, User, "no_oa_liaison", mp=True, oa=False)
+        u["no_oa_liaison"] = _user(S, "no_oa_liaison", mp=True, oa=False)
         roles = [("liaison", "liaison", dict(station_id=station.id)),
                  ("master", "station_master", dict(station_id=station.id)),
                  ("no_oa_liaison", "liaison", dict(station_id=station.id)),
@@ -63,13 +52,9 @@ def world(app, fake_wechat):
                  ("unit", "unit", dict(unit_id=unit.id)),
                  ("other_unit", "unit", dict(unit_id=other_unit.id))]
         for key, role, scope in roles:
-            db.session.add(StaffRole(user_id=u[key].id, role=role, **scope))
-        deputy = Deputy(name="王明", user_id=u["deputy"].id, levels=["county"])
-        home = Deputy(name="李华", user_id=u["home_deputy"].id, levels=["county"])
-        db.session.add_all([deputy, home])
-        db.session.flush()
-        db.session.add_all([Membership(deputy_id=deputy.id, station_id=station.id, kind="cross"),
-                            Membership(deputy_id=home.id, station_id=station.id, kind="home")])
+            factories.staff(S, u[key], role, **scope)
+        deputy = factories.deputy(S, "王明", station, "cross", user=u["deputy"])
+        home = factories.deputy(S, "李华", station, "home", user=u["home_deputy"])
         db.session.commit()
         ids = SimpleNamespace(
             station=station.id, other_station=other_station.id, unit=unit.id,
@@ -95,16 +80,15 @@ def make_opinion(app, world):
         from datetime import date
 
         from liaison.core.db import db
-        from liaison.opinions.models import Assignment, Opinion
+        from liaison.opinions.models import Assignment
+        from liaison.places.models import Station
 
         with app.app_context():
             n = next(counter)
-            op = Opinion(number=f"LL-2026-{n:06d}", station_id=world.station, text=text,
-                         original_text=text, state=state,
-                         deputy_id=world.deputy if deputy else None,
-                         submitter_id=world.users[submitter] if submitter else None, **fields)
-            db.session.add(op)
-            db.session.flush()
+            op = factories.opinion(db.session, db.session.get(Station, world.station), text,
+                                   number=f"LL-2026-{n:06d}", state=state,
+                                   deputy_id=world.deputy if deputy else None,
+                                   submitter_id=world.users[submitter] if submitter else None, **fields)
             for i, unit_id in enumerate(units):
                 db.session.add(Assignment(opinion_id=op.id, unit_id=unit_id,
                                           role="lead" if i == 0 else "co", status="pending",

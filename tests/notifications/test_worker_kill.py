@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 from notification_fixtures import SEND, TEMPLATE_SEND, TOKEN
+from processes import SERVER_DIR, app_env
 
-from liaison.core import clock
 from liaison.opinions.context import Notify
 
 LEASE = 1.0
-SERVER_DIR = Path(__import__("liaison").__file__).resolve().parents[1]
 # A long-term subscribe template for residents (the console's kind for its own id is
 # long-term too), so one consent serves every message of these tests.
 LONG_TERM_TMPL = "tmpl-resident-progress-lt"
@@ -28,16 +27,8 @@ LONG_TERM = ('{"template_ids": {"tmpl-resident-progress": "%s"},'
 
 
 def _env(base_config) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NOTIFICATION_", "WECHAT_"))}
-    env.update(
-        DATABASE_URL=base_config["SQLALCHEMY_DATABASE_URI"], REDIS_URL=base_config["REDIS_URL"],
-        WECHAT_API_BASE=base_config["WECHAT_API_BASE"],
-        WECHAT_OAUTH_BASE=base_config["WECHAT_OAUTH_BASE"], WECHAT_TIMEOUT="10",
-        INSTANCE_PATH=base_config["INSTANCE_PATH"], SECRET_KEY=base_config["SECRET_KEY"],
-        NOTIFICATION_LEASE_SECONDS=str(LEASE), NOTIFICATION_TEMPLATES=LONG_TERM, FLASK_APP="wsgi:app",
-        PYTHONPATH=str(SERVER_DIR), SESSION_COOKIE_SECURE="0", LIAISON_TESTING="1")
-    env.update(clock.environment())  # the worker keeps the suite's time (--clock)
-    return env
+    return app_env(base_config, WECHAT_TIMEOUT="10", NOTIFICATION_LEASE_SECONDS=str(LEASE),
+                   NOTIFICATION_TEMPLATES=LONG_TERM)
 
 
 def _start_worker(base_config, log_path: Path) -> subprocess.Popen:

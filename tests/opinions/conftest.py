@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import factories
 import pytest
 
 
@@ -16,34 +17,26 @@ def world(app, demo):
     handling unit.
     """
     from liaison.core.db import db
-    from liaison.places.models import Deputy, HandlingUnit, Membership, Region, Station
-    from liaison.users.demo import DEMO_STATION
-    from liaison.users.models import StaffRole, User
+    from liaison.places.models import Deputy, Membership, Region
 
     with app.app_context():
-        station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
-        other = db.session.query(Station).filter(Station.name.like("%芙蓉区五里牌街道人大代表联络站")).one()
-        deputy = db.session.query(Deputy).filter_by(external_id="CS-WANGMING").one()
-        members = [m.deputy_id for m in db.session.query(Membership).filter_by(station_id=other.id)]
+        ids = factories.demo_ids(db.session)
+        units = ids["units"]
+        members = [m.deputy_id for m in db.session.query(Membership).filter_by(station_id=ids["other_station_id"])]
         other_deputy = db.session.get(Deputy, members[0])
-        units = {u.name: u.id for u in db.session.query(HandlingUnit)}
         furong = db.session.query(Region).filter_by(name="芙蓉区").one()
 
-        def person(openid, **role):
-            user = User(mp_openid=openid, nickname=openid)
-            db.session.add(user)
-            db.session.flush()
-            if role:
-                db.session.add(StaffRole(user_id=user.id, **role))
-            return user
+        def person(openid, role=None, **scope):
+            made = factories.user(db.session, openid)
+            return factories.staff(db.session, made, role, **scope) if role else made
 
-        person("other-liaison", role="liaison", station_id=other.id)
+        person("other-liaison", role="liaison", station_id=ids["other_station_id"])
         person("other-office", role="office", region_id=furong.id)
         person("other-unit", role="unit", unit_id=units["岳麓区教育局"])
         other_deputy.user_id = person("other-deputy").id
         db.session.commit()
         return {
-            "station_id": station.id, "other_station_id": other.id, "deputy_id": deputy.id,
+            **{k: ids[k] for k in ("station_id", "other_station_id", "deputy_id")},
             "other_deputy_id": other_deputy.id, "unit_id": units["岳麓区住房和城乡建设局"],
             "unit2_id": units["岳麓区城市管理和综合执法局"],
             "other_unit_id": units["岳麓区教育局"],

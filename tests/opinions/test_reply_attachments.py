@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import factories
 import pytest
 from opinion_helpers import jpeg
 from PIL import Image
@@ -90,13 +91,10 @@ def test_only_the_lead_unit_uploads(client, who, case, openid, status):
 
 def test_a_co_handling_unit_cannot_upload_and_the_unit_may_remove_an_unsent_file(app, client, who, case, world):
     from liaison.core.db import db
-    from liaison.users.models import StaffRole, User
 
     with app.app_context():
-        user = User(mp_openid="co-unit", nickname="城管局办理员")
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(StaffRole(user_id=user.id, role="unit", unit_id=world["unit2_id"]))
+        factories.staff(db.session, factories.user(db.session, "co-unit", "城管局办理员"), "unit",
+                        unit_id=world["unit2_id"])
         db.session.commit()
     co = _upload(client, who, case, jpeg(), "p.jpg", "co-unit")
     assert co.status_code == 403 and "主办单位" in co.get_json()["error"]["message"]

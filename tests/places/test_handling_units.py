@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import factories
 import pytest
 
 TEXT = "小区北门的路灯坏了两个星期，晚上出行很不安全，希望尽快修复。"
@@ -16,14 +17,11 @@ def units(app, demo, login):
     from liaison.core.db import db
     from liaison.users.demo import DEMO_STATION
     from liaison.places.models import HandlingUnit, Region, Station
-    from liaison.users.models import StaffRole, User
 
     with app.app_context():
         tianxin = db.session.query(Region).filter_by(name="天心区").one()
-        user = User(mp_openid="tianxin-office", nickname="天心区工委")
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(StaffRole(user_id=user.id, role="office", region_id=tianxin.id))
+        factories.staff(db.session, factories.user(db.session, "tianxin-office", "天心区工委"), "office",
+                        region_id=tianxin.id)
         db.session.commit()
         station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
         ids = {"yuelu": db.session.query(Region).filter_by(name="岳麓区").one().id, "tianxin": tianxin.id,

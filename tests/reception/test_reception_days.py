@@ -82,7 +82,7 @@ def test_appointments_fill_up_and_can_be_cancelled(client, stations, login):
     assert client.post(f"/api/v1/appointments/{appointment['id']}/cancel", headers=two).status_code == 404
 
 
-def test_cancelling_a_day_tells_those_who_booked(app, client, stations, login):
+def test_cancelling_a_day_tells_those_who_booked_and_the_deputies_on_duty(app, client, stations, login):
     staff = login("liaison-s")
     _plan(client, stations, staff)
     client.post(f"/api/v1/stations/{stations.s}/reception-days/generate", json={"year": 2027}, headers=staff)
@@ -94,10 +94,22 @@ def test_cancelling_a_day_tells_those_who_booked(app, client, stations, login):
     assert client.get(f"/api/v1/stations/{stations.s}/reception-days?from=2027-04-15&to=2027-04-15").get_json()["items"] == []
     assert client.get("/api/v1/appointments", headers=resident).get_json()["items"][0]["state"] == "cancelled"
     with app.app_context():
-        from liaison.notifications.models import Message
+        from liaison.notifications.models import Message, Notification
+        from liaison.places.models import Deputy
+        from liaison.reception.models import RotaEntry
 
-        titles = [m.title for m in Message.query.all()]
-    assert titles == ["接待日取消通知"]
+        on_duty = {d.user_id for d in Deputy.query.join(RotaEntry, RotaEntry.deputy_id == Deputy.id)
+                   .filter(RotaEntry.reception_day_id == day["id"])}
+        told = {(m.user_id, m.event): m.body for m in Message.query.all()}
+        channels = {(n.user_id, n.event): n.template_id for n in Notification.query.all()}
+    assert on_duty and None not in on_duty  # the fixture's rota deputies have accounts
+    resident_id = next(uid for uid, event in told if event == "appointment_cancelled")
+    assert set(told) == {(resident_id, "appointment_cancelled")} | {(u, "reception_cancelled") for u in on_duty}
+    assert told[(resident_id, "appointment_cancelled")].endswith("您的预约随之取消。改期至16日")
+    for user_id in on_duty:
+        assert "4月15日的接待已取消，您这天不用到站值班。改期至16日" in told[(user_id, "reception_cancelled")]
+        # deputies hear it through the official account's reception template (WeChat)
+        assert channels.get((user_id, "reception_cancelled")) == "tmpl-oa-reception"
 
 
 def test_public_notice_of_the_next_reception(client, stations, login):

@@ -50,16 +50,19 @@ def test_a_cancelled_reception_day_reaches_the_booked_resident_through_the_outbo
     assert r.status_code == 200, r.get_json()
     messages, rows = _outbox(app)
     assert messages == [("resident-cancel", "appointment_cancelled", "接待日取消通知",
-                         "接待区一街道人大代表联络站5月15日的接待已取消，您的预约随之取消。改期至16日")]
-    assert rows == [("resident-cancel", "appointment_cancelled", APPOINTMENT, "pending")]
+                         "接待区一街道人大代表联络站5月15日的接待已取消，您的预约随之取消。改期至16日"),
+                        ("deputy-w1", "reception_cancelled", "接待日取消通知",  # on the day's rota
+                         "接待区一街道人大代表联络站5月15日的接待已取消，您这天不用到站值班。改期至16日")]
+    assert rows == [("resident-cancel", "appointment_cancelled", APPOINTMENT, "pending"),
+                    ("deputy-w1", "reception_cancelled", "tmpl-oa-reception", "pending")]
 
     from liaison.core.db import db
     from liaison.notifications.jobs import deliver_pending
     from liaison.notifications.models import Notification
 
     with app.app_context():  # the sweep, a minute after the row was written
-        deliver_pending(now=db.session.query(Notification).one().created_at + timedelta(minutes=1))
-    assert _outbox(app)[1] == [("resident-cancel", "appointment_cancelled", APPOINTMENT, "sent")]
+        deliver_pending(now=db.session.query(Notification).first().created_at + timedelta(minutes=1))
+    assert _outbox(app)[1][0] == ("resident-cancel", "appointment_cancelled", APPOINTMENT, "sent")
     got = requests.get(f"{fake_wechat}/_fake/messages", params={"path": SEND}, timeout=5).json()["messages"]
     mine = [m for m in got if m.get("touser") == "resident-cancel"]
     assert [m["template_id"] for m in mine] == [APPOINTMENT]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import factories
 import pytest
 
 from liaison.core.clock import CHINA
@@ -24,64 +25,35 @@ def local(y, m, d, hh=10, mm=0):
 
 
 class Builder:
+    """The report's world in its own words, on the shared factories (``tests/factories.py``)."""
+
     def __init__(self, db):
-        self.db = db
-        self.n = 0
+        self.session = db.session
 
     def region(self, name, level, parent=None):
-        from liaison.places.models import Region
-
-        r = Region(name=name, level=level, parent=parent)
-        self.db.session.add(r)
-        self.db.session.flush()
-        r.path = (parent.path if parent else "/") + f"{r.id}/"
-        return r
+        return factories.region(self.session, name, level, parent)
 
     def station(self, name, region, kind="central"):
-        from liaison.places.models import Station
-
-        s = Station(name=name, region_id=region.id, kind=kind, reception_plan={"monthly_days": [15]})
-        self.db.session.add(s)
-        self.db.session.flush()
-        return s
+        return factories.station(self.session, region, name, kind=kind, reception_plan={"monthly_days": [15]})
 
     def deputy(self, name, station, kind="home", levels=("county",), senior=False, started_on=None, user=False):
-        from liaison.places.models import Deputy, Membership
-        from liaison.users.models import User
-
-        d = Deputy(name=name, levels=list(levels), is_senior_official=senior, is_official=senior)
-        if user:
-            u = User(mp_openid=f"deputy-{name}", nickname=name)
-            self.db.session.add(u)
-            self.db.session.flush()
-            d.user_id = u.id
-        self.db.session.add(d)
-        self.db.session.flush()
-        self.member(d, station, kind, started_on)
-        return d
+        person = factories.user(self.session, f"deputy-{name}", name) if user else None
+        return factories.deputy(self.session, name, station, kind, person, levels, started_on,
+                                is_senior_official=senior, is_official=senior)
 
     def member(self, deputy, station, kind="home", started_on=None):
-        from liaison.places.models import Membership
-
-        self.db.session.add(Membership(deputy_id=deputy.id, station_id=station.id, kind=kind, started_on=started_on))
+        factories.membership(self.session, deputy, station, kind, started_on)
 
     def opinion(self, station, deputy, state, created, deadline=None, replied=None, closed=None,
                 rated=None, rating=None, close_reason=""):
-        from liaison.opinions.models import Opinion
-
-        self.n += 1
         last = max(t for t in (created, replied, closed, rated) if t is not None)
-        o = Opinion(number=f"T-{self.n:04d}", station_id=station.id, deputy_id=deputy.id if deputy else None,
-                    text="测试意见", original_text="测试意见", state=state, close_reason=close_reason,
-                    deadline=deadline, created_at=created, replied_at=replied, closed_at=closed,
-                    rated_at=rated, rating=rating, updated_at=last)
-        self.db.session.add(o)
-        return o
+        return factories.opinion(self.session, station, deputy_id=deputy.id if deputy else None, state=state,
+                                 close_reason=close_reason, deadline=deadline, created_at=created,
+                                 replied_at=replied, closed_at=closed, rated_at=rated, rating=rating,
+                                 updated_at=last)
 
     def code(self, station, token):
-        from liaison.codes.models import Code
-
-        self.db.session.add(Code(token=token, kind="station", station_id=station.id))
+        factories.code(self.session, token, station=station)
 
 
 @pytest.fixture
@@ -91,7 +63,7 @@ def region(app):
     from liaison.opinions.models import Suggestion
     from liaison.reception.attendance import check_in, record_reception
     from liaison.reception.models import CheckIn, ReceptionDay
-    from liaison.users.models import StaffRole, User
+    from liaison.users.models import User
 
     with app.app_context():
         b = Builder(db)
@@ -118,14 +90,10 @@ def region(app):
         b.code(A, "tokenA")
         b.code(B, "tokenB")
         db.session.add(ReceptionDay(station_id=A.id, date=date(2025, 3, 15)))
-        office = User(mp_openid="office-city", nickname="市人大工委")
-        district_office = User(mp_openid="office-yi", nickname="乙区人大工委")
-        liaison = User(mp_openid="liaison-a", nickname="A站联络员")
-        db.session.add_all([office, district_office, liaison])
-        db.session.flush()
-        db.session.add_all([StaffRole(user_id=office.id, role="office", region_id=city.id),
-                            StaffRole(user_id=district_office.id, role="office", region_id=yi.id),
-                            StaffRole(user_id=liaison.id, role="liaison", station_id=A.id)])
+        factories.staff(db.session, factories.user(db.session, "office-city", "市人大工委"), "office", region_id=city.id)
+        factories.staff(db.session, factories.user(db.session, "office-yi", "乙区人大工委"), "office", region_id=yi.id)
+        liaison = factories.staff(db.session, factories.user(db.session, "liaison-a", "A站联络员"), "liaison",
+                                  station_id=A.id)
         db.session.add(Suggestion(deputy_id=a[3].id, title="建议", created_at=local(2025, 1, 20)))
         # Opinions (see test_region_report for what each one counts as)
         b.opinion(A, a[0], "closed", local(2025, 3, 2), date(2025, 3, 20), local(2025, 3, 10), local(2025, 3, 13),

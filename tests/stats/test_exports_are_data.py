@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from io import BytesIO
 
+import factories
 import pytest
 from openpyxl import load_workbook
 
@@ -42,45 +43,23 @@ def hostile(app):
     hostile name, each with one deputy of the same name (too few deputies, all invisible);
     a deputy ``=HYPERLINK(...)`` checks in at two of them in March 2025."""
     from liaison.core.db import db
-    from liaison.places.models import Deputy, Membership, Region, Station
     from liaison.reception.models import CheckIn
-    from liaison.users.models import StaffRole, User
 
     with app.app_context():
-        top = Region(name=HYPERLINK, level="district", path="/")
-        db.session.add(top)
-        db.session.flush()
-        top.path = f"/{top.id}/"
-        areas = []
-        for name in ("+1+2", "@SUM(A1)"):
-            area = Region(name=name, level="street", parent_id=top.id, path="")
-            db.session.add(area)
-            db.session.flush()
-            area.path = f"{top.path}{area.id}/"
-            areas.append(area)
+        S = db.session
+        top = factories.region(S, HYPERLINK, "district")
+        areas = [factories.region(S, name, "street", top) for name in ("+1+2", "@SUM(A1)")]
         stations, deputies = [], {}
         for i, name in enumerate(HOSTILE):
-            station = Station(name=name, region_id=areas[i % 2].id, kind="central", reception_plan={})
-            db.session.add(station)
-            db.session.flush()
-            deputy = Deputy(name=name, levels=["county"])
-            db.session.add(deputy)
-            db.session.flush()
-            db.session.add(Membership(deputy_id=deputy.id, station_id=station.id))
+            station = factories.station(S, areas[i % 2], name, kind="central", reception_plan={})
+            deputies[name] = factories.deputy(S, name, station).id
             stations.append(station)
-            deputies[name] = deputy.id
-        active = Deputy(name=HYPERLINK, levels=["county"], work_unit="\t=1", post="@SUM(A1)")
-        db.session.add(active)
-        db.session.flush()
-        db.session.add_all([Membership(deputy_id=active.id, station_id=stations[1].id),
-                            Membership(deputy_id=active.id, station_id=stations[3].id, kind="cross")])
+        active = factories.deputy(S, HYPERLINK, stations[1], work_unit="\t=1", post="@SUM(A1)")
+        factories.membership(S, active, stations[3], "cross")
         for station, day in ((stations[1], date(2025, 3, 5)), (stations[3], date(2025, 3, 9))):
             db.session.add(CheckIn(deputy_id=active.id, station_id=station.id, day=day, in_plan=False, verified=True,
                                    source="staff", at=datetime(day.year, day.month, day.day, 10, tzinfo=CHINA)))
-        office = User(mp_openid="office-hostile", nickname="工委")
-        db.session.add(office)
-        db.session.flush()
-        db.session.add(StaffRole(user_id=office.id, role="office", region_id=top.id))
+        factories.staff(S, factories.user(S, "office-hostile", "工委"), "office", region_id=top.id)
         db.session.commit()
         return {"region": top.id, "deputy": active.id, "deputies": deputies}
 

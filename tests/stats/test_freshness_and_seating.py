@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 
+import factories
+
 from liaison.core.clock import CHINA
 
 MARCH = "2025-03"  # the report month of the small region (conftest)
@@ -106,7 +108,6 @@ def _roster(app, today, early=None):
     from liaison.core.db import db
     from liaison.places.importer import import_rows
     from liaison.places.models import Region
-    from liaison.users.models import StaffRole, User
 
     rows = [{"_row": i + 2, "区域": "导入市/新区/新街道", "联络站": "导入市新区新街道人大代表联络站",
              "代表姓名": f"新{i}", "代表编号": f"N-{i}", "代表层级": "区",
@@ -114,10 +115,8 @@ def _roster(app, today, early=None):
     with app.app_context():
         import_rows(rows, today=today)
         district = db.session.query(Region).filter_by(name="新区").one()
-        office = User(mp_openid="office-new", nickname="新区人大工委")
-        db.session.add(office)
-        db.session.flush()
-        db.session.add(StaffRole(user_id=office.id, role="office", region_id=district.id))
+        factories.staff(db.session, factories.user(db.session, "office-new", "新区人大工委"), "office",
+                        region_id=district.id)
         db.session.commit()
         return district.id
 

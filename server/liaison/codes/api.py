@@ -82,7 +82,8 @@ def wxacode_jpg(token):
 
 
 @bp.get("/codes/<token>/wxacode.png")
-@bp.doc(summary="旧地址：永久转到 wxacode.jpg", responses={308: "转到 wxacode.jpg"})
+@bp.doc(summary="旧地址：永久转到 wxacode.jpg", responses={308: {
+    "description": "转到 wxacode.jpg", "headers": {"Location": {"schema": {"type": "string"}}}}})
 def wxacode_png(token):
     return redirect(url_for("codes.wxacode_jpg", token=token), 308)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-import time
 from functools import wraps
 
 from flask import has_app_context
@@ -93,17 +92,20 @@ def run_periodic_once(now: float | None = None) -> list[str]:
     return started
 
 
-def start_periodic_thread(app, every: float = 5.0) -> threading.Thread:
-    def loop():
-        with app.app_context():
-            while True:
-                try:
-                    run_periodic_once()
-                except Exception:  # keep the loop alive; the next tick retries
-                    log.exception("periodic loop")
-                time.sleep(every)
+def periodic_loop(app, every: float = 5.0, stop: threading.Event | None = None) -> None:
+    """Enqueue due periodic jobs every ``every`` seconds until ``stop`` is set. Any number
+    of loops may run (in workers or ``flask scheduler``): the per-tick lock lets one win."""
+    stop = stop or threading.Event()
+    with app.app_context():
+        while not stop.is_set():
+            try:
+                run_periodic_once()
+            except Exception:  # keep the loop alive; the next tick retries
+                log.exception("periodic loop")
+            stop.wait(every)
 
-    thread = threading.Thread(target=loop, name="liaison-periodic", daemon=True)
+
+def start_periodic_thread(app, every: float = 5.0) -> threading.Thread:
+    thread = threading.Thread(target=periodic_loop, args=(app, every), name="liaison-periodic", daemon=True)
     thread.start()
     return thread
-

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
 
 from ..core import clock
 from ..core.db import db
@@ -17,8 +16,9 @@ from ..core.errors import ApiError, DomainError
 from ..core.routing import MAX_ID
 from ..opinions import serialize, submission, uploads
 from ..opinions.access import get_visible, viewer_for
-from ..opinions.models import Opinion
+from ..opinions.filters import Filters
 from ..opinions.operations import categories, transition
+from ..opinions.queries import opinion_list
 from ..opinions.states import RATING_LABELS
 from ..places.models import Deputy, Station
 from ..places.serialize import deputy_briefs, station_members
@@ -135,12 +135,10 @@ def submit(user):
 @resident_required
 def opinions(user):
     page = max(1, min(request.args.get("page", 1, type=int), 500))
-    where = Opinion.submitter_id == user.id
-    total = db.session.scalar(select(func.count()).select_from(Opinion).where(where)) or 0
-    rows = list(db.session.execute(select(Opinion).where(where).order_by(Opinion.id.desc())
-                                   .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).scalars())
-    return render_template("h5/opinions.html", items=serialize.briefs(rows, clock.today()),
-                           total=total, page=page, has_more=page * PER_PAGE < total, user=user,
+    today = clock.today()
+    found = opinion_list(viewer_for(user), Filters(mine=True, sort="newest"), page, PER_PAGE, today)
+    return render_template("h5/opinions.html", items=serialize.briefs(found.items, today),
+                           total=found.total, page=page, has_more=found.has_more, user=user,
                            follow=follow_prompt(user))
 
 

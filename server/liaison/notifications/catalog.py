@@ -111,6 +111,7 @@ EVENTS: dict[str, dict[str, str | None]] = {
         "summoned": "deputy_summon", "state_changed": "deputy_progress",
         "replied": "deputy_progress", "unsatisfied": "deputy_progress",
         "reception_reminder": "deputy_reception",
+        "reception_cancelled": "deputy_reception",  # thing3 carries the body: 已取消
     },
     "staff": {
         # "held" leaves the text out (staff_progress has no summary): it may be what was held.

@@ -43,6 +43,7 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         "unsatisfied": ("群众不满意", "群众对意见（编号{number}）的办理结果不满意，已进入复核。"
                                   "{reason}"),
         "reception_reminder": ("接待日提醒", "{body}"),
+        "reception_cancelled": ("接待日取消通知", "{body}"),
     },
     "staff": {
         "new_opinion": ("新的群众意见待受理", "{station}收到新的群众意见（编号{number}）：{summary}"),

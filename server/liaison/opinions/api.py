@@ -15,11 +15,13 @@ from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
+from ..core.schemas import also_answers
 from ..core.storage import get_storage
 from ..places.models import HandlingUnit, Station
 from ..places.units import units_for_station
 from . import abuse, operations, queries, serialize, submission, uploads
 from .access import get_visible, viewer_for
+from .filters import Filters
 from .schemas import (
     CategoriesOut, IdempotencyHeaders, ListQuery, OpinionListOut, OpinionOut, SubmitIn,
     TransitionIn, UnitsOut, UnitsQuery, UploadIn, UploadOut,
@@ -86,7 +88,7 @@ def upload(files_data):
 @bp.input(IdempotencyHeaders, location="headers", arg_name="headers")
 @bp.output(OpinionOut, status_code=201, description="新提交的意见（带相同 Idempotency-Key 的重试返回 200 和同一条意见）")
 @bp.doc(summary="提交意见建议", **AUTH,
-        responses={200: "重试：返回第一次提交的意见", 403: "已被限制提交",
+        responses={200: also_answers(OpinionOut, "重试：返回第一次提交的意见"), 403: "已被限制提交",
                    422: "填写有误", 429: "提交太频繁", 503: "微信手机号暂不可用"})
 def submit(json_data, headers):
     viewer = _viewer()
@@ -100,9 +102,11 @@ def submit(json_data, headers):
 @bp.output(OpinionListOut)
 @bp.doc(summary="意见列表：群众看自己的，代表、工作人员、承办单位看各自的待办", **AUTH)
 def list_opinions(query_data):
-    items, total, page, per_page = queries.list_visible(_viewer(), query_data)
-    return {"items": serialize.briefs(items, clock.today()), "total": total,
-            "page": page, "per_page": per_page}
+    today = clock.today()
+    found = queries.opinion_list(_viewer(), Filters.from_query(query_data), query_data["page"],
+                                 query_data["per_page"], today)
+    return {"items": serialize.briefs(found.items, today), "total": found.total,
+            "page": found.page, "per_page": found.per_page}
 
 
 @bp.get("/opinions/<int:opinion_id>")

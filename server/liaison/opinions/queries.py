@@ -1,71 +1,59 @@
-"""Listing opinions: the caller's own (resident) and their queue (staff, deputy, unit).
+"""The one opinion-list query: the API's list, the admin queue page and the H5 我的意见
+page all ask ``opinion_list``.
 
-Visibility comes from ``access.visible_clause`` only; the filters narrow it further.
-``overdue=1`` within an NPC office's scope is the office's overdue list.
+Visibility comes from ``access.visible_clause`` only (``core.scopes`` behind it); the
+``filters.Filters`` narrow it; the sort orders it; the page cuts it. ``overdue=1``
+within an NPC office's scope is the office's overdue list.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, func, not_, or_, select
+from dataclasses import dataclass
+from datetime import date
 
-from ..core import clock
+from sqlalchemy import case, func, select
+
 from ..core.db import db
-from .access import Viewer, visible_clause
+from .access import Viewer
+from .filters import Filters, overdue_clause, where_clauses
 from .models import Opinion
-from .states import (
-    ANSWERED_STATES, CLOSED, DECLINED, GROUP_CLOSED, GROUP_OPEN, GROUP_RESOLVED, OPEN_STATES,
-    RESOLVED_CLOSE_REASONS,
-)
+from .states import ON_HOLD, OPEN_STATES, REVIEWING, SUBMITTED
 
 MAX_PER_PAGE = 100
+# States that wait for the station's own move come right after the overdue ones.
+WAITING_ON_STAFF = (SUBMITTED, ON_HOLD, REVIEWING)
 
 
-def group_clause(group: str):
-    resolved_closed = and_(Opinion.state == CLOSED, Opinion.close_reason.in_(RESOLVED_CLOSE_REASONS))
-    if group == GROUP_OPEN:
-        return Opinion.state.in_(OPEN_STATES)
-    if group == GROUP_RESOLVED:
-        return or_(Opinion.state.in_(ANSWERED_STATES), resolved_closed)
-    if group == GROUP_CLOSED:
-        return or_(Opinion.state == DECLINED, and_(Opinion.state == CLOSED, not_(resolved_closed)))
-    raise ValueError(group)
+@dataclass
+class OpinionPage:
+    items: list[Opinion]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.page * self.per_page < self.total
 
 
-def _like(q: str) -> str:
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def order_of(sort: str, today: date) -> list:
+    """ORDER BY of a list: ``urgent`` (overdue, then waiting on the station, then the rest
+    in handling, then the done; newest first within each), ``newest``, ``deadline``."""
+    if sort == "deadline":
+        return [Opinion.deadline.asc(), Opinion.id.asc()]
+    newest = [Opinion.created_at.desc(), Opinion.id.desc()]
+    if sort == "newest":
+        return newest
+    urgency = case((overdue_clause(today), 0), (Opinion.state.in_(WAITING_ON_STAFF), 1),
+                   (Opinion.state.in_(OPEN_STATES), 2), else_=3)
+    return [urgency, *newest]
 
 
-def filters_clause(f: dict):
-    parts = []
-    if f.get("state"):
-        parts.append(Opinion.state == f["state"])
-    if f.get("state_group"):
-        parts.append(group_clause(f["state_group"]))
-    if f.get("category"):
-        parts.append(Opinion.category == f["category"])
-    if f.get("station_id"):
-        parts.append(Opinion.station_id == f["station_id"])
-    if f.get("overdue"):
-        parts.append(and_(Opinion.state.in_(OPEN_STATES), Opinion.deadline.is_not(None),
-                          Opinion.deadline < clock.today()))
-    if f.get("q"):
-        pattern = _like(f["q"].strip())
-        parts.append(or_(Opinion.text.ilike(pattern, escape="\\"),
-                         Opinion.number.ilike(pattern, escape="\\")))
-    return and_(*parts) if parts else None
-
-
-def list_visible(viewer: Viewer, f: dict) -> tuple[list[Opinion], int, int, int]:
-    """(opinions of the page, total, page, per_page), newest first."""
-    page = max(1, int(f.get("page") or 1))
-    per_page = min(MAX_PER_PAGE, max(1, int(f.get("per_page") or 20)))
-    where = visible_clause(viewer)
-    extra = filters_clause(f)
-    if extra is not None:
-        where = and_(where, extra)
-    total = db.session.scalar(select(func.count(Opinion.id)).where(where))
-    order = (Opinion.deadline.asc(), Opinion.id.asc()) if f.get("overdue") else \
-        (Opinion.created_at.desc(), Opinion.id.desc())
-    items = list(db.session.scalars(select(Opinion).where(where).order_by(*order)
+def opinion_list(viewer: Viewer, filters: Filters, page: int, per_page: int, today: date) -> OpinionPage:
+    """One page of the opinions ``viewer`` may see that pass ``filters``, in their sort."""
+    page = max(1, int(page))
+    per_page = min(MAX_PER_PAGE, max(1, int(per_page)))
+    where = where_clauses(viewer, filters, today)
+    total = db.session.scalar(select(func.count()).select_from(Opinion).where(*where)) or 0
+    items = list(db.session.scalars(select(Opinion).where(*where).order_by(*order_of(filters.sort, today))
                                     .offset((page - 1) * per_page).limit(per_page)))
-    return items, total, page, per_page
+    return OpinionPage(items, total, page, per_page)

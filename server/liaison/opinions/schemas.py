@@ -1,10 +1,11 @@
 """Request/response schemas for opinions, uploads and handling units (also the OpenAPI source)."""
 from apiflask import Schema
-from apiflask.fields import Boolean, File, Integer, List, Nested, String
+from apiflask.fields import Boolean, Date, File, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, INCLUDE
 
 from ..core.routing import MAX_ID
+from .filters import FIRST_DAY, GROUP_FILTERS, LAST_DAY, SORTS
 from .states import GROUP_LABELS, STATES
 
 # -- requests -------------------------------------------------------------------------
@@ -56,12 +57,21 @@ class ListQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    state = String(validate=OneOf(STATES))
+    state = String(validate=OneOf([*STATES, *GROUP_FILTERS]),
+                   metadata={"description": "状态；或 open（办理中）、answered（已答复）、active（未办结）、all（全部，默认）"})
     state_group = String(validate=OneOf(list(GROUP_LABELS)))
     category = String(validate=Length(1, 30))
     overdue = Boolean(metadata={"description": "只看已超期的（人大工委的超期清单）"})
-    q = String(validate=Length(1, 100), metadata={"description": "按内容或编号搜索"})
+    q = String(validate=Length(1, 100), metadata={"description": "按内容、编号或答复搜索"})
     station_id = Integer(validate=Range(min=1, max=MAX_ID))
+    deputy_id = Integer(validate=Range(min=1, max=MAX_ID), metadata={"description": "点将的代表"})
+    date_from = Date(data_key="from", validate=Range(FIRST_DAY, LAST_DAY, error="日期应在 2000 年至 2099 年之间"),
+                     metadata={"description": "提交日期起（北京时间，YYYY-MM-DD）"})
+    date_to = Date(data_key="to", validate=Range(FIRST_DAY, LAST_DAY, error="日期应在 2000 年至 2099 年之间"),
+                   metadata={"description": "提交日期止（含）"})
+    mine = Boolean(metadata={"description": "只看我提交的"})
+    sort = String(validate=OneOf(SORTS), metadata={
+        "description": "newest 最新在前（默认）| urgent 最急在前（工作台的顺序）| deadline 期限最近在前（超期清单的默认）"})
     page = Integer(load_default=1, validate=Range(min=1, max=10000))
     per_page = Integer(load_default=20, validate=Range(min=1, max=100))
 

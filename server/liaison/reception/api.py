@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from apiflask import APIBlueprint
+from apiflask.schemas import FileSchema
 from flask import send_file
 from sqlalchemy import select
 
 from ..core import clock
 from ..core.auth import current_user
+from ..core.schemas import also_answers
 from ..places.scopes import scope_of
 from ..core.db import db
 from ..core.errors import ApiError
@@ -18,9 +20,12 @@ from ..places.scopes import can_manage_station
 from .access import get_station, require_station_staff
 from .presence import answer_message
 from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord
-from .schemas import (AppointmentIn, CheckInIn, CheckInsQuery, DayIn, DayPatch, DaysQuery, GenerateIn,
-                      PlanIn, RecordIn, YearQuery)
+from .schemas import (AppointmentEnvelope, AppointmentIn, AppointmentsOut, CheckInAnswer, CheckInEnvelope,
+                      CheckInIn, CheckInsOut, CheckInsQuery, DayBookingsOut, DayEnvelope, DayIn, DayPatch,
+                      DaysOut, DaysQuery, FollowOut, GenerateIn, GenerateOut, PlanIn, PlanOut, RecordEnvelope,
+                      RecordIn, RecordsOut, YearQuery)
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = APIBlueprint("reception", __name__, url_prefix="/api/v1", tag="接待日与进站履职")
 AUTH = {"security": "BearerAuth"}
 
@@ -30,6 +35,7 @@ def register(app) -> None:
 
 
 @bp.get("/stations/<int:station_id>/reception-days")
+@bp.output(DaysOut)
 @bp.input(DaysQuery, location="query")
 @bp.doc(summary="联络站的接待日（默认今后 90 天）", description="公开：日期、时间、值班代表、剩余预约名额。")
 def list_days(station_id, query_data):
@@ -46,6 +52,7 @@ def list_days(station_id, query_data):
 
 
 @bp.get("/stations/<int:station_id>/reception-plan")
+@bp.output(PlanOut)
 @bp.doc(summary="联络站的接待安排（固定接待日、轮值）")
 def get_plan(station_id):
     station = get_station(station_id)
@@ -53,6 +60,7 @@ def get_plan(station_id):
 
 
 @bp.put("/stations/<int:station_id>/reception-plan")
+@bp.output(PlanOut)
 @bp.input(PlanIn)
 @bp.doc(summary="设置接待安排（工作人员）", **AUTH)
 def put_plan(station_id, json_data):
@@ -65,6 +73,7 @@ def put_plan(station_id, json_data):
 
 
 @bp.post("/stations/<int:station_id>/reception-days/generate")
+@bp.output(GenerateOut)
 @bp.input(GenerateIn)
 @bp.doc(summary="按接待安排生成年度接待计划（工作人员）", **AUTH)
 def generate(station_id, json_data):
@@ -74,6 +83,7 @@ def generate(station_id, json_data):
 
 
 @bp.post("/stations/<int:station_id>/reception-days")
+@bp.output(DayEnvelope, status_code=201)
 @bp.input(DayIn)
 @bp.doc(summary="增加一个接待日（工作人员）", **AUTH)
 def add_day(station_id, json_data):
@@ -84,6 +94,7 @@ def add_day(station_id, json_data):
 
 
 @bp.patch("/reception-days/<int:day_id>")
+@bp.output(DayEnvelope)
 @bp.input(DayPatch)
 @bp.doc(summary="修改或取消接待日（工作人员）", description="取消时，已预约的群众收到站内消息。", **AUTH)
 def patch_day(day_id, json_data):
@@ -96,6 +107,7 @@ def patch_day(day_id, json_data):
 
 
 @bp.get("/stations/<int:station_id>/reception-plan.xlsx")
+@bp.output(FileSchema, content_type=XLSX, description="年度接待计划 Excel 文件")
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="年度接待计划（Excel，工作人员）", **AUTH)
 def plan_xlsx(station_id, query_data):
@@ -105,10 +117,11 @@ def plan_xlsx(station_id, query_data):
     require_station_staff(station)
     year = query_data.get("year") or clock.today().year
     return send_file(year_plan_xlsx(station, year), download_name=f"接待计划-{year}.xlsx", as_attachment=True,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=XLSX)
 
 
 @bp.post("/appointments")
+@bp.output(AppointmentEnvelope, status_code=201)
 @bp.input(AppointmentIn)
 @bp.doc(summary="预约接待", responses={404: "不是接待日", 409: "已预约、已满或已过去"}, **AUTH)
 def book(json_data):
@@ -119,6 +132,7 @@ def book(json_data):
 
 
 @bp.get("/appointments")
+@bp.output(AppointmentsOut)
 @bp.doc(summary="我的预约", **AUTH)
 def my_appointments():
     user = current_user()
@@ -128,6 +142,7 @@ def my_appointments():
 
 
 @bp.get("/reception-days/<int:day_id>/appointments")
+@bp.output(DayBookingsOut)
 @bp.doc(summary="某个接待日的预约名单（本站工作人员、人大工委、值班代表可见）",
         responses={404: "没有这个接待日，或无权查看"}, **AUTH)
 def day_appointments(day_id):
@@ -141,18 +156,21 @@ def day_appointments(day_id):
 
 
 @bp.post("/appointments/<int:appointment_id>/cancel")
+@bp.output(AppointmentEnvelope)
 @bp.doc(summary="取消预约", **AUTH)
 def cancel_appointment(appointment_id):
     return {"appointment": serialize.appointment(operations.cancel(current_user(), appointment_id))}
 
 
 @bp.post("/check-ins")
+@bp.output(CheckInAnswer, status_code=201, description="新的签到（今天已签到过时为 200 和原记录）")
 @bp.input(CheckInIn)
 @bp.doc(summary="代表扫站码进站签到（进站履职）",
         description="同一天在同一联络站只记一次（再次扫码返回 200 和原记录）；不在接待计划内的签到也记录，并标为计划外。"
                     "带上手机位置（GCJ-02）且在联络站位置的核验半径（CHECKIN_RADIUS_METERS）内的签到为已核验（verified），"
                     "计入履职积分；离得远、没有位置或联络站未登记位置的签到照常记录为待确认，由工作人员确认后计入。",
-        responses={403: "不是代表或不是本站代表", 404: "站码不存在", 410: "站码已停用", 422: "位置坐标无效"}, **AUTH)
+        responses={200: also_answers(CheckInAnswer, "今天已在本站签到过：原记录"), 403: "不是代表或不是本站代表",
+                   404: "站码不存在", 410: "站码已停用", 422: "位置坐标无效"}, **AUTH)
 def check_in(json_data):
     position = None if json_data["latitude"] is None else (json_data["latitude"], json_data["longitude"])
     row, created = attendance.check_in(current_user(), json_data["token"].strip(), clock.now(), position)
@@ -163,6 +181,7 @@ def check_in(json_data):
 
 
 @bp.post("/check-ins/<int:check_in_id>/confirm")
+@bp.output(CheckInEnvelope)
 @bp.doc(summary="确认一次待确认的进站签到（本站工作人员或人大工委）",
         description="确认后计入履职积分；已核验的签到原样返回。", responses={404: "没有这条签到"}, **AUTH)
 def confirm_check_in(check_in_id):
@@ -174,6 +193,7 @@ def confirm_check_in(check_in_id):
 
 
 @bp.get("/stations/<int:station_id>/check-ins")
+@bp.output(CheckInsOut)
 @bp.input(CheckInsQuery, location="query")
 @bp.doc(summary="联络站最近的进站签到（工作人员）", description="最近 100 条；pending=true 只列待确认的。", **AUTH)
 def station_check_ins(station_id, query_data):
@@ -188,6 +208,7 @@ def station_check_ins(station_id, query_data):
 
 
 @bp.get("/check-ins")
+@bp.output(CheckInsOut)
 @bp.doc(summary="我的进站记录（代表）", **AUTH)
 def my_check_ins():
     deputy_id = scope_of(current_user()).deputy_id
@@ -199,6 +220,7 @@ def my_check_ins():
 
 
 @bp.post("/stations/<int:station_id>/reception-records")
+@bp.output(RecordEnvelope, status_code=201)
 @bp.input(RecordIn)
 @bp.doc(summary="登记接待记录（工作人员，可事后补登）", **AUTH)
 def add_record(station_id, json_data):
@@ -209,6 +231,7 @@ def add_record(station_id, json_data):
 
 
 @bp.get("/stations/<int:station_id>/reception-records")
+@bp.output(RecordsOut)
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="联络站的接待记录（工作人员）", **AUTH)
 def list_records(station_id, query_data):
@@ -222,12 +245,14 @@ def list_records(station_id, query_data):
 
 
 @bp.put("/stations/<int:station_id>/follow")
+@bp.output(FollowOut)
 @bp.doc(summary="关注联络站（接待日前一天收到预告）", **AUTH)
 def follow(station_id):
     return {"following": operations.follow(current_user(), get_station(station_id), True)}
 
 
 @bp.delete("/stations/<int:station_id>/follow")
+@bp.output(FollowOut)
 @bp.doc(summary="取消关注联络站", **AUTH)
 def unfollow(station_id):
     return {"following": operations.follow(current_user(), get_station(station_id), False)}

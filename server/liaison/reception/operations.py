@@ -137,7 +137,7 @@ def update_day(day: ReceptionDay, values: dict, today: date) -> ReceptionDay:
     if "status" in values:
         day.status = values["status"]
     if cancelled:
-        _tell_booked_of_cancel(day)
+        _tell_of_cancel(day)
         db.session.execute(Appointment.__table__.update().where(
             Appointment.reception_day_id == day.id, Appointment.state == "booked").values(state="cancelled"))
     db.session.commit()
@@ -148,9 +148,10 @@ def update_day(day: ReceptionDay, values: dict, today: date) -> ReceptionDay:
     return day
 
 
-def _tell_booked_of_cancel(day: ReceptionDay) -> None:
+def _tell_of_cancel(day: ReceptionDay) -> None:
     """Every resident booked on ``day`` hears of its cancellation through the outbox (no
-    commit): the in-app message and, with their consent, the WeChat appointment message."""
+    commit): the in-app message and, with their consent, the WeChat appointment message;
+    the deputies on its rota too (their reception template), so nobody comes for nothing."""
     from ..notifications import outbox
 
     station = db.session.get(Station, day.station_id)
@@ -158,11 +159,18 @@ def _tell_booked_of_cancel(day: ReceptionDay) -> None:
             f"您的预约随之取消。{day.note or ''}").strip()
     starts = datetime.combine(day.date, time.fromisoformat(day.start), CHINA)
     stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")  # a day cancelled, restored and cancelled again
+    fields = {"station": station.name, "station_id": station.id, "time": starts}
     for user_id in db.session.execute(select(Appointment.user_id).where(
             Appointment.reception_day_id == day.id, Appointment.state == "booked")).scalars():
-        outbox.emit_direct(user_id, "appointment_cancelled", "接待日取消通知", body,
-                           {"station": station.name, "station_id": station.id, "time": starts},
+        outbox.emit_direct(user_id, "appointment_cancelled", "接待日取消通知", body, fields,
                            dedupe_key=f"reception-cancelled:{day.id}:{stamp}:{user_id}", audience="resident")
+    duty = (f"{station.name}{day.date.month}月{day.date.day}日的接待已取消，"
+            f"您这天不用到站值班。{day.note or ''}").strip()
+    for user_id in db.session.execute(select(Deputy.user_id).join(RotaEntry, RotaEntry.deputy_id == Deputy.id)
+                                      .where(RotaEntry.reception_day_id == day.id,
+                                             Deputy.user_id.is_not(None))).scalars():
+        outbox.emit_direct(user_id, "reception_cancelled", "接待日取消通知", duty, fields,
+                           dedupe_key=f"reception-cancelled:{day.id}:{stamp}:{user_id}", audience="deputy")
 
 
 def book(user, station_id: int, day_date: date, note: str, today: date) -> Appointment:

@@ -1,10 +1,12 @@
-"""Request schemas of the reception API (also the OpenAPI source)."""
+"""Request and answer schemas of the reception API (also the OpenAPI source)."""
 from apiflask import Schema
-from apiflask.fields import Boolean, Date, Float, Integer, List, String
+from apiflask.fields import Boolean, Date, Dict, Float, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import ValidationError, validates_schema
 
 from ..core.routing import MAX_ID
+from ..core.schemas import envelope, items_of
+from ..places.schemas import DeputyBrief
 
 
 class PlanIn(Schema):
@@ -87,3 +89,132 @@ class RecordIn(Schema):
     opinions_registered = Integer(load_default=0, validate=Range(0, 100000))
     deputy_ids = List(Integer(), load_default=list)
     note = String(load_default="", validate=Length(0, 2000))
+
+
+# -- answers ----------------------------------------------------------------------------
+
+
+class DayOut(Schema):
+    id = Integer(required=True)
+    date = String(required=True, metadata={"description": "YYYY-MM-DD"})
+    start = String(required=True, metadata={"description": "HH:MM"})
+    end = String(required=True, metadata={"description": "HH:MM"})
+    status = String(required=True, metadata={"description": "planned | held | cancelled"})
+    source = String(required=True, metadata={"description": "plan 按接待安排生成 | manual 工作人员添加"})
+    note = String(required=True)
+    capacity = Integer(required=True)
+    booked = Integer(required=True)
+    slots_left = Integer(required=True, metadata={"description": "剩余预约名额（非计划中的接待日为 0）"})
+    deputies = List(Nested(DeputyBrief), required=True, metadata={"description": "值班代表"})
+
+
+class DaysOut(Schema):
+    items = List(Nested(DayOut), required=True)
+    notice = String(required=True, metadata={"description": "下次接待的预告（没有时为空）"})
+
+
+DayEnvelope = envelope("DayEnvelope", "reception_day", DayOut)
+
+
+class PlanOut(Schema):
+    plan = Dict(required=True, metadata={"description": "接待安排（字段同请求），未设置时为 {}"})
+    text = List(String(), required=True, metadata={"description": "接待安排的中文说明"})
+
+
+class GenerateOut(Schema):
+    created = Integer(required=True)
+    removed = Integer(required=True)
+    kept = Integer(required=True)
+
+
+class StationPlace(Schema):
+    id = Integer(required=True)
+    name = String(required=True)
+    address = String(allow_none=True)
+
+
+class AppointmentOut(Schema):
+    id = Integer(required=True)
+    station = Nested(StationPlace, required=True)
+    date = String(required=True)
+    start = String(required=True)
+    end = String(required=True)
+    state = String(required=True, metadata={"description": "booked | cancelled | attended"})
+    note = String(required=True)
+
+
+AppointmentEnvelope = envelope("AppointmentEnvelope", "appointment", AppointmentOut)
+AppointmentsOut = items_of("AppointmentsOut", AppointmentOut)
+
+
+class DayBrief(Schema):
+    id = Integer(required=True)
+    station_id = Integer(required=True)
+    date = String(required=True)
+    start = String(required=True)
+    end = String(required=True)
+    capacity = Integer(required=True)
+    status = String(required=True)
+
+
+class Booking(Schema):
+    id = Integer(required=True)
+    state = String(required=True)
+    state_label = String(required=True)
+    resident = String(required=True, metadata={"description": "群众的昵称"})
+    phone = String(required=True, allow_none=True, metadata={"description": "打码的手机号"})
+    note = String(required=True)
+    booked_at = String(required=True)
+
+
+class DayBookingsOut(Schema):
+    day = Nested(DayBrief, required=True)
+    items = List(Nested(Booking), required=True)
+    booked = Integer(required=True)
+
+
+class CheckInOut(Schema):
+    id = Integer(required=True)
+    station = Nested(StationPlace, required=True)
+    deputy_id = Integer(required=True)
+    deputy_name = String(metadata={"description": "只在联络站的签到列表中"})
+    date = String(required=True)
+    at = String(required=True, metadata={"description": "签到时间（北京时间，ISO 8601）"})
+    in_plan = Boolean(required=True)
+    on_rota = Boolean(metadata={"description": "是否当天的值班代表（只在签到的答复中）"})
+    source = String(required=True, metadata={"description": "scan 扫码 | staff 工作人员登记"})
+    reception_record_id = Integer(required=True, allow_none=True)
+    verified = Boolean(required=True)
+    unverified_reason = String(required=True, allow_none=True)
+    distance_m = Integer(required=True, allow_none=True)
+    confirmed = Boolean(required=True)
+    verification = String(required=True, metadata={"description": "签到状态的中文说明"})
+
+
+class CheckInAnswer(Schema):
+    check_in = Nested(CheckInOut, required=True)
+    created = Boolean(required=True, metadata={"description": "false：今天已签到过，返回原记录"})
+    message = String(required=True)
+
+
+CheckInEnvelope = envelope("CheckInEnvelope", "check_in", CheckInOut)
+CheckInsOut = items_of("CheckInsOut", CheckInOut)
+
+
+class RecordOut(Schema):
+    id = Integer(required=True)
+    station_id = Integer(required=True)
+    date = String(required=True)
+    residents = Integer(required=True)
+    opinions_registered = Integer(required=True)
+    in_plan = Boolean(required=True)
+    note = String(required=True)
+    deputies = List(Nested(DeputyBrief), required=True)
+
+
+RecordEnvelope = envelope("RecordEnvelope", "reception_record", RecordOut)
+RecordsOut = items_of("RecordsOut", RecordOut)
+
+
+class FollowOut(Schema):
+    following = Boolean(required=True)

@@ -6,6 +6,7 @@ from datetime import date
 from apiflask import APIBlueprint, Schema
 from apiflask.fields import Integer, String
 from apiflask.validators import OneOf, Range, Regexp
+from apiflask.schemas import FileSchema
 from flask import send_file
 
 from ..core import clock
@@ -21,6 +22,8 @@ from .models import StationMonth  # noqa: F401  (registers the summary tables)
 from .queries import region_report, station_rows
 from .refresh import ensure_fresh, freshness, refresh
 from .report_pdf import region_pdf
+from .schemas import (DutyRecordOut, LeagueOut, RefreshOut, RegionsOut, ReportOut, StationMonthsOut,
+                      StationsPage)
 
 bp = APIBlueprint("stats", __name__, url_prefix="/api/v1/stats", tag="统计与报表")
 AUTH = {"security": "BearerAuth"}
@@ -78,6 +81,7 @@ def period(query: dict) -> tuple[date, date]:
 
 
 @bp.get("/regions")
+@bp.output(RegionsOut)
 @bp.doc(summary="我可以查看的区域（人大工委）", **AUTH)
 def regions():
     return {"items": [{"id": r.id, "name": r.name, "level": r.level, "path": r.path}
@@ -85,6 +89,7 @@ def regions():
 
 
 @bp.get("/regions/<int:region_id>/report")
+@bp.output(ReportOut)
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="区域联络站数据分析报告（长沙报告第一部分：站点、驻站代表、问题清单）", **AUTH)
 def report(region_id, query_data):
@@ -94,6 +99,7 @@ def report(region_id, query_data):
 
 
 @bp.get("/regions/<int:region_id>/report.xlsx")
+@bp.output(FileSchema, content_type=XLSX, description="区域报告 Excel 文件")
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="区域报告（Excel）", **AUTH)
 def report_xlsx(region_id, query_data):
@@ -106,6 +112,7 @@ def report_xlsx(region_id, query_data):
 
 
 @bp.get("/regions/<int:region_id>/report.pdf")
+@bp.output(FileSchema, content_type="application/pdf", description="区域报告 PDF 文件")
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="区域报告（PDF，可打印，文字可选中）", **AUTH)
 def report_pdf(region_id, query_data):
@@ -117,6 +124,7 @@ def report_pdf(region_id, query_data):
 
 
 @bp.get("/regions/<int:region_id>/stations")
+@bp.output(StationsPage)
 @bp.input(StationsQuery, location="query")
 @bp.doc(summary="区域内各联络站的当月数字与问题标记（分页）", **AUTH)
 def stations(region_id, query_data):
@@ -129,6 +137,7 @@ def stations(region_id, query_data):
 
 
 @bp.get("/regions/<int:region_id>/league")
+@bp.output(LeagueOut)
 @bp.input(PeriodQuery, location="query")
 @bp.doc(summary="代表、联络站响应度排行（按 95% 置信区间下限排名，威尔逊方法；件数太少不排名）", **AUTH)
 def league(region_id, query_data):
@@ -139,6 +148,7 @@ def league(region_id, query_data):
 
 
 @bp.post("/regions/<int:region_id>/refresh")
+@bp.output(RefreshOut)
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="立即重算某月的汇总数字（人大工委）",
         description="报表读汇总表（至多 STATS_MAX_AGE_SECONDS 秒前重算）；答复带 refreshed_at 和“数据截至 HH:MM”。", **AUTH)
@@ -151,6 +161,7 @@ def refresh_region(region_id, query_data):
 
 
 @bp.get("/stations/<int:station_id>/months")
+@bp.output(StationMonthsOut)
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="联络站全年逐月数字", **AUTH)
 def station_months(station_id, query_data):
@@ -177,6 +188,7 @@ def station_months(station_id, query_data):
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record")
+@bp.output(DutyRecordOut)
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表履职档案（进站、接待、点将、建议、响应时间、满意度、履职积分）", **AUTH)
 def deputy_record(deputy_id, query_data):
@@ -184,6 +196,7 @@ def deputy_record(deputy_id, query_data):
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record.xlsx")
+@bp.output(FileSchema, content_type=XLSX, description="履职档案 Excel 文件")
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表年度履职档案（Excel）", **AUTH)
 def deputy_record_xlsx(deputy_id, query_data):
@@ -193,6 +206,7 @@ def deputy_record_xlsx(deputy_id, query_data):
 
 
 @bp.get("/deputies/<int:deputy_id>/duty-record.pdf")
+@bp.output(FileSchema, content_type="application/pdf", description="履职档案 PDF 文件")
 @bp.input(YearQuery, location="query")
 @bp.doc(summary="代表年度履职档案（PDF）", **AUTH)
 def deputy_record_pdf(deputy_id, query_data):
