@@ -50,7 +50,10 @@ def create_app(config: dict | None = None) -> APIFlask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     from . import models  # noqa: F401  (register every table)
+    from .core import metrics, observability
 
+    observability.init_app(app)  # first: every later hook and log line has the request id
+    metrics.init_app(app)
     extensions.init_app(app)
     auth.init_app(app, User)
     errors.register_error_handlers(app)

@@ -9,9 +9,7 @@ from .codes.resolve import active_tokens
 from .notifications import outbox
 from .opinions import operations as opinion_operations, unit_merge
 from .places import importer, serialize, unit_ops
-from .reception import attendance
 from .reception.serialize import station_days
-from .stats.jobs import after_attendance
 from .users.roles import move_unit_roles
 
 
@@ -32,4 +30,3 @@ def connect_events() -> None:
     unit_ops.units_merging.connect(_unit_roles)
     opinion_operations.notify.connect(outbox.emit)
     opinion_operations.notified.connect(outbox.kick)
-    attendance.attendance_recorded.connect(after_attendance)

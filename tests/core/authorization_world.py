@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import factories
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
@@ -89,36 +90,31 @@ def _user(db, openid: str):
 
     user = db.session.query(User).filter_by(mp_openid=openid).first()
     if user is None:
-        user = User(mp_openid=openid, oa_openid="oa-" + openid, unionid="u-" + openid, nickname=openid)
-        db.session.add(user)
-        db.session.flush()
+        user = factories.user(db.session, openid, oa_openid="oa-" + openid, unionid="u-" + openid)
     return user
 
 
 def _places(db) -> dict:
     """Ids of the places and people the rows name."""
-    from liaison.users.demo import DEMO_STATION
-    from liaison.places.models import Deputy, HandlingUnit, Membership, Region, Station
+    from liaison.places.models import Membership, Region, Station
 
-    here = db.session.query(Station).filter_by(name=DEMO_STATION).one()
+    demo = factories.demo_ids(db.session)
     elsewhere = db.session.query(Station).filter_by(name=ELSEWHERE_STATION).one()
     tianxin = db.session.query(Region).filter_by(name="天心区").one()
-    deputy = db.session.query(Deputy).filter_by(external_id="CS-WANGMING").one()
     # Deputies who sit only in 天心区 (no cross membership into 岳麓区).
     only_tianxin = [m.deputy_id for m in db.session.query(Membership).filter_by(station_id=elsewhere.id)
                     if all(o.station.region.path.startswith(tianxin.path) for o in m.deputy.memberships)]
-    unit = {u.name: u.id for u in db.session.query(HandlingUnit)}
-    return {"here": here.id, "elsewhere": elsewhere.id, "deputy": deputy.id,
+    unit = demo["units"]
+    return {"here": demo["station_id"], "elsewhere": elsewhere.id, "deputy": demo["deputy_id"],
             "unit": unit["岳麓区住房和城乡建设局"], "unit_other": unit[IDENTITIES["unit_other"][1][2]],
             "deputy_elsewhere": only_tianxin[0], "colleague_elsewhere": only_tianxin[1],
-            "yuelu": db.session.query(Region).filter_by(name="岳麓区").one().id, "tianxin": tianxin.id,
+            "yuelu": demo["region_id"], "tianxin": tianxin.id,
             "city": db.session.query(Region).filter_by(name="长沙市", parent_id=None).one().id}
 
 
 def _people(db, ids: dict) -> None:
     """The identities the demo lacks, and a past seat of the elsewhere deputy here."""
-    from liaison.places.models import Deputy, HandlingUnit, Membership, Region, Station
-    from liaison.users.models import StaffRole
+    from liaison.places.models import Deputy, HandlingUnit, Region, Station
 
     models = {"station": (Station, "station_id"), "unit": (HandlingUnit, "unit_id"),
               "region": (Region, "region_id")}
@@ -128,11 +124,12 @@ def _people(db, ids: dict) -> None:
             if role:
                 model, column = models[role[1]]
                 target = db.session.query(model).filter_by(name=role[2]).first()
-                db.session.add(StaffRole(user_id=user.id, role=role[0], **{column: target.id}))
-    db.session.get(Deputy, ids["deputy_elsewhere"]).user_id = _user(db, "mx-deputy-elsewhere").id
+                factories.staff(db.session, user, role[0], **{column: target.id})
+    elsewhere = db.session.get(Deputy, ids["deputy_elsewhere"])
+    elsewhere.user_id = _user(db, "mx-deputy-elsewhere").id
     # Sat here once, long ago: a former seat gives no sight of the station's opinions.
-    db.session.add(Membership(deputy_id=ids["deputy_elsewhere"], station_id=ids["here"], kind="cross",
-                              started_on=date(2000, 1, 1), ended_on=date(2001, 1, 1)))
+    factories.membership(db.session, elsewhere, db.session.get(Station, ids["here"]), "cross",
+                         date(2000, 1, 1), ended_on=date(2001, 1, 1))
     db.session.commit()
 
 

@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
+import factories
 import pytest
 
 from liaison.core import clock
@@ -105,12 +106,10 @@ def test_temporary_files_age_by_the_real_clock_not_the_moved_one(tmp_path):
 def test_a_browser_login_holds_on_a_moved_clock_and_ends_by_it(app):
     from liaison.core.auth import session_fields, user_from_session
     from liaison.core.db import db
-    from liaison.users.models import User
 
     clock.anchor(NEW_YEAR)
     with app.app_context():
-        user = User(mp_openid="o-clock-test", nickname="时钟")
-        db.session.add(user)
+        user = factories.user(db.session, "o-clock-test", "时钟")
         db.session.commit()
         data = session_fields(user)
         assert user_from_session(data, clock.timestamp()) == user

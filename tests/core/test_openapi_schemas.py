@@ -22,7 +22,7 @@ def world(make_app, fake_wechat):
     from liaison.codes.models import Code
     from liaison.core import clock
     from liaison.core.db import db
-    from liaison.opinions.models import Opinion
+    from liaison.opinions.models import Assignment, Opinion
     from liaison.reception.models import ReceptionRecord
 
     app = make_app()
@@ -35,6 +35,7 @@ def world(make_app, fake_wechat):
         ids = {k: v for k, v in factories.demo_ids(db.session).items()
                if k in ("station_id", "region_id", "deputy_id")}
         ids["opinion_id"] = db.session.query(Opinion).order_by(Opinion.id).first().id
+        ids["assigned_id"] = db.session.query(Assignment).order_by(Assignment.id).first().opinion_id
         ids["token"] = db.session.query(Code).filter_by(station_id=ids["station_id"], kind="station").first().token
         held = {r.date for r in db.session.query(ReceptionRecord).filter_by(station_id=ids["station_id"])}
         unrecorded = next(d for d in (clock.today() - timedelta(days=k) for k in range(60)) if d not in held)
@@ -155,3 +156,23 @@ def test_written_answers_fit_the_document(world):
         assert r.status_code in (200, 201), (path, r.get_json())
         schema = success_schema(world["spec"], path, method, r.status_code)
         assert problems(world["spec"], schema, r.get_json()) == [], f"{method.upper()} {path}"
+
+
+FILES = [
+    (None, "/api/v1/codes/{token}/qr.png"), (None, "/api/v1/codes/{token}/poster.pdf"),
+    ("liaison", "/api/v1/stations/{station_id}/reception-plan.xlsx"), ("liaison", "/api/v1/opinions.xlsx"),
+    ("liaison", "/api/v1/opinions/{assigned_id}/assignment.pdf"),
+    ("office", "/api/v1/stats/regions/{region_id}/report.xlsx"),
+    ("office", "/api/v1/stats/regions/{region_id}/report.pdf"),
+    ("office", "/api/v1/stats/deputies/{deputy_id}/duty-record.xlsx"),
+    ("office", "/api/v1/stats/deputies/{deputy_id}/duty-record.pdf"),
+]
+
+
+@pytest.mark.parametrize("who, path", FILES, ids=[f"{w or 'anyone'} {p}" for w, p in FILES])
+def test_files_come_in_the_documented_content_type(world, who, path):
+    r = world["client"].get(path.format(**world["ids"]), headers=world["tokens"].get(who, {}))
+    documented = world["spec"]["paths"][path.replace("assigned_id", "opinion_id")]["get"]["responses"]
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    assert list(documented["200"]["content"]) == [r.mimetype]
+    assert r.data

@@ -3,6 +3,7 @@ masking and anonymity rules for those who may."""
 import io
 from datetime import date, timedelta
 
+import factories
 import pytest
 from opinion_helpers import jpeg
 
@@ -147,16 +148,12 @@ def station_deputy(app, world, who):
     """Log in a deputy who sits at the demo station but was not summoned."""
     from liaison.core.db import db
     from liaison.places.models import Membership
-    from liaison.users.models import User
 
     with app.app_context():
         member = db.session.query(Membership).filter(
             Membership.station_id == world["station_id"],
             Membership.deputy_id != world["deputy_id"]).first()
-        user = User(mp_openid="station-deputy", nickname="站内代表")
-        db.session.add(user)
-        db.session.flush()
-        member.deputy.user_id = user.id
+        member.deputy.user_id = factories.user(db.session, "station-deputy", "站内代表").id
         db.session.commit()
     return who("station-deputy")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import factories
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import IntegrityError
@@ -18,17 +19,12 @@ from page_helpers import submit_opinion  # noqa: E402
 def world(app, demo):
     """The demo station and two users of one person: a mini-program one and a web one."""
     from liaison.core.db import db
-    from liaison.users.demo import DEMO_STATION
-    from liaison.places.models import Station
-    from liaison.users.models import User
 
     with app.app_context():
-        station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
-        mp_user = User(mp_openid="mp-he", nickname="微信用户")
-        web_user = User(oa_openid="oa-he", nickname="何师傅", avatar_url="https://example.com/a.png")
-        db.session.add_all([mp_user, web_user])
+        mp_user = factories.user(db.session, "mp-he", "微信用户")
+        web_user = factories.user(db.session, None, "何师傅", oa_openid="oa-he", avatar_url="https://example.com/a.png")
         db.session.commit()
-        return {"station": station.id, "mp": mp_user.id, "web": web_user.id}
+        return {"station": factories.demo_ids(db.session)["station_id"], "mp": mp_user.id, "web": web_user.id}
 
 
 def references_to(app, user_id: int) -> dict:

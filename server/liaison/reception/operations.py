@@ -12,8 +12,8 @@ from sqlalchemy import select
 from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
-from ..places.scopes import current_membership
 from ..places.models import Deputy, Membership, Station
+from ..places.scopes import current_membership
 from ..core.clock import CHINA
 from .availability import booked_count, refusal
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow

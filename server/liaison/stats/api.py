@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from apiflask import APIBlueprint, Schema
-from apiflask.fields import Integer, String
-from apiflask.validators import OneOf, Range, Regexp
+from apiflask import APIBlueprint
 from apiflask.schemas import FileSchema
 from flask import send_file
 
@@ -22,17 +20,11 @@ from .models import StationMonth  # noqa: F401  (registers the summary tables)
 from .queries import region_report, station_rows
 from .refresh import ensure_fresh, freshness, refresh
 from .report_pdf import region_pdf
-from .schemas import (DutyRecordOut, LeagueOut, RefreshOut, RegionsOut, ReportOut, StationMonthsOut,
-                      StationsPage)
+from .schemas import (DutyRecordOut, LeagueOut, MonthQuery, PeriodQuery, RefreshOut, RegionsOut, ReportOut,
+                      StationMonthsOut, StationsPage, StationsQuery, YearQuery)
 
 bp = APIBlueprint("stats", __name__, url_prefix="/api/v1/stats", tag="统计与报表")
 AUTH = {"security": "BearerAuth"}
-# Years outside these bounds broke the date maths (year 0, 9999, 99999): 422 here, 400 on the pages.
-MONTH_PATTERN = r"^20\d\d-(0[1-9]|1[0-2])$"
-MONTH_ERROR = "月份格式应为 YYYY-MM（2000 至 2099 年）"
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-YEAR_ERROR = f"年份应在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间"
-MONTH = Regexp(MONTH_PATTERN, error=MONTH_ERROR)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -43,29 +35,6 @@ def register(app) -> None:
 
     app.register_blueprint(pages)
     page_layout(app, pages.name, "stats/denied.html", page_context)  # refusals as report pages
-
-
-class MonthQuery(Schema):
-    month = String(validate=MONTH, metadata={"description": "统计月份，默认本月"})
-    limit = Integer(validate=Range(1, 5000), metadata={"description": "每类问题最多列出几项"})
-
-
-class StationsQuery(Schema):
-    month = String(validate=MONTH)
-    flag = String(validate=OneOf(["under_min", "over_max", "too_many_senior", "too_many_prov_muni", "idle"]))
-    page = Integer(load_default=1, validate=Range(1, 100000))
-    per_page = Integer(load_default=50, validate=Range(1, 500))
-
-
-class PeriodQuery(Schema):
-    kind = String(load_default="deputy", validate=OneOf(["deputy", "station"]))
-    start = String(data_key="from", validate=MONTH, metadata={"description": "起始月份，默认当年 1 月"})
-    end = String(data_key="to", validate=MONTH, metadata={"description": "结束月份，默认本月"})
-
-
-class YearQuery(Schema):
-    year = Integer(validate=Range(FIRST_YEAR, LAST_YEAR, error=YEAR_ERROR),
-                   metadata={"description": "年份，默认今年"})
 
 
 def month_arg(value: str | None) -> date:
@@ -151,7 +120,7 @@ def league(region_id, query_data):
 @bp.output(RefreshOut)
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="立即重算某月的汇总数字（人大工委）",
-        description="报表读汇总表（至多 STATS_MAX_AGE_SECONDS 秒前重算）；答复带 refreshed_at 和“数据截至 HH:MM”。", **AUTH)
+        description="报表读汇总表（每次变动后随即更新）；答复带 refreshed_at 和“数据截至 HH:MM”。", **AUTH)
 def refresh_region(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)

@@ -1,10 +1,43 @@
 """Request and answer schemas of the stats API (also the OpenAPI source)."""
 from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Float, Integer, List, Nested, String
+from apiflask.validators import OneOf, Range, Regexp
 
 from ..core.schemas import items_of
 from .figures import MONTH_FIELDS
 
+# Years outside these bounds broke the date maths (year 0, 9999, 99999): 422 here, 400 on the pages.
+MONTH_PATTERN = r"^20\d\d-(0[1-9]|1[0-2])$"
+MONTH_ERROR = "月份格式应为 YYYY-MM（2000 至 2099 年）"
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEAR_ERROR = f"年份应在 {FIRST_YEAR} 至 {LAST_YEAR} 年之间"
+MONTH = Regexp(MONTH_PATTERN, error=MONTH_ERROR)
+
+
+class MonthQuery(Schema):
+    month = String(validate=MONTH, metadata={"description": "统计月份，默认本月"})
+    limit = Integer(validate=Range(1, 5000), metadata={"description": "每类问题最多列出几项"})
+
+
+class StationsQuery(Schema):
+    month = String(validate=MONTH)
+    flag = String(validate=OneOf(["under_min", "over_max", "too_many_senior", "too_many_prov_muni", "idle"]))
+    page = Integer(load_default=1, validate=Range(1, 100000))
+    per_page = Integer(load_default=50, validate=Range(1, 500))
+
+
+class PeriodQuery(Schema):
+    kind = String(load_default="deputy", validate=OneOf(["deputy", "station"]))
+    start = String(data_key="from", validate=MONTH, metadata={"description": "起始月份，默认当年 1 月"})
+    end = String(data_key="to", validate=MONTH, metadata={"description": "结束月份，默认本月"})
+
+
+class YearQuery(Schema):
+    year = Integer(validate=Range(FIRST_YEAR, LAST_YEAR, error=YEAR_ERROR),
+                   metadata={"description": "年份，默认今年"})
+
+
+# -- answers ----------------------------------------------------------------------------
 
 def _figures(schema_name: str, satisfaction: bool = True, **fields) -> type:
     """A schema of the month figures (MONTH_FIELDS, counts) plus ``fields``."""

@@ -19,9 +19,8 @@ from .league import league_table
 from .queries import region_report
 from .refresh import refresh as rebuild
 from .scoring import POINT_LABELS
-from .api import (
-    FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR, month_arg, period,
-)
+from .api import month_arg, period
+from .schemas import FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR
 
 bp = Blueprint("stats_pages", __name__, url_prefix="/reports", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -85,8 +84,7 @@ def region(user, region_id):
         return bad
     data = region_report(reg, month_arg(value), clock.today(), 50)
     return render_template("stats/region.html", data=data, region=reg, station_flags=STATION_FLAGS,
-                           invisible=INVISIBLE, labels=data["flag_labels"],
-                           max_age_minutes=max(1, int(current_app.config["STATS_MAX_AGE_SECONDS"]) // 60))
+                           invisible=INVISIBLE, labels=data["flag_labels"])
 
 
 @bp.post("/regions/<int:region_id>/refresh")
