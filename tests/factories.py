@@ -7,7 +7,7 @@ fixture that builds a world commits once when it is done.
     s = station(db.session, city, reception_plan={"monthly_days": [15]})
     d = deputy(db.session, "王一", s, user=user(db.session, "deputy-w1"))
 
-``demo_ids`` reads the ids tests need out of the demo data set (``places/demo.py``).
+``demo_ids`` reads the ids tests need out of the demo data set (``users/demo.py``).
 """
 from __future__ import annotations
 

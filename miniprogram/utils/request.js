@@ -48,6 +48,11 @@ function currentUser() {
   return wx.getStorageSync(USER_KEY) || null
 }
 
+// The user as an answer now describes it (after a binding changed their roles).
+function rememberUser(user) {
+  if (user) wx.setStorageSync(USER_KEY, user)
+}
+
 // ---- transport ------------------------------------------------------------
 
 function buildUrl(path, query) {
@@ -244,6 +249,7 @@ module.exports = {
   getToken,
   clearSession,
   currentUser,
+  rememberUser,
   buildUrl,
   uuid4,
 }

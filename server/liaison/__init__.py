@@ -58,6 +58,9 @@ def create_app(config: dict | None = None) -> APIFlask:
     auth.init_app(app, User)
     errors.register_error_handlers(app)
     _register_blueprints(app)
+    from .places import public_cache
+
+    public_cache.install()  # the public answers' cache follows every commit
 
     from .wiring import connect_events
 

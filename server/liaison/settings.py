@@ -241,6 +241,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("STATS_DUTY_POINTS", dict, DEFAULT_DUTY_POINTS, "履职积分 weights per counted item",
       env=None),
     S("STATS_FLAG_LIST_LIMIT", int, 200, "items per flag list in the region report", minimum=1),
+    S("PUBLIC_CACHE_SECONDS", int, 300, "the scan, station and deputy answers are kept built in "
+      "Redis this long (changes clear them at once); 0: built on every request", minimum=0),
     # Background jobs
     S("RQ_QUEUE", str, "liaison", "the rq queue's name (workers and web share it)"),
     S("RQ_SYNC", bool, False, "run jobs in the caller (the CLI only)", env=None),
