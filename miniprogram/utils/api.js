@@ -1,6 +1,6 @@
 // The backend endpoints of docs/API.md, one function each.
 const config = require('./config')
-const { currentUser, request, upload, submitOnce } = require('./request')
+const { currentUser, download, request, upload, submitOnce } = require('./request')
 
 const enc = encodeURIComponent
 
@@ -49,9 +49,16 @@ module.exports = {
       data: position ? { token, latitude: position.latitude, longitude: position.longitude } : { token },
     }),
 
+  // The deputy's duty: who booked a day of their rota, the year's duty record and its files.
+  dayBookings: (dayId) => request('/api/v1/reception-days/' + enc(dayId) + '/appointments'),
+  dutyRecord: (deputyId) => request('/api/v1/stats/deputies/' + enc(deputyId) + '/duty-record'),
+  /** @param {number} deputyId @param {'xlsx' | 'pdf'} kind */
+  dutyRecordFile: (deputyId, kind) => download('/api/v1/stats/deputies/' + enc(deputyId) + '/duty-record.' + kind),
+
   // Appointments.
   createAppointment: (body) => request('/api/v1/appointments', { method: 'POST', data: body }),
   listAppointments: () => request('/api/v1/appointments'),
+  cancelAppointment: (id) => request('/api/v1/appointments/' + enc(id) + '/cancel', { method: 'POST' }),
 
   // Opinions.
   opinionCategories: () => request('/api/v1/opinion-categories'),

@@ -194,6 +194,25 @@ async function upload(path, filePath) {
   return finish(res)
 }
 
+// Download a file the API makes (an Excel or PDF export) with the login; resolves to the
+// temporary file path. A refusal comes back as an ApiError with a Chinese message.
+async function download(path, query) {
+  const url = buildUrl(path, query)
+  const res = await withAuth((token) =>
+    new Promise((resolve, reject) => {
+      wx.downloadFile({
+        url,
+        header: { Authorization: 'Bearer ' + token },
+        timeout: config.UPLOAD_TIMEOUT_MS,
+        success: resolve,
+        fail: (err) => reject(networkError(err)),
+      })
+    })
+  )
+  if (res.statusCode >= 200 && res.statusCode < 300) return res.tempFilePath
+  throw toApiError({ statusCode: res.statusCode, data: null })
+}
+
 // ---- idempotent submits --------------------------------------------------------
 
 function uuid4() {
@@ -239,6 +258,7 @@ module.exports = {
   USER_KEY,
   request,
   upload,
+  download,
   login,
   submitOnce,
   idempotencyKey,

@@ -103,7 +103,10 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     record("appointment", client.post("/api/v1/appointments",
                                       json={"station_id": sid, "date": day, "note": "小区路灯不亮"},
                                       headers=resident))
-    record("appointments", client.get("/api/v1/appointments", headers=resident))
+    mine = record("appointments", client.get("/api/v1/appointments", headers=resident))
+    booking = mine["items"][0]["id"] if mine.get("items") else 0
+    record("appointment_cancel", client.post(f"/api/v1/appointments/{booking}/cancel", headers=resident))
+    record("appointment_cancel_again", client.post(f"/api/v1/appointments/{booking}/cancel", headers=resident))
 
     # The demo deputy scans the demo station's code 3.2 km away (unverified), then at the station.
     from liaison.users.demo import DEMO_STATION_POINT
@@ -142,6 +145,7 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     newcomer = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("mp-contract-newcomer")}).get_json()
     newcomer = {"Authorization": f"Bearer {newcomer['token']}"}
     _deputy_side(app, client, phone, record, deputy, did)
+    _duty_side(client, record, deputy, did, sid, day)
     record("link_wrong", client.post("/api/v1/me/link", json={"code": "000000"}, headers=newcomer))
     record("linked", client.post("/api/v1/me/link", json={"code": _web_link_code(app, sid)}, headers=newcomer))
     return out, ids
@@ -166,6 +170,16 @@ def _deputy_side(app, client, phone, record, deputy: dict, deputy_id: int) -> No
         "phone_code": _phone_code(phone.base, "mp-contract-deputy", "13800000000")}))
     record("invitation_accepted", client.post(f"/api/v1/invitations/{code}/accept", headers=newcomer, json={
         "phone_code": _phone_code(phone.base, "mp-contract-deputy", number)}))
+
+
+def _duty_side(client, record, deputy: dict, deputy_id: int, station_id: int, day: str | None) -> None:
+    """The deputy's duty page: the rota days, who booked one, the year's duty record."""
+    days = client.get(f"/api/v1/stations/{station_id}/reception-days", headers=deputy).get_json()
+    booked = next(d for d in days["items"] if d["date"] == day)
+    record("day_bookings", client.get(f"/api/v1/reception-days/{booked['id']}/appointments", headers=deputy))
+    year = clock.today().year
+    record("duty_record", client.get(f"/api/v1/stats/deputies/{deputy_id}/duty-record?year={year}", headers=deputy))
+    record("my_check_ins", client.get("/api/v1/check-ins", headers=deputy))
 
 
 def _phone_code(fake_base: str, openid: str, number: str) -> str:

@@ -99,6 +99,10 @@ Page({
     wx.navigateTo({ url: pages.url('workbench') })
   },
 
+  onDuty() {
+    wx.navigateTo({ url: pages.url('duty') })
+  },
+
   // 分享名片: the deputy's public page, where residents can 点将.
   onShareAppMessage() {
     const d = this.data.deputy

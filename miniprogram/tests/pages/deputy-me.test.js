@@ -1,4 +1,4 @@
-const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
+const { signedIn, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire, wxmlOf } = require('../helpers/page')
 const { DEPUTY, DEPUTY_USER, INVITATION_ACCEPTED, PHONE_MISMATCH, USER, ok, fail } = require('../helpers/fixtures')
 
@@ -8,9 +8,7 @@ beforeEach(() => {
 })
 
 function asUser(user) {
-  fake = withLogin(createFakeWx(), user)
-  global.wx = fake
-  fake.route('GET', '/api/v1/me', ok({ user }))
+  fake = signedIn(user)
   fake.route('GET', '/api/v1/deputies/12', ok({ deputy: DEPUTY }))
 }
 
@@ -34,6 +32,8 @@ test('a deputy sees levels, stations, their code and shares their card', async (
   })
   await tap(comp, '#workbench-btn')
   expect(fake.lastCall('navigateTo').url).toBe('/pages/workbench/workbench')
+  await tap(comp, '#duty-btn')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/duty/duty')
 })
 
 test('binding: invitation code and the verified phone, then the identity is shown', async () => {

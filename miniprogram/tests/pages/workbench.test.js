@@ -1,13 +1,11 @@
-const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
+const { signedIn, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire } = require('../helpers/page')
 const { DEPUTY_OPINIONS, DEPUTY_USER, USER, ok } = require('../helpers/fixtures')
 
 let fake
 beforeEach(() => {
   resetApp()
-  fake = withLogin(createFakeWx(), DEPUTY_USER)
-  global.wx = fake
-  fake.route('GET', '/api/v1/me', ok({ user: DEPUTY_USER }))
+  fake = signedIn(DEPUTY_USER)
 })
 
 const empty = { items: [], total: 0, page: 1, per_page: 20 }
@@ -39,9 +37,7 @@ test('opens on the opinions that summoned the deputy, filters by tab and search,
 })
 
 test('someone who is not a deputy is offered the binding instead of a list', async () => {
-  fake = withLogin(createFakeWx(), USER)
-  global.wx = fake
-  fake.route('GET', '/api/v1/me', ok({ user: USER }))
+  fake = signedIn(USER)
   const { comp } = loadPage('pages/workbench/workbench', {})
   await flush()
   expect(textOf(comp)).toContain('您还没有绑定代表身份')
