@@ -115,6 +115,7 @@ def _samples():
     from liaison.admin.common import PageError
     from liaison.places.operations import PlaceError
     from liaison.core.auth import UserBlocked
+    from liaison.core.backup import BackupError
     from liaison.core.csrf import CSRFError
     from liaison.core.errors import ApiError, DomainError
     from liaison.opinions.errors import (InvalidField, InvalidTransition, MissingField, NotAllowed,
@@ -145,6 +146,7 @@ def _samples():
         (ImportFailed(["第2行：缺少代表姓名"]), 422, "import_failed"),
         (PlanError("end", "结束时间应晚于开始时间"), 422, "validation_error"),
         (BadFilter("日期应在 2000 年至 2099 年之间"), 422, "validation_error"),
+        (BackupError("备份文件 files.tar 缺失或已损坏", "backup_corrupt"), 409, "backup_corrupt"),
     ]
 
 

@@ -2,6 +2,7 @@
 const api = require('../../utils/api')
 const { USER_KEY } = require('../../utils/request')
 const { errorMessage } = require('../../utils/errors')
+const pages = require('../../utils/pages')
 const prefs = require('../../utils/prefs')
 const { formatDate } = require('../../utils/format')
 
@@ -79,6 +80,15 @@ Page({
 
   onOpenPrivacy() {
     if (typeof wx.openPrivacyContract === 'function') wx.openPrivacyContract({})
+  },
+
+  // The deputy's side: 我的代表身份 (binding, code, card) and the 代表工作台.
+  onDeputyMe() {
+    wx.navigateTo({ url: pages.url('deputy_me') })
+  },
+
+  onWorkbench() {
+    wx.navigateTo({ url: pages.url('workbench') })
   },
 })
 

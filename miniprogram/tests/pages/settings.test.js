@@ -77,3 +77,13 @@ test('linking accounts that are already one says so', async () => {
   await flush()
   expect(fake.lastCall('showToast')).toMatchObject({ title: '已是同一个账号，无需关联', icon: 'none' })
 })
+
+test('a deputy finds 我的代表身份 and the 代表工作台 here', async () => {
+  fake.route('GET', '/api/v1/appointments', ok({ items: [] }))
+  const { comp } = loadPage('pages/settings/settings', {})
+  await flush()
+  await tap(comp, '#deputy-me-link')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/deputy-me/deputy-me')
+  await tap(comp, '#workbench-link')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/workbench/workbench')
+})

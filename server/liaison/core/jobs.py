@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # (dotted path of a function callable without arguments, interval in seconds)
 PERIODIC: list[tuple[str, int]] = [
     ("liaison.notifications.jobs.sweep", 30),
+    ("liaison.codes.scans.flush_scans", 15),
     ("liaison.opinions.jobs.scan_deadlines", 3600),
     ("liaison.opinions.jobs.sweep_content_checks", 600),
     ("liaison.opinions.jobs.scrub_expired", 24 * 3600),
@@ -39,17 +40,34 @@ def with_app(fn):
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
-        global _worker_app
-        if has_app_context():
-            return fn(*args, **kwargs)
-        if _worker_app is None:
-            from .. import create_app
+        from rq import get_current_job
 
-            _worker_app = create_app()
-        with _worker_app.app_context():
-            return fn(*args, **kwargs)
+        from .observability import enter_job, leave_job
+
+        job = get_current_job()
+        if job is None:  # called directly (tests, CLI): nothing to carry
+            return _in_app(fn, args, kwargs)
+        tokens = enter_job(job)  # its log lines carry the enqueuing request's id
+        log.info("job %s.%s started", fn.__module__, fn.__name__)
+        try:
+            return _in_app(fn, args, kwargs)
+        finally:
+            leave_job(tokens)
 
     return wrapper
+
+
+def _in_app(fn, args, kwargs):
+    """``fn`` inside an app context: the caller's, or the worker's app (made once)."""
+    global _worker_app
+    if has_app_context():
+        return fn(*args, **kwargs)
+    if _worker_app is None:
+        from .. import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        return fn(*args, **kwargs)
 
 
 def enqueue(func, *args, job_id: str | None = None, **kwargs):
@@ -67,7 +85,9 @@ def enqueue(func, *args, job_id: str | None = None, **kwargs):
                 return existing
         except NoSuchJobError:
             pass
-    return queue.enqueue(func, *args, job_id=job_id, **kwargs)
+    from .observability import job_meta
+
+    return queue.enqueue(func, *args, job_id=job_id, meta={**job_meta(), **kwargs.pop("meta", {})}, **kwargs)
 
 
 def _resolve(path: str):
