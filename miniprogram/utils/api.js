@@ -58,6 +58,7 @@ module.exports = {
   // Appointments.
   createAppointment: (body) => request('/api/v1/appointments', { method: 'POST', data: body }),
   listAppointments: () => request('/api/v1/appointments'),
+  cancelAppointment: (id) => request('/api/v1/appointments/' + enc(id) + '/cancel', { method: 'POST' }),
 
   // Opinions.
   opinionCategories: () => request('/api/v1/opinion-categories'),

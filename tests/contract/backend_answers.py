@@ -103,7 +103,10 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     record("appointment", client.post("/api/v1/appointments",
                                       json={"station_id": sid, "date": day, "note": "小区路灯不亮"},
                                       headers=resident))
-    record("appointments", client.get("/api/v1/appointments", headers=resident))
+    mine = record("appointments", client.get("/api/v1/appointments", headers=resident))
+    booking = mine["items"][0]["id"] if mine.get("items") else 0
+    record("appointment_cancel", client.post(f"/api/v1/appointments/{booking}/cancel", headers=resident))
+    record("appointment_cancel_again", client.post(f"/api/v1/appointments/{booking}/cancel", headers=resident))
 
     # The demo deputy scans the demo station's code 3.2 km away (unverified), then at the station.
     from liaison.places.demo import DEMO_STATION_POINT

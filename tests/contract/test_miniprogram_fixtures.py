@@ -46,6 +46,10 @@ CONTRACT = {
     "APPOINTMENT_CREATED": [("appointment", 201, None)],
     "APPOINTMENT": [("appointments", 200, {"pick": ("items", 0)})],
     "APPOINTMENTS": [("appointments", 200, None)],
+    "APPOINTMENT_PAST": [("appointments", 200, {"pick": ("items", 0)})],
+    "MY_APPOINTMENTS": [("appointments", 200, None)],
+    "APPOINTMENT_CANCELLED": [("appointment_cancel", 200, None)],
+    "APPOINTMENT_GONE": [("appointment_cancel_again", 409, None)],
     "CHECK_IN": [("check_in_far", 201, None), ("check_in_again", 200, None)],
     "LINKED": [("linked", 200, None)],
     "LINK_CODE_WRONG": [("link_wrong", 400, None)],
@@ -66,6 +70,7 @@ SAME_VALUE = {
     "CODE_REVOKED": [("error", "code")], "CODE_UNKNOWN": [("error", "code")],
     "CHECK_IN": [("check_in", "verified"), ("message",)],
     "LINKED": [("merged",)], "LINK_CODE_WRONG": [("error", "code")],
+    "APPOINTMENT_CANCELLED": [("appointment", "state",)], "APPOINTMENT_GONE": [("error", "code")],
     "INVITATION_ACCEPTED": [("invitation", "role")],
     "PHONE_MISMATCH": [("error", "code"), ("error", "message")],
 }

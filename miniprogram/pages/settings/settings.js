@@ -8,14 +8,12 @@ const { formatDate } = require('../../utils/format')
 
 const LINK_CODE = /^[0-9]{6}$/
 
-const APPOINTMENT_STATES = { booked: '已预约', cancelled: '已取消', attended: '已接待' }
-
 function toAppointments(items) {
   return (items || []).map((a) => ({
     id: a.id,
     stationName: a.station ? a.station.name : '',
     dateLabel: formatDate(a.date),
-    stateLabel: APPOINTMENT_STATES[a.state] || a.state || '',
+    stateLabel: a.state_label || '',
   }))
 }
 
@@ -46,6 +44,10 @@ Page({
       .listAppointments()
       .then((res) => this.setData({ appointments: toAppointments(res.items), appointmentsError: '' }))
       .catch(() => this.setData({ appointmentsError: '暂时无法获取预约记录' }))
+  },
+
+  onOpenAppointments() {
+    wx.navigateTo({ url: pages.url('appointments') })
   },
 
   onLargeTextChange(e) {

@@ -189,6 +189,13 @@ function createFakeWx(settings = {}) {
     },
     getPrivacySetting: (opts) => settle(opts, true, { needAuthorization: true, privacyContractName: '《联络站小程序隐私保护指引》' }),
     getWindowInfo: () => ({ windowWidth: 375, windowHeight: 667, pixelRatio: 2 }),
+    // WeChat refuses coordinates that are not numbers in range (GCJ-02 expected).
+    openLocation: (opts) => {
+      record('openLocation', opts)
+      const valid = typeof opts.latitude === 'number' && typeof opts.longitude === 'number' &&
+        Math.abs(opts.latitude) <= 90 && Math.abs(opts.longitude) <= 180
+      settle(opts, valid, { errMsg: valid ? 'openLocation:ok' : 'openLocation:fail invalid coordinates' })
+    },
   }
 
   // Navigation, feedback and other fire-and-forget APIs: just record them.

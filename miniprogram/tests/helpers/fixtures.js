@@ -133,8 +133,17 @@ const MESSAGES = {
   total: 2, unread: 1, page: 1, per_page: 20,
 }
 const APPOINTMENT = {
-  id: 5, station: { id: 3, name: '岳麓街道人大代表联络站' }, date: '2026-12-15', start: '09:00', end: '11:30', note: '', state: 'booked',
+  id: 5, station: { id: 3, name: '岳麓街道人大代表联络站', address: '岳麓区麓山南路 8 号', latitude: 28.1765, longitude: 112.9423 },
+  date: '2026-12-15', start: '09:00', end: '11:30', note: '', state: 'booked', state_label: '已预约',
+  day_cancelled: false, upcoming: true, can_cancel: true,
 }
+// 我的预约: one to come, one whose day has passed (/appointments).
+const APPOINTMENT_PAST = Object.assign({}, APPOINTMENT, {
+  id: 4, date: '2026-11-15', state_label: '已过期', upcoming: false, can_cancel: false,
+})
+const APPOINTMENT_CANCELLED = { appointment: Object.assign({}, APPOINTMENT, { state: 'cancelled', state_label: '已取消', can_cancel: false }) } // POST /appointments/<id>/cancel
+const MY_APPOINTMENTS = { items: [APPOINTMENT, APPOINTMENT_PAST] }
+const APPOINTMENT_GONE = { error: { code: 'appointment_cancelled', message: '这个预约已经取消了' } } // 409
 const APPOINTMENT_CREATED = { appointment: APPOINTMENT } // POST /appointments (201)
 const APPOINTMENTS = { items: [APPOINTMENT] } // /appointments
 // POST /check-ins (201): sent 3.2 km from the station, so recorded for staff to confirm.
@@ -242,7 +251,7 @@ const fail = (status, answer) => () => ({ statusCode: status, data: answer })
 module.exports = {
   DEPUTY_BRIEF, DEPUTY_BRIEF_2, STATION_BRIEF, STATION, DEPUTY, RECEPTION_DAYS, CATEGORIES, TEMPLATES, TEMPLATES_TWO_TAPS, OPINION, OPINION_RATED,
   STATION_CODE, DEPUTY_CODE, STATIONS, OPINIONS, USER, LOGIN, UPLOAD, MESSAGES, APPOINTMENT, APPOINTMENT_CREATED,
-  APPOINTMENTS, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN, LINKED, LINK_CODE_WRONG,
+  APPOINTMENTS, APPOINTMENT_PAST, APPOINTMENT_CANCELLED, MY_APPOINTMENTS, APPOINTMENT_GONE, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN, LINKED, LINK_CODE_WRONG,
   DEPUTY_OPINION, DEPUTY_OPINION_NOTED, DEPUTY_OPINIONS, DEPUTY_USER, INVITATION_ACCEPTED, PHONE_MISMATCH,
   ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD,
   brief, ok, fail,

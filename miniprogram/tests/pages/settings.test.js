@@ -29,6 +29,8 @@ test('shows my appointments and opens the privacy guideline', async () => {
   expect(textOf(comp)).toContain('岳麓街道人大代表联络站')
   expect(textOf(comp)).toContain('12月15日 周二')
   expect(textOf(comp)).toContain('已预约')
+  await tap(comp, '#all-appointments')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/appointments/appointments')
   await tap(comp, '#privacy-link')
   expect(fake.called('openPrivacyContract')).toHaveLength(1)
 })
