@@ -35,18 +35,21 @@ _worker_app = None
 
 
 def with_app(fn):
-    """Run a job inside an app context (creating the app once per worker process)."""
+    """Run a job inside an app context (creating the app once per worker process), as
+    one unit of work: it commits at its end and leaves nothing when it fails."""
+    from .transaction import unit_of_work
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
         global _worker_app
         if has_app_context():
-            return fn(*args, **kwargs)
+            with unit_of_work():
+                return fn(*args, **kwargs)
         if _worker_app is None:
             from .. import create_app
 
             _worker_app = create_app()
-        with _worker_app.app_context():
+        with _worker_app.app_context(), unit_of_work():
             return fn(*args, **kwargs)
 
     return wrapper

@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..core.extensions import get_wechat
 from ..users.models import User
 from .models import Opinion, OpinionEvent
@@ -134,7 +135,7 @@ def route_to_review(opinion_id: int, note: str, dedupe_key: str, reason: str | N
     if reason and opinion.state == SUBMITTED:
         operations.transition_as_system(opinion_id, "hold", {"hold_reason": reason, "note": note})
         return
-    db.session.commit()
+    checkpoint()
     operations.record_system_event(opinion_id, "content_checked", dedupe_key=dedupe_key,
                                    payload={"note": note})
 
@@ -190,7 +191,7 @@ def _recheck(opinion_id: int, now: datetime, rating: bool) -> str:
             reason = "risky_content" if verdict.status == "risky" else "unchecked_content"
             route_to_review(opinion_id, verdict.note(), f"sec:text:{verdict.status}", reason)
     else:
-        db.session.commit()
+        checkpoint()
     return verdict.status
 
 

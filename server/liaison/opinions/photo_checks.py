@@ -29,6 +29,7 @@ from sqlalchemy import select, update
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..core.extensions import get_wechat
 from ..users.models import User
 from . import content_check
@@ -100,7 +101,7 @@ def _request(photo_id: int, now: datetime) -> str:
                           sec_requested_at=now):
                 db.session.rollback()
                 return "gone"
-            db.session.commit()
+            checkpoint()
             return "checking"
     return _to_review(photo, "queued", "manual", content_check.NOTES[why], "unchecked_content")
 
@@ -135,7 +136,7 @@ def on_media_check(message: dict) -> None:
         return
     if suggest != "risky":
         if _claim(photo.id, "checking", sec_check=suggest):
-            db.session.commit()
+            checkpoint()
         else:
             db.session.rollback()
         return

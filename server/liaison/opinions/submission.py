@@ -43,6 +43,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import after_commit, checkpoint
 from ..core.scopes import current_membership
 from ..core.errors import ApiError, DomainError
 from ..core.extensions import get_wechat
@@ -219,7 +220,8 @@ def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str |
         _freeze(cluster)
     operations.kick()
     if any(p.sec_check == "queued" for p in opinion.photos):
-        photo_checks.kick(opinion.id)
+        opinion_id = opinion.id
+        after_commit(lambda: photo_checks.kick(opinion_id))
     return SubmitResult(opinion, True)
 
 
@@ -257,7 +259,7 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
         if idempotency_key:
             db.session.add(IdempotencyRecord(user_id=user.id, key=idempotency_key,
                                              opinion_id=opinion.id))
-        db.session.commit()
+        checkpoint()  # committed here: a parallel twin's mass check below sees this one
     except IntegrityError:
         db.session.rollback()
         found = existing(user.id, idempotency_key)

@@ -272,7 +272,7 @@ def import_rows(rows: list[dict], reach: Scope | None = None, actor=None,
                             "deputies": result.deputies, "memberships": result.memberships},
                      region_id=audit.common_region(touched))
         _after_import()
-        db.session.commit()
+        db.session.flush()
     except Exception:
         db.session.rollback()
         raise
