@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..core.db import db
 from ..core.errors import ApiError
+from ..core.transaction import checkpoint
 from ..places.models import Deputy, Station
 from ..places.serialize import deputy_detail, station_detail
 from .models import Code
@@ -71,6 +72,7 @@ def resolve(token: str, count: bool = True) -> dict:
     code = find_code(token)
     if count:
         record_scan(code.id)
+        checkpoint()  # counted even when the answer below is a refusal (410)
     target = check_usable(code)
     if code.kind == "station":
         return {"kind": "station", "token": code.token, "station": station_detail(target)}

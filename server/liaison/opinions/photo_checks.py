@@ -29,7 +29,6 @@ from sqlalchemy import select, update
 
 from ..core import clock
 from ..core.db import db
-from ..core.transaction import checkpoint
 from ..core.extensions import get_wechat
 from ..users.models import User
 from . import content_check
@@ -101,8 +100,7 @@ def _request(photo_id: int, now: datetime) -> str:
                           sec_requested_at=now):
                 db.session.rollback()
                 return "gone"
-            checkpoint()
-            return "checking"
+            return "checking"  # committed by the row's unit of work (each_row)
     return _to_review(photo, "queued", "manual", content_check.NOTES[why], "unchecked_content")
 
 
@@ -136,7 +134,7 @@ def on_media_check(message: dict) -> None:
         return
     if suggest != "risky":
         if _claim(photo.id, "checking", sec_check=suggest):
-            checkpoint()
+            db.session.flush()
         else:
             db.session.rollback()
         return
