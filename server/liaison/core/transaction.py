@@ -190,20 +190,12 @@ def _discard_hooks(session, previous_transaction):
 
 
 def install(app) -> None:
-    """The request's unit of work and the conflict policy (``create_app`` calls it last,
-    so its ``after_request`` runs before the others see the final answer)."""
+    """The request's unit of work (``create_app`` calls it last, so its ``after_request``
+    runs before the others see the final answer). A lost race raised in a view is
+    answered by ``core.errors`` with ``Conflict`` too."""
     from flask import g
 
     from .errors import answer
-
-    def _conflict(exc):
-        rollback()
-        if not is_conflict(exc):
-            raise exc
-        return answer(Conflict())
-
-    app.register_error_handler(StaleDataError, _conflict)
-    app.register_error_handler(IntegrityError, _conflict)
 
     @app.after_request
     def _commit_request(response):
