@@ -18,3 +18,13 @@ keepalive = 5  # nginx keeps upstream connections open (keepalive 32)
 max_requests = 5000  # recycle workers now and then (Pillow and fpdf2 hold memory)
 max_requests_jitter = 500
 forwarded_allow_ips = "127.0.0.1"  # X-Forwarded-Proto only from the local nginx
+
+
+def child_exit(server, worker):
+    """A dead worker's metrics files are retired (prometheus-client's multiprocess mode)."""
+    import os
+
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

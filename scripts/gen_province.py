@@ -2,13 +2,16 @@
 """Generate a whole province into an embedded PostgreSQL, for the report benchmarks.
 
     .venv/bin/python scripts/gen_province.py [--dir /tmp/liaison-province] [--force]
+    .venv/bin/python scripts/gen_province.py --shape city [--sqlite]   # one city, ≈550 stations
 
 ≈14 cities, 126 districts/counties, 1,890 streets and towns, ≈10,000 stations,
 100,000 deputies (≈8% also cross-station), 12 months of receptions and check-ins
 (≈1M), 1,000,000 opinions with ≈4.5M events, 30,000 suggestions. Rows go in with
 COPY (psycopg); then the monthly summary tables are built (``stats.refresh``).
 The server keeps its data in DIR/pg; ``scripts/bench reports`` starts it again.
-DIR/province.json records what the benchmark needs.
+DIR/<shape>.json records what the benchmark needs. ``--shape city`` makes one city of
+10 districts × 10 streets (≈550 stations, 5,500 deputies, 55,000 opinions) in the
+database ``city``; ``--sqlite`` also copies the data set into DIR/<shape>.db.
 """
 from __future__ import annotations
 
@@ -56,6 +59,13 @@ def app_for(uri: str, directory: Path):
                        "INSTANCE_PATH": str(directory / "instance"), "SECRET_KEY": "bench-province",
                        "DEMO_MODE": True,  # generated data, fake WeChat settings
                        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}})
+
+
+def app_for_sqlite(path: Path, directory: Path):
+    from liaison import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "INSTANCE_PATH": str(directory / "instance"),
+                       "SECRET_KEY": "bench-province", "DEMO_MODE": True})
 
 
 def ts(epoch: float) -> str:
@@ -135,7 +145,14 @@ def drop_indexes(conn) -> list[str]:
     return [definition for _, definition in found]
 
 
-def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: int) -> dict:
+SHAPES = {"province": {"cities": len(CITIES), "districts": 9, "streets": 15, "deputies": 100_000,
+                       "opinions": 1_000_000, "suggestions": 30_000},
+          "city": {"cities": 1, "districts": 10, "streets": 10, "deputies": 5_500, "opinions": 55_000,
+                   "suggestions": 1_650}}
+
+
+def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: int,
+             shape: dict = SHAPES["province"]) -> dict:
     t0 = time.monotonic()
     start_month = (datetime.fromtimestamp(now, CHINA).date().replace(day=1) - timedelta(days=335)).replace(day=1)
     start = datetime.combine(start_month, datetime.min.time(), CHINA).timestamp()
@@ -148,16 +165,16 @@ def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: 
     regions = Copier(conn, "regions", "id, name, level, parent_id, path")
     regions.row(1, "湖南省", "province", None, "/1/")
     rid, stations, streets = 1, [], []
-    for city in CITIES:
+    for city in CITIES[:shape["cities"]]:
         rid += 1
         city_id = rid
         regions.row(city_id, city, "city", 1, f"/1/{city_id}/")
-        for k in range(9):
+        for k in range(shape["districts"]):
             rid += 1
             did = rid
             dname = city[:2] + SYL[k * 3 % len(SYL)] + SYL[(k * 7 + 5) % len(SYL)] + ("区" if k < 5 else "县" if k < 8 else "市")
             regions.row(did, dname, "district", city_id, f"/1/{city_id}/{did}/")
-            for j in range(15):
+            for j in range(shape["streets"]):
                 rid += 1
                 suffix = "街道" if j < 9 else "镇" if j < 14 else "乡"
                 sname = SYL[j] + SYL[(j + k + 3) % len(SYL)] + suffix
@@ -245,7 +262,7 @@ def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: 
 
     opinions, events = make_opinions(conn, rng, now, start, sids, weights, members, n_opinions)
     sug = Copier(conn, "suggestions", "deputy_id, title, text, created_at")
-    for _ in range(30000):
+    for _ in range(shape["suggestions"]):
         sug.row(rng.randint(1, n_deputies), "闭会期间代表建议", "", ts(rng.uniform(start, now)))
     sug.close()
     cur = conn.cursor()
@@ -266,27 +283,43 @@ def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: 
             "months": [m.isoformat()[:7] for m in months]}
 
 
+def _copy_sqlite(app, directory: Path, name: str, meta_path: Path, meta: dict) -> None:
+    from gen_sqlite import copy_to_sqlite
+
+    target = directory / f"{name}.db"
+    print(f"复制到 SQLite：{target}…", flush=True)
+    meta["sqlite_seconds"] = copy_to_sqlite(app, target, directory)
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--dir", default="/tmp/liaison-province", type=Path)
-    ap.add_argument("--deputies", type=int, default=100_000)
-    ap.add_argument("--opinions", type=int, default=1_000_000)
+    ap.add_argument("--shape", choices=sorted(SHAPES), default="province")
+    ap.add_argument("--deputies", type=int, help="default: the shape's")
+    ap.add_argument("--opinions", type=int, help="default: the shape's")
+    ap.add_argument("--sqlite", action="store_true", help="also copy the data set into DIR/<shape>.db")
     ap.add_argument("--seed", type=int, default=20261125)
     ap.add_argument("--force", action="store_true", help="drop and regenerate an existing data set")
     args = ap.parse_args()
+    shape = SHAPES[args.shape]
+    name = args.shape
     import psycopg
 
     server = start_postgres(args.dir)
-    meta_path = args.dir / "province.json"
+    meta_path = args.dir / f"{name}.json"
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'province'").fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and meta_path.exists() and not args.force:
             print(f"已有数据：{meta_path}（--force 重新生成）")
+            if args.sqlite and not (args.dir / f"{name}.db").exists():
+                _copy_sqlite(app_for(server.get_uri(name), args.dir), args.dir, name, meta_path,
+                             json.loads(meta_path.read_text()))
             return 0
         if exists:
-            conn.execute("DROP DATABASE province")
-        conn.execute("CREATE DATABASE province")
-    uri = server.get_uri("province")
+            conn.execute(f"DROP DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    uri = server.get_uri(name)
     app = app_for(uri, args.dir)
     began = time.monotonic()
     with app.app_context():
@@ -298,7 +331,8 @@ def main() -> int:
         conn.execute("SET synchronous_commit = off")
         conn.execute("SET maintenance_work_mem = '512MB'")
         indexes = drop_indexes(conn)
-        meta = generate(conn, random.Random(args.seed), time.time(), args.deputies, args.opinions)
+        meta = generate(conn, random.Random(args.seed), time.time(), args.deputies or shape["deputies"],
+                        args.opinions or shape["opinions"], shape)
         print(f"  重建 {len(indexes)} 个索引…", flush=True)
         for definition in indexes:
             conn.execute(definition)
@@ -316,6 +350,8 @@ def main() -> int:
     meta.update(uri=uri, generated_seconds=round(loaded, 1), summary_seconds=result["seconds"],
                 summary_rows={"stations": result["stations"], "deputies": result["deputies"]})
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2))
+    if args.sqlite:
+        _copy_sqlite(app, args.dir, name, meta_path, meta)
     print(json.dumps(meta, ensure_ascii=False, indent=2))
     return 0
 

@@ -48,9 +48,16 @@ def create_app(config: dict | None = None) -> APIFlask:
 
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    from .core import metrics, observability
+
+    observability.init_app(app)  # first: every later hook and log line has the request id
+    metrics.init_app(app)
     extensions.init_app(app)
     errors.register_error_handlers(app)
     _register_blueprints(app)
+    from .places import public_cache
+
+    public_cache.install()  # the public answers' cache follows every commit
 
     from .cli import register_cli
 

@@ -207,12 +207,15 @@ def main(argv=None) -> int:
     sup = Supervisor()
     sup.install_signals()
     socket_dir = tempfile.mkdtemp(prefix="liaison-redis-")  # short: a socket path has ≤ 107 bytes
+    # /metrics adds up both gunicorn workers (prometheus-client's multiprocess mode).
+    env["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir = tempfile.mkdtemp(prefix="liaison-metrics-")
     code = 1
     try:
         code = _run(sup, env, args, host, port, fake_port, instance, socket_dir)
     finally:
         sup.stop()
         shutil.rmtree(socket_dir, ignore_errors=True)
+        shutil.rmtree(metrics_dir, ignore_errors=True)
         print("\n已停止所有服务。", flush=True)
     return code
 

@@ -157,6 +157,12 @@ SETTINGS: tuple[Setting, ...] = (
     S("SESSION_COOKIE_SAMESITE", str, "Lax", "cookies not sent by other sites' forms", env=None),
     S("TRUSTED_PROXIES", int, 0, "set to 1 behind one nginx so client IPs (rate limits, blocks) "
       "come from `X-Forwarded-For`", minimum=0),
+    S("LOG_FORMAT", str, "text", "`json`: one JSON object per log line with `request_id` and "
+      "`job_id` (for a log collector); `text`: readable lines", choices=("text", "json")),
+    S("METRICS_TOKEN", str, "", "`/metrics` also answers requests with `Authorization: Bearer "
+      "<token>` (it always answers loopback, and nobody else)", secret=True),
+    S("PROMETHEUS_MULTIPROC_DIR", str, "", "an empty folder for prometheus-client's multiprocess "
+      "mode: `/metrics` then adds up every gunicorn worker (set by the systemd unit and `scripts/run`)"),
     S("DEMO_MODE", bool, False, "enables the demo login shortcuts and allows the demo WeChat "
       "values and the fake server", env="LIAISON_DEMO", shown="off (on under `scripts/run`)"),
     S("TESTING", bool, False, "set only by the test suite for the processes it starts (allows "
@@ -234,8 +240,9 @@ SETTINGS: tuple[Setting, ...] = (
       "satisfied", env=None),
     S("STATS_DUTY_POINTS", dict, DEFAULT_DUTY_POINTS, "履职积分 weights per counted item",
       env=None),
-    S("STATS_MAX_AGE_SECONDS", int, 600, "a report rebuilds a month older than this", minimum=0),
     S("STATS_FLAG_LIST_LIMIT", int, 200, "items per flag list in the region report", minimum=1),
+    S("PUBLIC_CACHE_SECONDS", int, 300, "the scan, station and deputy answers are kept built in "
+      "Redis this long (changes clear them at once); 0: built on every request", minimum=0),
     # Background jobs
     S("RQ_QUEUE", str, "liaison", "the rq queue's name (workers and web share it)"),
     S("RQ_SYNC", bool, False, "run jobs in the caller (the CLI only)", env=None),

@@ -181,6 +181,8 @@ PAGE_ROWS = [
     Row("GET", "/api/docs", "/api/docs", PUBLIC),
     Row("GET", "/api/openapi.json", "/api/openapi.json", PUBLIC),
     Row("GET", "/healthz", "/healthz", PUBLIC),
+    Row("GET", "/readyz", "/readyz", PUBLIC),
+    Row("GET", "/metrics", "/metrics", expect(404), label="from another machine: nobody (loopback and the token: test_observability)"),
     # sessions
     Row("GET", "/auth/demo-login", "/auth/demo-login?openid=demo-office", expect(404), label="no demo mode"),
     Row("POST", "/auth/logout", "/auth/logout", expect(To("/")), form={}, fresh=True),

@@ -115,6 +115,7 @@ def _samples():
     from liaison.admin.common import PageError
     from liaison.places.operations import PlaceError
     from liaison.core.auth import UserBlocked
+    from liaison.core.backup import BackupError
     from liaison.core.csrf import CSRFError
     from liaison.core.errors import ApiError, DomainError
     from liaison.opinions.errors import (InvalidField, InvalidTransition, MissingField, NotAllowed,
@@ -147,6 +148,7 @@ def _samples():
         (PlanError("end", "结束时间应晚于开始时间"), 422, "validation_error"),
         (BadFilter("日期应在 2000 年至 2099 年之间"), 422, "validation_error"),
         (Conflict(), 409, "conflict"),
+        (BackupError("备份文件 files.tar 缺失或已损坏", "backup_corrupt"), 409, "backup_corrupt"),
     ]
 
 

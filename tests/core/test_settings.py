@@ -82,7 +82,7 @@ def test_every_key_the_code_reads_is_a_declared_setting():
     assert undeclared == []
     # The scan does see the reads (a broken scan would pass vacuously).
     assert {"RATE_LIMIT_OPINIONS_PER_HOUR", "NOTIFICATION_BATCH", "RECEPTION_REMINDER_HOUR",
-            "STATS_MAX_AGE_SECONDS", "CODES_BATCH_PROCESSES", "CJK_FONT"} <= seen
+            "CODES_BATCH_PROCESSES", "CJK_FONT"} <= seen
 
 
 def test_every_setting_declares_a_type_a_default_of_that_type_and_one_line_meaning():

@@ -51,7 +51,7 @@ def lists(make_app, fake_wechat):
     for who in ("resident", "liaison", "office"):
         pages[who] = app.test_client()
         assert oauth_login(pages[who], f"oa-demo-{who}", "/h5/").status_code == 302
-    return {"api": api, "headers": headers, "pages": pages, "reply_word": reply_word}
+    return {"api": api, "headers": headers, "pages": pages, "reply_word": reply_word, "station_id": station_id}
 
 
 def api_numbers(lists, who: str, query: str) -> list[str]:
@@ -95,7 +95,17 @@ def test_h5_my_opinions_are_the_apis_mine_page_by_page(lists):
     assert total == lists["api"].get("/api/v1/opinions?mine=1", headers=lists["headers"]["resident"]).get_json()["total"]
 
 
-def test_mine_narrows_a_staff_members_list_to_what_they_submitted(lists):
+def test_one_person_s_own_opinions_are_the_same_in_all_three(lists):
+    """The liaison has submitted nothing: mine=1 is empty everywhere; once they submit one
+    (as anyone may), it is the one case of mine=1 on the API, the queue and H5."""
     assert api_numbers(lists, "liaison", "mine=1") == []
     assert queue_numbers(lists, "liaison", "state=all&mine=1") == []
-    assert api_numbers(lists, "liaison", "state=all")
+    r = lists["api"].post("/api/v1/opinions", json={"station_id": lists["station_id"], "text": "联络站门口的台阶松动了。"},
+                          headers={**lists["headers"]["liaison"], "Idempotency-Key": str(uuid.uuid4())})
+    assert r.status_code == 201, r.get_json()
+    own = [r.get_json()["opinion"]["number"]]
+    assert api_numbers(lists, "liaison", "mine=1") == own
+    assert queue_numbers(lists, "liaison", "state=all&mine=1") == own
+    html = lists["pages"]["liaison"].get("/h5/opinions").get_data(as_text=True)
+    assert re.findall(r'class="olist__number">([^<]+)<', html) == own
+    assert len(api_numbers(lists, "liaison", "state=all")) > 1

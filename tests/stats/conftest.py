@@ -144,3 +144,19 @@ def region(app):
 @pytest.fixture
 def office(login, region):
     return login("office-city")
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run what is queued with a real rq worker (burst), as the deployed worker would."""
+    def run() -> list[str]:
+        from rq import SimpleWorker
+
+        from liaison.core.extensions import get_queue
+
+        with app.app_context():
+            queue = get_queue()
+            ids = list(queue.job_ids)
+            SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        return ids
+    return run

@@ -14,7 +14,7 @@ from ..places.models import Region
 from . import batches, fonts, operations, posters
 from .access import require_code, require_office, staff_scope
 from .models import Code
-from .resolve import find_code, resolve, usable_code
+from .resolve import find_code, scan, usable_code
 from .schemas import BatchEnvelope, BatchIn, CodeEnvelope, CodeResolveOut
 
 bp = APIBlueprint("codes", __name__, url_prefix="/api/v1", tag="站码与代表码")
@@ -49,7 +49,7 @@ def _image(data: bytes, mimetype: str, etag: str, name: str | None = None):
 @bp.output(CodeResolveOut)
 @bp.doc(summary="扫码解析：站码或代表码对应的联络站 / 代表（无需登录，计入扫码统计）", responses=GONE)
 def resolve_code(token):
-    return resolve(token)
+    return scan(token)
 
 
 @bp.get("/codes/<token>/qr.png")

@@ -41,6 +41,15 @@ class CodeScan(db.Model):
     __table_args__ = (UniqueConstraint("code_id", "day", name="uq_code_scans_code_day"),)
 
 
+class CodeScanFlush(db.Model):
+    """A batch of scan counts moved from Redis into ``code_scans`` (``codes.scans``): its id
+    is written in the same transaction, so a batch retried after a crash is added once."""
+
+    __tablename__ = "code_scan_flushes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    flushed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+
+
 class PosterBatch(db.Model):
     """A region's poster generation run; progress is done/total, files are resumable."""
 

@@ -1,4 +1,4 @@
-"""Use cases that change codes: issue, rotate, revoke, count a scan, cache a wxacode.
+"""Use cases that change codes: issue, rotate, revoke, cache a wxacode (scans: ``scans``).
 
 Each public operation owns exactly one commit (``ensure_codes(commit=False)`` lets
 the importer fold it into its own transaction).
@@ -6,7 +6,6 @@ the importer fold it into its own transaction).
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from sqlalchemy import exists, select
 
@@ -14,7 +13,7 @@ from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.models import Deputy, Station
-from .models import Code, CodeScan
+from .models import Code
 from .tokens import new_token
 
 log = logging.getLogger(__name__)
@@ -133,27 +132,6 @@ def current_of(code: Code) -> Code:
         code = code.replaced_by
         seen.add(code.id)
     return code
-
-
-def record_scan(code_id: int, day: date | None = None) -> None:
-    """Count one scan of a code for the day (China time); safe under concurrency.
-
-    One statement, INSERT … ON CONFLICT (code_id, day) DO UPDATE count = count + 1,
-    on both SQLite and PostgreSQL.
-    """
-    day = day or clock.today()
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only the two supported databases
-        raise RuntimeError(f"scan counting not implemented for {dialect}")
-    stmt = insert(CodeScan).values(code_id=code_id, day=day, count=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["code_id", "day"],
-                                      set_={"count": CodeScan.__table__.c.count + 1})
-    db.session.execute(stmt)
-    db.session.flush()
 
 
 def wxacode_image(code: Code) -> bytes:

@@ -9,11 +9,11 @@ from sqlalchemy import select
 
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.transaction import checkpoint
 from ..places.models import Deputy, Station
 from ..places.serialize import deputy_detail, station_detail
 from .models import Code
-from .operations import current_of, record_scan
+from .operations import current_of
+from .scans import record_scan
 from .tokens import looks_like_token
 
 NOT_FOUND = "没有找到这个二维码，请确认扫描的是联络站或代表的正式海报"
@@ -63,6 +63,37 @@ def usable_code(token: str) -> tuple[Code, object]:
     return code, check_usable(code)
 
 
+def _build(token: str):
+    """``public_cache.cached``'s builder for a scan answer: (status, body, refs, code id)."""
+    from ..places.public_cache import deputy_refs, station_refs
+    from .schemas import CodeResolveOut
+
+    code = find_code(token)  # 404: not stored (a random token must not fill Redis)
+    target_kind, target_id = code.kind, code.station_id or code.deputy_id
+    try:
+        answer = resolve(token, count=False)
+    except ApiError as exc:
+        if exc.status != 410:
+            raise
+        return 410, exc.to_dict(), {(target_kind, target_id)}, str(code.id)
+    if code.kind == "station":
+        refs = station_refs(answer["station"])
+    else:
+        refs = deputy_refs(answer["deputy"])
+    return 200, CodeResolveOut().dump(answer), refs | {(target_kind, target_id)}, str(code.id)
+
+
+def scan(token: str):
+    """The scan answer as a response, from the public cache; counts the scan."""
+    from ..places import public_cache
+
+    if not looks_like_token(token):
+        raise ApiError(404, "code_not_found", NOT_FOUND)
+    status, code_id, body = public_cache.cached("code", token, lambda: _build(token))
+    record_scan(int(code_id))
+    return public_cache.response(status, body)
+
+
 def resolve(token: str, count: bool = True) -> dict:
     """The scan answer: {"kind", "token", "station" | "deputy"}; counts the scan.
 
@@ -72,7 +103,6 @@ def resolve(token: str, count: bool = True) -> dict:
     code = find_code(token)
     if count:
         record_scan(code.id)
-        checkpoint()  # counted even when the answer below is a refusal (410)
     target = check_usable(code)
     if code.kind == "station":
         return {"kind": "station", "token": code.token, "station": station_detail(target)}

@@ -139,6 +139,14 @@ def _http_error(status: int, message: str | None = None, details: dict | None = 
     return answer(ApiError(status, code, message or default, details))
 
 
+def _database_unreachable(err: Exception) -> bool:
+    """A lost or refused database connection (not a bug in a statement)."""
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    return isinstance(err, (OperationalError, InterfaceError)) or (
+        isinstance(err, DBAPIError) and err.connection_invalidated)
+
+
 def register_error_handlers(app) -> None:
     """Install the app's error handling: the request checks and the one conversion."""
     from flask import request
@@ -188,12 +196,18 @@ def register_error_handlers(app) -> None:
     def _unexpected(err: Exception):
         if isinstance(err, HTTPException):  # pragma: no cover - the processor below answers
             return _http_error(err.code or 500)
-        log.exception("unhandled error")
         from .db import db
         try:
             db.session.rollback()
         except Exception:  # pragma: no cover
             pass
+        if _database_unreachable(err):
+            # The connection died under the request (server restarted, backend terminated)
+            # or SQLite stayed locked past its timeout:
+            # the transaction is gone, nothing was written; the pool replaces the connection.
+            log.warning("database connection lost during the request: %s", err)
+            return _http_error(503, "数据库暂时不可用，本次操作未保存，请稍后重试")
+        log.exception("unhandled error")
         return _http_error(500)
 
     def _http_processor(error):

@@ -14,7 +14,7 @@ def init_app(app) -> None:
     routing.init_app(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True)
+    migrate.init_app(app, db, directory=migrations_dir(), render_as_batch=True, compare_type=True)
     app.extensions["liaison_storage"] = LocalStorage(app.config["STORAGE_PATH"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
@@ -29,7 +29,7 @@ def init_app(app) -> None:
                 cur.close()
 
 
-def _migrations_dir() -> str:
+def migrations_dir() -> str:
     from pathlib import Path
 
     return str(Path(__file__).resolve().parents[2] / "migrations")

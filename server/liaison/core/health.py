@@ -1,4 +1,5 @@
-"""GET /healthz: database, Redis and WeChat reachability as JSON."""
+"""GET /healthz: database, Redis and WeChat reachability as JSON; GET /readyz: whether this
+process may take traffic (database, Redis, and the schema at the code's migration head)."""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
@@ -51,3 +52,43 @@ def _wechat_check() -> dict:
     except Exception:
         pass
     return result
+
+
+@bp.get("/readyz")
+@bp.doc(hide=True)
+def readyz():
+    """For the load balancer: 503 until the database and Redis answer and the migrations
+    the code expects have run (`liaison-migrate` / `flask db upgrade`)."""
+    checks = {}
+    try:
+        current = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        head = migration_head()
+        checks["database"] = {"ok": True}
+        checks["migrations"] = {"ok": current == head, "current": current, "expected": head}
+    except Exception as exc:
+        db.session.rollback()
+        checks["database"] = {"ok": False, "error": type(exc).__name__}
+        checks["migrations"] = {"ok": False}
+    try:
+        checks["redis"] = {"ok": bool(get_redis().ping())}
+    except Exception as exc:
+        checks["redis"] = {"ok": False, "error": type(exc).__name__}
+    ok = all(c["ok"] for c in checks.values())
+    return {"ok": ok, "checks": checks}, (200 if ok else 503)
+
+
+_HEAD: list[str] = []
+
+
+def migration_head() -> str:
+    """The newest migration in server/migrations (read once per process)."""
+    if not _HEAD:
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        from .extensions import migrations_dir
+
+        config = Config()
+        config.set_main_option("script_location", migrations_dir())
+        _HEAD.append(ScriptDirectory.from_config(config).get_current_head())
+    return _HEAD[0]

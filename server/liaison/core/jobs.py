@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # (dotted path of a function callable without arguments, interval in seconds)
 PERIODIC: list[tuple[str, int]] = [
     ("liaison.notifications.jobs.sweep", 30),
+    ("liaison.codes.scans.flush_scans", 15),
     ("liaison.opinions.jobs.scan_deadlines", 3600),
     ("liaison.opinions.jobs.sweep_content_checks", 600),
     ("liaison.opinions.jobs.scrub_expired", 24 * 3600),
@@ -27,32 +28,50 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.opinions.followup.follow_up_replies", 3600),
     ("liaison.reception.jobs.send_reminders", 3600),
     ("liaison.reception.jobs.plan_next_year", 24 * 3600),  # acts in December only
-    ("liaison.stats.jobs.refresh_recent", 600),
-    ("liaison.stats.jobs.refresh_year", 24 * 3600),
+    ("liaison.stats.jobs.drain_job", 60),  # backstop: the kick after each commit drains at once
+    ("liaison.stats.jobs.roll", 600),  # once a China day
 ]
 
 _worker_app = None
 
 
 def with_app(fn):
-    """Run a job inside an app context (creating the app once per worker process), as
-    one unit of work: it commits at its end and leaves nothing when it fails."""
-    from .transaction import unit_of_work
+    """Run a job inside an app context (creating the app once per worker process)."""
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
-        global _worker_app
-        if has_app_context():
-            with unit_of_work():
-                return fn(*args, **kwargs)
-        if _worker_app is None:
-            from .. import create_app
+        from rq import get_current_job
 
-            _worker_app = create_app()
-        with _worker_app.app_context(), unit_of_work():
-            return fn(*args, **kwargs)
+        from .observability import enter_job, leave_job
+
+        job = get_current_job()
+        if job is None:  # called directly (tests, CLI): nothing to carry
+            return _in_app(fn, args, kwargs)
+        tokens = enter_job(job)  # its log lines carry the enqueuing request's id
+        log.info("job %s.%s started", fn.__module__, fn.__name__)
+        try:
+            return _in_app(fn, args, kwargs)
+        finally:
+            leave_job(tokens)
 
     return wrapper
+
+
+def _in_app(fn, args, kwargs):
+    """``fn`` inside an app context (the caller's, or the worker's app, made once) as one
+    unit of work: it commits at its end and leaves nothing when it fails."""
+    from .transaction import unit_of_work
+
+    global _worker_app
+    if has_app_context():
+        with unit_of_work():
+            return fn(*args, **kwargs)
+    if _worker_app is None:
+        from .. import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context(), unit_of_work():
+        return fn(*args, **kwargs)
 
 
 def enqueue(func, *args, job_id: str | None = None, **kwargs):
@@ -70,7 +89,9 @@ def enqueue(func, *args, job_id: str | None = None, **kwargs):
                 return existing
         except NoSuchJobError:
             pass
-    return queue.enqueue(func, *args, job_id=job_id, **kwargs)
+    from .observability import job_meta
+
+    return queue.enqueue(func, *args, job_id=job_id, meta={**job_meta(), **kwargs.pop("meta", {})}, **kwargs)
 
 
 def _resolve(path: str):

@@ -1,6 +1,7 @@
 """rq jobs for delivery: they take ids, reload, and are safe to run twice.
 
-- ``deliver_job(id)``: enqueued by ``outbox.kick()`` right after a commit.
+- ``deliver_job(id)``: enqueued by ``outbox.kick()`` right after a commit;
+  ``deliver_ids_job(ids)`` delivers several (a backlog split between workers).
 - ``sweep()``: the periodic job (every 30 s, ``core.jobs.PERIODIC``): delivers what
   is due, retries whose backoff has passed, and rows a dead worker left ``sending``
   once their lease has expired.
@@ -56,6 +57,18 @@ def deliver_pending(limit: int | None = None, now: datetime | None = None,
 @with_app
 def deliver_job(notification_id: int) -> str | None:
     return delivery.deliver(notification_id)
+
+
+@with_app
+def deliver_ids_job(notification_ids: list[int]) -> dict[str, int]:
+    """Deliver several rows in one job (a backlog split between workers); each row is
+    claimed, sent and recorded on its own, exactly as ``deliver_job`` does."""
+    counts: dict[str, int] = {}
+    for nid in notification_ids:
+        status = delivery.deliver(nid)
+        if status:
+            counts[status] = counts.get(status, 0) + 1
+    return counts
 
 
 SWEEP_BUDGET_SECONDS = 120  # rq's default job timeout is 180 s

@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from ..core import clock
@@ -59,6 +61,46 @@ def check_blocks(*, user_id: int | None = None, phone: str | None = None,
         if (kind, value) in wanted:
             raise ApiError(403, "blocked", f"您已被限制提交意见，原因：{reason}。如有疑问，请联系联络站。",
                            {"kind": kind})
+
+
+IN_FLIGHT_SECONDS = 30
+
+
+def _in_flight(user_id: int, key: str) -> str:
+    return f"liaison:submit:in-flight:{user_id}:{key}"
+
+
+def claim_key(user_id: int, key: str | None) -> bool:
+    """Mark this account's Idempotency-Key as in flight; False when a twin already holds it.
+
+    Without a key, or without Redis, there is nothing to wait for (True): the unique
+    idempotency record still keeps one opinion per key."""
+    if not key:
+        return True
+    try:
+        return bool(_redis().set(_in_flight(user_id, key), "1", nx=True, ex=IN_FLIGHT_SECONDS))
+    except RedisError:
+        return True
+
+
+def release_key(user_id: int, key: str | None) -> None:
+    if key:
+        try:
+            _redis().delete(_in_flight(user_id, key))
+        except RedisError:
+            pass
+
+
+def wait_for_twin(user_id: int, key: str) -> None:
+    """Until the twin holding ``key`` ends (or its claim expires)."""
+    deadline = time.monotonic() + IN_FLIGHT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if not _redis().exists(_in_flight(user_id, key)):
+                return
+        except RedisError:
+            return
+        time.sleep(0.05)
 
 
 def _redis():

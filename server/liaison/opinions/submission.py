@@ -3,7 +3,9 @@
 Order matters and is deliberate:
 
 1. a retried request (same ``Idempotency-Key``) returns the first result at once and
-   takes no slot of the quota;
+   takes no slot of the quota; a twin sent while the first is still in flight (Redis
+   knows the key for the first request's duration) waits for it and answers its
+   opinion, so impatient taps do not use up the hour's quota;
 2. ``admit``: blocks, the per-IP limit, then a slot of the account's hourly quota,
    taken atomically in Redis before any work (403 / 429, reasons in Chinese);
 3. ``check_fields``: checks against the database (station, summoned deputy,
@@ -202,10 +204,25 @@ def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str |
     """
     user = viewer.user
     found = existing(user.id, idempotency_key)
+    holder = found is None and abuse.claim_key(user.id, idempotency_key)
+    if found is None and not holder:  # a twin with this key is in flight: its answer is ours
+        abuse.wait_for_twin(user.id, idempotency_key)
+        db.session.rollback()  # see what the twin committed
+        found = existing(user.id, idempotency_key)
     if found is not None:  # a retry: no slot is taken (a given one goes back)
         if slot is not None:
             slot.give_back()
         return SubmitResult(found, False)
+    try:
+        return _submit_new(viewer, data, idempotency_key, ip, source, slot)
+    finally:
+        if holder:
+            abuse.release_key(user.id, idempotency_key)
+
+
+def _submit_new(viewer: Viewer, data: dict, idempotency_key: str | None, ip: str | None,
+                source: str, slot: abuse.Slot | None) -> SubmitResult:
+    user = viewer.user
     slot = slot or admit(user, ip)
     try:
         opinion, created = _store(viewer, check_fields(user, data), data, idempotency_key, source)

@@ -13,7 +13,7 @@ from ..core.db import db
 from ..core.errors import ApiError
 from ..core.scopes import scope_of
 from ..core.storage import get_storage
-from . import serialize
+from . import public_cache, serialize
 from .importer import import_rows, read_rows
 from .models import Deputy, Region, Station
 from .schemas import DeputyEnvelope, ImportIn, ImportOut, StationEnvelope, StationPage, StationQuery
@@ -63,14 +63,24 @@ def list_stations(query_data):
 @bp.doc(summary="联络站详情：地址、接待安排、近期接待日、驻站代表",
         responses={404: "联络站不存在或已撤销"})
 def get_station(station_id):
-    return {"station": serialize.station_detail(_station(station_id))}
+    def build():
+        answer = serialize.station_detail(_station(station_id))
+        return 200, StationEnvelope().dump({"station": answer}), public_cache.station_refs(answer), ""
+
+    status, _, body = public_cache.cached("station", station_id, build)
+    return public_cache.response(status, body)
 
 
 @bp.get("/deputies/<int:deputy_id>")
 @bp.output(DeputyEnvelope)
 @bp.doc(summary="代表详情：层级、工作单位、所在联络站", responses={404: "代表不存在或已离任"})
 def get_deputy(deputy_id):
-    return {"deputy": serialize.deputy_detail(_deputy(deputy_id))}
+    def build():
+        answer = serialize.deputy_detail(_deputy(deputy_id))
+        return 200, DeputyEnvelope().dump({"deputy": answer}), public_cache.deputy_refs(answer), ""
+
+    status, _, body = public_cache.cached("deputy", deputy_id, build)
+    return public_cache.response(status, body)
 
 
 @bp.get("/deputies/<int:deputy_id>/photo")

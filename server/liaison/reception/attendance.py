@@ -1,11 +1,10 @@
 """Deputies' attendance: check-ins by scanning the station code (进站履职), staff
 confirming the unverified ones, and receptions staff record at or after the fact. Each
-operation commits once, then rebuilds the month's summary rows of the station and
-deputies it touched (so reports see it at once).
+operation commits once; the report summaries follow every committed change on
+their own.
 """
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, time, timezone
 
 from flask import current_app
@@ -22,25 +21,11 @@ from .models import CheckIn, ReceptionDay, ReceptionRecord, RotaEntry
 from .operations import member_ids
 from .presence import assess
 
-log = logging.getLogger(__name__)
-
 
 def _planned_day(station_id: int, day: date) -> ReceptionDay | None:
     return db.session.execute(select(ReceptionDay).where(
         ReceptionDay.station_id == station_id, ReceptionDay.date == day,
         ReceptionDay.status != "cancelled")).scalar_one_or_none()
-
-
-def _after_commit(day: date, station_ids: list[int], deputy_ids: list[int]) -> None:
-    """Rebuild the touched summary rows; a failure here never undoes the attendance."""
-    from ..stats.refresh import refresh
-
-    try:
-        refresh(day, day, clock.today(),
-                station_ids=station_ids, deputy_ids=deputy_ids)
-    except Exception:  # the periodic rebuild catches up
-        db.session.rollback()
-        log.exception("stats refresh after attendance")
 
 
 def station_by_code(token: str) -> Station:
@@ -97,7 +82,6 @@ def check_in(user, token: str, now: datetime,
     row.latitude, row.longitude = position if position is not None else (None, None)
     row.verified, row.unverified_reason, row.distance_m = verdict
     db.session.flush()
-    _after_commit(today, [station.id], [deputy.id])
     return row, existing is None
 
 
@@ -111,7 +95,6 @@ def confirm(check_in_row: CheckIn, user, now: datetime) -> CheckIn:
     check_in_row.verified = True
     check_in_row.confirmed_by_id, check_in_row.confirmed_at = user.id, now
     db.session.flush()
-    _after_commit(check_in_row.day, [check_in_row.station_id], [check_in_row.deputy_id])
     return check_in_row
 
 
@@ -173,5 +156,4 @@ def record_reception(station: Station, user, values: dict, now: datetime) -> Rec
         if not row.verified:  # staff name the deputy among those who came: that confirms it
             row.verified, row.confirmed_by_id, row.confirmed_at = True, user.id, now
     db.session.flush()
-    _after_commit(day, [station.id], deputy_ids)
     return record

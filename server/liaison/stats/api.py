@@ -120,7 +120,7 @@ def league(region_id, query_data):
 @bp.output(RefreshOut)
 @bp.input(MonthQuery, location="query")
 @bp.doc(summary="立即重算某月的汇总数字（人大工委）",
-        description="报表读汇总表（至多 STATS_MAX_AGE_SECONDS 秒前重算）；答复带 refreshed_at 和“数据截至 HH:MM”。", **AUTH)
+        description="报表读汇总表（每次变动后随即更新）；答复带 refreshed_at 和“数据截至 HH:MM”。", **AUTH)
 def refresh_region(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)

@@ -11,14 +11,16 @@ opinions, check-ins, reception records and suggestions with the same pure code
 - ``RegionMonth``: distinct deputies seated in a region's subtree (``direct``: only
   at stations attached to the region itself) and how many were invisible.
 - ``InvisibleDeputy``: who was invisible in a month (for the report's list).
-- ``StatsRefresh``: when a region's month was last rebuilt (is a report fresh?).
+- ``StatsRefresh``: when a region's month was last rebuilt or brought current.
+- ``StatsDirty``: the queue of rows a change made stale (``stats.marks`` writes it in
+  the change's own transaction; ``stats.drain`` recounts those rows and deletes it).
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..core import clock
@@ -99,3 +101,13 @@ class StatsRefresh(db.Model):
     region_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     seconds: Mapped[Optional[float]] = mapped_column(db.Float)
+
+
+class StatsDirty(db.Model):
+    """A summary row to recount: ``kind`` ``station`` / ``deputy`` (the month's counters)
+    or ``seat_station`` / ``seat_deputy`` (who sits there, who is invisible)."""
+
+    __tablename__ = "stats_dirty"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)

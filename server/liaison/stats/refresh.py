@@ -7,12 +7,12 @@ A deputy's duty record calls ``compute`` directly (live, one deputy).
 """
 from __future__ import annotations
 
+import logging
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import delete, func, or_, select, true
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..core import clock
 from ..core.db import db
@@ -29,6 +29,7 @@ from .models import DeputyMonth, StationMonth, StatsRefresh
 from .rawsql import insert_rows
 
 ALL = None  # "every station" / "every deputy"
+log = logging.getLogger(__name__)
 
 
 def region_station_ids(region: Region | None):
@@ -138,56 +139,35 @@ def compute(first: date, last: date, today: date, station_ids=ALL, deputy_ids=AL
     return (station_rows, deputy_rows, facts) if with_facts else (station_rows, deputy_rows)
 
 
-def refresh(first: date, last: date, today: date, region: Region | None = None, *,
-            station_ids=None, deputy_ids=None) -> dict:
-    """Rebuild the summary rows of months ``first``..``last`` for a region (or everything).
-
-    With explicit ``station_ids``/``deputy_ids`` only those rows' counters are rebuilt
-    (after a check-in or a reception record): composition and invisible counts are
-    kept as they were and no freshness is recorded. Commits.
+def refresh(first: date, last: date, today: date, region: Region | None = None) -> dict:
+    """Rebuild the summary rows of months ``first``..``last`` for a region (or everything)
+    and record when. Commits. Changes keep the rows current on their own (``marks``,
+    ``drain``); a whole rebuild is for a month never read, an import, the nightly roll
+    of this month (lateness that comes with the date) and the report's 立即更新.
     :return: ``{"stations": rows written, "deputies": rows written, "seconds": t}``.
     """
-    from .refresh_seats import COMPOSITION, seat_rows
+    from .refresh_seats import seat_rows
 
     began = time.monotonic()
-    whole = station_ids is None and deputy_ids is None
-    if whole:
-        s_ids = ALL if region is None else region_station_ids(region)
-        d_ids = ALL if region is None else member_deputy_ids(region_station_ids(region), today)
-    else:
-        s_ids, d_ids = list(station_ids or []), list(deputy_ids or [])
+    s_ids = ALL if region is None else region_station_ids(region)
+    d_ids = ALL if region is None else member_deputy_ids(region_station_ids(region), today)
     station_rows, deputy_rows = compute(first, last, today, s_ids, d_ids)
     months = month_range(first, last)
-    _replace(DeputyMonth, "deputy_id", d_ids, deputy_rows, months)
-    if whole:
-        seating = seat_rows(months, today, region, region_station_ids(region), None if d_ids is ALL else d_ids)
-    else:
-        seating = {(r[0], r[1]): dict(zip(COMPOSITION, r[2:])) for r in db.session.execute(
-            select(StationMonth.station_id, StationMonth.month, *[getattr(StationMonth, c) for c in COMPOSITION])
-            .where(StationMonth.month >= months[0], StationMonth.month <= months[-1],
-                   StationMonth.station_id.in_(s_ids)))} if s_ids else {}
+    replace_rows(DeputyMonth, "deputy_id", d_ids, deputy_rows, months)
+    seating = seat_rows(months, today, region, region_station_ids(region), None if d_ids is ALL else d_ids)
     zeros = dict.fromkeys(MONTH_FIELDS, 0)
     for key, extra in seating.items():
         station_rows[key] = {**station_rows.get(key, zeros), **extra}
-    if not whole:
-        # A station without a row for the month yet (its first check-in): composition 0
-        # until the next whole rebuild, as the columns' defaults give on SQLite; COPY on
-        # PostgreSQL has no defaults and needs every row to carry every column.
-        blank = dict.fromkeys(COMPOSITION, 0)
-        for key in station_rows.keys() - seating.keys():
-            station_rows[key] = {**blank, **station_rows[key]}
-    _replace(StationMonth, "station_id", s_ids, station_rows, months)
+    replace_rows(StationMonth, "station_id", s_ids, station_rows, months)
     seconds = round(time.monotonic() - began, 3)
-    if whole:
-        now = clock.now()
-        region_id = region.id if region is not None else 0
-        for month in months:
-            row = db.session.get(StatsRefresh, (month, region_id))
-            if row is None:
-                db.session.add(StatsRefresh(month=month, region_id=region_id, refreshed_at=now,
-                                            seconds=seconds))
-            else:
-                row.refreshed_at, row.seconds = now, seconds
+    now = clock.now()
+    region_id = region.id if region is not None else 0
+    for month in months:
+        row = db.session.get(StatsRefresh, (month, region_id))
+        if row is None:
+            db.session.add(StatsRefresh(month=month, region_id=region_id, refreshed_at=now, seconds=seconds))
+        else:
+            row.refreshed_at, row.seconds = now, seconds
     try:
         checkpoint()
     except IntegrityError:  # another process rebuilt the same rows meanwhile: theirs stand
@@ -195,27 +175,14 @@ def refresh(first: date, last: date, today: date, region: Region | None = None, 
     return {"stations": len(station_rows), "deputies": len(deputy_rows), "seconds": seconds}
 
 
-def _replace(model, name: str, ids, rows: dict, months: list[date]) -> None:
+def replace_rows(model, name: str, ids, rows: dict, months: list[date]) -> None:
+    """Delete the months' rows of ``ids`` (``ALL``, a list or a select) and insert ``rows``."""
     cond = _Ids(ids).cond(getattr(model, name)) if not isinstance(ids, list) or ids else None
     if cond is None:
         return
     db.session.execute(delete(model).where(model.month >= months[0], model.month <= months[-1], cond)
                        .execution_options(synchronize_session=False))
     insert_rows(model, [{name: k, "month": month, **counts} for (k, month), counts in rows.items()])
-
-
-def is_fresh(region: Region | None, month: date, now: datetime, max_age: int) -> bool:
-    """Whether ``month``'s rows for ``region`` were rebuilt recently enough.
-
-    Fresh means rebuilt (for the region or any region above it) within ``max_age``
-    seconds, or at least a week after the month ended (past months barely change).
-    """
-    month_end = month_bounds_utc(month, month)[1]
-    threshold = min(now - timedelta(seconds=max_age), month_end + timedelta(days=7))
-    scope = [0] + ([int(x) for x in region.path.strip("/").split("/") if x] if region else [])
-    return db.session.execute(
-        select(StatsRefresh.month).where(StatsRefresh.month == month, StatsRefresh.region_id.in_(scope),
-                                         StatsRefresh.refreshed_at >= threshold).limit(1)).first() is not None
 
 
 def refreshed_at(region: Region | None, month: date) -> datetime | None:
@@ -245,10 +212,20 @@ def freshness(region: Region | None, month: date, today: date) -> dict:
 
 
 def ensure_fresh(region: Region | None, first: date, last: date, today: date) -> list[date]:
-    """Rebuild whichever of the months is stale for the region; returns those rebuilt."""
-    now = clock.now()
-    max_age = int(current_app.config["STATS_MAX_AGE_SECONDS"])
-    stale = [m for m in month_range(first, last) if m <= month_of(today) and not is_fresh(region, m, now, max_age)]
-    if stale:
-        refresh(stale[0], stale[-1], today, region)
-    return stale
+    """Bring the months current before a report reads them; returns the months built.
+
+    Recounts what changes left marked (normally nothing: the job ran right after their
+    commit), and builds whole only a month never built for the region. A failed
+    recount (another drain holds the rows) leaves the marks for the next one.
+    """
+    from .drain import drain
+
+    try:
+        drain(today)
+    except (IntegrityError, OperationalError):
+        db.session.rollback()
+        log.warning("stats: recount before a report failed; the marks wait for the next drain", exc_info=True)
+    never = [m for m in month_range(first, last) if m <= month_of(today) and refreshed_at(region, m) is None]
+    if never:
+        refresh(never[0], never[-1], today, region)
+    return never

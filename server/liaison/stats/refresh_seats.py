@@ -21,7 +21,12 @@ from .seats import Seat, month_seats, path_ids
 COMPOSITION = ("deputies", "home", "cross", "senior", "prov_muni", "invisible")
 
 
-def _prov_muni():
+def prov_muni():
+    """1 for a provincial or municipal deputy, else 0 (a column expression)."""
+    return case((_prov_muni_levels(), 1), else_=0)
+
+
+def _prov_muni_levels():
     levels = cast(Deputy.levels, Text)
     return or_(levels.like('%"provincial"%'), levels.like('%"municipal"%'))
 
@@ -43,7 +48,7 @@ def seat_rows(months: list[date], today: date, region: Region | None, station_id
     window_first = add_months(months[0], -back)  # a seat ended inside the window still tells who sat through it
     seats = [Seat(r[0], r[1], r[2], r[3], r[4], bool(r[5]), bool(r[6])) for r in db.session.execute(
         select(Membership.deputy_id, Membership.station_id, Membership.kind, Membership.started_on,
-               Membership.ended_on, Deputy.is_senior_official, case((_prov_muni(), 1), else_=0))
+               Membership.ended_on, Deputy.is_senior_official, prov_muni())
         .join(Deputy, Deputy.id == Membership.deputy_id)
         .where(Deputy.active.is_(True), Membership.station_id.in_(station_sel),
                or_(Membership.ended_on.is_(None), Membership.ended_on >= window_first)))]

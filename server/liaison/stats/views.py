@@ -84,8 +84,7 @@ def region(user, region_id):
         return bad
     data = region_report(reg, month_arg(value), clock.today(), 50)
     return render_template("stats/region.html", data=data, region=reg, station_flags=STATION_FLAGS,
-                           invisible=INVISIBLE, labels=data["flag_labels"],
-                           max_age_minutes=max(1, int(current_app.config["STATS_MAX_AGE_SECONDS"]) // 60))
+                           invisible=INVISIBLE, labels=data["flag_labels"])
 
 
 @bp.post("/regions/<int:region_id>/refresh")
