@@ -45,6 +45,7 @@ from ..audit.log import actor_label, record
 from ..core import clock
 from ..core.scopes import scope_of
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..core.errors import ApiError
 from ..opinions.abuse import normalise_phone
 from ..places.models import Deputy
@@ -276,7 +277,7 @@ def accept_invitation(code: str, user: User, *, phone_code: str | None = None, c
                 record("invitation.refused", "invitation", invitation.id, actor=user, at=now,
                        after={"user": user.id, "reason": "phone_mismatch", "phone": _masked(phone)},
                        **_place(invitation))
-                db.session.flush()
+                checkpoint()  # the audit keeps the refusal, which answers 403
             raise RoleError(PHONE_MISMATCH, 403, "phone_mismatch")
         proof = "phone"
     claimed = db.session.execute(
