@@ -16,5 +16,10 @@ module.exports = {
   "opinion": {"path": "pages/opinion/opinion", "query": ["id", "created"]},
   "rate": {"path": "pages/rate/rate", "query": ["id"]},
   "messages": {"path": "pages/messages/messages", "query": []},
-  "settings": {"path": "pages/settings/settings", "query": []}
+  "settings": {"path": "pages/settings/settings", "query": []},
+  "appointments": {"path": "pages/appointments/appointments", "query": []},
+  "deputy_me": {"path": "pages/deputy-me/deputy-me", "query": []},
+  "workbench": {"path": "pages/workbench/workbench", "query": []},
+  "deputy_opinion": {"path": "pages/deputy-opinion/deputy-opinion", "query": ["id"]},
+  "duty": {"path": "pages/duty/duty", "query": []}
 }

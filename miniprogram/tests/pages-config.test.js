@@ -51,5 +51,5 @@ test('links are built from the list, and a key it does not name throws', () => {
     '/pages/submit/submit?station_id=3&station_name=' + encodeURIComponent('望月湖 站'))
   expect(url('messages')).toBe('/pages/messages/messages')
   expect(() => url('opinion', { opinion_id: 41 })).toThrow('reads no query key')
-  expect(() => url('appointments')).toThrow('unknown page')
+  expect(() => url('bookings')).toThrow('unknown page')
 })

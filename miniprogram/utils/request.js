@@ -48,6 +48,11 @@ function currentUser() {
   return wx.getStorageSync(USER_KEY) || null
 }
 
+// The user as an answer now describes it (after a binding changed their roles).
+function rememberUser(user) {
+  if (user) wx.setStorageSync(USER_KEY, user)
+}
+
 // ---- transport ------------------------------------------------------------
 
 function buildUrl(path, query) {
@@ -189,6 +194,25 @@ async function upload(path, filePath) {
   return finish(res)
 }
 
+// Download a file the API makes (an Excel or PDF export) with the login; resolves to the
+// temporary file path. A refusal comes back as an ApiError with a Chinese message.
+async function download(path, query) {
+  const url = buildUrl(path, query)
+  const res = await withAuth((token) =>
+    new Promise((resolve, reject) => {
+      wx.downloadFile({
+        url,
+        header: { Authorization: 'Bearer ' + token },
+        timeout: config.UPLOAD_TIMEOUT_MS,
+        success: resolve,
+        fail: (err) => reject(networkError(err)),
+      })
+    })
+  )
+  if (res.statusCode >= 200 && res.statusCode < 300) return res.tempFilePath
+  throw toApiError({ statusCode: res.statusCode, data: null })
+}
+
 // ---- idempotent submits --------------------------------------------------------
 
 function uuid4() {
@@ -234,6 +258,7 @@ module.exports = {
   USER_KEY,
   request,
   upload,
+  download,
   login,
   submitOnce,
   idempotencyKey,
@@ -244,6 +269,7 @@ module.exports = {
   getToken,
   clearSession,
   currentUser,
+  rememberUser,
   buildUrl,
   uuid4,
 }

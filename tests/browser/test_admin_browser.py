@@ -15,6 +15,7 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
+import factories
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
@@ -41,15 +42,14 @@ def _jpeg(color=(30, 120, 200)) -> bytes:
 def world(app, demo, phone, fake_wechat):
     """Demo data, the OAuth picker's people, and two opinions from a resident's phone."""
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
-    from liaison.places.models import Region, Station
+    from liaison.places.models import Region
 
     seed_fake_accounts(fake_wechat)
     client = app.test_client()
     token = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-resident")})
     headers = {"Authorization": "Bearer " + token.get_json()["token"]}
     with app.app_context():
-        station = db.session.query(Station).filter_by(name=DEMO_STATION).one()
+        station_id = factories.demo_ids(db.session)["station_id"]
         community = db.session.query(Region).filter_by(name="望月湖社区").one()
     photo = client.post("/api/v1/uploads", headers=headers,
                         data={"file": (io.BytesIO(_jpeg()), "lamp.jpg")}, content_type="multipart/form-data")
@@ -57,10 +57,10 @@ def world(app, demo, phone, fake_wechat):
     for key, text, extra in (("hostile", XSS_TEXT, {}),
                              ("lamp", LAMP, {"photo_ids": [photo.get_json()["id"]], "contact_phone": "13800001234"})):
         r = client.post("/api/v1/opinions", headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
-                        json={"station_id": station.id, "category": "housing", "text": text, **extra})
+                        json={"station_id": station_id, "category": "housing", "text": text, **extra})
         assert r.status_code == 201, r.get_json()
         ids[key] = r.get_json()["opinion"]["id"]
-    return {"station_id": station.id, "community_id": community.id, **ids}
+    return {"station_id": station_id, "community_id": community.id, **ids}
 
 
 def _login(page, base: str, who: str, next_path: str = "/admin/"):

@@ -11,6 +11,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import factories
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
@@ -47,14 +48,11 @@ class Api:
 @pytest.fixture
 def world(app, demo, phone, fake_wechat):
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
-    from liaison.places.models import HandlingUnit, Station
 
     seed_fake_accounts(fake_wechat)
     with app.app_context():
-        station = db.session.query(Station).filter_by(name=DEMO_STATION).one().id
-        unit = db.session.query(HandlingUnit).filter_by(name="岳麓区住房和城乡建设局").one().id
-    return {"station_id": station, "unit_id": unit, "api": Api(app, phone)}
+        ids = factories.demo_ids(db.session)
+    return {"station_id": ids["station_id"], "unit_id": ids["units"]["岳麓区住房和城乡建设局"], "api": Api(app, phone)}
 
 
 def _in_viewport(locator) -> None:

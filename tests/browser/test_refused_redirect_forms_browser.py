@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import factories
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -21,15 +22,13 @@ def world(app, demo, fake_wechat):
     from pathlib import Path
 
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
-    from liaison.places.models import Station
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "admin"))
     from page_helpers import seed_fake_accounts
 
     seed_fake_accounts(fake_wechat)
     with app.app_context():
-        return {"station_id": db.session.query(Station).filter_by(name=DEMO_STATION).one().id}
+        return {"station_id": factories.demo_ids(db.session)["station_id"]}
 
 
 def _log_in(page, live_server, path: str, who: str) -> None:

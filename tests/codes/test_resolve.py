@@ -189,12 +189,13 @@ def test_concurrent_scans_lose_no_count(app, places):
         code_id = db.session.query(Code.id).filter_by(token=token).scalar()
     day = date(2026, 12, 15)
     errors = []
+    assert code_id
 
     def scan():
         try:
             with app.app_context():
                 for _ in range(10):
-                    record_scan(code_id, day)
+                    record_scan(token, day)
                 db.session.remove()
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)

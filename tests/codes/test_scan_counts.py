@@ -54,15 +54,16 @@ def test_a_flush_killed_before_its_commit_is_applied_by_the_next_run(app, places
     from liaison.codes import scans
     from liaison.core.extensions import get_redis
 
-    code_id = _code_id(app, token_of(app, "station", places["station"][WANGYUEHU]))
+    token = token_of(app, "station", places["station"][WANGYUEHU])
+    code_id = _code_id(app, token)
     day = date(2026, 12, 20)
     with app.app_context():
         for _ in range(7):
-            scans.record_scan(code_id, day)
+            scans.record_scan(token, day)
         redis = get_redis()
         assert scans._take_batch(redis)  # the worker moved the hash aside, then died
-        scans.record_scan(code_id, day)  # scans go on into a new pending hash meanwhile
-        assert redis.exists(scans.PROCESSING) and redis.hget(scans.PENDING, f"{code_id}:{day}") == b"1"
+        scans.record_scan(token, day)  # scans go on into a new pending hash meanwhile
+        assert redis.exists(scans.PROCESSING) and redis.hget(scans.PENDING, f"{token}:{day}") == b"1"
         assert scans.flush_scans() == 8
         assert not redis.exists(scans.PROCESSING) and not redis.exists(scans.PENDING)
         assert scans.flush_scans() == 0
@@ -75,11 +76,12 @@ def test_a_flush_killed_after_its_commit_adds_nothing_twice(app, places):
     from liaison.core.db import db
     from liaison.core.extensions import get_redis
 
-    code_id = _code_id(app, token_of(app, "station", places["station"][WANGYUEHU]))
+    token = token_of(app, "station", places["station"][WANGYUEHU])
+    code_id = _code_id(app, token)
     day = date(2026, 12, 21)
     with app.app_context():
         for _ in range(5):
-            scans.record_scan(code_id, day)
+            scans.record_scan(token, day)
         redis = get_redis()
         batch = scans._take_batch(redis)
         scans.add_counts(scans._parse(redis.hgetall(scans.PROCESSING)))
@@ -88,6 +90,17 @@ def test_a_flush_killed_after_its_commit_adds_nothing_twice(app, places):
         assert scans.flush_scans() == 0
         assert not redis.exists(scans.PROCESSING)
     assert _counts(app, code_id) == {day: 5}
+
+
+def test_scans_of_unknown_tokens_count_nowhere(app, client, places):
+    from liaison.codes.models import CodeScan
+    from liaison.codes.scans import flush_scans
+    from liaison.core.db import db
+
+    assert client.get("/api/v1/codes/AAAAAAAAAAAAAAAA").status_code == 404
+    with app.app_context():
+        assert flush_scans() == 0
+        assert db.session.query(CodeScan).count() == 0
 
 
 def test_the_periodic_job_moves_the_counts(app):

@@ -103,7 +103,10 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     record("appointment", client.post("/api/v1/appointments",
                                       json={"station_id": sid, "date": day, "note": "小区路灯不亮"},
                                       headers=resident))
-    record("appointments", client.get("/api/v1/appointments", headers=resident))
+    mine = record("appointments", client.get("/api/v1/appointments", headers=resident))
+    booking = mine["items"][0]["id"] if mine.get("items") else 0
+    record("appointment_cancel", client.post(f"/api/v1/appointments/{booking}/cancel", headers=resident))
+    record("appointment_cancel_again", client.post(f"/api/v1/appointments/{booking}/cancel", headers=resident))
 
     # The demo deputy scans the demo station's code 3.2 km away (unverified), then at the station.
     from liaison.places.demo import DEMO_STATION_POINT
@@ -141,9 +144,62 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     # A newcomer to the mini-program types the link code their web account (a liaison's) showed.
     newcomer = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("mp-contract-newcomer")}).get_json()
     newcomer = {"Authorization": f"Bearer {newcomer['token']}"}
+    _deputy_side(app, client, phone, record, deputy, did)
+    _duty_side(client, record, deputy, did, sid, day)
     record("link_wrong", client.post("/api/v1/me/link", json={"code": "000000"}, headers=newcomer))
     record("linked", client.post("/api/v1/me/link", json={"code": _web_link_code(app, sid)}, headers=newcomer))
     return out, ids
+
+
+def _deputy_side(app, client, phone, record, deputy: dict, deputy_id: int) -> None:
+    """The deputy's pages: the 工作台 list, a summoned opinion, a note; and a binding."""
+    record("deputy_me", client.get("/api/v1/me", headers=deputy))
+    summoned = record("deputy_opinions", client.get(f"/api/v1/opinions?deputy_id={deputy_id}&sort=urgent",
+                                                    headers=deputy))
+    fresh = [o for o in summoned["items"] if o["state"] == "submitted"]
+    assert fresh, summoned
+    opinion = record("deputy_opinion", client.get(f"/api/v1/opinions/{fresh[0]['id']}", headers=deputy))
+    record("deputy_noted", client.post(f"/api/v1/opinions/{fresh[0]['id']}/transitions", headers=deputy, json={
+        "action": "note", "version": opinion["opinion"]["version"], "note": "已电话联系反映人，周五去现场看"}))
+    # Another deputy of the roster binds from the mini-program: an invitation that asks for the
+    # phone (as the home station's master's does), first with a phone that is not on the record.
+    code, number = _deputy_invitation(app, exclude=deputy_id)
+    newcomer = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("mp-contract-deputy")}).get_json()
+    newcomer = {"Authorization": f"Bearer {newcomer['token']}"}
+    record("phone_mismatch", client.post(f"/api/v1/invitations/{code}/accept", headers=newcomer, json={
+        "phone_code": _phone_code(phone.base, "mp-contract-deputy", "13800000000")}))
+    record("invitation_accepted", client.post(f"/api/v1/invitations/{code}/accept", headers=newcomer, json={
+        "phone_code": _phone_code(phone.base, "mp-contract-deputy", number)}))
+
+
+def _duty_side(client, record, deputy: dict, deputy_id: int, station_id: int, day: str | None) -> None:
+    """The deputy's duty page: the rota days, who booked one, the year's duty record."""
+    days = client.get(f"/api/v1/stations/{station_id}/reception-days", headers=deputy).get_json()
+    booked = next(d for d in days["items"] if d["date"] == day)
+    record("day_bookings", client.get(f"/api/v1/reception-days/{booked['id']}/appointments", headers=deputy))
+    year = clock.today().year
+    record("duty_record", client.get(f"/api/v1/stats/deputies/{deputy_id}/duty-record?year={year}", headers=deputy))
+    record("my_check_ins", client.get("/api/v1/check-ins", headers=deputy))
+
+
+def _phone_code(fake_base: str, openid: str, number: str) -> str:
+    r = requests.post(f"{fake_base}/_fake/phone-code", json={"openid": openid, "phone": number}, timeout=5)
+    r.raise_for_status()
+    return r.json()["code"]
+
+
+def _deputy_invitation(app, exclude: int) -> tuple[str, str]:
+    from liaison.core.db import db
+    from liaison.places.models import Deputy
+    from liaison.users import roles
+
+    with app.app_context():
+        deputy = next(d for d in db.session.query(Deputy).order_by(Deputy.id)
+                      if d.id != exclude and d.user_id is None and d.active and d.phone)
+        invitation = roles.create_invitation(None, None, "deputy", deputy_id=deputy.id)
+        invitation.needs_phone = True
+        db.session.commit()
+        return invitation.code, deputy.phone
 
 
 def _web_link_code(app, station_id: int) -> str:

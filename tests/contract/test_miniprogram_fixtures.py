@@ -46,9 +46,22 @@ CONTRACT = {
     "APPOINTMENT_CREATED": [("appointment", 201, None)],
     "APPOINTMENT": [("appointments", 200, {"pick": ("items", 0)})],
     "APPOINTMENTS": [("appointments", 200, None)],
+    "APPOINTMENT_PAST": [("appointments", 200, {"pick": ("items", 0)})],
+    "MY_APPOINTMENTS": [("appointments", 200, None)],
+    "APPOINTMENT_CANCELLED": [("appointment_cancel", 200, None)],
+    "APPOINTMENT_GONE": [("appointment_cancel_again", 409, None)],
     "CHECK_IN": [("check_in_far", 201, None), ("check_in_again", 200, None)],
     "LINKED": [("linked", 200, None)],
     "LINK_CODE_WRONG": [("link_wrong", 400, None)],
+    "DEPUTY_USER": [("deputy_me", 200, {"pick": ("user",)})],
+    "DEPUTY_OPINIONS": [("deputy_opinions", 200, None)],
+    "DEPUTY_OPINION": [("deputy_opinion", 200, {"wrap": "opinion"})],
+    "DEPUTY_OPINION_NOTED": [("deputy_noted", 200, {"wrap": "opinion"})],
+    "INVITATION_ACCEPTED": [("invitation_accepted", 200, None)],
+    "PHONE_MISMATCH": [("phone_mismatch", 403, None)],
+    "ROTA_DAYS": [("reception_days", 200, None)],
+    "DAY_BOOKINGS": [("day_bookings", 200, None)],
+    "DUTY_RECORD": [("duty_record", 200, None)],
 }
 # Values the mini-program branches on, so they must be equal, not just the same type.
 SAME_VALUE = {
@@ -57,6 +70,9 @@ SAME_VALUE = {
     "CODE_REVOKED": [("error", "code")], "CODE_UNKNOWN": [("error", "code")],
     "CHECK_IN": [("check_in", "verified"), ("message",)],
     "LINKED": [("merged",)], "LINK_CODE_WRONG": [("error", "code")],
+    "APPOINTMENT_CANCELLED": [("appointment", "state",)], "APPOINTMENT_GONE": [("error", "code")],
+    "INVITATION_ACCEPTED": [("invitation", "role")],
+    "PHONE_MISMATCH": [("error", "code"), ("error", "message")],
 }
 # `.snake_case` reads that are not API fields: page options from the query string.
 NOT_API_READS = {"station_id", "station_name", "deputy_name"}

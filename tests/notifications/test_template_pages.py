@@ -21,22 +21,28 @@ def test_pages_js_lists_exactly_the_pages_of_app_json():
 
 
 def test_every_page_a_template_names_exists_in_app_json_with_the_keys_it_reads():
+    """Every mini-program page a backend message can open (a subscribe message's page, or a
+    template message's mini-program page) is a page of app.json, read here from the file."""
     config = templates.merge(None)
     context = {"opinion_id": 12, "station_id": 3}
     named = {}
     for name, entry in config["templates"].items():
-        if entry["channel"] != templates.SUBSCRIBE:
+        if entry["channel"] == templates.SUBSCRIBE:
+            assert entry.get("page"), f"{name}: a subscribe message should open a page"
+        if not entry.get("page"):
             continue
-        assert entry.get("page"), f"{name}: a subscribe message should open a page"
         link = templates.page_link(config, entry, context)
         path, _, query = link.partition("?")
         assert path in APP_JSON["pages"], (name, link)
         page_name, _ = pages.parse(entry["page"])
         keys = {pair.split("=")[0] for pair in query.split("&") if pair}
-        assert keys and keys <= set(config["pages"][page_name]["query"]), (name, link)
+        assert keys <= set(config["pages"][page_name]["query"]), (name, link)
+        # A page that shows one record must be told which (a bare link would open it empty).
+        assert keys or not config["pages"][page_name]["query"] or page_name == "index", (name, link)
         named[name] = link
     assert named["resident_reply"] == "pages/opinion/opinion?id=12"
-    assert named["resident_appointment"] == "pages/station/station?id=3"
+    # The reminder and the cancel of a booking open 我的预约.
+    assert named["resident_appointment"] == "pages/appointments/appointments"
 
 
 @pytest.mark.parametrize("page", ["opinion/detail?id={opinion_id}", "appointments?id={x}",
@@ -48,8 +54,7 @@ def test_a_template_page_that_pages_js_lacks_stops_the_configuration(page):
 
 def test_a_link_without_the_value_it_needs_opens_the_home_page_instead():
     config = templates.merge(None)
-    entry = config["templates"]["resident_appointment"]
-    assert templates.page_link(config, entry, {"station_id": None}) == ""
+    assert pages.link(config["pages"], "station?id={station_id}", {"station_id": None}) == ""
     assert pages.link(config["pages"], "messages", {}) == "pages/messages/messages"
     assert pages.link(config["pages"], "opinion?id={opinion_id}&created=1", {"opinion_id": 5}) == \
         "pages/opinion/opinion?id=5&created=1"
@@ -63,3 +68,15 @@ def test_pages_js_must_stay_json_after_module_exports(tmp_path):
     fine = tmp_path / "fine.js"
     fine.write_text('// note\nmodule.exports = {"o": {"path": "pages/o/o", "query": []}}\n', encoding="utf-8")
     assert pages.load(fine) == {"o": {"path": "pages/o/o", "query": []}}
+
+
+def test_a_deputys_message_opens_the_deputys_page_of_the_opinion_in_the_miniprogram():
+    config = templates.merge(None)
+    for name in ("deputy_summon", "deputy_progress"):
+        entry = config["templates"][name]
+        assert entry["channel"] == templates.TEMPLATE and entry["url"]  # the web page stays the fallback
+        link = templates.page_link(config, entry, {"opinion_id": 12})
+        assert link == "pages/deputy-opinion/deputy-opinion?id=12"
+        assert link.split("?")[0] in APP_JSON["pages"]
+    with pytest.raises(ValueError, match="pages.js"):
+        templates.merge({"templates": {"deputy_summon": {"page": "workbench/detail?id={opinion_id}"}}})

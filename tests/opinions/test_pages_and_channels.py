@@ -52,6 +52,9 @@ def test_a_summoned_deputy_gets_the_official_account_message_without_subscribing
     [summon] = [m for m in phone.messages() if m["touser"] == "oa-demo-deputy"]
     assert summon["template_id"] == "tmpl-oa-deputy-summon"
     assert summon["url"] == f"https://liaison.example.gov.cn/admin/opinions/{op_id}"
+    # On the phone the tap opens the mini-program's page for deputies (config/pages.js).
+    assert summon["miniprogram"] == {"appid": app.config["WECHAT_APPID"],
+                                     "pagepath": f"pages/deputy-opinion/deputy-opinion?id={op_id}"}
     assert summon["client_msg_id"] == str(_rows(app, audience="deputy")[0]["id"])
     assert pages_not_found(app, phone.messages()) == []
     # The deputy opens it: the admin page of that opinion, logged in through the account.

@@ -67,7 +67,7 @@ def test_a_cancelled_reception_day_reaches_the_booked_resident_through_the_outbo
     mine = [m for m in got if m.get("touser") == "resident-cancel"]
     assert [m["template_id"] for m in mine] == [APPOINTMENT]
     assert mine[0]["data"]["thing1"]["value"].startswith("接待区一街道")
-    assert mine[0]["page"].startswith("pages/station/")  # the message opens the station
+    assert mine[0]["page"] == "pages/appointments/appointments"  # the message opens 我的预约
 
 
 def test_the_cancellation_is_in_the_residents_message_list(client, stations, login):

@@ -1,41 +1,17 @@
 // One opinion: text, photos, reply, rating and the handling timeline.
 const api = require('../../utils/api')
-const config = require('../../utils/config')
 const pages = require('../../utils/pages')
 const subscribe = require('../../utils/subscribe')
 const prefs = require('../../utils/prefs')
-const { formatTime, ratingLabel } = require('../../utils/format')
+const { opinionView } = require('../../utils/opinion-view')
 const { errorMessage } = require('../../utils/request')
 
-function absolute(url) {
-  if (!url || /^https?:\/\//.test(url)) return url
-  return config.apiBase() + url
-}
-
 function toView(o) {
-  return {
-    id: o.id,
-    number: o.number,
-    stateLabel: o.state_label,
-    stateGroup: o.state_group,
-    categoryLabel: o.category_label,
-    stationName: o.station ? o.station.name : '',
-    deputyName: o.deputy ? o.deputy.name : '',
-    createdAt: formatTime(o.created_at),
-    deadline: o.deadline || '',
-    overdue: !!o.overdue,
-    text: o.text,
-    photos: (o.photos || []).map((p) => absolute(p.url)),
-    anonymous: !!o.anonymous,
-    contactPhone: o.contact_phone || '',
-    reply: o.reply ? { text: o.reply.text, at: formatTime(o.reply.at), unit: o.reply.unit && o.reply.unit.name ? o.reply.unit.name : '' } : null,
-    rating: o.rating
-      ? { label: ratingLabel(o.rating.rating), comment: o.rating.comment || '', at: formatTime(o.rating.at) }
-      : null,
+  return Object.assign(opinionView(o), {
     canRate: (o.allowed_actions || []).indexOf('rate') >= 0,
     // Still something to hear about: offer 订阅办理进度 until it is closed or declined.
     canSubscribe: ['closed', 'declined'].indexOf(o.state) < 0,
-  }
+  })
 }
 
 // What the 订阅办理进度 button says after a tap.

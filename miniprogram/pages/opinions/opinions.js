@@ -1,8 +1,8 @@
 // The resident's own opinions, grouped as the API groups them.
 const api = require('../../utils/api')
 const prefs = require('../../utils/prefs')
-const { formatTime } = require('../../utils/format')
-const { errorMessage } = require('../../utils/request')
+const { listData, listHandlers } = require('../../utils/opinion-list')
+const { briefs } = require('../../utils/opinion-view')
 
 const TABS = [
   { key: 'open', label: '办理中' },
@@ -10,30 +10,16 @@ const TABS = [
   { key: 'closed', label: '已办结' },
 ]
 
-function toItems(items) {
-  return (items || []).map((o) => ({
-    id: o.id,
-    number: o.number,
-    stateLabel: o.state_label,
-    categoryLabel: o.category_label,
-    summary: o.summary,
-    stationName: o.station ? o.station.name : '',
-    deputyName: o.deputy ? o.deputy.name : '',
-    createdAt: formatTime(o.created_at),
-    overdue: !!o.overdue,
-  }))
-}
+const toItems = briefs
 
 Page({
+  ...listHandlers,
+
   data: {
     pageClass: 'page',
     tabs: TABS,
     tab: 'open',
-    items: [],
-    total: 0,
-    page: 0,
-    loading: false,
-    errorText: '',
+    ...listData,
   },
 
   onShow() {
@@ -41,39 +27,8 @@ Page({
     this.load(true)
   },
 
-  onPullDownRefresh() {
-    this.load(true).then(() => wx.stopPullDownRefresh())
-  },
-
-  onReachBottom() {
-    const d = this.data
-    if (!d.loading && d.items.length < d.total) this.load(false)
-  },
-
-  onTab(e) {
-    const tab = e.currentTarget.dataset.key
-    if (tab === this.data.tab) return
-    this.setData({ tab, items: [], total: 0, page: 0 })
-    this.load(true)
-  },
-
-  load(reset) {
-    const page = reset ? 1 : this.data.page + 1
-    const tab = this.data.tab
-    this.setData({ loading: true, errorText: '' })
-    return api
-      .listOpinions({ stateGroup: tab, page })
-      .then((res) => {
-        if (tab !== this.data.tab) return
-        const items = toItems(res.items)
-        this.setData({
-          items: reset ? items : this.data.items.concat(items),
-          total: res.total || 0,
-          page,
-          loading: false,
-        })
-      })
-      .catch((err) => this.setData({ loading: false, errorText: errorMessage(err) }))
+  fetchPage(tab, page) {
+    return api.listOpinions({ stateGroup: tab, page })
   },
 
   onOpen(e) {

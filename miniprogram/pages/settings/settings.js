@@ -2,19 +2,18 @@
 const api = require('../../utils/api')
 const { USER_KEY } = require('../../utils/request')
 const { errorMessage } = require('../../utils/errors')
+const pages = require('../../utils/pages')
 const prefs = require('../../utils/prefs')
 const { formatDate } = require('../../utils/format')
 
 const LINK_CODE = /^[0-9]{6}$/
-
-const APPOINTMENT_STATES = { booked: '已预约', cancelled: '已取消', attended: '已接待' }
 
 function toAppointments(items) {
   return (items || []).map((a) => ({
     id: a.id,
     stationName: a.station ? a.station.name : '',
     dateLabel: formatDate(a.date),
-    stateLabel: APPOINTMENT_STATES[a.state] || a.state || '',
+    stateLabel: a.state_label || '',
   }))
 }
 
@@ -45,6 +44,10 @@ Page({
       .listAppointments()
       .then((res) => this.setData({ appointments: toAppointments(res.items), appointmentsError: '' }))
       .catch(() => this.setData({ appointmentsError: '暂时无法获取预约记录' }))
+  },
+
+  onOpenAppointments() {
+    wx.navigateTo({ url: pages.url('appointments') })
   },
 
   onLargeTextChange(e) {
@@ -79,6 +82,15 @@ Page({
 
   onOpenPrivacy() {
     if (typeof wx.openPrivacyContract === 'function') wx.openPrivacyContract({})
+  },
+
+  // The deputy's side: 我的代表身份 (binding, code, card) and the 代表工作台.
+  onDeputyMe() {
+    wx.navigateTo({ url: pages.url('deputy_me') })
+  },
+
+  onWorkbench() {
+    wx.navigateTo({ url: pages.url('workbench') })
   },
 })
 

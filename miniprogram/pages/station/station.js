@@ -88,6 +88,10 @@ Page({
 
   // ---- appointment ------------------------------------------------------------
 
+  onMyAppointments() {
+    wx.navigateTo({ url: pages.url('appointments') })
+  },
+
   onBook(e) {
     const day = this.data.days[e.currentTarget.dataset.index]
     if (!day || day.full) return

@@ -82,6 +82,11 @@ function createFakeWx(settings = {}) {
       settle(opts, false, { errMsg: answer.fail })
       return
     }
+    // wx.downloadFile hands back a temporary file, not the body.
+    if (kind === 'download') {
+      settle(opts, true, { statusCode: answer.statusCode, tempFilePath: 'wxfile://tmp/download-' + fake.requests.length })
+      return
+    }
     let data = answer.data
     // wx.uploadFile hands back the body as a string.
     if (kind === 'upload' && typeof data !== 'string') data = JSON.stringify(data)
@@ -158,6 +163,14 @@ function createFakeWx(settings = {}) {
       const a = fake.answers.actionSheet(opts)
       settle(opts, !a.fail, a.fail ? { errMsg: a.fail } : a)
     },
+    downloadFile: (opts) => {
+      record('downloadFile', opts)
+      network('download', opts)
+    },
+    openDocument: (opts) => {
+      record('openDocument', opts)
+      settle(opts, true, { errMsg: 'openDocument:ok' })
+    },
     scanCode: (opts) => {
       record('scanCode', opts)
       const a = fake.answers.scanCode(opts)
@@ -176,6 +189,13 @@ function createFakeWx(settings = {}) {
     },
     getPrivacySetting: (opts) => settle(opts, true, { needAuthorization: true, privacyContractName: '《联络站小程序隐私保护指引》' }),
     getWindowInfo: () => ({ windowWidth: 375, windowHeight: 667, pixelRatio: 2 }),
+    // WeChat refuses coordinates that are not numbers in range (GCJ-02 expected).
+    openLocation: (opts) => {
+      record('openLocation', opts)
+      const valid = typeof opts.latitude === 'number' && typeof opts.longitude === 'number' &&
+        Math.abs(opts.latitude) <= 90 && Math.abs(opts.longitude) <= 180
+      settle(opts, valid, { errMsg: valid ? 'openLocation:ok' : 'openLocation:fail invalid coordinates' })
+    },
   }
 
   // Navigation, feedback and other fire-and-forget APIs: just record them.
@@ -210,6 +230,14 @@ function withLogin(fake, user = USER) {
   return fake
 }
 
+// A fresh fake wx as the global, logged in as ``user``, whose GET /me answers that user.
+function signedIn(user = USER) {
+  const fake = withLogin(createFakeWx(), user)
+  global.wx = fake
+  fake.route('GET', '/api/v1/me', () => ({ statusCode: 200, data: { user } }))
+  return fake
+}
+
 // Let pending promises and fake wx callbacks run.
 async function flush(times = 10) {
   for (let i = 0; i < times; i++) {
@@ -218,4 +246,4 @@ async function flush(times = 10) {
   }
 }
 
-module.exports = { createFakeWx, withLogin, flush }
+module.exports = { createFakeWx, withLogin, signedIn, flush }

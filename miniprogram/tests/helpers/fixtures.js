@@ -133,8 +133,17 @@ const MESSAGES = {
   total: 2, unread: 1, page: 1, per_page: 20,
 }
 const APPOINTMENT = {
-  id: 5, station: { id: 3, name: '岳麓街道人大代表联络站' }, date: '2026-12-15', start: '09:00', end: '11:30', note: '', state: 'booked',
+  id: 5, station: { id: 3, name: '岳麓街道人大代表联络站', address: '岳麓区麓山南路 8 号', latitude: 28.1765, longitude: 112.9423 },
+  date: '2026-12-15', start: '09:00', end: '11:30', note: '', state: 'booked', state_label: '已预约',
+  day_cancelled: false, upcoming: true, can_cancel: true,
 }
+// 我的预约: one to come, one whose day has passed (/appointments).
+const APPOINTMENT_PAST = Object.assign({}, APPOINTMENT, {
+  id: 4, date: '2026-11-15', state_label: '已过期', upcoming: false, can_cancel: false,
+})
+const APPOINTMENT_CANCELLED = { appointment: Object.assign({}, APPOINTMENT, { state: 'cancelled', state_label: '已取消', can_cancel: false }) } // POST /appointments/<id>/cancel
+const MY_APPOINTMENTS = { items: [APPOINTMENT, APPOINTMENT_PAST] }
+const APPOINTMENT_GONE = { error: { code: 'appointment_cancelled', message: '这个预约已经取消了' } } // 409
 const APPOINTMENT_CREATED = { appointment: APPOINTMENT } // POST /appointments (201)
 const APPOINTMENTS = { items: [APPOINTMENT] } // /appointments
 // POST /check-ins (201): sent 3.2 km from the station, so recorded for staff to confirm.
@@ -165,12 +174,85 @@ const LINK_CODE_WRONG = {
   error: { code: 'link_code_invalid', message: '关联码不正确或已失效，请在网页上重新获取关联码后再试', details: { tries_left: 4 } },
 }
 
+// The deputy's side: an opinion that summoned the deputy (点将), as the deputy reads it
+// (GET /opinions/<id>: the submitter, the version, the steps a deputy may take), and the
+// same after the deputy added a note (POST /opinions/<id>/transitions {action: 'note'}).
+const DEPUTY_OPINION = {
+  id: 60, number: 'LL-2026-000060', state: 'submitted', state_label: '已提交', state_group: 'open',
+  category: 'urban', category_label: '城市管理',
+  summary: '望月湖小区三栋楼道灯坏了两个星期，晚上老人上下楼很危险',
+  station: { id: 3, name: '岳麓街道人大代表联络站' }, deputy: { id: 12, name: '李秀兰' },
+  submitter: { id: 1, nickname: '居民张阿姨' },
+  created_at: '2026-12-01T19:20:00+08:00', deadline: null, overdue: false,
+  text: '望月湖小区三栋楼道灯坏了两个星期，晚上老人上下楼很危险，希望尽快修好。',
+  photos: [], anonymous: false, contact_phone: '139****5678', reply: null, rating: null,
+  events: [
+    { action: 'submit', action_label: '提交', from_state: null, to_state: 'submitted', at: '2026-12-01T19:20:00+08:00', actor_role: 'resident', note: null, public_note: null },
+  ],
+  allowed_actions: ['urge', 'note'],
+  version: 1,
+}
+const DEPUTY_OPINION_NOTED = Object.assign({}, DEPUTY_OPINION, {
+  events: DEPUTY_OPINION.events.concat([
+    { action: 'note', action_label: '备注', from_state: 'submitted', to_state: 'submitted', at: '2026-12-02T08:30:00+08:00', actor_role: 'deputy', note: '已电话联系反映人，周五去现场看', public_note: null },
+  ]),
+  version: 2,
+})
+const DEPUTY_OPINIONS = { items: [brief(DEPUTY_OPINION)], total: 1, page: 1, per_page: 20 } // /opinions?deputy_id=
+const DEPUTY_USER = { id: 3, nickname: '李秀兰代表', roles: [], deputy_id: 12 }
+// POST /invitations/<code>/accept with the getPhoneNumber code: bound; and a phone that
+// is not the one on the deputy's record (403).
+const INVITATION_ACCEPTED = {
+  invitation: { role: 'deputy', role_label: '人大代表', what: '李秀兰（人大代表）' },
+  user: DEPUTY_USER,
+}
+const PHONE_MISMATCH = {
+  error: { code: 'phone_mismatch', message: '您微信绑定的手机号与代表档案中的手机号不一致，不能绑定为这位代表。请用代表本人的微信接受邀请，或请驻站所在地的人大工委核实。' },
+}
+
+// The duty page: a station's reception days as the rota reads them (id, booked, capacity,
+// status), who booked one (GET /reception-days/<id>/appointments), the year's duty record.
+const ROTA_DAYS = {
+  items: [
+    { id: 1, date: '2026-12-15', start: '09:00', end: '11:30', deputies: [DEPUTY_BRIEF], slots_left: 9, booked: 1, capacity: 10, status: 'planned', note: '', source: 'plan' },
+    { id: 2, date: '2027-01-15', start: '09:00', end: '11:30', deputies: [DEPUTY_BRIEF_2], slots_left: 10, booked: 0, capacity: 10, status: 'planned', note: '', source: 'plan' },
+  ],
+}
+const DAY_BOOKINGS = {
+  day: { id: 1, station_id: 3, date: '2026-12-15', start: '09:00', end: '11:30', capacity: 10, status: 'planned' },
+  items: [{ id: 5, state: 'booked', state_label: '已预约', resident: '居民张阿姨', phone: null, note: '小区路灯不亮', booked_at: '2026-12-02T08:00:00+08:00' }],
+  booked: 1,
+}
+const DUTY_RECORD = {
+  deputy: { id: 12, name: '李秀兰', levels: ['municipal', 'county'], work_unit: '岳麓区第一中学', post: '教师', is_senior_official: false,
+    stations: [{ id: 3, name: '岳麓街道人大代表联络站', membership: 'home' }] },
+  year: 2026,
+  totals: { active_days: 2, answered: 12, check_ins: 2, check_ins_pending: 0, check_ins_unplanned: 2, closed: 11, decided: 14, in_time: 11,
+    in_time_share: 0.7857, late: 2, median_response_days: 5.0, opinions_in: 17, pending_now: 3, ratings: 10, receptions: 1, residents: 6,
+    satisfaction: 1.0, satisfied: 10, suggestions: 0, summoned: 17, unresolved: 1 },
+  points: {
+    items: [
+      { key: 'check_ins', label: '进站履职', count: 2, weight: 2.0, points: 4.0 },
+      { key: 'receptions', label: '参加接待', count: 1, weight: 3.0, points: 3.0 },
+      { key: 'opinions_in', label: '被点将意见', count: 17, weight: 1.0, points: 17.0 },
+      { key: 'suggestions', label: '提出建议', count: 0, weight: 5.0, points: 0.0 },
+    ],
+    total: 24.0,
+  },
+  months: [{ month: '2026-12', active_days: 1, answered: 1, check_ins: 1, check_ins_unplanned: 1, closed: 2, in_time: 1, late: 0, opinions_in: 3,
+    ratings: 1, receptions: 0, residents: 0, satisfied: 1, suggestions: 0, unresolved: 0 }],
+  check_ins: [{ date: '2026-09-15', station: '岳麓街道人大代表联络站', in_plan: false, source: 'staff', reception: true, residents: 6,
+    verified: true, pending: false, status: '工作人员登记' }],
+}
+
 const ok = (data, statusCode = 200) => () => ({ statusCode, data })
 const fail = (status, answer) => () => ({ statusCode: status, data: answer })
 
 module.exports = {
   DEPUTY_BRIEF, DEPUTY_BRIEF_2, STATION_BRIEF, STATION, DEPUTY, RECEPTION_DAYS, CATEGORIES, TEMPLATES, TEMPLATES_TWO_TAPS, OPINION, OPINION_RATED,
   STATION_CODE, DEPUTY_CODE, STATIONS, OPINIONS, USER, LOGIN, UPLOAD, MESSAGES, APPOINTMENT, APPOINTMENT_CREATED,
-  APPOINTMENTS, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN, LINKED, LINK_CODE_WRONG,
+  APPOINTMENTS, APPOINTMENT_PAST, APPOINTMENT_CANCELLED, MY_APPOINTMENTS, APPOINTMENT_GONE, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN, LINKED, LINK_CODE_WRONG,
+  DEPUTY_OPINION, DEPUTY_OPINION_NOTED, DEPUTY_OPINIONS, DEPUTY_USER, INVITATION_ACCEPTED, PHONE_MISMATCH,
+  ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD,
   brief, ok, fail,
 }

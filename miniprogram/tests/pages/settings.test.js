@@ -29,6 +29,8 @@ test('shows my appointments and opens the privacy guideline', async () => {
   expect(textOf(comp)).toContain('岳麓街道人大代表联络站')
   expect(textOf(comp)).toContain('12月15日 周二')
   expect(textOf(comp)).toContain('已预约')
+  await tap(comp, '#all-appointments')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/appointments/appointments')
   await tap(comp, '#privacy-link')
   expect(fake.called('openPrivacyContract')).toHaveLength(1)
 })
@@ -76,4 +78,14 @@ test('linking accounts that are already one says so', async () => {
   await tap(comp, '#link-button')
   await flush()
   expect(fake.lastCall('showToast')).toMatchObject({ title: '已是同一个账号，无需关联', icon: 'none' })
+})
+
+test('a deputy finds 我的代表身份 and the 代表工作台 here', async () => {
+  fake.route('GET', '/api/v1/appointments', ok({ items: [] }))
+  const { comp } = loadPage('pages/settings/settings', {})
+  await flush()
+  await tap(comp, '#deputy-me-link')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/deputy-me/deputy-me')
+  await tap(comp, '#workbench-link')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/workbench/workbench')
 })

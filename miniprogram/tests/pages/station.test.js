@@ -40,6 +40,8 @@ test('opens a deputy and the submit page', async () => {
   expect(fake.lastCall('navigateTo').url).toBe(
     '/pages/submit/submit?station_id=3&station_name=' + encodeURIComponent('岳麓街道人大代表联络站')
   )
+  await tap(comp, '#my-appointments')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/appointments/appointments')
 })
 
 test('books an appointment on a reception day', async () => {

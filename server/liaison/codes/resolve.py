@@ -13,7 +13,7 @@ from ..places.models import Deputy, Station
 from ..places.serialize import deputy_detail, station_detail
 from .models import Code
 from .operations import current_of
-from .scans import record_scan
+from .scans import count_in, record_scan
 from .tokens import looks_like_token
 
 NOT_FOUND = "没有找到这个二维码，请确认扫描的是联络站或代表的正式海报"
@@ -64,7 +64,7 @@ def usable_code(token: str) -> tuple[Code, object]:
 
 
 def _build(token: str):
-    """``public_cache.cached``'s builder for a scan answer: (status, body, refs, code id)."""
+    """``public_cache.cached``'s builder for a scan answer: (status, body, refs)."""
     from ..places.public_cache import deputy_refs, station_refs
     from .schemas import CodeResolveOut
 
@@ -75,22 +75,25 @@ def _build(token: str):
     except ApiError as exc:
         if exc.status != 410:
             raise
-        return 410, exc.to_dict(), {(target_kind, target_id)}, str(code.id)
+        return 410, exc.to_dict(), {(target_kind, target_id)}
     if code.kind == "station":
         refs = station_refs(answer["station"])
     else:
         refs = deputy_refs(answer["deputy"])
-    return 200, CodeResolveOut().dump(answer), refs | {(target_kind, target_id)}, str(code.id)
+    return 200, CodeResolveOut().dump(answer), refs | {(target_kind, target_id)}
 
 
 def scan(token: str):
-    """The scan answer as a response, from the public cache; counts the scan."""
+    """The scan answer as a response, from the public cache; counts the scan (in the
+    same Redis round trip as the read)."""
     from ..places import public_cache
 
     if not looks_like_token(token):
         raise ApiError(404, "code_not_found", NOT_FOUND)
-    status, code_id, body = public_cache.cached("code", token, lambda: _build(token))
-    record_scan(int(code_id))
+    status, body, counted = public_cache.cached("code", token, lambda: _build(token),
+                                             along=lambda pipe: count_in(pipe, token))
+    if not counted:
+        record_scan(token)
     return public_cache.response(status, body)
 
 
@@ -102,7 +105,7 @@ def resolve(token: str, count: bool = True) -> dict:
     """
     code = find_code(token)
     if count:
-        record_scan(code.id)
+        record_scan(code.token)
     target = check_usable(code)
     if code.kind == "station":
         return {"kind": "station", "token": code.token, "station": station_detail(target)}

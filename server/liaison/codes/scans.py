@@ -1,8 +1,9 @@
 """Scan counts: into Redis at once, into ``code_scans`` in batches.
 
 A scan rush must not write the database on every scan: ``record_scan`` adds one to
-the field ``<code id>:<day>`` of the Redis hash ``PENDING`` (one HINCRBY, atomic, so
-a web process killed right after it loses nothing). ``flush_scans`` (the periodic
+the field ``<token>:<day>`` of the Redis hash ``PENDING`` (one HINCRBY, atomic, so a
+web process killed right after it loses nothing; the scan route sends it with its
+cache read, ``count_in``). Tokens that name no code are dropped by the flush. ``flush_scans`` (the periodic
 job, ``core.jobs.PERIODIC``) moves the counts into the database exactly once, even
 when the worker dies half-way:
 
@@ -22,13 +23,13 @@ import logging
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from ..core import clock
 from ..core.db import db
 from ..core.transaction import checkpoint
 from ..core.jobs import with_app
-from .models import CodeScan, CodeScanFlush
+from .models import Code, CodeScan, CodeScanFlush
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +46,19 @@ def _redis():
     return get_redis()
 
 
-def record_scan(code_id: int, day: date | None = None) -> None:
+def count_in(pipe, token: str, day: date | None = None) -> None:
+    """Add the HINCRBY that counts one scan of ``token`` to a Redis pipeline."""
+    pipe.hincrby(PENDING, f"{token}:{(day or clock.today()).isoformat()}", 1)
+
+
+def record_scan(token: str, day: date | None = None) -> None:
     """Count one scan of a code for the day (China time); safe under concurrency."""
     day = day or clock.today()
     try:
-        _redis().hincrby(PENDING, f"{code_id}:{day.isoformat()}", 1)
+        _redis().hincrby(PENDING, f"{token}:{day.isoformat()}", 1)
     except Exception as exc:  # Redis down: the count goes to the database at once
         log.warning("scans: Redis unavailable (%s), counting in the database", exc)
-        add_counts({(code_id, day): 1})
+        add_counts(_by_code({(token, day): 1}))
         checkpoint()  # kept even when the answer is a refusal (410)
 
 
@@ -74,12 +80,24 @@ def add_counts(counts: dict[tuple[int, date], int]) -> None:
             index_elements=["code_id", "day"], set_={"count": CodeScan.__table__.c.count + n}))
 
 
+def _by_code(counts: dict[tuple[str, date], int]) -> dict[tuple[int, date], int]:
+    """{(token, day): n} -> {(code id, day): n}; tokens of no code are dropped."""
+    tokens = {token for token, _ in counts}
+    ids = dict(db.session.execute(select(Code.token, Code.id).where(Code.token.in_(tokens))).tuples().all()) \
+        if tokens else {}
+    out: dict[tuple[int, date], int] = {}
+    for (token, day), n in counts.items():
+        if token in ids:
+            out[(ids[token], day)] = out.get((ids[token], day), 0) + n
+    return out
+
+
 def _parse(raw: dict) -> dict[tuple[int, date], int]:
     counts = {}
     for field, value in raw.items():
-        code_id, _, day = (field.decode() if isinstance(field, bytes) else field).partition(":")
-        counts[(int(code_id), date.fromisoformat(day))] = int(value)
-    return counts
+        token, _, day = (field.decode() if isinstance(field, bytes) else field).rpartition(":")
+        counts[(token, date.fromisoformat(day))] = int(value)
+    return _by_code(counts)
 
 
 def _take_batch(redis) -> str | None:

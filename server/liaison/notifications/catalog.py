@@ -21,8 +21,11 @@ TEMPLATE = "template"
 
 # Subscribe pages are keys of miniprogram/config/pages.js with a query of placeholders;
 # template-message urls are web pages of this backend (PUBLIC_BASE_URL is put in front).
+# A template message may also name a mini-program page: WeChat then opens the mini-program
+# on the tap (the url stays for clients that cannot).
 OPINION_PAGE = "opinion?id={opinion_id}"
-STATION_PAGE = "station?id={station_id}"
+DEPUTY_OPINION_PAGE = "deputy_opinion?id={opinion_id}"
+APPOINTMENTS_PAGE = "appointments"  # 我的预约: the reminder and the cancel open the resident's bookings
 ADMIN_URL = "/admin/opinions/{opinion_id}"
 H5_OPINION_URL = "/h5/opinions/{opinion_id}"
 H5_STATION_URL = "/h5/stations/{station_id}"
@@ -53,7 +56,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "page": OPINION_PAGE},
     "resident_appointment": {
         "template_id": "tmpl-resident-appointment", "channel": SUBSCRIBE, "kind": "one_time",
-        "title": "预约接待提醒", "fields": dict(_RECEPTION_FIELDS), "page": STATION_PAGE},
+        "title": "预约接待提醒", "fields": dict(_RECEPTION_FIELDS), "page": APPOINTMENTS_PAGE},
     # Residents on the H5 pages only (official-account template messages).
     "h5_progress": {
         "template_id": "tmpl-oa-progress", "channel": TEMPLATE, "title": "办理进度通知",
@@ -66,10 +69,10 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "template_id": "tmpl-oa-deputy-summon", "channel": TEMPLATE, "title": "群众点将通知",
         "fields": {"character_string1": "number", "thing2": "summary", "thing3": "station",
                    "time4": "time"},
-        "url": ADMIN_URL},
+        "url": ADMIN_URL, "page": DEPUTY_OPINION_PAGE},
     "deputy_progress": {
         "template_id": "tmpl-oa-progress", "channel": TEMPLATE, "title": "意见办理进展",
-        "fields": dict(_PROGRESS_OA_FIELDS), "url": ADMIN_URL},
+        "fields": dict(_PROGRESS_OA_FIELDS), "url": ADMIN_URL, "page": DEPUTY_OPINION_PAGE},
     "deputy_reception": {
         "template_id": "tmpl-oa-reception", "channel": TEMPLATE, "title": "接待日提醒",
         "fields": dict(_RECEPTION_FIELDS), "url": H5_STATION_URL},

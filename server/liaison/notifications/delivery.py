@@ -44,7 +44,7 @@ from ..core.transaction import checkpoint
 from ..wechat import errors as wx
 from . import consents, settings
 from .models import Notification as N
-from .templates import SUBSCRIBE
+from .templates import SUBSCRIBE, TEMPLATE, page_link, template_for
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,8 @@ def deliver(notification_id: int, now: datetime | None = None) -> str | None:
         return None
     row = db.session.get(N, notification_id)
     job = {"id": row.id, "attempt": attempt, "user_id": row.user_id, "channel": row.channel,
-           "template_id": row.template_id, "data": dict(row.data or {}), "page": row.page}
+           "template_id": row.template_id, "data": dict(row.data or {}), "page": row.page,
+           "audience": row.audience, "event": row.event, "opinion_id": row.opinion_id}
     if attempt > int(current_app.config["NOTIFICATION_MAX_ATTEMPTS"]):
         return _finish(job, "failed", f"投递{attempt - 1}次均中断，已放弃")
     openid = _openid(row)
@@ -142,7 +143,18 @@ def _send(job: dict, openid: str) -> dict:
     # One message per openid and client_msg_id (WeChat, for about 10 minutes): a retry after
     # a timeout that WeChat had in fact accepted is not delivered a second time.
     return wechat.send_template(openid, job["template_id"], job["data"], url=url,
-                                client_msg_id=str(job["id"]))
+                                miniprogram=_miniprogram(job), client_msg_id=str(job["id"]))
+
+
+def _miniprogram(job: dict) -> dict | None:
+    """{"appid", "pagepath"} when the message's template names a mini-program page (a
+    deputy's 点将 opens the deputy's page of that opinion), else None (the url only)."""
+    config = settings.templates_config()
+    entry = template_for(config, job["audience"], job["event"]) if job.get("audience") else None
+    if entry is None or entry["channel"] != TEMPLATE or entry["template_id"] != job["template_id"]:
+        return None
+    path = page_link(config, entry, {"opinion_id": job.get("opinion_id")})
+    return {"appid": current_app.config["WECHAT_APPID"], "pagepath": path} if path else None
 
 
 def _describe(exc: wx.WeChatError) -> str:

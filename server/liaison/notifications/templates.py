@@ -14,7 +14,8 @@ configuration has two parts:
   written ``"=文字"``, to a fixed text; ``page`` is the mini-program page opened by
   a subscribe message, named by its key in miniprogram/config/pages.js with a query of
   placeholders (``"opinion?id={opinion_id}"``, see ``pages``); ``url`` is the web page
-  opened by a template message (relative URLs get PUBLIC_BASE_URL in front).
+  opened by a template message (relative URLs get PUBLIC_BASE_URL in front); a template
+  message with a ``page`` opens that mini-program page instead where WeChat can.
 - ``EVENTS``: audience -> event -> template name (``None``: in-app message only);
   ``resident_h5`` is the table for residents who have no mini-program openid.
 
@@ -73,14 +74,13 @@ def merge(override: Mapping[str, Any] | str | None, pages: Mapping[str, Any] | N
     for name, entry in templates.items():
         if entry.get("channel") not in (SUBSCRIBE, TEMPLATE) or not entry.get("template_id"):
             raise ValueError(f"notification template {name!r}: channel and template_id required")
-        if entry["channel"] == SUBSCRIBE:
-            if entry.get("kind", "one_time") not in KINDS:
-                raise ValueError(f"notification template {name!r}: kind must be one of {KINDS}")
-            if entry.get("page"):
-                try:
-                    mp_pages.check(pages, entry["page"])
-                except ValueError as exc:
-                    raise ValueError(f"notification template {name!r}: {exc}") from None
+        if entry["channel"] == SUBSCRIBE and entry.get("kind", "one_time") not in KINDS:
+            raise ValueError(f"notification template {name!r}: kind must be one of {KINDS}")
+        if entry.get("page"):  # a subscribe message's page, or the one a template message opens
+            try:
+                mp_pages.check(pages, entry["page"])
+            except ValueError as exc:
+                raise ValueError(f"notification template {name!r}: {exc}") from None
     for audience, table in events.items():
         for event, name in table.items():
             if name is not None and name not in templates:
@@ -168,7 +168,7 @@ def request_ids(items: list[dict], limit: int = MAX_PER_TAP) -> list[str]:
 
 
 def page_link(config: Mapping[str, Any], entry: Mapping[str, Any], context: Mapping[str, Any]) -> str:
-    """The mini-program page path a subscribe message opens ("" when it has none)."""
+    """The mini-program page path a message opens ("" when it has none)."""
     return mp_pages.link(config["pages"], entry.get("page") or "", context)
 
 

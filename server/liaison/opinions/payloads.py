@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
+from ..core.routing import MAX_ID
 from .errors import InvalidField, MissingField
 
 MAX_UNITS = 10
@@ -64,7 +65,7 @@ def _as_id(value: Any) -> int:
         raise ValueError
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
-    if not isinstance(value, int) or value <= 0:
+    if not isinstance(value, int) or not 0 < value <= MAX_ID:  # beyond any row: refused, not an overflow
         raise ValueError
     return value
 

@@ -65,9 +65,9 @@ def list_stations(query_data):
 def get_station(station_id):
     def build():
         answer = serialize.station_detail(_station(station_id))
-        return 200, StationEnvelope().dump({"station": answer}), public_cache.station_refs(answer), ""
+        return 200, StationEnvelope().dump({"station": answer}), public_cache.station_refs(answer)
 
-    status, _, body = public_cache.cached("station", station_id, build)
+    status, body, _ = public_cache.cached("station", station_id, build)
     return public_cache.response(status, body)
 
 
@@ -77,9 +77,9 @@ def get_station(station_id):
 def get_deputy(deputy_id):
     def build():
         answer = serialize.deputy_detail(_deputy(deputy_id))
-        return 200, DeputyEnvelope().dump({"deputy": answer}), public_cache.deputy_refs(answer), ""
+        return 200, DeputyEnvelope().dump({"deputy": answer}), public_cache.deputy_refs(answer)
 
-    status, _, body = public_cache.cached("deputy", deputy_id, build)
+    status, body, _ = public_cache.cached("deputy", deputy_id, build)
     return public_cache.response(status, body)
 
 

@@ -55,14 +55,6 @@ def _ref_key(kind: str, ident: int) -> str:
     return f"{PREFIX}refs:{kind}:{ident}"
 
 
-def _get(key: str) -> bytes | None:
-    try:
-        return _redis().get(key)
-    except Exception as exc:  # Redis down: build the answer from the database
-        log.warning("public cache: read failed: %s", exc)
-        return None
-
-
 def _put(key: str, value: bytes, refs, ttl: int) -> None:
     try:
         pipe = _redis().pipeline(transaction=False)
@@ -75,28 +67,38 @@ def _put(key: str, value: bytes, refs, ttl: int) -> None:
         log.warning("public cache: write failed: %s", exc)
 
 
-def cached(kind: str, ident, build) -> tuple[int, str, bytes]:
-    """(HTTP status, extra, JSON body) of the answer (kind, ident), built when missing.
+def cached(kind: str, ident, build, along=None) -> tuple[int, bytes, bool]:
+    """(HTTP status, JSON body, whether ``along`` was sent) of the answer (kind, ident),
+    built when missing.
 
-    :param build: ``build() -> (status, answer dict, refs, extra)``; ``refs`` are the
-        (kind, id) targets the answer shows, ``extra`` a short string kept beside it
-        (the scan answer keeps its code id there, to count the scan). ``build`` may
-        raise (an ApiError is then answered as usual and nothing is stored).
+    :param build: ``build() -> (status, answer dict, refs)``; ``refs`` are the (kind, id)
+        targets the answer shows. ``build`` may raise (an ApiError is then answered as
+        usual and nothing is stored).
+    :param along: ``along(pipeline)`` adds commands sent in the same round trip as the
+        read (the scan's count).
     """
-    ttl = _ttl()
-    key = key_for(kind, ident)
-    stored = _get(key) if ttl > 0 else None
-    if stored is not None:
-        head, _, body = stored.partition(b"\n")
-        status, _, extra = head.decode().partition(" ")
-        return int(status), extra, body
-    status, answer, refs, extra = build()
     from flask import current_app
 
+    ttl = _ttl()
+    key = key_for(kind, ident)
+    stored, sent = None, False
+    if ttl > 0:
+        try:
+            pipe = _redis().pipeline(transaction=False)
+            pipe.get(key)
+            if along is not None:
+                along(pipe)
+            stored, sent = pipe.execute()[0], along is not None
+        except Exception as exc:  # Redis down: build the answer from the database
+            log.warning("public cache: read failed: %s", exc)
+    if stored is not None:
+        status, _, body = stored.partition(b"\n")
+        return int(status), body, sent
+    status, answer, refs = build()
     body = current_app.json.dumps(answer).encode()
     if ttl > 0:
-        _put(key, f"{status} {extra}".encode() + b"\n" + body, refs, ttl)
-    return status, extra, body
+        _put(key, str(status).encode() + b"\n" + body, refs, ttl)
+    return status, body, sent
 
 
 def response(status: int, body: bytes):

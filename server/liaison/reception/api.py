@@ -128,17 +128,19 @@ def book(json_data):
     user = current_user()
     station = get_station(json_data["station_id"])
     appointment = operations.book(user, station.id, json_data["date"], json_data["note"], clock.today())
-    return {"appointment": serialize.appointment(appointment)}, 201
+    return {"appointment": serialize.appointment(appointment, clock.today())}, 201
 
 
 @bp.get("/appointments")
 @bp.output(AppointmentsOut)
-@bp.doc(summary="我的预约", **AUTH)
+@bp.doc(summary="我的预约", description="最近 100 条，接待日从晚到早；upcoming 为今天及以后的，can_cancel 为还可以取消的。",
+        **AUTH)
 def my_appointments():
     user = current_user()
     rows = db.session.execute(select(Appointment).join(ReceptionDay).where(Appointment.user_id == user.id)
                               .order_by(ReceptionDay.date.desc(), Appointment.id.desc()).limit(100)).scalars()
-    return {"items": [serialize.appointment(a) for a in rows]}
+    today = clock.today()
+    return {"items": [serialize.appointment(a, today) for a in rows]}
 
 
 @bp.get("/reception-days/<int:day_id>/appointments")
@@ -157,9 +159,11 @@ def day_appointments(day_id):
 
 @bp.post("/appointments/<int:appointment_id>/cancel")
 @bp.output(AppointmentEnvelope)
-@bp.doc(summary="取消预约", **AUTH)
+@bp.doc(summary="取消预约", description="只取消一次：已取消（含接待日被取消）、已到场或接待日已过的预约答 409。",
+        responses={404: "没有这个预约，或不是您的", 409: "已取消、已到场或接待日已过"}, **AUTH)
 def cancel_appointment(appointment_id):
-    return {"appointment": serialize.appointment(operations.cancel(current_user(), appointment_id))}
+    today = clock.today()
+    return {"appointment": serialize.appointment(operations.cancel(current_user(), appointment_id, today), today)}
 
 
 @bp.post("/check-ins")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..core import clock
 from ..core.db import db
@@ -196,14 +196,32 @@ def book(user, station_id: int, day_date: date, note: str, today: date) -> Appoi
     return appointment
 
 
-def cancel(user, appointment_id: int) -> Appointment:
+def cancel(user, appointment_id: int, today: date) -> Appointment:
+    """Cancel one of the user's bookings of a day to come.
+
+    A second cancel changes nothing: the row is updated only while it is still booked,
+    so two taps (or two phones) at once cancel it once and the other gets the 409.
+
+    :raise ApiError: 404 for another's or an unknown booking; 409 for a booking already
+        cancelled (by the resident or with its reception day), attended, or of a past day.
+    """
     appointment = db.session.get(Appointment, appointment_id)
     if appointment is None or appointment.user_id != user.id:
         raise ApiError(404, "appointment_not_found", "没有找到这个预约")
-    if appointment.state != "booked":
-        raise ApiError(409, "appointment_not_booked", "这个预约已经取消或已到场")
-    appointment.state = "cancelled"
+    day = db.session.get(ReceptionDay, appointment.reception_day_id)
+    if appointment.state == "attended":
+        raise ApiError(409, "appointment_attended", "这次接待您已到场，不能再取消")
+    if appointment.state == "cancelled":
+        raise ApiError(409, "appointment_cancelled", "这个预约已经取消了")
+    if day.date < today:
+        raise ApiError(409, "appointment_past", "接待日已经过去，不能再取消预约")
+    done = db.session.execute(update(Appointment).where(
+        Appointment.id == appointment.id, Appointment.state == "booked").values(state="cancelled"))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise ApiError(409, "appointment_cancelled", "这个预约已经取消了")
     db.session.flush()
+    db.session.refresh(appointment)
     return appointment
 
 

@@ -133,13 +133,22 @@ class StationPlace(Schema):
     address = String(allow_none=True)
 
 
+class BookedStation(StationPlace):
+    latitude = Float(allow_none=True, metadata={"description": "GCJ-02 纬度（未登记位置时为 null）"})
+    longitude = Float(allow_none=True, metadata={"description": "GCJ-02 经度（未登记位置时为 null）"})
+
+
 class AppointmentOut(Schema):
     id = Integer(required=True)
-    station = Nested(StationPlace, required=True)
+    station = Nested(BookedStation, required=True)
     date = String(required=True)
     start = String(required=True)
     end = String(required=True)
     state = String(required=True, metadata={"description": "booked | cancelled | attended"})
+    state_label = String(required=True, metadata={"description": "已预约 / 已取消 / 已到场 / 已过期"})
+    day_cancelled = Boolean(required=True, metadata={"description": "接待日被联络站取消"})
+    upcoming = Boolean(required=True, metadata={"description": "接待日在今天或以后"})
+    can_cancel = Boolean(required=True, metadata={"description": "还可以取消（已预约且接待日未过）"})
     note = String(required=True)
 
 

@@ -47,12 +47,22 @@ def days(rows: list[ReceptionDay]) -> list[dict]:
     return out
 
 
-def appointment(a: Appointment) -> dict:
+APPOINTMENT_LABELS = {"booked": "已预约", "cancelled": "已取消", "attended": "已到场"}
+
+
+def appointment(a: Appointment, today: date) -> dict:
+    """A resident's booking; a booked day that has passed is labelled 已过期 (it cannot be cancelled)."""
     day = db.session.get(ReceptionDay, a.reception_day_id)
     station = db.session.get(Station, day.station_id)
-    return {"id": a.id, "station": {"id": station.id, "name": station.name, "address": station.address},
+    upcoming = day.date >= today
+    label = APPOINTMENT_LABELS.get(a.state, a.state)
+    if a.state == "booked" and not upcoming:
+        label = "已过期"
+    return {"id": a.id, "station": {"id": station.id, "name": station.name, "address": station.address,
+                                    "latitude": station.latitude, "longitude": station.longitude},
             "date": day.date.isoformat(), "start": day.start, "end": day.end, "state": a.state,
-            "note": a.note}
+            "state_label": label, "day_cancelled": day.status == "cancelled", "upcoming": upcoming,
+            "can_cancel": a.state == "booked" and upcoming, "note": a.note}
 
 
 def check_in(c: CheckIn, on_rota: bool | None = None) -> dict:
