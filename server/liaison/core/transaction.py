@@ -224,4 +224,6 @@ def install(app) -> None:
         session = db.session()
         if session.info.get(HOOKS) or session.new or session.dirty or session.deleted \
                 or session.in_transaction():
+            # The session ends here: what it loaded stays readable, as it did before.
+            session.expire_on_commit = False
             checkpoint()
