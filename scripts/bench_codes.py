@@ -107,7 +107,7 @@ def _settings_app(folder: str) -> Flask:
 
 def _warm(fmt: str, photo: str | None) -> None:
     """Per process: find fonts, draw both templates, fill caches (once per worker)."""
-    from liaison.codes import fonts
+    from liaison.core import fonts
     from liaison.config import environment_values
     from liaison.settings import BY_KEY
 

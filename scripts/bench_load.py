@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_load_client as load  # noqa: E402
+import loadgen as load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNTS = 300

@@ -47,8 +47,8 @@ def build_app(workdir: Path, fake_base: str, db_url: str):
 
     from liaison import create_app
     from liaison.core.db import db
-    from liaison.opinions.demo import load_demo_opinions
-    from liaison.places.demo import load_demo
+    from liaison.demo.opinions import load_demo_opinions
+    from liaison.users.demo import load_demo
 
     app = create_app({
         "INSTANCE_PATH": str(workdir / "instance"),

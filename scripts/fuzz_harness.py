@@ -39,7 +39,7 @@ def real_ids(app) -> dict:
     from sqlalchemy import text
 
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Deputy, Station
 
     found = {}

@@ -246,7 +246,7 @@ def runner(app):
 @pytest.fixture
 def demo(app):
     """The demo data set and accounts."""
-    from liaison.places.demo import load_demo
+    from liaison.users.demo import load_demo
 
     with app.app_context():
         return load_demo()

@@ -7,7 +7,7 @@ fixture that builds a world commits once when it is done.
     s = station(db.session, city, reception_plan={"monthly_days": [15]})
     d = deputy(db.session, "王一", s, user=user(db.session, "deputy-w1"))
 
-``demo_ids`` reads the ids tests need out of the demo data set (``places/demo.py``).
+``demo_ids`` reads the ids tests need out of the demo data set (``users/demo.py``).
 """
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def opinion(session, station, text: str = "测试意见", **fields):
 def demo_ids(session) -> dict:
     """Ids in the demo data set: the demo station (and one in another district), its
     street and district, its deputy 王明, the handling units by name."""
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Deputy, HandlingUnit, Region, Station
 
     s = session.query(Station).filter_by(name=DEMO_STATION).one()

@@ -16,7 +16,8 @@ def create_app(config: dict | None = None) -> APIFlask:
     :param config: overrides for the settings read from the environment.
     """
     from .config import check_production, load_config
-    from .core import errors, extensions, logredact
+    from .core import auth, errors, extensions, logredact
+    from .users.models import User
 
     cfg = load_config(config)
     check_production(cfg)
@@ -48,16 +49,22 @@ def create_app(config: dict | None = None) -> APIFlask:
 
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    from . import models  # noqa: F401  (register every table)
     from .core import metrics, observability
 
     observability.init_app(app)  # first: every later hook and log line has the request id
     metrics.init_app(app)
     extensions.init_app(app)
+    auth.init_app(app, User)
     errors.register_error_handlers(app)
     _register_blueprints(app)
     from .places import public_cache
 
     public_cache.install()  # the public answers' cache follows every commit
+
+    from .wiring import connect_events
+
+    connect_events()
 
     from .cli import register_cli
 
@@ -82,7 +89,9 @@ def _register_blueprints(app) -> None:
     from .stats import api as stats_api
     from .users import api as users_api, web, web_login
     from .wechat import push, verification
+    from .wechat.app import wechat_check
 
+    health.add_check(app, "wechat", wechat_check)
     pages.init_pages(app)  # CSRF, security headers, template filters, the preference route
     for blueprint in (health.bp, docs.bp, users_api.bp, web.bp, web_login.bp, places_api.bp):
         app.register_blueprint(blueprint)

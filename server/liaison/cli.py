@@ -17,7 +17,7 @@ def register_cli(app) -> None:
     @demo.command("load")
     def demo_load():
         """Load the Changsha demo data set and demo accounts (idempotent)."""
-        from .places.demo import load_demo
+        from .users.demo import load_demo
 
         counts = load_demo()
         click.echo(f"演示数据已就绪：{counts['stations']} 个联络站，{counts['deputies']} 位代表")
@@ -32,7 +32,7 @@ def register_cli(app) -> None:
     @demo.command("opinions")
     def demo_opinions():
         """Sample opinions in every stage of the handling chain (only into an empty database)."""
-        from .opinions.demo import load_demo_opinions
+        from .demo.opinions import load_demo_opinions
 
         made = load_demo_opinions()
         click.echo(f"已生成 {made} 条示例意见" if made else "已有意见，未生成示例意见")

@@ -76,7 +76,7 @@ def seed_fake(base: str, env: dict | None = None, sup: Supervisor | None = None)
     """Tell a (re)started fake WeChat server the demo people, the OAuth picker accounts,
     the templates' kinds and (with ``env``, as scripts/run does) where to push photo verdicts."""
     from .notifications.templates import console_kinds, merge
-    from .places.demo import fake_wechat_setup
+    from .users.demo import fake_wechat_setup
 
     if not _wait(f"{base}/_fake/accounts", 30, sup):
         print("模拟微信服务器未启动", flush=True)

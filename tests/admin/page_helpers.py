@@ -16,8 +16,8 @@ XSS_TEXT = "<script>alert(1)</script><img src=x onerror=alert(2)> 小区门口�
 
 
 def seed_fake_accounts(fake_base: str) -> None:
-    """The demo people on the fake's OAuth picker, with the unionids of places/demo.py."""
-    from liaison.places.demo import fake_wechat_setup
+    """The demo people on the fake's OAuth picker, with the unionids of users/demo.py."""
+    from liaison.users.demo import fake_wechat_setup
 
     accounts, users = fake_wechat_setup()
     accounts.append({"openid": "oa-newcomer", "nickname": "新来的小王", "label": "受邀的新联络员",

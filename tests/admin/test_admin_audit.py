@@ -34,8 +34,8 @@ def _row_ids(html):
 
 def _all_visible(app, name):
     """Every audit row the demo person ``name`` may read, through every page."""
-    from liaison.audit import queries
-    from liaison.core.scopes import scope_of
+    from liaison.admin import audit_queries as queries
+    from liaison.places.scopes import scope_of
     from liaison.core.db import db
     from liaison.places.models import Region
     from liaison.users.models import User

@@ -70,7 +70,7 @@ def test_staff_see_unverified_check_ins_on_the_station_page_and_confirm_them(app
 
 
 def test_a_check_in_near_the_demo_station_needs_no_confirmation(app, client, phone, staff, places):
-    from liaison.places.demo import DEMO_STATION_POINT
+    from liaison.users.demo import DEMO_STATION_POINT
 
     c = _deputy_checks_in(app, phone, places, latitude=float(DEMO_STATION_POINT[0]),
                           longitude=float(DEMO_STATION_POINT[1]))

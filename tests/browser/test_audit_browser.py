@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def test_the_office_reads_a_station_edit_in_its_log_on_a_phone(app, demo, fake_wechat, live_server, new_page,
                                                                  screenshot):
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Station
 
     seed_fake_accounts(fake_wechat)

@@ -28,7 +28,7 @@ def cases(app):
 
     from liaison.core.db import db
     from liaison.opinions.models import Opinion
-    from liaison.places.demo import DEMO_STATION, load_demo
+    from liaison.users.demo import DEMO_STATION, load_demo
     from liaison.places.models import Deputy, Region, Station
 
     with app.app_context():

@@ -24,7 +24,7 @@ TEXT = "望月湖小区北门的路灯坏了两个星期，晚上老人出门很
 def town(app, demo, fake_wechat):
     from liaison.codes.models import Code
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Station
 
     seed_fake_accounts(fake_wechat)

@@ -47,7 +47,7 @@ def activity(app):
 
     from liaison.core.db import db
     from liaison.opinions.models import Opinion
-    from liaison.places.demo import load_demo
+    from liaison.users.demo import load_demo
     from liaison.places.models import Deputy, Membership, Region, Station
     from liaison.reception.attendance import record_reception
     from liaison.users.models import User

@@ -9,7 +9,8 @@ import qrcode
 from PIL import Image
 from qrcode import util
 
-from liaison.codes import fonts, glyphs, render
+from liaison.codes import glyphs, render
+from liaison.core import fonts
 from liaison.codes.poster_deputy import surname
 from liaison.codes.qr_matrix import _as_ints, penalty, qr_matrix
 from liaison.codes.textfit import display_name, fit_text, text_width, wrap

@@ -28,8 +28,8 @@ def _demo_ids(app, fake_base: str) -> dict:
     from liaison.codes.models import Code
     from liaison.codes.operations import revoke_code, rotate_code
     from liaison.core.db import db
-    from liaison.opinions.demo import load_demo_opinions
-    from liaison.places.demo import DEMO_STATION, fake_wechat_setup
+    from liaison.demo.opinions import load_demo_opinions
+    from liaison.users.demo import DEMO_STATION, fake_wechat_setup
     from liaison.places.models import Deputy, Membership, Station
 
     with app.app_context():
@@ -109,7 +109,7 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     record("appointment_cancel_again", client.post(f"/api/v1/appointments/{booking}/cancel", headers=resident))
 
     # The demo deputy scans the demo station's code 3.2 km away (unverified), then at the station.
-    from liaison.places.demo import DEMO_STATION_POINT
+    from liaison.users.demo import DEMO_STATION_POINT
 
     deputy_login = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-deputy")}).get_json()
     deputy = {"Authorization": f"Bearer {deputy_login['token']}"}

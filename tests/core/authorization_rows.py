@@ -15,7 +15,7 @@ from authorization_cells import (
 )
 from authorization_world import ELSEWHERE_STATION
 from liaison.codes.access import FORBIDDEN as CODE_FORBIDDEN
-from liaison.places.demo import DEMO_STATION
+from liaison.users.demo import DEMO_STATION
 
 PUBLIC = expect(200)
 MINE = expect(200, anon=401)  # anyone logged in, about themselves

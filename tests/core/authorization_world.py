@@ -135,7 +135,7 @@ def _people(db, ids: dict) -> None:
 
 def _fake_wechat(fake_base: str) -> None:
     """Every identity on the fake's OAuth picker and known by unionid (like the demo's)."""
-    from liaison.places.demo import fake_wechat_setup
+    from liaison.users.demo import fake_wechat_setup
 
     accounts, users = fake_wechat_setup()
     for openid, _ in IDENTITIES.values():
@@ -199,7 +199,7 @@ def _extras(db, ids: dict, users: dict) -> dict:
     from liaison.codes.batches import open_batch
     from liaison.codes.models import Code
     from liaison.codes.tokens import new_token
-    from liaison.core.scopes import scope_of
+    from liaison.places.scopes import scope_of
     from liaison.notifications.models import Message, Notification
     from liaison.places.models import Deputy
     from liaison.places.photos import store_deputy_photo
@@ -273,7 +273,7 @@ def build_world(app, fake_base: str) -> World:
     from liaison.opinions.attachments import url_for_attachment
     from liaison.opinions.models import ReplyAttachment
     from liaison.opinions.uploads import url_for_upload
-    from liaison.places.demo import load_demo
+    from liaison.users.demo import load_demo
 
     world = World()
     with app.app_context():

@@ -25,8 +25,8 @@ def world(make_app, tmp_path, login):
                "WECHAT_VERIFY_DIR": tmp_path / "verify"}
     app = make_app(**{k: str(v) for k, v in folders.items()})
     from liaison.core.db import db
-    from liaison.opinions.demo import load_demo_opinions
-    from liaison.places.demo import load_demo
+    from liaison.demo.opinions import load_demo_opinions
+    from liaison.users.demo import load_demo
 
     with app.app_context():
         load_demo()

@@ -30,7 +30,7 @@ def fuzz_target(app, demo, live_server, fake_wechat, database_url):
     if not database_url.startswith("sqlite"):
         pytest.skip("fuzzed once, on SQLite: the generated cases do not depend on the engine")
     from liaison.core.db import db
-    from liaison.opinions.demo import load_demo_opinions
+    from liaison.demo.opinions import load_demo_opinions
 
     # One busy client: the abuse limits would answer 429 to most cases instead of the route.
     app.config.update(RATE_LIMIT_OPINIONS_PER_HOUR=1_000_000, RATE_LIMIT_IP_PER_MINUTE=1_000_000)

@@ -1,4 +1,4 @@
-"""The specification of ``core.scopes``: who covers which regions, stations, units and seats.
+"""The specification of ``places.scopes``: who covers which regions, stations, units and seats.
 
 Built on the demo data (Changsha: 岳麓区 and 天心区 among nine districts); each test
 states one rule of the module's docstring.
@@ -11,9 +11,9 @@ import factories
 import pytest
 from sqlalchemy import select
 
-from liaison.core import scopes
+from liaison.places import scopes
 from liaison.core.db import db
-from liaison.core.scopes import is_current
+from liaison.places.scopes import is_current
 
 DAY = date(2026, 12, 1)
 
@@ -87,7 +87,7 @@ def test_a_city_office_covers_every_district_below(app, world):
 
 
 def test_a_liaison_manages_their_own_station_only(app, world):
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Region, Station
 
     with app.app_context():
@@ -145,10 +145,11 @@ def test_the_home_office_of_a_deputy_is_the_office_over_their_home_station(app, 
 
 
 def test_offices_over_a_station_are_told_and_no_other(app, world):
+    from liaison.users import staff
     from liaison.users.models import User
 
     with app.app_context():
-        ids = scopes.office_user_ids(world["yuelu_station"])
+        ids = staff.office_user_ids(world["yuelu_station"])
         district = db.session.scalar(select(User.id).where(User.mp_openid == "demo-office"))
         assert set(ids) == {district, world["city_office"]}
-        assert scopes.office_user_ids(world["tianxin_station"]) == [world["city_office"]]
+        assert staff.office_user_ids(world["tianxin_station"]) == [world["city_office"]]

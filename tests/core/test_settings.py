@@ -224,7 +224,7 @@ def test_changing_one_apps_settings_leaves_the_declared_defaults_alone(base_conf
 
 def test_the_configured_cjk_font_reaches_the_renderer(base_config):
     from liaison import create_app
-    from liaison.codes import fonts
+    from liaison.core import fonts
 
     before = fonts.configured()
     try:

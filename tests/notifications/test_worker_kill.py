@@ -168,7 +168,7 @@ def test_killed_after_wechat_accepted_the_in_flight_row_is_resent_the_documented
     key, so a send WeChat accepted just before the kill cannot be told from one it never
     saw. Nothing is lost, and only that row can arrive twice (with one-time consents WeChat
     refuses the second copy unless the person granted another)."""
-    from liaison.core.extensions import get_wechat
+    from liaison.wechat.app import get_wechat
 
     with app.app_context():
         assert get_wechat().mp.access_token  # cached: the worker's first call is the send
@@ -191,7 +191,7 @@ def test_a_template_message_accepted_just_before_the_kill_is_delivered_once(
         app, base_config, world, make_opinion, emit, phone, wechat_log, tmp_path, rows):
     """Template messages carry client_msg_id = the row id: the resend after the kill
     reaches WeChat with the same id, and WeChat delivers nothing more."""
-    from liaison.core.extensions import get_wechat
+    from liaison.wechat.app import get_wechat
 
     with app.app_context():
         assert get_wechat().oa.access_token  # cached: the worker's first call is the send

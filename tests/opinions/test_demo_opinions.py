@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from liaison.core.db import db
-from liaison.opinions.demo import load_demo_opinions
+from liaison.demo.opinions import load_demo_opinions
 from liaison.opinions.models import Opinion, OpinionEvent
 from liaison.opinions.states import OPEN_STATES
 from liaison.core import clock
@@ -79,7 +79,7 @@ def test_demo_deputy_receives_the_summon_message_in_the_demo(app, demo, runner, 
 
 
 def test_demo_streets_are_real_and_each_appears_once(app, demo):
-    from liaison.places.demo import DISTRICTS
+    from liaison.users.demo import DISTRICTS
 
     streets = [s for names in DISTRICTS.values() for s in names]
     assert len(streets) == len(set(streets)) and "桔子洲街道" not in streets

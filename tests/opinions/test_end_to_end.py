@@ -31,7 +31,7 @@ def _outbox(app) -> list[tuple[str, str, str]]:
 
 def test_the_whole_loop_and_the_messages_wechat_received(app, client, who, phone, fake_wechat, world):
     pytest.importorskip("liaison.notifications.jobs")
-    from liaison.places.demo import fake_wechat_setup
+    from liaison.users.demo import fake_wechat_setup
 
     for user in fake_wechat_setup()[1]:  # staff, office and unit follow the official account
         requests.post(f"{fake_wechat}/_fake/users", json=user, timeout=5).raise_for_status()

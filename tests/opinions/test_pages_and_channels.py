@@ -38,7 +38,7 @@ def _rows(app, **where):
 
 
 def _follow(fake_wechat):
-    from liaison.places.demo import fake_wechat_setup
+    from liaison.users.demo import fake_wechat_setup
 
     for user in fake_wechat_setup()[1]:
         requests.post(f"{fake_wechat}/_fake/users", json=user, timeout=5).raise_for_status()

@@ -15,7 +15,7 @@ TEXT = "小区北门的路灯坏了两个星期，晚上出行很不安全，希
 def units(app, demo, login):
     """Ids of the demo's places and units, an office of 天心区, and logged-in headers."""
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import HandlingUnit, Region, Station
 
     with app.app_context():

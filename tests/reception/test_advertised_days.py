@@ -117,7 +117,7 @@ def test_the_december_job_is_periodic_with_a_fixed_job_id(app):
 
 def test_flask_demo_load_leaves_the_demo_stations_with_bookable_days(app, client, runner, login):
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Station
 
     r = runner.invoke(args=["demo", "load"])

@@ -76,7 +76,7 @@ def test_staff_on_the_admin_page_and_in_the_mini_program_become_one_user_by_a_li
     from liaison.audit.models import AuditEntry
     from liaison.core.db import db
     from liaison.opinions.models import Opinion
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Station
     from liaison.users import roles
     from liaison.users.models import User

@@ -107,7 +107,7 @@ def test_unbound_apps_make_two_users_until_the_deputys_phone_proves_one_person(a
     from liaison.audit.models import AuditEntry
     from liaison.core import clock
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Deputy, Station
     from liaison.users import roles
     from liaison.users.models import Invitation, User
@@ -166,7 +166,7 @@ def test_reported_500_invitation_through_userinfo_merges_the_web_user_into_the_m
     """Before: the silent web login made an OA-only user; an invitation (snsapi_userinfo)
     found the mini-program user by unionid and copied the same openid onto it: 500."""
     from liaison.core.db import db
-    from liaison.places.demo import DEMO_STATION
+    from liaison.users.demo import DEMO_STATION
     from liaison.places.models import Station
     from liaison.users import roles
     from liaison.users.models import User

@@ -145,7 +145,7 @@ def test_losing_the_office_role_revokes_the_invitations_it_issued(app, runner, c
 
     headers = login("yuelu-office")
     client.post(f"/api/v1/invitations/{_invite(runner, 'office', '--region', '长沙市/岳麓区')}/accept", headers=headers)
-    from liaison.core.scopes import scope_of
+    from liaison.places.scopes import scope_of
 
     with app.app_context():
         user = db.session.query(User).filter_by(mp_openid="yuelu-office").one()

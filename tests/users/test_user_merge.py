@@ -60,7 +60,7 @@ def merge(app, survivor_id: int, loser_id: int, reason: str = "unionid"):
 def test_merge_moves_every_reference_and_folds_duplicates(app, client, world):
     from liaison.core.auth import issue_token
     from liaison.core.db import db
-    from liaison.core.scopes import scope_of
+    from liaison.places.scopes import scope_of
     from liaison.opinions.models import Opinion
     from liaison.reception.models import StationFollow
     from liaison.users import roles

@@ -134,7 +134,7 @@ def on_public_domain(make_app, app, fake_wechat, console, verify_files, live_ser
     fake's 网页授权域名 set to PUBLIC_HOST through the console's check (the file served by
     the backend), as in production."""
     from liaison.core.db import db
-    from liaison.places.demo import load_demo
+    from liaison.users.demo import load_demo
 
     proxied = make_app(TRUSTED_PROXIES=1)  # resets the fake: the domain is set after
     with proxied.app_context():

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import g, render_template
 
-from ..audit import queries
-from ..audit.labels import ACTION_LABELS, changes
+from . import audit_queries as queries
+from .audit_labels import ACTION_LABELS, changes
 from .blueprint import bp
 from .common import PageError, arg_int, staff_required
 from .scopes import scope_title

@@ -6,7 +6,7 @@ from flask import current_app, g, redirect, render_template, request, session, u
 from ..core import clock
 from ..core.auth import current_user
 from ..core.errors import ApiError
-from ..core.scopes import covers_whole_tree
+from ..places.scopes import covers_whole_tree
 from ..places import operations as place_ops
 from ..users import invitations, linking, roles
 from ..users.errors import RoleError

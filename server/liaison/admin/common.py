@@ -9,7 +9,7 @@ from ..core.errors import DomainError
 from ..core.pagelogin import page_login
 from ..core.pages import keep_refused
 from ..core.routing import MAX_ID
-from ..core.scopes import scope_of
+from ..places.scopes import scope_of
 from ..core.transaction import rollback_request
 
 

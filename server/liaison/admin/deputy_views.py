@@ -7,7 +7,7 @@ from ..codes.operations import revoke_code
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import DomainError
-from ..core.scopes import is_home_office
+from ..places.scopes import is_home_office
 from ..places.models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Station
 from ..places import operations as place_ops
 from .blueprint import bp

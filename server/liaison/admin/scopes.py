@@ -1,10 +1,10 @@
-"""The staff pages' view of ``core.scopes``: stations, regions and deputies as pages need them."""
+"""The staff pages' view of ``places.scopes``: stations, regions and deputies as pages need them."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from ..core.db import db
-from ..core.scopes import can_manage_deputy, covers_region, office_regions, station_clause
+from ..places.scopes import can_manage_deputy, covers_region, office_regions, station_clause
 from ..places.models import HandlingUnit, Region, Station
 from .common import PageError
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError, DomainError
-from ..core.scopes import region_clause
+from ..places.scopes import region_clause
 from ..places import unit_ops
 from ..places.import_templates import roster_template, units_template
 from ..places.models import Region

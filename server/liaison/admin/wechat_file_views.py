@@ -12,7 +12,7 @@ from ..core.errors import DomainError
 from ..wechat import verification
 from .blueprint import bp
 from .common import PageError, done, failed, staff_required
-from ..core.scopes import covers_whole_tree
+from ..places.scopes import covers_whole_tree
 from .scopes import scope_title
 
 

@@ -71,15 +71,3 @@ def common_region(paths) -> int | None:
             n += 1
         prefix = prefix[:n]
     return int(prefix[-1]) if prefix else None
-
-
-def deputy_place(deputy_id: int, today: date | None = None) -> tuple[int | None, int | None]:
-    """(region id, station id) a deputy's changes are filed under: the current home
-    station (驻站), else the first current station; (None, None) when none."""
-    from ..places.serialize import deputy_stations
-
-    stations = deputy_stations(deputy_id, today)
-    if not stations:
-        return None, None
-    station = stations[0][0]  # home first
-    return station.region_id, station.id

@@ -1,10 +1,10 @@
-"""Who may manage which codes and batches: asks ``core.scopes`` (station staff, the office above)."""
+"""Who may manage which codes and batches: asks ``places.scopes`` (station staff, the office above)."""
 from __future__ import annotations
 
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.scopes import Scope, can_manage_deputy, can_manage_station, covers_region, scope_of
+from ..places.scopes import Scope, can_manage_deputy, can_manage_station, covers_region, scope_of
 from ..places.models import Region, Station
 from .models import Code
 

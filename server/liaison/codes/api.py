@@ -11,7 +11,8 @@ from ..core.db import db
 from ..core.errors import ApiError
 from ..core.storage import get_storage
 from ..places.models import Region
-from . import batches, fonts, operations, posters
+from ..core import fonts
+from . import batches, operations, posters
 from .access import require_code, require_office, staff_scope
 from .models import Code
 from .resolve import find_code, scan, usable_code

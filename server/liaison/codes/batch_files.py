@@ -109,7 +109,8 @@ def _produce_star(args) -> str:
 
 def _warm(explicit_fonts: tuple = (None, None)) -> None:
     """Load fonts and draw the poster templates once per worker process."""
-    from . import fonts, render
+    from ..core import fonts
+    from . import render
 
     fonts.configure(*explicit_fonts)
     sample = "https://example.gov.cn/s/warmupwarmupwarm"
@@ -134,7 +135,7 @@ def run_tasks(root: Path, tasks: list[Task], processes: int = 1,
         return
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["liaison.codes.render"])
-    from .fonts import configured
+    from ..core.fonts import configured
 
     with ctx.Pool(processes, initializer=_warm, initargs=(configured(),)) as pool:
         for rel_path in pool.imap_unordered(_produce_star, [(root, t) for t in pending], chunksize=1):

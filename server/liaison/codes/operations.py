@@ -148,7 +148,8 @@ def wxacode_image(code: Code) -> bytes:
     from flask import current_app
     from redis.exceptions import LockError
 
-    from ..core.extensions import get_redis, get_wechat
+    from ..core.extensions import get_redis
+    from ..wechat.app import get_wechat
     from ..core.storage import get_storage
     from ..wechat.errors import WeChatError
 

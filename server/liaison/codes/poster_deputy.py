@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageOps
 
-from . import fonts
+from ..core import fonts
 from .glyphs import text_width
 from .poster_layout import footer_band, header_band, GOLD, GREY, INK, LIGHT_GOLD, RED, WHITE, Canvas, qr_frame
 from .textfit import clip, display_name, fit_text

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw, ImageFont
 
-from . import fonts
+from ..core import fonts
 from .glyphs import draw_text
 
 A4_300DPI = (2480, 3508)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import fonts
+from ..core import fonts
 from .poster_layout import footer_band, header_band, CREAM, GOLD, GREY, INK, LIGHT_GOLD, RED, WHITE, Canvas, qr_frame
 from .textfit import display_name, fit_paragraphs, fit_text, name_grid
 

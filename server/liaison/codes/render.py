@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from PIL import Image, ImageDraw
 
-from . import fonts, poster_deputy, poster_station
+from ..core import fonts
+from . import poster_deputy, poster_station
 from .qr_matrix import qr_matrix
 from .poster_layout import A4_300DPI, LIGHT_GOLD, RED, WHITE, Canvas, Rendered, TextBox
 

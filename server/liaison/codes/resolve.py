@@ -110,3 +110,14 @@ def resolve(token: str, count: bool = True) -> dict:
     if code.kind == "station":
         return {"kind": "station", "token": code.token, "station": station_detail(target)}
     return {"kind": "deputy", "token": code.token, "deputy": deputy_detail(target)}
+
+
+def active_tokens(kind: str, ids) -> dict[int, str]:
+    """{target id: token of its active code} for stations or deputies."""
+    ids = list(set(ids))
+    if not ids:
+        return {}
+    column = Code.station_id if kind == "station" else Code.deputy_id
+    rows = db.session.execute(select(column, Code.token).where(
+        Code.kind == kind, Code.status == "active", column.in_(ids)))
+    return {target: token for target, token in rows}

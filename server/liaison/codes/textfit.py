@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PIL import ImageFont
 
-from . import fonts
+from ..core import fonts
 from .glyphs import advance, text_width
 
 _NO_LINE_START = set("，。、：；！？）》」』”’·,.:;!?)%")

@@ -1,4 +1,4 @@
-"""API tokens, browser sessions and the current user (what they cover: ``core.scopes``).
+"""API tokens, browser sessions and the current user (what they cover: ``places.scopes``).
 
 Two kinds of login, both signed with SECRET_KEY and both held against the user row on
 every request, so that the server can end them:
@@ -57,6 +57,15 @@ def refuse_blocked(user):
     return user
 
 
+def init_app(app, user_model) -> None:
+    """Name the user model (``users.models.User``; ``create_app`` wires it, core knows no users)."""
+    app.extensions["liaison_user_model"] = user_model
+
+
+def _user_model():
+    return current_app.extensions["liaison_user_model"]
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
@@ -73,8 +82,6 @@ def user_from_token(token: str):
     :raise ApiError: 401 ``token_expired`` / ``token_invalid`` (also for a revoked
         token), 403 ``user_blocked``.
     """
-    from ..users.models import User
-
     try:
         data = _serializer().loads(token, max_age=current_app.config["TOKEN_TTL_SECONDS"])
     except SignatureExpired:
@@ -83,7 +90,7 @@ def user_from_token(token: str):
         raise ApiError(401, "token_invalid", "登录凭证无效，请重新登录")
     if not isinstance(data, dict) or "u" not in data:
         raise ApiError(401, "token_invalid", "登录凭证无效，请重新登录")
-    user = refuse_blocked(db.session.get(User, data["u"]))  # blocked before revoked: say why
+    user = refuse_blocked(db.session.get(_user_model(), data["u"]))  # blocked before revoked: say why
     if user is None or user.token_version != data.get("v"):
         raise ApiError(401, "token_invalid", "登录凭证无效，请重新登录")
     return user
@@ -107,15 +114,13 @@ def user_from_session(data, now: float):
 
     :raise UserBlocked: the session is one we signed, not expired, for a blocked account.
     """
-    from ..users.models import User
-
     uid, version, issued = data.get("uid"), data.get("sv"), data.get("iat")
     if not isinstance(uid, int) or not isinstance(issued, int) or isinstance(issued, bool):
         return None
     age = now - issued
     if age > current_app.config["SESSION_TTL_SECONDS"] or age < -CLOCK_SKEW_SECONDS:
         return None
-    user = refuse_blocked(db.session.get(User, uid))  # blocked before revoked: say why
+    user = refuse_blocked(db.session.get(_user_model(), uid))  # blocked before revoked: say why
     if user is None or version != user.session_version:
         return None
     return user

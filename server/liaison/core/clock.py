@@ -64,6 +64,14 @@ def in_china(moment: datetime) -> datetime:
     return moment.astimezone(CHINA)
 
 
+def iso(moment: datetime | None) -> str | None:
+    """An instant as China ISO 8601 with offset (``2026-11-25T16:00:00+08:00``), as the API
+    answers times (naive datetimes are taken as UTC)."""
+    if moment is None:
+        return None
+    return in_china(moment).isoformat(timespec="seconds")
+
+
 def start_of_china_day(day: date) -> datetime:
     """The UTC instant at which China's ``day`` begins."""
     return datetime.combine(day, time.min, tzinfo=CHINA).astimezone(timezone.utc)

@@ -1,4 +1,4 @@
-"""Wire the shared handles onto the app: database, migrations, Redis, storage, WeChat."""
+"""Wire the shared handles onto the app: database, migrations, Redis, storage."""
 from __future__ import annotations
 
 from flask import current_app
@@ -8,7 +8,6 @@ from .storage import LocalStorage
 
 
 def init_app(app) -> None:
-    from .. import models  # noqa: F401  (register every table)
     from . import routing
 
     routing.init_app(app)
@@ -44,27 +43,6 @@ def get_redis():
 
         client = connect(app.config)
         app.extensions["liaison_redis"] = client
-    return client
-
-
-def get_wechat():
-    """The WeChat facade (wechatpy underneath), created on first use."""
-    app = current_app
-    client = app.extensions.get("liaison_wechat")
-    if client is None:
-        from ..wechat.client import WeChat
-
-        client = WeChat(
-            appid=app.config["WECHAT_APPID"],
-            secret=app.config["WECHAT_SECRET"],
-            api_base=app.config["WECHAT_API_BASE"],
-            redis=get_redis(),
-            oa_appid=app.config["WECHAT_OA_APPID"],
-            oa_secret=app.config["WECHAT_OA_SECRET"],
-            timeout=app.config["WECHAT_TIMEOUT"],
-            oauth_base=app.config["WECHAT_OAUTH_BASE"],
-        )
-        app.extensions["liaison_wechat"] = client
     return client
 
 

@@ -1,14 +1,25 @@
-"""GET /healthz: database, Redis and WeChat reachability as JSON; GET /readyz: whether this
-process may take traffic (database, Redis, and the schema at the code's migration head)."""
+"""GET /healthz: database, Redis and the registered outside services (WeChat) as JSON;
+GET /readyz: whether this process may take traffic (database, Redis, and the schema at
+the code's migration head).
+
+A service adds its probe with ``add_check(app, name, probe)`` (``create_app`` wires
+WeChat's, ``wechat.app.wechat_check``); a probe returns ``{"ok": bool, ...}``.
+"""
 from __future__ import annotations
 
 from apiflask import APIBlueprint
+from flask import current_app
 from sqlalchemy import text
 
 from .db import db
-from .extensions import get_redis, get_wechat
+from .extensions import get_redis
 
 bp = APIBlueprint("health", __name__, tag="系统状态")
+CHECKS = "liaison_health_checks"
+
+
+def add_check(app, name: str, probe) -> None:
+    app.extensions.setdefault(CHECKS, {})[name] = probe
 
 
 @bp.get("/healthz")
@@ -25,33 +36,10 @@ def healthz():
         checks["redis"] = {"ok": bool(get_redis().ping())}
     except Exception as exc:
         checks["redis"] = {"ok": False, "error": type(exc).__name__}
-    checks["wechat"] = _wechat_check()
+    for name, probe in current_app.extensions.get(CHECKS, {}).items():
+        checks[name] = probe()
     ok = all(c["ok"] for c in checks.values())
     return {"ok": ok, "checks": checks}, (200 if ok else 503)
-
-
-WECHAT_CHECK_TTL = 60  # seconds: probes every few seconds must not spend WeChat's API quota
-
-
-def _wechat_check() -> dict:
-    """WeChat reachability, remembered in Redis for a minute (shared by every process)."""
-    key = "liaison:health:wechat"
-    try:
-        cached = get_redis().get(key)
-    except Exception:
-        cached = None
-    if cached is not None:
-        return {"ok": cached == b"1", "cached": True}
-    try:
-        ok = bool(get_wechat().ping())
-        result = {"ok": ok}
-    except Exception as exc:
-        ok, result = False, {"ok": False, "error": type(exc).__name__}
-    try:
-        get_redis().set(key, b"1" if ok else b"0", ex=WECHAT_CHECK_TTL if ok else 10)
-    except Exception:
-        pass
-    return result
 
 
 @bp.get("/readyz")

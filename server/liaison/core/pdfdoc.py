@@ -3,7 +3,7 @@
 The paperwork (交办单, the region report) must be printed, signed and archived, and its
 text must stay text: copied, searched, read by a screen reader, checked by ``pdftotext``
 in the tests. So, unlike the poster and the duty record (pictures), these documents
-embed the CJK font that ``codes.fonts`` finds (Noto Sans CJK SC, WenQuanYi, or
+embed the CJK font that ``core.fonts`` finds (Noto Sans CJK SC, WenQuanYi, or
 ``LIAISON_CJK_FONT``), reduced to the characters the document uses.
 
 A document is built as a list of blocks first and drawn afterwards: the font subset is
@@ -77,11 +77,11 @@ class Document:
         return {ord(c) for c in chars if c >= " "}
 
     def render(self) -> BytesIO:
-        """The PDF (rewound). :raise codes.fonts.CJKFontError: no font draws Chinese."""
+        """The PDF (rewound). :raise core.fonts.CJKFontError: no font draws Chinese."""
         from fpdf import FPDF
         from fpdf.enums import WrapMode, XPos, YPos
 
-        from ..codes.fonts import find_cjk_font
+        from .fonts import find_cjk_font
 
         pdf = FPDF(format="A4", unit="mm")
         pdf.set_margins(MARGIN, MARGIN, MARGIN)

@@ -1,6 +1,6 @@
 """Booking a reception day from the station page (预约接待), for residents without the
 mini-program: the days offered are the station's advertised ones
-(``places.serialize.next_reception_days``), and the booking is ``reception.operations.book``,
+(``reception.serialize.next_reception_days``), and the booking is ``reception.operations.book``,
 the same operation and Chinese messages as ``POST /api/v1/appointments``.
 
 The page is a GET (the login round trip comes back to it, date included); the form
@@ -18,7 +18,7 @@ from ..core.errors import ApiError, DomainError
 from ..core import clock
 from ..places.models import Station
 from ..places.schedule import format_day, hours_of
-from ..places.serialize import next_reception_days
+from ..reception.serialize import next_reception_days
 from ..reception.models import Appointment, ReceptionDay
 from ..reception.operations import book as book_day
 from .auth import resident_required

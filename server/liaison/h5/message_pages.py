@@ -12,7 +12,7 @@ import logging
 
 from flask import current_app, redirect, render_template, request, url_for
 
-from ..core.extensions import get_wechat
+from ..wechat.app import get_wechat
 from ..notifications import operations
 from ..wechat.errors import WeChatError
 from .auth import resident_required

@@ -130,7 +130,7 @@ def _openid(row) -> str | None:
 
 
 def _send(job: dict, openid: str) -> dict:
-    from ..core.extensions import get_wechat
+    from ..wechat.app import get_wechat
 
     wechat = get_wechat()
     if job["channel"] == SUBSCRIBE:

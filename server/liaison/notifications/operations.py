@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from ..core.clock import in_china
-from ..core.scopes import managed_station_ids, scope_of
+from ..places.scopes import managed_station_ids, scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..opinions.models import Opinion

@@ -1,7 +1,7 @@
 """Who an audience is, for one opinion: user ids, resolved in the caller's session.
 
-Every answer comes from ``core.scopes`` (the one definition of a current seat, of
-the offices over a station and of a unit's users):
+Every answer comes from ``places.scopes`` (the one definition of a current seat, of
+the offices over a station) and ``users.staff`` (who holds a staff role there):
 
 - resident: the submitter (none for opinions entered on someone's behalf).
 - deputy: the summoned deputy's user. For events other than ``summoned``, when no
@@ -18,10 +18,11 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from ..core import scopes
 from ..core.db import db
 from ..opinions.states import ACTIVE_ASSIGNMENT_STATUSES
+from ..places import scopes
 from ..places.models import Deputy
+from ..users import staff
 
 
 def resolve(audience: str, event: str, opinion, unit_ids: Iterable[int] | None = None) -> list[int]:
@@ -31,11 +32,11 @@ def resolve(audience: str, event: str, opinion, unit_ids: Iterable[int] | None =
     elif audience == "deputy":
         ids = _deputies(opinion, summoned_only=(event == "summoned"))
     elif audience == "staff":
-        ids = scopes.station_staff_user_ids(opinion.station_id)
+        ids = staff.station_staff_user_ids(opinion.station_id)
     elif audience == "office":
-        ids = scopes.office_user_ids(opinion.station_id)
+        ids = staff.office_user_ids(opinion.station_id)
     elif audience == "units":
-        ids = scopes.unit_user_ids(_unit_ids(opinion) if unit_ids is None else list(unit_ids))
+        ids = staff.unit_user_ids(_unit_ids(opinion) if unit_ids is None else list(unit_ids))
     else:
         ids = []
     return sorted(set(ids))

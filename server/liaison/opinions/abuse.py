@@ -27,6 +27,7 @@ from sqlalchemy import select
 from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
+from ..users.identity import normalise_phone
 from .models import Block, Opinion
 
 log = logging.getLogger(__name__)
@@ -40,11 +41,6 @@ def normalise(text: str) -> str:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()
-
-
-def normalise_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
-    return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
 
 
 def check_blocks(*, user_id: int | None = None, phone: str | None = None,

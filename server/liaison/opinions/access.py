@@ -20,7 +20,7 @@ from sqlalchemy import and_, false, or_, select
 
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.scopes import Scope, covers_station, scope_of, station_clause
+from ..places.scopes import Scope, covers_station, scope_of, station_clause
 from ..places.models import Station
 from .context import (DEPUTY, LIAISON, OFFICE, RESIDENT, STATION_MASTER, UNIT, Actor, AssignmentView,
                       OpinionView, roles_for)
@@ -32,7 +32,7 @@ NOT_FOUND = ("not_found", "这条意见不存在或您无权查看")
 
 @dataclass
 class Viewer:
-    """The caller and their scope (``core.scopes``), resolved once per request."""
+    """The caller and their scope (``places.scopes``), resolved once per request."""
 
     user: object | None
     scope: Scope

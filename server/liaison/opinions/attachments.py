@@ -3,7 +3,7 @@ official answer letter as a PDF.
 
 Checked like photos before anything is stored:
 
-- an image is decoded and written anew as a JPEG by ``uploads.reencode`` (metadata and
+- an image is decoded and written anew as a JPEG by ``core.images.reencode`` (metadata and
   GPS dropped, size capped, bombs refused: 413/415/422 as for photos);
 - a PDF is accepted by its content, never its name: it must start with ``%PDF-1.x`` or
   ``%PDF-2.0``, end with ``%%EOF`` after a ``startxref``, stay under
@@ -31,11 +31,11 @@ from sqlalchemy import select
 from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError, DomainError
+from ..core.images import reencode
 from ..core.storage import get_storage
 from .access import Viewer, get_visible, lens_for
 from .models import Assignment, Opinion, ReplyAttachment
 from .states import ASSIGNED
-from .uploads import reencode
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

@@ -43,7 +43,7 @@ def register(app) -> None:
     def block_cmd(kind, value, reason):
         """Block a user id, phone number or IP address from submitting, with a reason."""
         from ..core.db import db
-        from .abuse import normalise_phone
+        from ..users.identity import normalise_phone
         from .models import Block
 
         value = normalise_phone(value) if kind == "phone" else value.strip()
@@ -61,7 +61,7 @@ def register(app) -> None:
     def unblock_cmd(kind, value):
         """Lift a block."""
         from ..core.db import db
-        from .abuse import normalise_phone
+        from ..users.identity import normalise_phone
         from .models import Block
 
         value = normalise_phone(value) if kind == "phone" else value.strip()

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from ..core import clock, transaction
 from ..core.db import db
-from ..core.extensions import get_wechat
+from ..wechat.app import get_wechat
 from ..users.models import User
 from .models import Opinion, OpinionEvent
 from .states import SUBMITTED

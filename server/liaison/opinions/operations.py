@@ -29,6 +29,7 @@ from ..core import clock
 from ..core.db import db
 from ..core.transaction import after_commit, guarded, savepoint
 from ..core.errors import ApiError
+from ..core.events import Event
 from ..places.models import HandlingUnit
 from . import workflow
 from .access import Viewer, actor_for, get_visible, view_of
@@ -56,25 +57,19 @@ def categories() -> dict[str, str]:
                 ((i["key"], i["label"]) if isinstance(i, dict) else tuple(i) for i in items))
 
 
-# -- outbox (the notifications package; optional until it exists) -----------------
+# -- notifications (a higher package: wired by create_app) -------------------------
 
-def _outbox():
-    try:
-        from ..notifications import outbox
-    except ImportError as exc:  # only a missing module, never a broken one
-        if exc.name in (f"{__package__.rpartition('.')[0]}.notifications.outbox",
-                        f"{__package__.rpartition('.')[0]}.notifications"):
-            return None
-        raise
-    return outbox
+# A decision's notifications are written in its transaction (``notifications.outbox.emit``) ...
+notify = Event("opinions.notify")
+# ... and after the commit the workers are asked to deliver them (``outbox.kick``).
+notified = Event("opinions.notified")
 
 
 def emit(opinion: Opinion, notifies: Iterable[Notify], *, event_id: int,
          actor_user_id: int | None, assignment_unit_ids: list[int] | None = None) -> None:
     notifies = tuple(notifies)
-    outbox = _outbox()
-    if outbox is not None and notifies:
-        outbox.emit(opinion, notifies, event_id=event_id, actor_user_id=actor_user_id,
+    if notifies:
+        notify.send(opinion=opinion, notifies=notifies, event_id=event_id, actor_user_id=actor_user_id,
                     assignment_unit_ids=assignment_unit_ids)
 
 
@@ -84,11 +79,8 @@ def kick() -> None:
 
 
 def _kick() -> None:
-    outbox = _outbox()
-    if outbox is None:
-        return
     try:
-        outbox.kick()
+        notified.send()
     except Exception:  # delivery is retried by the periodic sweep
         log.exception("outbox kick failed")
 

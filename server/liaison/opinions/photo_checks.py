@@ -29,7 +29,7 @@ from sqlalchemy import select, update
 
 from ..core import clock
 from ..core.db import db
-from ..core.extensions import get_wechat
+from ..wechat.app import get_wechat
 from ..users.models import User
 from . import content_check
 from .content_check import Verdict

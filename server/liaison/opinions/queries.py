@@ -1,7 +1,7 @@
 """The one opinion-list query: the API's list, the admin queue page and the H5 我的意见
 page all ask ``opinion_list``.
 
-Visibility comes from ``access.visible_clause`` only (``core.scopes`` behind it); the
+Visibility comes from ``access.visible_clause`` only (``places.scopes`` behind it); the
 ``filters.Filters`` narrow it; the sort orders it; the page cuts it. ``overdue=1``
 within an NPC office's scope is the office's overdue list.
 """

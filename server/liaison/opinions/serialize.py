@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..core.clock import iso
 from ..core.db import db
 from ..places.models import Deputy, HandlingUnit, Station
 from ..users.models import User
@@ -33,7 +34,6 @@ from .states import (
     RATING_LABELS, SEC_CHECK_LABELS, SEC_HIDDEN, STATE_LABELS, state_group,
 )
 from .context import ROLE_LABELS
-from .timeutil import iso
 from .uploads import url_for_upload
 
 SCRUBBED_TEXT = "（该意见已办结超过保存期限，个人信息已按规定清除）"

@@ -46,9 +46,9 @@ from sqlalchemy.exc import IntegrityError
 from ..core import clock
 from ..core.db import db
 from ..core.transaction import after_commit, checkpoint
-from ..core.scopes import current_membership
+from ..places.scopes import current_membership
 from ..core.errors import ApiError, DomainError
-from ..core.extensions import get_wechat
+from ..wechat.app import get_wechat
 from ..places.models import Deputy, Membership, Station
 from . import abuse, content_check, numbering, operations, photo_checks, workflow
 from .access import Viewer, actor_for

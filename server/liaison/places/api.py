@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.scopes import scope_of
+from .scopes import scope_of
 from ..core.storage import get_storage
 from . import public_cache, serialize
 from .importer import import_rows, read_rows

@@ -22,7 +22,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..core.db import db
-from ..core.scopes import Scope, current_membership, path_covered
+from .scopes import Scope, current_membership, path_covered
 from .models import Deputy, Membership, Region, Station
 
 

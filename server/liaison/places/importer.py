@@ -39,11 +39,15 @@ from ..audit import log as audit
 from ..core import clock
 from ..core.db import db
 from ..core.errors import DomainError
-from ..core.scopes import Scope
+from ..core.events import Event
+from .scopes import Scope
 from .geo import parse_station_point
 from .import_cells import flag, levels, start_date
 from .import_reach import find_deputy, reach_errors
 from .models import Deputy, Membership, Region, Station
+
+# Sent once an import is written, before its commit (``codes`` gives new targets codes).
+imported = Event("places.imported")
 
 REGION_LEVEL_ORDER = ("city", "district", "street", "community")
 KIND_BY_LABEL = {"中心站": "central", "特色站": "feature", "园区站": "park",
@@ -271,7 +275,7 @@ def import_rows(rows: list[dict], reach: Scope | None = None, actor=None,
                      after={"rows": result.rows, "regions": result.regions, "stations": result.stations,
                             "deputies": result.deputies, "memberships": result.memberships},
                      region_id=audit.common_region(touched))
-        _after_import()
+        imported.send()  # codes gives new stations and deputies theirs, in this transaction
         db.session.flush()
     except Exception:
         db.session.rollback()
@@ -286,15 +290,6 @@ def _update_membership(membership: Membership, d: dict, subject: str, where: dic
     membership.started_on = d["started_on"] or membership.started_on
     audit.record_change("membership.changed", "membership", membership.id, before,
                         audit.snapshot(membership, ("kind", "started_on")), subject=subject, **where)
-
-
-def _after_import() -> None:
-    """Give new stations and deputies their codes in the same transaction, when codes exist."""
-    try:
-        from ..codes.operations import ensure_codes
-    except ImportError:
-        return
-    ensure_codes(commit=False)
 
 
 def import_file(path: str | Path, data: bytes | None = None, actor=None,

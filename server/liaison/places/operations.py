@@ -8,15 +8,16 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from ..audit.log import (DEPUTY_FIELDS, MEMBERSHIP_FIELDS, STATION_FIELDS, deputy_place, record,
+from ..audit.log import (DEPUTY_FIELDS, MEMBERSHIP_FIELDS, STATION_FIELDS, record,
                          record_change, snapshot)
 from ..core import clock
 from ..core.db import db
 from ..core.errors import DomainError
-from ..core.scopes import is_current
+from .scopes import is_current
 from .geo import parse_station_point
 from .importer import PHONE_RE
 from .models import DEPUTY_LEVELS, STATION_KINDS, Deputy, Membership, Station
+from .serialize import deputy_place
 
 MEMBERSHIP_KINDS = {"home": "驻站", "cross": "交叉进站"}
 

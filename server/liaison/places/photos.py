@@ -13,6 +13,7 @@ import io
 from PIL import Image
 
 from ..core.db import db
+from ..core.images import reencode
 from ..core.storage import get_storage
 from .models import Deputy
 
@@ -24,8 +25,6 @@ def card_photo(data: bytes) -> bytes:
 
     :raise ApiError: 415 / 413 / 422 as for any uploaded image.
     """
-    from ..opinions.uploads import reencode
-
     clean, _w, _h = reencode(data)  # upright, RGB, metadata stripped, size-checked
     image = Image.open(io.BytesIO(clean))
     width, height = PHOTO_SIZE

@@ -9,23 +9,23 @@ from sqlalchemy import select
 
 from ..core import clock
 from ..core.db import db
-from ..core.scopes import current_membership
+from ..core.events import Event
+from .scopes import current_membership
 from .models import DEPUTY_LEVEL_LABELS, DEPUTY_LEVELS, Deputy, Membership, Region, Station
 
-NEXT_DAYS = 3
+# Answered by the packages above (wired by ``create_app``): the active code tokens of
+# stations or deputies (``codes``), more of a station's detail (``reception``).
+code_tokens = Event("places.code_tokens")
+station_shown = Event("places.station_shown")
 
 
-def active_tokens(kind: str, ids) -> dict[int, str]:
-    """{target id: token of its active code} for stations or deputies."""
-    from ..codes.models import Code
-
+def _tokens(kind: str, ids) -> dict[int, str]:
+    """{target id: token of its active code} (``codes`` answers ``code_tokens``)."""
     ids = list(set(ids))
-    if not ids:
-        return {}
-    column = Code.station_id if kind == "station" else Code.deputy_id
-    rows = db.session.execute(select(column, Code.token).where(
-        Code.kind == kind, Code.status == "active", column.in_(ids)))
-    return {target: token for target, token in rows}
+    found: dict[int, str] = {}
+    for answer in code_tokens.send(kind=kind, ids=ids) if ids else ():
+        found.update(answer)
+    return found
 
 
 def region_paths(regions) -> dict[int, str]:
@@ -50,7 +50,7 @@ def photo_url(deputy: Deputy) -> str | None:
 
 def deputy_briefs(deputies) -> list[dict]:
     deputies = list(deputies)
-    tokens = active_tokens("deputy", [d.id for d in deputies])
+    tokens = _tokens("deputy", [d.id for d in deputies])
     out = []
     for d in deputies:
         levels = _sorted_levels(d.levels)
@@ -62,7 +62,7 @@ def deputy_briefs(deputies) -> list[dict]:
 
 def station_briefs(stations) -> list[dict]:
     stations = list(stations)
-    tokens = active_tokens("station", [s.id for s in stations])
+    tokens = _tokens("station", [s.id for s in stations])
     regions = {s.region.id: s.region for s in stations}
     paths = region_paths(regions.values())
     return [{"id": s.id, "name": s.name, "kind": s.kind, "address": s.address,
@@ -84,28 +84,9 @@ def station_members(station_id: int, today: date | None = None) -> list[Deputy]:
     return list(rows)
 
 
-def next_reception_days(station: Station, today: date | None = None) -> list[dict]:
-    """The next reception days a resident can book (``reception.availability``): stored,
-    planned, not past, with places left. The plan alone advertises no date: what the
-    station page offers is exactly what a booking accepts."""
-    from ..reception.availability import bookable_days
-    from ..reception.models import RotaEntry
-
-    today = today or clock.today()
-    found = bookable_days(station.id, today, NEXT_DAYS)
-    days = [d for d, _ in found]
-    rota = db.session.execute(select(RotaEntry.reception_day_id, RotaEntry.deputy_id).where(
-        RotaEntry.reception_day_id.in_([d.id for d in days])).order_by(RotaEntry.id)).all() if days else []
-    deputies = {d.id: d for d in db.session.execute(
-        select(Deputy).where(Deputy.id.in_({r.deputy_id for r in rota}))).scalars()} if rota else {}
-    briefs = {b["id"]: b for b in deputy_briefs(deputies.values())}
-    return [{"date": d.date.isoformat(), "start": d.start, "end": d.end, "slots_left": left,
-             "deputies": [briefs[r.deputy_id] for r in rota if r.reception_day_id == d.id and r.deputy_id in briefs]}
-            for d, left in found]
-
-
 def station_detail(station: Station) -> dict:
-    """The Station shape: brief + open hours, plan text, next reception days, deputies, notice."""
+    """The Station shape: brief + open hours, plan text, deputies, notice, and what the
+    packages above add (``station_shown``: the next reception days)."""
     from .schedule import describe
 
     today = clock.today()
@@ -113,10 +94,11 @@ def station_detail(station: Station) -> dict:
     data.update({
         "open_hours": station.open_hours,
         "reception_plan": "；".join(describe(station.reception_plan)),
-        "next_reception_days": next_reception_days(station, today),
         "deputies": deputy_briefs(station_members(station.id, today)),
         "notice": station.notice,
     })
+    for more in station_shown.send(station=station, today=today):
+        data.update(more)  # reception: the next bookable days
     return data
 
 
@@ -140,3 +122,13 @@ def deputy_detail(deputy: Deputy) -> dict:
                      for s, kind in deputy_stations(deputy.id)],
     })
     return data
+
+
+def deputy_place(deputy_id: int, today: date | None = None) -> tuple[int | None, int | None]:
+    """(region id, station id) a deputy's changes are filed under: the current home
+    station (驻站), else the first current station; (None, None) when none."""
+    stations = deputy_stations(deputy_id, today)
+    if not stations:
+        return None, None
+    station = stations[0][0]  # home first
+    return station.region_id, station.id

@@ -2,7 +2,7 @@
 
 Routes join the places blueprint (``places.api`` imports this module). The list for
 assigning (``GET /api/v1/handling-units``) is in ``opinions.api``. Who: an NPC office,
-for units filed in its region subtree (``core.scopes``); others get 403, a unit
+for units filed in its region subtree (``places.scopes``); others get 403, a unit
 outside the office's reach is a 404.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from apiflask.fields import Boolean, Integer, Nested, String
 
 from ..core.auth import current_user
 from ..core.errors import ApiError
-from ..core.scopes import scope_of
+from .scopes import scope_of
 from . import unit_ops
 from .api import bp
 from .units import unit_json

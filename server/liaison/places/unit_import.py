@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from ..audit import log as audit
 from ..core.db import db
-from ..core.scopes import Scope, covers_region
+from .scopes import Scope, covers_region
 from .importer import ImportFailed, read_rows
 from .models import HandlingUnit, Region
 from .unit_ops import MAX_CONTACT, MAX_NAME, _snapshot

@@ -15,17 +15,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from ..audit import log as audit
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.scopes import Scope, covers_region
+from ..core.events import Event
+from .scopes import Scope, covers_region
 from .models import UNIT_LEVELS, HandlingUnit, Region
 from .units import NOT_IN_REACH, UNIT_LEVEL_LABELS, unit_in_reach
 
 MAX_NAME, MAX_CONTACT = 120, 120
-LIVE = ("pending", "accepted")
+# Merging asks the packages above (wired by ``create_app``): ``unit_merge_check`` receivers
+# raise the refusal (opinions: a case both units handle now, 409); ``units_merging``
+# receivers move what points at the source and answer {what: how many} (opinions:
+# "assignments", users: "roles"). Neither commits: the merge commits once.
+unit_merge_check = Event("places.unit_merge_check")
+units_merging = Event("places.units_merging")
 
 
 @dataclass
@@ -131,18 +137,6 @@ def update_unit(scope: Scope | None, actor, unit_id: int, data: dict) -> Handlin
     return unit
 
 
-def _double_assigned(source_id: int, target_id: int) -> list[str]:
-    """Numbers of cases where both units hold a live assignment of the same round."""
-    from ..opinions.models import Assignment, Opinion
-
-    a, b = Assignment.__table__.alias("a"), Assignment.__table__.alias("b")
-    return list(db.session.scalars(
-        select(Opinion.number).join(a, a.c.opinion_id == Opinion.id)
-        .join(b, (b.c.opinion_id == a.c.opinion_id) & (b.c.round == a.c.round))
-        .where(a.c.unit_id == source_id, b.c.unit_id == target_id,
-               a.c.status.in_(LIVE), b.c.status.in_(LIVE)).distinct().order_by(Opinion.number)))
-
-
 def merge_units(scope: Scope | None, actor, source_id: int, target_id) -> MergeResult:
     """Move ``source``'s assignments, unit staff roles and open invitations onto
     ``target``, then deactivate ``source``; one commit, audited.
@@ -150,9 +144,6 @@ def merge_units(scope: Scope | None, actor, source_id: int, target_id) -> MergeR
     :raise ApiError: 404 either unit outside the reach, 422 the same unit or an inactive
         target, 409 a case both units are handling now (withdraw one first).
     """
-    from ..opinions.models import Assignment
-    from ..users.roles import move_unit_roles
-
     source = _reachable(scope, source_id)
     if not isinstance(target_id, int) or isinstance(target_id, bool):
         raise _invalid("into", "请选择合并到哪个单位")
@@ -161,14 +152,11 @@ def merge_units(scope: Scope | None, actor, source_id: int, target_id) -> MergeR
         raise _invalid("into", "不能把单位合并到它自己")
     if not target.active:
         raise _invalid("into", f"“{target.name}”已停用，请先启用或选择其他单位")
-    both = _double_assigned(source.id, target.id)
-    if both:
-        raise ApiError(409, "units_both_assigned",
-                       f"以下意见同时交办给了这两个单位，请先调整交办再合并：{'、'.join(both[:10])}",
-                       {"numbers": both})
-    moved = db.session.execute(update(Assignment).where(Assignment.unit_id == source.id)
-                               .values(unit_id=target.id).execution_options(synchronize_session=False)).rowcount
-    roles = move_unit_roles(source.id, target.id, actor=actor)
+    unit_merge_check.send(source_id=source.id, target_id=target.id)
+    counts: dict[str, int] = {}
+    for answer in units_merging.send(source_id=source.id, target_id=target.id, actor=actor):
+        counts.update(answer)
+    moved, roles = counts.get("assignments", 0), counts.get("roles", 0)
     was_active = source.active
     source.active = False
     audit.record("unit.merged", "handling_unit", source.id, actor=actor, subject=source.name,

@@ -1,7 +1,7 @@
 """Handling units (承办单位) as lists: which an NPC office manages, which a case may go to.
 
 Read-only. Who may change a unit is the office whose region subtree holds the unit's
-region (``core.scopes.covers_region``); the changes themselves are in ``unit_ops``.
+region (``places.scopes.covers_region``); the changes themselves are in ``unit_ops``.
 
 The units a case may be assigned to (交办) lie on the station's *region line*: the
 regions above the station (its district, its city) and those below it (a community's
@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import false, or_, select
 
 from ..core.db import db
-from ..core.scopes import Scope, covers_region, region_clause
+from .scopes import Scope, covers_region, region_clause
 from .models import UNIT_LEVELS, HandlingUnit, Region, Station
 
 UNIT_LEVEL_LABELS = {"town": "乡镇（街道）", "district": "区（县）", "city_and_above": "市级及以上"}

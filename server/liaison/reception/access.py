@@ -1,14 +1,14 @@
 """Who may plan a station's reception days, record receptions and read its figures.
 
 Staff of a station (联络员、站长) manage that station; the NPC office of a region
-(代表工委、乡镇人大) manages every station in the region's subtree (``core.scopes``).
+(代表工委、乡镇人大) manages every station in the region's subtree (``places.scopes``).
 """
 from __future__ import annotations
 
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.scopes import can_manage_station, scope_of
+from ..places.scopes import can_manage_station, scope_of
 from ..places.models import Station
 
 

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from ..core import clock
 from ..core.auth import current_user
 from ..core.schemas import also_answers
-from ..core.scopes import scope_of
+from ..places.scopes import scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.schedule import describe
 from . import attendance, operations, serialize
-from ..core.scopes import can_manage_station
+from ..places.scopes import can_manage_station
 from .access import get_station, require_station_staff
 from .presence import answer_message
 from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord

@@ -11,13 +11,13 @@ from datetime import timezone
 
 from sqlalchemy import select
 
-from ..core.scopes import scope_of
+from ..places.scopes import scope_of
 from ..core.db import db
 from ..core.errors import ApiError
 from ..opinions.serialize import mask_phone
 from ..places.models import Station
 from ..users.models import User
-from ..core.scopes import can_manage_station
+from ..places.scopes import can_manage_station
 from .models import Appointment, ReceptionDay, RotaEntry
 
 STATE_LABELS = {"booked": "已预约", "cancelled": "已取消", "attended": "已到场"}

@@ -13,8 +13,8 @@ from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
 from ..places.models import Deputy, Membership, Station
+from ..places.scopes import current_membership
 from ..core.clock import CHINA
-from ..core.scopes import current_membership
 from .availability import booked_count, refusal
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
 from .plan import assign_rota, normalize_plan, year_dates

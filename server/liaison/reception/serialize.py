@@ -5,10 +5,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from ..core import clock
 from ..core.clock import CHINA
 from ..core.db import db
 from ..places.models import Deputy, Station
 from ..places.serialize import deputy_briefs
+from .availability import bookable_days
 from .models import Appointment, CheckIn, ReceptionDay, ReceptionRecord, RotaEntry
 from .operations import booked_count
 from .presence import status_text
@@ -102,3 +104,28 @@ def upcoming_notice(station_id: int, today: date) -> str:
     names = [b["name"] for b in days([day])[0]["deputies"]]
     text = f"下次接待：{format_day(day.date)} {hours_of({'start': day.start, 'end': day.end})}"
     return text + (f"，值班代表：{'、'.join(names)}" if names else "")
+
+
+NEXT_DAYS = 3
+
+
+def next_reception_days(station: Station, today: date | None = None) -> list[dict]:
+    """The next reception days a resident can book (``reception.availability``): stored,
+    planned, not past, with places left. The plan alone advertises no date: what the
+    station page offers is exactly what a booking accepts."""
+    today = today or clock.today()
+    found = bookable_days(station.id, today, NEXT_DAYS)
+    days = [d for d, _ in found]
+    rota = db.session.execute(select(RotaEntry.reception_day_id, RotaEntry.deputy_id).where(
+        RotaEntry.reception_day_id.in_([d.id for d in days])).order_by(RotaEntry.id)).all() if days else []
+    deputies = {d.id: d for d in db.session.execute(
+        select(Deputy).where(Deputy.id.in_({r.deputy_id for r in rota}))).scalars()} if rota else {}
+    briefs = {b["id"]: b for b in deputy_briefs(deputies.values())}
+    return [{"date": d.date.isoformat(), "start": d.start, "end": d.end, "slots_left": left,
+             "deputies": [briefs[r.deputy_id] for r in rota if r.reception_day_id == d.id and r.deputy_id in briefs]}
+            for d, left in found]
+
+
+def station_days(station: Station, today: date) -> dict:
+    """What a station's detail adds from reception (``places.serialize.station_shown``)."""
+    return {"next_reception_days": next_reception_days(station, today)}

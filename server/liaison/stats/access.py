@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.scopes import can_manage_station, can_read_duty_record, covers_region, office_regions, scope_of
+from ..places.scopes import can_manage_station, can_read_duty_record, covers_region, office_regions, scope_of
 from ..places.models import Deputy, Region, Station
 
 

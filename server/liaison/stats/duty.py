@@ -17,7 +17,7 @@ from ..places.models import Deputy, Membership, Station
 from ..reception.models import CheckIn, ReceptionRecord
 from ..reception.presence import duty_status
 from .figures import IN_TIME, LATE, MONTH_FIELDS, UNRESOLVED, median, response_days, share, total
-from ..core.scopes import current_membership
+from ..places.scopes import current_membership
 from .refresh import compute
 from .scoring import duty_points
 

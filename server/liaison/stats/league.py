@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..core.db import db
 from ..places.models import Deputy, Membership, Region, Station
 from .models import DeputyMonth, StationMonth
-from ..core.scopes import current_membership
+from ..places.scopes import current_membership
 from .refresh import ensure_fresh, freshness, region_station_ids
 from .scoring import FORMULA, Entry, league
 

@@ -18,7 +18,7 @@ MARGIN = 90
 
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     try:
-        from ..codes.fonts import font
+        from ..core.fonts import font
 
         return font("bold" if bold else "regular", size)
     except Exception:  # the codes package's finder is missing or found nothing: try the usual file

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..core import clock
 from ..core.db import db
 from ..core.transaction import checkpoint
-from ..core.scopes import current_membership
+from ..places.scopes import current_membership
 from ..opinions.models import Opinion, Suggestion
 from ..places.models import Membership, Region, Station
 from ..reception.models import CheckIn, ReceptionRecord

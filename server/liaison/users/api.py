@@ -5,8 +5,8 @@ from apiflask import APIBlueprint
 from flask import current_app
 
 from ..core.auth import current_user, issue_token
-from ..core.scopes import scope_of
-from ..core.extensions import get_wechat
+from ..places.scopes import scope_of
+from ..wechat.app import get_wechat
 from . import linking, operations, roles
 from .schemas import (InvitationAcceptIn, InvitationAcceptOut, LinkCodeOut, LinkIn, LinkOut, LoginOut, MeOut,
                       WechatLoginIn)

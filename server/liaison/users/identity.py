@@ -42,6 +42,12 @@ TWO_ACCOUNTS = ("您的微信在联络站系统中对应两个不同的账号，
 DEFAULT_NICKNAME = "微信用户"
 
 
+def normalise_phone(phone: str) -> str:
+    """Digits only, without China's +86: how phones are compared (proofs, blocks)."""
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
+
+
 class MergeRefused(ApiError):
     """409 ``account_merge_conflict``: two users that cannot be one without a person checking."""
 

@@ -43,14 +43,13 @@ from sqlalchemy import select, update
 
 from ..audit.log import actor_label, record
 from ..core import clock
-from ..core.scopes import scope_of
+from ..places.scopes import scope_of
 from ..core.db import db
 from ..core.transaction import checkpoint
 from ..core.errors import ApiError
-from ..opinions.abuse import normalise_phone
 from ..places.models import Deputy
 from .errors import RoleError
-from .identity import merge_phone_proven
+from .identity import merge_phone_proven, normalise_phone
 from .models import ROLES, Invitation, StaffRole, User
 from .operations import revoke_sessions
 from .targets import audit_place, check_target, describe, invite_scope, target_names
@@ -234,7 +233,7 @@ def verified_phone(phone_code: str) -> str:
 
     :raise ApiError: 422 a used or invalid code, 503 WeChat unreachable.
     """
-    from ..core.extensions import get_wechat
+    from ..wechat.app import get_wechat
     from ..wechat import errors as wx
 
     try:

@@ -21,8 +21,8 @@ from flask import current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..core.clock import iso
 from ..core.db import db
-from ..opinions.timeutil import iso
 from ..places.models import Deputy, Region
 from . import roles
 from .errors import RoleError

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..core.db import db
-from ..opinions.abuse import normalise_phone
 from ..places.models import Deputy, HandlingUnit, Region, Station
-from ..places.serialize import deputy_stations
-from ..core.scopes import is_home_office, region_clause, regions_under
+from ..places.serialize import deputy_place, deputy_stations
+from ..places.scopes import is_home_office, region_clause, regions_under
 from .errors import RoleError
+from .identity import normalise_phone
 
 ROLE_LABELS = {"liaison": "联络员", "station_master": "站长", "office": "人大工委工作人员",
                "unit": "承办单位工作人员", "deputy": "人大代表（绑定微信）"}
@@ -46,7 +46,7 @@ class InviteScope:
 
 
 def invite_scope(scope) -> InviteScope:
-    """Where a staff member may invite people to (``core.scopes``): the stations they are
+    """Where a staff member may invite people to (``places.scopes``): the stations they are
     master of; every station, region and unit in their NPC office's subtrees."""
     regions = list(db.session.scalars(select(Region).where(region_clause(scope)).order_by(Region.path)))
     station_ids = set(scope.master_station_ids)
@@ -89,8 +89,6 @@ def describe(obj) -> str:
 def audit_place(station_id=None, region_id=None, unit_id=None, deputy_id=None) -> dict:
     """``region_id``/``station_id`` for the audit row of a role or invitation. A deputy's
     binding is filed under the deputy's home station, where the deputy answers to."""
-    from ..audit.log import deputy_place
-
     if deputy_id:
         region, station = deputy_place(deputy_id)
         if region is not None:
@@ -106,7 +104,7 @@ def check_target(scope, role: str, station_id=None, region_id=None, unit_id=None
                  deputy_id=None) -> tuple[dict, bool]:
     """(the invitation's target columns, whether accepting needs phone proof).
 
-    ``scope`` is the inviter's ``core.scopes.Scope``; None is the command line.
+    ``scope`` is the inviter's ``places.scopes.Scope``; None is the command line.
     :raise RoleError: the target does not exist or is outside the inviter's reach.
     """
     if role not in INVITABLE_ROLES:

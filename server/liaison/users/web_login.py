@@ -17,7 +17,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.extensions import get_wechat
+from ..wechat.app import get_wechat
 from . import operations
 from .operations import wechat_error_to_api
 from .errors import RoleError

@@ -1,4 +1,4 @@
-"""Who covers what: the one answer every package asks.
+"""Who covers what in the places tree: the one answer every package asks.
 
 A user's reach comes from their staff roles (``StaffRole`` rows) and their deputy seat:
 
@@ -26,8 +26,9 @@ from datetime import date
 
 from sqlalchemy import and_, false, or_, select
 
-from . import clock
-from .db import db
+from ..core import clock
+from ..core.db import db
+from .models import Deputy, Membership, Region, Station
 
 STATION_ROLES = ("liaison", "station_master")
 
@@ -41,8 +42,6 @@ def is_current(started_on: date | None, ended_on: date | None, day: date) -> boo
 
 def current_membership(day: date | None = None):
     """WHERE clause on ``Membership``: the seats current on ``day`` (default today in China)."""
-    from ..places.models import Membership
-
     day = day or clock.today()
     return and_(or_(Membership.started_on.is_(None), Membership.started_on <= day),
                 or_(Membership.ended_on.is_(None), Membership.ended_on >= day))
@@ -81,8 +80,6 @@ class Scope:
 
 def scope_of(user, day: date | None = None) -> Scope:
     """Resolve ``user``'s roles and seats (an anonymous caller gets an empty scope)."""
-    from ..places.models import Deputy, Membership, Region
-
     scope = Scope(user_id=user.id if user is not None else None)
     if user is None:
         return scope
@@ -122,8 +119,6 @@ def covers_whole_tree(scope: Scope) -> bool:
 
     Site-wide settings (WeChat's domain verification files) belong to it alone.
     """
-    from ..places.models import Region
-
     if not scope.office_paths:
         return False
     roots = list(db.session.scalars(select(Region).where(Region.parent_id.is_(None))))
@@ -131,8 +126,6 @@ def covers_whole_tree(scope: Scope) -> bool:
 
 
 def station_path(station_id: int) -> str | None:
-    from ..places.models import Region, Station
-
     return db.session.scalar(select(Region.path).join(Station, Station.region_id == Region.id)
                              .where(Station.id == station_id))
 
@@ -149,8 +142,6 @@ def can_manage_station(scope: Scope, station) -> bool:
 
 def regions_under(paths) -> object:
     """SELECT of region ids inside the subtrees with materialised ``paths``."""
-    from ..places.models import Region
-
     paths = list(paths)
     if not paths:
         return select(Region.id).where(false())
@@ -159,15 +150,11 @@ def regions_under(paths) -> object:
 
 def region_clause(scope: Scope):
     """WHERE on ``Region``: the regions the user's office roles cover."""
-    from ..places.models import Region
-
     return Region.id.in_(regions_under(scope.office_paths)) if scope.office_paths else false()
 
 
 def station_clause(scope: Scope):
     """WHERE on ``Station``: the stations the user manages (own stations, office subtrees)."""
-    from ..places.models import Station
-
     parts = []
     if scope.station_ids:
         parts.append(Station.id.in_(scope.station_ids))
@@ -177,8 +164,6 @@ def station_clause(scope: Scope):
 
 
 def managed_station_ids(scope: Scope) -> list[int]:
-    from ..places.models import Station
-
     if not scope.is_staff:
         return []
     return sorted(db.session.scalars(select(Station.id).where(station_clause(scope))))
@@ -186,8 +171,6 @@ def managed_station_ids(scope: Scope) -> list[int]:
 
 def office_regions(scope: Scope) -> list:
     """The regions the user is NPC office of (the tops of their subtrees), by path."""
-    from ..places.models import Region
-
     if not scope.region_ids:
         return []
     return list(db.session.scalars(select(Region).where(Region.id.in_(scope.region_ids)).order_by(Region.path)))
@@ -203,8 +186,6 @@ def region_ids_above(station_id: int) -> list[int]:
 def can_manage_deputy(scope: Scope, deputy_id: int, *, current_only: bool = True) -> bool:
     """Staff of a station where the deputy sits (currently, or ever with
     ``current_only=False``: a departed deputy's code can still be revoked), or the office over it."""
-    from ..places.models import Membership, Station
-
     if not scope.is_staff:
         return False
     query = select(Membership.id).join(Station, Station.id == Membership.station_id).where(
@@ -216,8 +197,6 @@ def can_manage_deputy(scope: Scope, deputy_id: int, *, current_only: bool = True
 
 def home_region_paths(deputy_id: int, day: date | None = None) -> list[str]:
     """Paths of the regions of the deputy's current home (驻站) stations."""
-    from ..places.models import Membership, Region, Station
-
     return list(db.session.scalars(select(Region.path).join(Station, Station.region_id == Region.id)
                                    .join(Membership, Membership.station_id == Station.id)
                                    .where(Membership.deputy_id == deputy_id, Membership.kind == "home",
@@ -234,43 +213,13 @@ def can_read_duty_record(scope: Scope, deputy_id: int) -> bool:
     return scope.deputy_id == deputy_id or can_manage_deputy(scope, deputy_id, current_only=False)
 
 
-# --- who is told ------------------------------------------------------------------
-
-def station_staff_user_ids(station_id: int) -> list[int]:
-    from ..users.models import StaffRole
-
-    return sorted(set(db.session.scalars(select(StaffRole.user_id).where(
-        StaffRole.role.in_(STATION_ROLES), StaffRole.station_id == station_id))))
-
-
-def office_user_ids(station_id: int) -> list[int]:
-    """NPC office users of every region containing the station."""
-    from ..users.models import StaffRole
-
-    regions = region_ids_above(station_id)
-    if not regions:
-        return []
-    return sorted(set(db.session.scalars(select(StaffRole.user_id).where(
-        StaffRole.role == "office", StaffRole.region_id.in_(regions)))))
-
+# --- who sits there ----------------------------------------------------------------
 
 def seated_deputy_user_ids(station_id: int, kind: str | None = "home") -> list[int]:
     """Users of active deputies currently sitting at the station (home seats by default)."""
-    from ..places.models import Deputy, Membership
-
     query = select(Deputy.user_id).join(Membership, Membership.deputy_id == Deputy.id).where(
         Membership.station_id == station_id, current_membership(), Deputy.active.is_(True),
         Deputy.user_id.is_not(None))
     if kind:
         query = query.where(Membership.kind == kind)
     return sorted(set(db.session.scalars(query)))
-
-
-def unit_user_ids(unit_ids) -> list[int]:
-    from ..users.models import StaffRole
-
-    unit_ids = list(unit_ids)
-    if not unit_ids:
-        return []
-    return sorted(set(db.session.scalars(select(StaffRole.user_id).where(
-        StaffRole.role == "unit", StaffRole.unit_id.in_(unit_ids)))))

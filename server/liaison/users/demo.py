@@ -9,10 +9,10 @@ from __future__ import annotations
 import random
 
 from ..core.db import db
-from ..users.models import User
-from ..users.roles import bind_deputy, grant_role
-from .importer import import_rows
-from .models import Deputy, HandlingUnit, Region, Station
+from ..places.importer import import_rows
+from ..places.models import Deputy, HandlingUnit, Region, Station
+from .models import User
+from .roles import bind_deputy, grant_role
 
 DISTRICTS = {
     "芙蓉区": ["五里牌街道", "火星街道", "定王台街道"],
@@ -56,7 +56,7 @@ DEMO_ACCOUNTS = [
     ("demo-unit", "住建局办理员", "unit", "岳麓区住房和城乡建设局"),
     ("demo-office", "区人大工委老周", "office", "岳麓区人大常委会代表工委"),
 ]
-# Residents whose cases fill the demo's recent weeks (opinions/demo_history.py).
+# Residents whose cases fill the demo's recent weeks (demo/history.py).
 DEMO_RESIDENTS = [("demo-resident3", "居民王奶奶"), ("demo-resident4", "居民赵先生"), ("demo-resident5", "居民刘女士"),
                   ("demo-resident6", "居民孙大爷"), ("demo-resident7", "居民周同学"), ("demo-resident8", "居民吴师傅")]
 DEMO_STATION = "长沙市岳麓区望月湖街道人大代表联络站"

@@ -20,13 +20,13 @@ from sqlalchemy import select, update
 from ..core import clock
 from ..core.db import db
 from ..notifications.models import Message, Notification
-from ..places.demo import DEMO_RESIDENTS, DEMO_STATION
+from ..opinions import abuse, operations, submission
+from ..opinions.access import viewer_for
+from ..opinions.models import Assignment, Opinion, OpinionEvent
 from ..places.models import Deputy, HandlingUnit, Membership, Station
 from ..reception.attendance import record_reception
+from ..users.demo import DEMO_RESIDENTS, DEMO_STATION
 from ..users.models import User
-from . import abuse, operations, submission
-from .access import viewer_for
-from .models import Assignment, Opinion, OpinionEvent
 
 SECOND_STATION = "长沙市岳麓区橘子洲街道人大代表联络站"
 UNIT = "岳麓区住房和城乡建设局"

@@ -1,6 +1,7 @@
-"""Load generators for ``scripts/bench load``: wrk (with a Lua script cycling through many
-requests) at full load, or a Python multi-process client when wrk is missing; and a
-paced replay of a district event (requests spread over a time window).
+"""Load generators for ``scripts/bench load`` (scripts/bench_load.py): wrk (with a Lua
+script cycling through many requests) at full load, or a Python multi-process client
+when wrk is missing; and a paced replay of a district event (requests spread over a
+time window).
 
 A request is (method, path, headers dict, body str or None).
 """

@@ -3,18 +3,19 @@
 A handful of opinions at the demo station in every stage of the handling chain, made
 through the same operations as the API (submit, accept, assign, reply, rate, decline),
 so the queue, the timelines and the messages have something to show; then the weeks
-before today (``demo_history``), so the reports and the league table do too.
+before today (``demo.history``), so the reports and the league table do too.
 Runs only when the database has no opinion yet.
 """
 from __future__ import annotations
 
 from ..core.db import db
-from ..places.demo import DEMO_STATION
+from ..opinions import operations, submission
+from ..opinions.access import viewer_for
+from ..opinions.models import Opinion
 from ..places.models import Deputy, HandlingUnit, Station
+from ..users.demo import DEMO_STATION
 from ..users.models import User
-from . import operations, submission
-from .access import viewer_for
-from .models import Opinion
+from .history import load_history
 
 # (resident, summon 王明?, category, text, steps); a step is (who, action, payload).
 SAMPLES = [
@@ -43,7 +44,7 @@ SAMPLES = [
 
 
 def load_demo_opinions() -> int:
-    """Create the sample opinions and the recent weeks' cases (``demo_history``) once;
+    """Create the sample opinions and the recent weeks' cases (``demo.history``) once;
     returns how many were made (0 when some exist)."""
     if db.session.query(Opinion.id).first() is not None:
         return 0
@@ -63,6 +64,4 @@ def load_demo_opinions() -> int:
                 payload["unit_ids"] = [units[payload.pop("unit")]]
             operations.transition(viewer_for(users[who]), result.opinion.id, action, payload)
         made += 1
-    from .demo_history import load_history
-
     return made + load_history()

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import false, or_, select
 
 from ..core.db import db
-from ..core.scopes import regions_under
-from .models import AuditEntry
+from ..places.scopes import regions_under
+from ..audit.models import AuditEntry
 
 PAGE_SIZE = 30
 
