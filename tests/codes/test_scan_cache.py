@@ -90,7 +90,7 @@ def test_membership_added_and_ended_show_at_once(app, client, places, staff):
     assert juzi not in [s["id"] for s in _scan(client, deputy_token)[1]["deputy"]["stations"]]
 
 
-def test_reception_day_added_and_cancelled_show_at_once(app, client, places, staff):
+def test_reception_day_added_booked_and_cancelled_show_at_once(app, client, places, staff, login):
     from liaison.core import clock
 
     station_id = places["station"][JUZIZHOU]
@@ -106,6 +106,11 @@ def test_reception_day_added_and_cancelled_show_at_once(app, client, places, sta
     days = _scan(client, token)[1]["station"]["next_reception_days"]
     assert [(d["date"], d["slots_left"]) for d in days] == [(day, 5)]
     assert client.get(f"/api/v1/stations/{station_id}").get_json()["station"]["next_reception_days"]
+    booked = client.post("/api/v1/appointments", headers=login("resident-1"),
+                         json={"station_id": station_id, "date": day})
+    assert booked.status_code in (200, 201), booked.get_json()
+    days = _scan(client, token)[1]["station"]["next_reception_days"]
+    assert [(d["date"], d["slots_left"]) for d in days] == [(day, 4)]  # a booking shows too
     r = client.patch(f"/api/v1/reception-days/{day_id}", headers=headers, json={"status": "cancelled"})
     assert r.status_code == 200, r.get_json()
     assert _scan(client, token)[1]["station"]["next_reception_days"] == []

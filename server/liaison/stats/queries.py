@@ -67,9 +67,14 @@ def region_data(region: Region, month: date, today: date) -> dict:
 def invisible_list(region: Region, month: date, limit: int) -> list[dict]:
     """The first ``limit`` invisible deputies of the region (by id) and their stations there."""
     ids_sel = region_station_ids(region)
+    # EXISTS per invisible deputy, in id order, stops at the limit (an IN over the region's
+    # memberships reads all of them first: seconds for a province on SQLite).
+    seated_here = select(Membership.id).join(Station, Station.id == Membership.station_id) \
+        .join(Region, Region.id == Station.region_id) \
+        .where(Membership.deputy_id == InvisibleDeputy.deputy_id, Station.active.is_(True),
+               Region.path.like(region.path + "%"))
     shown = [r[0] for r in rows(select(InvisibleDeputy.deputy_id).where(
-        InvisibleDeputy.month == month,
-        InvisibleDeputy.deputy_id.in_(select(Membership.deputy_id).where(Membership.station_id.in_(ids_sel))))
+        InvisibleDeputy.month == month, seated_here.exists())
         .order_by(InvisibleDeputy.deputy_id).limit(limit))]
     if not shown:
         return []
