@@ -69,6 +69,9 @@ def create_app(config: dict | None = None) -> APIFlask:
     from .cli import register_cli
 
     register_cli(app)
+    from .core import transaction
+
+    transaction.install(app)  # last: its after_request commits before the others run
     return app
 
 

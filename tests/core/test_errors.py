@@ -123,6 +123,7 @@ def _samples():
     from liaison.opinions.filters import BadFilter
     from liaison.places.importer import ImportFailed
     from liaison.reception.plan import PlanError
+    from liaison.core.transaction import Conflict
     from liaison.users.errors import RoleError
     from liaison.users.identity import MergeRefused
 
@@ -146,6 +147,7 @@ def _samples():
         (ImportFailed(["第2行：缺少代表姓名"]), 422, "import_failed"),
         (PlanError("end", "结束时间应晚于开始时间"), 422, "validation_error"),
         (BadFilter("日期应在 2000 年至 2099 年之间"), 422, "validation_error"),
+        (Conflict(), 409, "conflict"),
         (BackupError("备份文件 files.tar 缺失或已损坏", "backup_corrupt"), 409, "backup_corrupt"),
     ]
 

@@ -56,6 +56,7 @@ def test_a_stale_version_is_409_conflict(submit, act):
 
 def test_concurrent_write_to_the_same_opinion_loses_with_409(app, submit, world):
     """The optimistic lock: the row changed after we read it, so our UPDATE matches nothing."""
+    from liaison.core.transaction import Conflict
     from liaison.opinions import operations
     from liaison.opinions.access import get_visible, viewer_for
     from liaison.users.models import User
@@ -70,7 +71,7 @@ def test_concurrent_write_to_the_same_opinion_loses_with_409(app, submit, world)
         try:
             operations.transition(viewer, op_id, "accept", {})
             raise AssertionError("expected a conflict")
-        except operations.ApiError as exc:
+        except Conflict as exc:
             assert (exc.status, exc.code) == (409, "conflict")
         db.session.rollback()
         assert db.session.get(Opinion, op_id).state == "submitted"

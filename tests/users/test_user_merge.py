@@ -143,8 +143,8 @@ def test_impossible_merge_is_a_409_and_changes_nothing(app, world, conflict):
 
 
 def test_a_login_that_collides_twice_with_a_concurrent_one_is_a_409_not_a_500(app):
-    from liaison.core.errors import ApiError
-    from liaison.users.operations import retry_once_on_race
+    from liaison.core.transaction import Conflict, retry_on_race
+    from liaison.users.operations import LOGIN_CONFLICT
 
     attempts = []
 
@@ -153,8 +153,8 @@ def test_a_login_that_collides_twice_with_a_concurrent_one_is_a_409_not_a_500(ap
         raise IntegrityError("INSERT INTO users", {}, Exception("duplicate key value: uq_users_mp_openid"))
 
     with app.app_context():
-        with pytest.raises(ApiError) as caught:
-            retry_once_on_race(write)
+        with pytest.raises(Conflict) as caught:
+            retry_on_race(write, LOGIN_CONFLICT, "login_conflict")
     assert (caught.value.status, caught.value.code, len(attempts)) == (409, "login_conflict", 2)
 
 
@@ -167,7 +167,7 @@ def test_a_concurrent_first_login_of_the_same_person_ends_as_one_user(app, chann
     from liaison.core.db import db
     from liaison.users.identity import resolve_login
     from liaison.users.models import User
-    from liaison.users.operations import retry_once_on_race
+    from liaison.core.transaction import retry_on_race
 
     other_channel = "oa_openid" if channel == "mp_openid" else "mp_openid"
     attempts = []
@@ -181,11 +181,11 @@ def test_a_concurrent_first_login_of_the_same_person_ends_as_one_user(app, chann
                      "nickname": "微信用户", "token_version": 1, "session_version": 1, "blocked": False,
                      "blocked_reason": "", "avatar_url": "", "phone": "", "created_at": db.func.now()}))
         attempts.append(user)
-        db.session.commit()
+        db.session.flush()
         return user
 
     with app.app_context():
-        user = retry_once_on_race(write)
+        user = retry_on_race(write)
         assert len(attempts) == 2
         assert db.session.query(User).count() == 1
         assert (getattr(user, channel), getattr(user, other_channel), user.unionid) == (

@@ -10,6 +10,7 @@ from ..core.pagelogin import page_login
 from ..core.pages import keep_refused
 from ..core.routing import MAX_ID
 from ..places.scopes import scope_of
+from ..core.transaction import rollback_request
 
 
 class PageError(DomainError):
@@ -86,6 +87,7 @@ def failed(message: str, target: str):
     puts the message beside that form, open and filled in again. Without JavaScript
     the flash at the top of the page stays.
     """
+    rollback_request()  # a redirect answers, but nothing the refused form began is kept
     flash(message, "error")
     keep_refused(message, target)
     return redirect(target)

@@ -36,7 +36,7 @@ def open_batch(region_id: int, fmt: str = "pdf", actor=None) -> PosterBatch:
         db.session.add(batch)
     elif batch.status == "failed":
         batch.status = "queued"
-    db.session.commit()
+    db.session.flush()
     return batch
 
 
@@ -45,8 +45,11 @@ def start_batch(region_id: int, fmt: str = "pdf", actor=None) -> PosterBatch:
     from ..core.jobs import enqueue
     from .jobs import generate_region
 
+    from ..core.transaction import after_commit
+
     batch = open_batch(region_id, fmt, actor)
-    enqueue(generate_region, batch.id, job_id=job_id(batch.id), job_timeout=3 * 3600)
+    batch_id = batch.id
+    after_commit(lambda: enqueue(generate_region, batch_id, job_id=job_id(batch_id), job_timeout=3 * 3600))
     return batch
 
 

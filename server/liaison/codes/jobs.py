@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..core.extensions import get_redis
 from ..core.jobs import with_app
 from ..core.storage import get_storage
@@ -148,7 +149,7 @@ def generate_region(batch_id: int, progress: Callable[[int, int], None] | None =
         db.session.rollback()
         batch = db.session.get(PosterBatch, batch_id)
         batch.status, batch.error = "failed", f"{type(exc).__name__}: {exc}"[:500]
-        db.session.commit()
+        checkpoint()
         raise
     finally:
         lock.release()
@@ -159,13 +160,13 @@ def _generate(batch: PosterBatch, lock, progress) -> str:
     fmt = (batch.formats or ["pdf"])[0]
     batch.status, batch.error = "running", ""
     ensure_codes(commit=False)
-    db.session.commit()
+    checkpoint()
     root = Path(current_app.config["QRCODES_PATH"])
     clean_tmp(root)
     tasks = plan(region, fmt)
     done = sum(1 for t in tasks if is_done(root, t))
     batch.total, batch.done = len(tasks), done
-    db.session.commit()
+    checkpoint()
     progress(done, len(tasks))
     state = {"done": done, "saved": done, "at": time.monotonic()}
 
@@ -175,7 +176,7 @@ def _generate(batch: PosterBatch, lock, progress) -> str:
         if (state["done"] - state["saved"] >= COMMIT_EVERY_FILES
                 or time.monotonic() - state["at"] >= COMMIT_EVERY_SECONDS):
             batch.done = state["done"]
-            db.session.commit()
+            checkpoint()
             lock.extend()
             state["saved"], state["at"] = state["done"], time.monotonic()
 
@@ -187,6 +188,6 @@ def _generate(batch: PosterBatch, lock, progress) -> str:
     batch.zip_key = publish(root / f"{folder}.zip", f"codes/batches/{batch.id}/{folder}.zip")
     batch.done, batch.total = len(tasks), len(tasks)
     batch.status, batch.finished_at = "finished", clock.now()
-    db.session.commit()
+    checkpoint()
     log.info("poster batch %s: %d files for %s", batch.id, len(tasks), region.full_name())
     return "finished"

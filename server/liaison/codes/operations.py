@@ -55,7 +55,7 @@ def ensure_codes(commit: bool = True) -> int:
         db.session.flush()
         log.info("codes: issued %d new codes", created)
     if commit:
-        db.session.commit()
+        db.session.flush()
     return created
 
 
@@ -75,7 +75,7 @@ def issue_code(kind: str, target_id: int, actor=None) -> Code:
         raise ApiError(409, "code_exists", "该对象已有正在使用的码，如需更换请使用“更换”")
     code = _new_code(kind, target_id, set())
     db.session.add(code)
-    db.session.commit()
+    db.session.flush()
     log.info("codes: issued %s code %s for %s (by user %s)", kind, code.token, target_id,
              getattr(actor, "id", None))
     return code
@@ -102,7 +102,7 @@ def rotate_code(code_id: int, actor=None) -> Code:
     db.session.add(new)
     db.session.flush()
     old.status, old.replaced_by_id, old.changed_at = "rotated", new.id, clock.now()
-    db.session.commit()
+    db.session.flush()
     log.info("codes: rotated %s -> %s (by user %s)", old.token, new.token, getattr(actor, "id", None))
     return new
 
@@ -120,7 +120,7 @@ def revoke_code(code_id: int, actor=None) -> Code:
         db.session.rollback()
         raise ApiError(409, "code_not_active", "此码已被更换，请撤销当前使用的码")
     code.status, code.changed_at = "revoked", clock.now()
-    db.session.commit()
+    db.session.flush()
     log.info("codes: revoked %s (by user %s)", code.token, getattr(actor, "id", None))
     return code
 
@@ -174,5 +174,5 @@ def wxacode_image(code: Code) -> bytes:
     except LockError as exc:
         raise unavailable from exc
     code.wxacode_key = key
-    db.session.commit()
+    db.session.flush()
     return storage.get(key)

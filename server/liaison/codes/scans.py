@@ -27,6 +27,7 @@ from sqlalchemy import delete, select
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..core.jobs import with_app
 from .models import Code, CodeScan, CodeScanFlush
 
@@ -58,7 +59,7 @@ def record_scan(token: str, day: date | None = None) -> None:
     except Exception as exc:  # Redis down: the count goes to the database at once
         log.warning("scans: Redis unavailable (%s), counting in the database", exc)
         add_counts(_by_code({(token, day): 1}))
-        db.session.commit()
+        checkpoint()  # kept even when the answer is a refusal (410)
 
 
 def add_counts(counts: dict[tuple[int, date], int]) -> None:
@@ -127,7 +128,7 @@ def flush_once() -> int:
         db.session.add(CodeScanFlush(id=batch))
         db.session.execute(delete(CodeScanFlush).where(
             CodeScanFlush.flushed_at < clock.now() - KEEP_FLUSH_IDS))
-        db.session.commit()
+        checkpoint()  # kept even when the answer is a refusal (410)
         added = sum(counts.values())
     else:
         log.info("scans: batch %s was already written; removing it", batch)

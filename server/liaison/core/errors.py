@@ -177,6 +177,21 @@ def register_error_handlers(app) -> None:
 
     app.register_error_handler(DomainError, answer)
 
+    def _lost_race(err: Exception):
+        """A stale version or a taken unique key at a flush: the one 409 (core/transaction)."""
+        from . import transaction
+
+        transaction.rollback()
+        if not transaction.is_conflict(err):
+            return _unexpected(err)
+        return answer(transaction.Conflict())
+
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    app.register_error_handler(StaleDataError, _lost_race)
+    app.register_error_handler(IntegrityError, _lost_race)
+
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         if isinstance(err, HTTPException):  # pragma: no cover - the processor below answers

@@ -58,15 +58,19 @@ def with_app(fn):
 
 
 def _in_app(fn, args, kwargs):
-    """``fn`` inside an app context: the caller's, or the worker's app (made once)."""
+    """``fn`` inside an app context (the caller's, or the worker's app, made once) as one
+    unit of work: it commits at its end and leaves nothing when it fails."""
+    from .transaction import unit_of_work
+
     global _worker_app
     if has_app_context():
-        return fn(*args, **kwargs)
+        with unit_of_work():
+            return fn(*args, **kwargs)
     if _worker_app is None:
         from .. import create_app
 
         _worker_app = create_app()
-    with _worker_app.app_context():
+    with _worker_app.app_context(), unit_of_work():
         return fn(*args, **kwargs)
 
 

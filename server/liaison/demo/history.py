@@ -122,7 +122,7 @@ def _residents() -> list[User]:
             user = User(mp_openid=openid, unionid="u-" + openid, nickname=nickname)
             db.session.add(user)
         users.append(user)
-    db.session.commit()
+    db.session.flush()
     return users
 
 
@@ -208,7 +208,7 @@ def _move_back(opinion_id: int, outcome: str, age: int, days: list[float], now: 
             Notification.opinion_id == opinion_id, Notification.dedupe_key.like(prefix),
             Notification.status == "pending").values(created_at=at, status="skipped",
                                                       last_error="演示数据中的历史记录，未发送"))
-    db.session.commit()
+    db.session.flush()
 
 
 def _receptions(people: dict, now: datetime, today: date) -> None:

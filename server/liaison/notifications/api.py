@@ -85,5 +85,5 @@ def list_notifications(query_data):
                    409: "不是投递失败的消息"})
 def retry_notification(notification_id):
     notification = operations.retry(current_user(), notification_id)
-    outbox.kick()
+    outbox.kick_after_commit()
     return {"notification": notification}

@@ -51,11 +51,11 @@ def failed_cmd(limit):
 def retry_cmd(ids):
     """Put failed rows back in the queue with fresh attempts."""
     from .models import Notification
-    from .outbox import kick
+    from .outbox import kick_after_commit
 
     result = db.session.execute(update(Notification).where(
         Notification.id.in_(ids), Notification.status == "failed",
     ).values(status="pending", attempts=0, next_attempt_at=None, lease_until=None))
-    db.session.commit()
-    kick()
+    db.session.flush()
+    kick_after_commit()
     click.echo(f"已重新排队 {result.rowcount} 条")

@@ -8,10 +8,10 @@ nothing left (or switched the long-term subscription off), so both are cleared.
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import retry_on_race
 from . import settings
 from .models import Consent
 from .templates import kind_of_template
@@ -50,16 +50,8 @@ def record(user_id: int, results: dict[str, str]) -> dict[str, dict]:
 
     :return: {template_id: {"kind", "remaining", "long_term"}} for the ids recorded.
     """
-    for attempt in (1, 2):
-        try:
-            out = _apply(user_id, results)
-            db.session.commit()
-            return out
-        except IntegrityError:  # a concurrent first consent for the same template
-            db.session.rollback()
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    # a concurrent first consent for the same template: run once more, updating it
+    return retry_on_race(lambda: _apply(user_id, results))
 
 
 def _apply(user_id: int, results: dict[str, str]) -> dict[str, dict]:

@@ -40,6 +40,7 @@ from sqlalchemy import and_, case, or_, select, update
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..wechat import errors as wx
 from . import consents, settings
 from .models import Notification as N
@@ -71,7 +72,7 @@ def claim(notification_id: int, now: datetime) -> int | None:
             status="sending", attempts=N.attempts + 1, lease_until=now + lease,
             last_error=case((N.status == "sending", INTERRUPTED), else_=N.last_error),
         ).execution_options(synchronize_session=False))
-    db.session.commit()
+    checkpoint()
     if result.rowcount != 1:
         return None
     return db.session.scalar(select(N.attempts).where(N.id == notification_id))
@@ -99,7 +100,7 @@ def deliver(notification_id: int, now: datetime | None = None) -> str | None:
         return _finish(job, "skipped", f"收件人没有{what} openid")
     if row.channel == SUBSCRIBE and not consents.usable(row.user_id, row.template_id):
         return _finish(job, "no_consent", "收件人没有可用的订阅授权，未发送")
-    db.session.commit()  # no transaction stays open during the HTTP call
+    checkpoint()  # no transaction stays open during the HTTP call
     try:
         answer = _send(job, openid)
     except wx.NoConsent as exc:
@@ -169,7 +170,7 @@ def _finish(job: dict, status: str, error: str) -> str:
     result = db.session.execute(update(N).where(*_mine(job)).values(
         status=status, lease_until=None, next_attempt_at=None, last_error=error[:255],
     ).execution_options(synchronize_session=False))
-    db.session.commit()
+    checkpoint()
     _log(job, status, error, result.rowcount)
     return status
 
@@ -181,7 +182,7 @@ def _retry(job: dict, now: datetime, error: str) -> str:
     result = db.session.execute(update(N).where(*_mine(job)).values(
         status="pending", lease_until=None, next_attempt_at=later, last_error=error[:255],
     ).execution_options(synchronize_session=False))
-    db.session.commit()
+    checkpoint()
     _log(job, "pending", error, result.rowcount)
     return "pending"
 
@@ -194,7 +195,7 @@ def _sent(job: dict, answer: dict) -> str:
     ).execution_options(synchronize_session=False))
     if result.rowcount == 1 and job["channel"] == SUBSCRIBE:
         consents.consume(job["user_id"], job["template_id"])
-    db.session.commit()
+    checkpoint()
     return "sent"
 
 

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..core.jobs import with_app
 from . import delivery
 from .models import Notification
@@ -29,7 +30,7 @@ def due_ids(now: datetime | None = None, limit: int | None = None) -> list[int]:
     limit = limit or int(current_app.config["NOTIFICATION_BATCH"])
     ids = db.session.scalars(select(Notification.id).where(delivery.due_clause(now))
                              .order_by(Notification.id).limit(limit)).all()
-    db.session.commit()
+    checkpoint()
     return list(ids)
 
 

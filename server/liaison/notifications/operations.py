@@ -36,7 +36,7 @@ def mark_read(user, message_id: int) -> None:
     if result.rowcount != 1:
         db.session.rollback()
         raise ApiError(404, "not_found", "消息不存在")
-    db.session.commit()
+    db.session.flush()
 
 
 def _staff_stations(user) -> list[int]:
@@ -88,6 +88,6 @@ def retry(user, notification_id: int) -> dict:
     if result.rowcount != 1:
         db.session.rollback()
         raise ApiError(409, "conflict", "只有投递失败的消息可以重新发送")
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(row[0])
     return notification_json(*row)

@@ -103,6 +103,13 @@ def emit_direct(user_id: int, event: str, title: str, body: str, fields: dict | 
     return _add_new(rows) > 0
 
 
+def kick_after_commit() -> None:
+    """Enqueue delivery of what this unit of work wrote, once it has committed."""
+    from ..core.transaction import after_commit
+
+    after_commit(kick)
+
+
 def kick() -> bool:
     """After the caller's commit: enqueue delivery of what was just written (best effort).
 

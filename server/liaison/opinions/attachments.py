@@ -109,7 +109,7 @@ def add(viewer: Viewer, opinion_id: int, data: bytes, name: str = "") -> ReplyAt
                            content_type=content_type, file_name=_file_name(name, ext), size=len(content),
                            uploaded_by_id=viewer.user_id, created_at=now)
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -188,7 +188,7 @@ def remove(viewer: Viewer, attachment_id: int) -> int:
         raise ApiError(409, "released", "附件已随答复发给群众，不能删除")
     opinion_id, key = item.opinion_id, item.storage_key
     db.session.delete(item)
-    db.session.commit()
+    db.session.flush()
     get_storage().delete(key)
     return opinion_id
 

@@ -52,7 +52,7 @@ def register(app) -> None:
             db.session.add(Block(kind=kind, value=value, reason=reason))
         else:
             row.reason = reason
-        db.session.commit()
+        db.session.flush()
         click.echo(f"已限制 {kind} {value}：{reason}")
 
     @group.command("unblock")
@@ -66,7 +66,7 @@ def register(app) -> None:
 
         value = normalise_phone(value) if kind == "phone" else value.strip()
         n = db.session.query(Block).filter_by(kind=kind, value=value).delete()
-        db.session.commit()
+        db.session.flush()
         click.echo("已解除限制" if n else "名单中没有这一项")
 
     app.cli.add_command(group)

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from flask import has_request_context, request
 from sqlalchemy import select
 
-from ..core import clock
+from ..core import clock, transaction
 from ..core.db import db
 from ..wechat.app import get_wechat
 from ..users.models import User
@@ -126,7 +126,7 @@ def add_event(opinion: Opinion, note: str, dedupe_key: str) -> None:
 
 
 def route_to_review(opinion_id: int, note: str, dedupe_key: str, reason: str | None) -> None:
-    """Commit what the caller changed and put the opinion before staff: held with
+    """Put the opinion before staff (with what the caller changed): held with
     ``reason`` when nobody handled it yet, else a staff-only event with the note."""
     from . import operations
 
@@ -134,7 +134,7 @@ def route_to_review(opinion_id: int, note: str, dedupe_key: str, reason: str | N
     if reason and opinion.state == SUBMITTED:
         operations.transition_as_system(opinion_id, "hold", {"hold_reason": reason, "note": note})
         return
-    db.session.commit()
+    db.session.flush()
     operations.record_system_event(opinion_id, "content_checked", dedupe_key=dedupe_key,
                                    payload={"note": note})
 
@@ -189,8 +189,6 @@ def _recheck(opinion_id: int, now: datetime, rating: bool) -> str:
         else:
             reason = "risky_content" if verdict.status == "risky" else "unchecked_content"
             route_to_review(opinion_id, verdict.note(), f"sec:text:{verdict.status}", reason)
-    else:
-        db.session.commit()
     return verdict.status
 
 
@@ -200,9 +198,9 @@ def each_row(ids, fn, what: str, counts: dict[str, int] | None = None) -> dict[s
     counts = {} if counts is None else counts
     for row_id in ids:
         try:
-            outcome = fn(row_id)
+            with transaction.unit_of_work():
+                outcome = fn(row_id)
         except Exception:
-            db.session.rollback()
             log.exception("%s failed for %s", what, row_id)
             outcome = "failed"
         counts[outcome] = counts.get(outcome, 0) + 1

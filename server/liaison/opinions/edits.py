@@ -15,7 +15,8 @@ from .access import Viewer, actor_for, view_of
 from .context import ROLE_PRIORITY, STAFF, Actor, roles_for
 from .errors import InvalidField, InvalidTransition, NotAllowed
 from .models import Opinion, OpinionEvent
-from .operations import EDIT, categories, commit_or_conflict
+from ..core.transaction import guarded
+from .operations import CONFLICT, EDIT, categories
 from .payloads import text, validate
 from .states import OPEN_STATES
 
@@ -61,5 +62,5 @@ def edit(viewer: Viewer, opinion: Opinion, payload: Mapping[str, Any]) -> Opinio
         action=EDIT, from_state=opinion.state, to_state=opinion.state, actor_id=viewer.user_id,
         actor_role=next(r for r in ROLE_PRIORITY if r in roles), payload=event_payload,
         public=False, at=now))
-    commit_or_conflict(db.session.flush)
+    guarded(message_zh=CONFLICT[1])
     return opinion

@@ -43,8 +43,8 @@ def follow_up_replies(today: date | None = None) -> dict:
             try:
                 operations.transition_as_system(opinion_id, "close", {"close_reason": "no_rating"})
                 counts["closed"] += 1
-            except DomainError:  # rated or changed meanwhile: nothing to do
-                db.session.rollback()
+            except DomainError:  # rated or changed meanwhile: nothing to do (nothing written)
+                pass
         elif waited >= remind_after:
             if operations.record_system_event(opinion_id, "rate_request", dedupe_key="rate_request",
                                               payload={"working_days": waited},

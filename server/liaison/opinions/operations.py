@@ -24,10 +24,10 @@ from typing import Any, Iterable, Mapping
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import after_commit, guarded, savepoint
 from ..core.errors import ApiError
 from ..core.events import Event
 from ..places.models import HandlingUnit
@@ -74,25 +74,15 @@ def emit(opinion: Opinion, notifies: Iterable[Notify], *, event_id: int,
 
 
 def kick() -> None:
-    """After a commit: ask the workers to deliver (best effort)."""
+    """After this unit of work commits: ask the workers to deliver (best effort)."""
+    after_commit(_kick)
+
+
+def _kick() -> None:
     try:
         notified.send()
     except Exception:  # delivery is retried by the periodic sweep
         log.exception("outbox kick failed")
-
-
-def commit_or_conflict(write=None) -> None:
-    """Run ``write`` (flushes) and commit; one place turns a lost race into a 409.
-
-    :raise ApiError: 409 when another transaction changed the opinion meanwhile.
-    """
-    try:
-        if write is not None:
-            write()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ApiError(409, *CONFLICT)
 
 
 # -- applying a decision -------------------------------------------------------------
@@ -200,7 +190,7 @@ def transition(viewer: Viewer, opinion_id: int, action: str, payload: Mapping[st
         if comment is not None:
             comment.apply(opinion)
 
-    commit_or_conflict(write)
+    guarded(write, CONFLICT[1])
     kick()
     return opinion
 
@@ -211,7 +201,7 @@ def transition_as_system(opinion_id: int, action: str, payload: Mapping[str, Any
     if opinion is None:
         raise ApiError(404, "not_found")
     decision = _decide(opinion, action, Actor.system(), payload)
-    commit_or_conflict(lambda: apply_decision(opinion, decision, None))
+    guarded(lambda: apply_decision(opinion, decision, None), CONFLICT[1])
     kick()
     return opinion
 
@@ -230,13 +220,12 @@ def record_system_event(opinion_id: int, action: str, *, dedupe_key: str,
     event = OpinionEvent(opinion_id=opinion_id, action=action, from_state=opinion.state,
                          to_state=opinion.state, actor_id=None, actor_role=SYSTEM,
                          payload=payload or {}, public=False, at=clock.now(), dedupe_key=dedupe_key)
-    db.session.add(event)
     try:
-        db.session.flush()
+        with savepoint():
+            db.session.add(event)
     except IntegrityError:  # a concurrent run recorded it first
-        db.session.rollback()
         return False
     emit(opinion, notifies, event_id=event.id, actor_user_id=None)
-    db.session.commit()
+    db.session.flush()
     kick()
     return True

@@ -100,8 +100,7 @@ def _request(photo_id: int, now: datetime) -> str:
                           sec_requested_at=now):
                 db.session.rollback()
                 return "gone"
-            db.session.commit()
-            return "checking"
+            return "checking"  # committed by the row's unit of work (each_row)
     return _to_review(photo, "queued", "manual", content_check.NOTES[why], "unchecked_content")
 
 
@@ -135,7 +134,7 @@ def on_media_check(message: dict) -> None:
         return
     if suggest != "risky":
         if _claim(photo.id, "checking", sec_check=suggest):
-            db.session.commit()
+            db.session.flush()
         else:
             db.session.rollback()
         return

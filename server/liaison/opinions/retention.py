@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from .models import Opinion, Upload
 from .attachments import delete_for_scrub
 from .uploads import delete_files
@@ -61,7 +62,7 @@ def scrub(opinion_id: int) -> bool:
         a.extension_reason = REMOVED if a.extension_reason else ""
     opinion.scrubbed_at = clock.now()
     try:
-        db.session.commit()
+        checkpoint()
     except StaleDataError:  # changed meanwhile: the next run tries again
         db.session.rollback()
         log.info("scrub: opinion %s changed meanwhile", opinion_id)

@@ -45,6 +45,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import after_commit, checkpoint
 from ..places.scopes import current_membership
 from ..core.errors import ApiError, DomainError
 from ..wechat.app import get_wechat
@@ -236,7 +237,8 @@ def _submit_new(viewer: Viewer, data: dict, idempotency_key: str | None, ip: str
         _freeze(cluster)
     operations.kick()
     if any(p.sec_check == "queued" for p in opinion.photos):
-        photo_checks.kick(opinion.id)
+        opinion_id = opinion.id
+        after_commit(lambda: photo_checks.kick(opinion_id))
     return SubmitResult(opinion, True)
 
 
@@ -274,7 +276,7 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
         if idempotency_key:
             db.session.add(IdempotencyRecord(user_id=user.id, key=idempotency_key,
                                              opinion_id=opinion.id))
-        db.session.commit()
+        checkpoint()  # committed here: a parallel twin's mass check below sees this one
     except IntegrityError:
         db.session.rollback()
         found = existing(user.id, idempotency_key)

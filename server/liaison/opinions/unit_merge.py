@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from ..core.db import db
 from ..core.errors import ApiError
 from .models import Assignment, Opinion
+from .states import ACTIVE_ASSIGNMENT_STATUSES
 
-LIVE = ("pending", "accepted")
+LIVE = tuple(ACTIVE_ASSIGNMENT_STATUSES)
 
 
 def _double_assigned(source_id: int, target_id: int) -> list[str]:

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..core.errors import ApiError, DomainError
 from ..core.images import reencode
 from ..core.storage import get_storage
@@ -47,7 +48,7 @@ def create_upload(user, data: bytes) -> Upload:
     upload = Upload(id=upload_id, user_id=user.id, storage_key=key, content_type="image/jpeg",
                     size=len(jpeg), width=width, height=height, created_at=now)
     db.session.add(upload)
-    db.session.commit()
+    db.session.flush()
     return upload
 
 
@@ -151,7 +152,7 @@ def delete_unattached(now: datetime, older_than: timedelta = UNATTACHED_MAX_AGE,
                 continue
             if gone:
                 storage.delete(key)
-            db.session.commit()
+            checkpoint()
             deleted += gone
         if len(rows) < batch:
             return deleted

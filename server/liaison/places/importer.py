@@ -276,7 +276,7 @@ def import_rows(rows: list[dict], reach: Scope | None = None, actor=None,
                             "deputies": result.deputies, "memberships": result.memberships},
                      region_id=audit.common_region(touched))
         imported.send()  # codes gives new stations and deputies theirs, in this transaction
-        db.session.commit()
+        db.session.flush()
     except Exception:
         db.session.rollback()
         raise

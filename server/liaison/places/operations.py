@@ -62,7 +62,7 @@ def update_station(station: Station, values: dict, *, actor) -> Station:
     station.latitude, station.longitude = latitude, longitude
     record_change("station.updated", "station", station.id, before, snapshot(station, STATION_FIELDS),
                   actor=actor, subject=station.name, region_id=station.region_id, station_id=station.id)
-    db.session.commit()
+    db.session.flush()
     return station
 
 
@@ -98,7 +98,7 @@ def update_deputy(deputy: Deputy, values: dict, *, actor, may_change_phone: bool
     region_id, station_id = deputy_place(deputy.id)
     record_change("deputy.updated", "deputy", deputy.id, before, snapshot(deputy, DEPUTY_FIELDS),
                   actor=actor, subject=deputy.name, region_id=region_id, station_id=station_id)
-    db.session.commit()
+    db.session.flush()
     return deputy
 
 
@@ -155,7 +155,7 @@ def move_deputy(deputy: Deputy, from_station_id: int | None, to_station: Station
     target.kind = kind
     db.session.flush()
     _audit_membership(target, before, deputy, to_station, actor)
-    db.session.commit()
+    db.session.flush()
     return target
 
 
@@ -168,4 +168,4 @@ def end_membership(deputy: Deputy, station_id: int, *, actor) -> None:
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.ended_on = clock.today() - timedelta(days=1)
     _audit_membership(membership, before, deputy, membership.station, actor)
-    db.session.commit()
+    db.session.flush()

@@ -46,7 +46,7 @@ def store_deputy_photo(deputy: Deputy, data: bytes) -> str:
     get_storage().put(key, photo)
     old = deputy.photo_path
     deputy.photo_path = key
-    db.session.commit()
+    db.session.flush()
     if old and old != key:
         get_storage().delete(old)
     return key

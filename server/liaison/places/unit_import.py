@@ -135,7 +135,7 @@ def import_units(rows: list[dict], reach: Scope | None = None, actor=None) -> Un
         audit.record("units.imported", "import", None, actor=actor, subject=f"导入承办单位 {result.rows} 行",
                      after={"rows": result.rows, "created": result.created, "updated": result.updated},
                      region_id=audit.common_region(i["region"].path for i in clean))
-        db.session.commit()
+        db.session.flush()
     except Exception:
         db.session.rollback()
         raise

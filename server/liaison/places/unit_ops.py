@@ -112,7 +112,7 @@ def create_unit(scope: Scope | None, actor, data: dict) -> HandlingUnit:
     db.session.flush()
     audit.record("unit.created", "handling_unit", unit.id, actor=actor, subject=unit.name,
                  after=_snapshot(unit), region_id=unit.region_id)
-    db.session.commit()
+    db.session.flush()
     return unit
 
 
@@ -133,7 +133,7 @@ def update_unit(scope: Scope | None, actor, unit_id: int, data: dict) -> Handlin
         action = "unit.deactivated" if not after["active"] else "unit.reactivated"
     audit.record_change(action, "handling_unit", unit.id, before, after, actor=actor, subject=unit.name,
                         region_id=unit.region_id)
-    db.session.commit()
+    db.session.flush()
     return unit
 
 
@@ -163,6 +163,6 @@ def merge_units(scope: Scope | None, actor, source_id: int, target_id) -> MergeR
                  before={"active": was_active},
                  after={"active": False, "merged_into": target.name, "assignments": moved, "roles": roles},
                  region_id=source.region_id)
-    db.session.commit()
+    db.session.flush()
     db.session.expire_all()
     return MergeResult(source, target, moved, roles)

@@ -81,7 +81,7 @@ def check_in(user, token: str, now: datetime,
         db.session.add(row)
     row.latitude, row.longitude = position if position is not None else (None, None)
     row.verified, row.unverified_reason, row.distance_m = verdict
-    db.session.commit()
+    db.session.flush()
     return row, existing is None
 
 
@@ -94,7 +94,7 @@ def confirm(check_in_row: CheckIn, user, now: datetime) -> CheckIn:
         return check_in_row
     check_in_row.verified = True
     check_in_row.confirmed_by_id, check_in_row.confirmed_at = user.id, now
-    db.session.commit()
+    db.session.flush()
     return check_in_row
 
 
@@ -155,5 +155,5 @@ def record_reception(station: Station, user, values: dict, now: datetime) -> Rec
             row.reception_record_id = record.id
         if not row.verified:  # staff name the deputy among those who came: that confirms it
             row.verified, row.confirmed_by_id, row.confirmed_at = True, user.id, now
-    db.session.commit()
+    db.session.flush()
     return record

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from ..core import clock
 from ..core.clock import CHINA
 from ..core.db import db
+from ..core.transaction import checkpoint, savepoint
 from ..core.jobs import with_app
 from ..places.models import Deputy, Station
 from .models import Appointment, ReceptionDay, RotaEntry, StationFollow
@@ -64,9 +65,10 @@ def plan_year(year: int, today: date, station_ids=None, only_unplanned: bool = F
         if not station.reception_plan:
             continue
         try:
-            created += generate_year(station, year, today)["created"]
+            with savepoint():
+                created += generate_year(station, year, today)["created"]
         except IntegrityError:  # another run made the same days meanwhile: theirs stand
-            db.session.rollback()
+            pass
     return created
 
 
@@ -105,11 +107,11 @@ def send_reminders(now: datetime | None = None) -> int:
             db.session.rollback()
             continue
         written += _remind(db.session.get(ReceptionDay, day_id))
-        db.session.commit()
+        checkpoint()
     if written:
         from ..notifications import outbox
 
-        outbox.kick()
+        outbox.kick_after_commit()
     return written
 
 

@@ -35,7 +35,7 @@ def save_plan(station: Station, data: dict, today: date) -> dict:
     plan = normalize_plan(data, member_ids(station.id, today),  # or PlanError: 422
                           int(current_app.config["RECEPTION_DEFAULT_CAPACITY"]))
     station.reception_plan = plan
-    db.session.commit()
+    db.session.flush()
     return plan
 
 
@@ -74,7 +74,7 @@ def generate_year(station: Station, year: int, today: date, replace: bool = Fals
         day.rota = [RotaEntry(deputy_id=dep) for dep in turns[d]]
         db.session.add(day)
         created += 1
-    db.session.commit()
+    db.session.flush()
     return {"created": created, "removed": removed, "kept": len(existing)}
 
 
@@ -113,7 +113,7 @@ def add_day(station: Station, values: dict, today: date) -> ReceptionDay:
     _times(day.start, day.end)
     _rota(day, values.get("deputy_ids") or [], station.id, today)
     db.session.add(day)
-    db.session.commit()
+    db.session.flush()
     return day
 
 
@@ -140,11 +140,11 @@ def update_day(day: ReceptionDay, values: dict, today: date) -> ReceptionDay:
         _tell_of_cancel(day)
         db.session.execute(Appointment.__table__.update().where(
             Appointment.reception_day_id == day.id, Appointment.state == "booked").values(state="cancelled"))
-    db.session.commit()
+    db.session.flush()
     if cancelled:
         from ..notifications import outbox
 
-        outbox.kick()
+        outbox.kick_after_commit()
     return day
 
 
@@ -192,7 +192,7 @@ def book(user, station_id: int, day_date: date, note: str, today: date) -> Appoi
         appointment = Appointment(reception_day_id=day.id, user_id=user.id)
         db.session.add(appointment)
     appointment.state, appointment.note = "booked", note or ""
-    db.session.commit()
+    db.session.flush()
     return appointment
 
 
@@ -220,7 +220,7 @@ def cancel(user, appointment_id: int, today: date) -> Appointment:
     if done.rowcount != 1:
         db.session.rollback()
         raise ApiError(409, "appointment_cancelled", "这个预约已经取消了")
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(appointment)
     return appointment
 
@@ -233,5 +233,5 @@ def follow(user, station: Station, on: bool) -> bool:
         db.session.add(StationFollow(user_id=user.id, station_id=station.id))
     elif not on and row is not None:
         db.session.delete(row)
-    db.session.commit()
+    db.session.flush()
     return on

@@ -23,6 +23,7 @@ from sqlalchemy import and_, delete, or_, select, text, update
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..places.models import Deputy, Membership, Region, Station
 from . import config
 from .figures import MONTH_FIELDS, ONE_DAY, add_months, month_of
@@ -52,7 +53,7 @@ def drain(today: date | None = None) -> dict:
     current = month_of(today)
     pending = _take()
     if not pending:
-        db.session.commit()
+        checkpoint()
         return {"months": 0, "stations": 0, "deputies": 0, "seated": 0}
     back = config.thresholds().invisible_months - 1
     done, counted_s, counted_d, seated = [], 0, 0, 0
@@ -78,7 +79,7 @@ def drain(today: date | None = None) -> dict:
     if done:
         db.session.execute(update(StatsRefresh).where(StatsRefresh.month.in_(done))
                            .values(refreshed_at=clock.now()).execution_options(synchronize_session=False))
-    db.session.commit()
+    checkpoint()
     return {"months": len(done), "stations": counted_s, "deputies": counted_d, "seated": seated}
 
 

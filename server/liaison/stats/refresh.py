@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..core import clock
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..places.scopes import current_membership
 from ..opinions.models import Opinion, Suggestion
 from ..places.models import Membership, Region, Station
@@ -168,7 +169,7 @@ def refresh(first: date, last: date, today: date, region: Region | None = None) 
         else:
             row.refreshed_at, row.seconds = now, seconds
     try:
-        db.session.commit()
+        checkpoint()
     except IntegrityError:  # another process rebuilt the same rows meanwhile: theirs stand
         db.session.rollback()
     return {"stations": len(station_rows), "deputies": len(deputy_rows), "seconds": seconds}

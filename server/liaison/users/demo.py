@@ -161,7 +161,7 @@ def load_demo() -> dict:
                 bind_deputy(deputy, user, actor=None, proof="demo")
         elif role:
             grant_role(user, role, actor=None, **scope)
-    db.session.commit()
+    db.session.flush()
     return {"stations": db.session.query(Station).count(), "deputies": db.session.query(Deputy).count(),
             "new_rows": result.rows}
 

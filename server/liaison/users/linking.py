@@ -199,7 +199,7 @@ def link_accounts(user: User, code: str, *, now: datetime | None = None) -> tupl
         return user, False
     try:
         merge_users(user, owner, reason="link_code", actor=user, now=now)
-        db.session.commit()
+        db.session.flush()
     except MergeRefused:
         db.session.rollback()
         raise

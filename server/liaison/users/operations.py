@@ -12,14 +12,16 @@ import hashlib
 import logging
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from ..core import clock
 from ..core.db import db
 from ..core.errors import ApiError
+from ..core.transaction import retry_on_race
 from .models import ROLE_LABELS, User
 
 log = logging.getLogger(__name__)
+
+LOGIN_CONFLICT = "登录时遇到冲突，请稍后重试"  # two concurrent first logins collided twice
 
 
 def _fernet() -> Fernet:
@@ -69,10 +71,10 @@ def login_miniprogram(code: str, wechat) -> User:
         user.mp_active_at = clock.now()  # the visit WeChat's content security counts (2 hours)
         if result.get("session_key"):
             user.session_key_enc = encrypt_session_key(result["session_key"])
-        db.session.commit()
+        db.session.flush()
         return user
 
-    return retry_once_on_race(write)
+    return retry_on_race(write, LOGIN_CONFLICT, "login_conflict")
 
 
 def is_snapshot_visit(info: dict) -> bool:
@@ -108,25 +110,10 @@ def login_web(info: dict, invite_code: str | None = None) -> User:
         db.session.flush()
         if invite_code:
             roles.accept_invitation(invite_code, user, commit=False)
-        db.session.commit()
+        db.session.flush()
         return user
 
-    return retry_once_on_race(write)
-
-
-def retry_once_on_race(write):
-    """Run ``write`` (which commits); when a concurrent first login created the same
-    user meanwhile (a unique openid/unionid), roll back and run it once more. A second
-    collision is a 409 asking to try again, never a 500."""
-    for attempt in range(2):
-        try:
-            return write()
-        except IntegrityError:
-            db.session.rollback()
-            if attempt:
-                log.warning("login collided twice with a concurrent login")
-                raise ApiError(409, "login_conflict", "登录时遇到冲突，请稍后重试")
-    raise AssertionError("unreachable")
+    return retry_on_race(write, LOGIN_CONFLICT, "login_conflict")
 
 
 def user_json(user: User, deputy_id: int | None) -> dict:
@@ -161,7 +148,7 @@ def revoke_sessions(user: User, *, miniprogram: bool = True) -> None:
 def log_out(user: User) -> None:
     """The browser's logout: every browser session of ``user`` ends; commits once."""
     revoke_sessions(user, miniprogram=False)
-    db.session.commit()
+    db.session.flush()
 
 
 def sign_out_everywhere(user_id: int) -> User:
@@ -171,7 +158,7 @@ def sign_out_everywhere(user_id: int) -> User:
     """
     user = _user(user_id)
     revoke_sessions(user)
-    db.session.commit()
+    db.session.flush()
     log.info("user %s signed out everywhere", user.id)
     return user
 
@@ -194,7 +181,7 @@ def block_user(user_id: int, reason: str) -> User:
     user = _user(user_id)
     user.blocked, user.blocked_reason = True, reason[:255]
     revoke_sessions(user)
-    db.session.commit()
+    db.session.flush()
     log.info("user %s blocked: %s", user.id, reason)
     return user
 
@@ -203,6 +190,6 @@ def unblock_user(user_id: int) -> User:
     """Lift a block; the person logs in again (old logins stay ended); commits once."""
     user = _user(user_id)
     user.blocked, user.blocked_reason = False, ""
-    db.session.commit()
+    db.session.flush()
     log.info("user %s unblocked", user.id)
     return user

@@ -45,6 +45,7 @@ from ..audit.log import actor_label, record
 from ..core import clock
 from ..places.scopes import scope_of
 from ..core.db import db
+from ..core.transaction import checkpoint
 from ..core.errors import ApiError
 from ..places.models import Deputy
 from .errors import RoleError
@@ -108,7 +109,7 @@ def revoke_role(role_id: int, *, actor, now: datetime | None = None) -> dict:
     record("role.revoked", "staff_role", role_id, actor=actor, before=before, subject=subject,
            at=now, **place)
     _revoke_invitations_no_longer_held(user, actor, now)
-    db.session.commit()
+    db.session.flush()
     return before
 
 
@@ -139,7 +140,7 @@ def unbind_deputy(deputy_id: int, *, actor, now: datetime | None = None) -> None
     deputy.user_id = None
     record("deputy.unbound", "deputy", deputy.id, actor=actor, before=before, after={"user": None},
            subject=f"代表 {deputy.name}", at=now, **audit_place(deputy_id=deputy.id))
-    db.session.commit()
+    db.session.flush()
 
 
 def move_unit_roles(source_id: int, target_id: int, *, actor, now: datetime | None = None) -> int:
@@ -203,7 +204,7 @@ def create_invitation(inviter: User | None, scope, role: str, *, station_id=None
     db.session.flush()
     record("invitation.created", "invitation", invitation.id, actor=inviter, at=now,
            after=_invitation_snapshot(invitation), **_place(invitation))
-    db.session.commit()
+    db.session.flush()
     return invitation
 
 
@@ -275,7 +276,7 @@ def accept_invitation(code: str, user: User, *, phone_code: str | None = None, c
                 record("invitation.refused", "invitation", invitation.id, actor=user, at=now,
                        after={"user": user.id, "reason": "phone_mismatch", "phone": _masked(phone)},
                        **_place(invitation))
-                db.session.commit()
+                checkpoint()  # the audit keeps the refusal, which answers 403
             raise RoleError(PHONE_MISMATCH, 403, "phone_mismatch")
         proof = "phone"
     claimed = db.session.execute(
@@ -301,7 +302,7 @@ def accept_invitation(code: str, user: User, *, phone_code: str | None = None, c
            before={"used": False}, after={"used": True, "user": user.id, "proof": proof},
            **_place(invitation))
     if commit:
-        db.session.commit()
+        db.session.flush()
     return invitation
 
 
@@ -318,7 +319,7 @@ def revoke_invitation(invitation_id: int, inviter: User | None, scope, now: date
                 or invitation.unit_id in {u.id for u in allowed.units}):
             raise RoleError("您不能作废这个邀请", 403, "forbidden")
     _revoke(invitation, inviter, now)
-    db.session.commit()
+    db.session.flush()
 
 
 def _revoke(invitation: Invitation, actor, now: datetime) -> None:

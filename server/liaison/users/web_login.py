@@ -17,13 +17,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from ..core.db import db
 from ..core.errors import ApiError
-from ..wechat.app import get_wechat
-from . import operations
-from .operations import wechat_error_to_api
-from .errors import RoleError
 from ..core.pages import safe_next
-from .web import login_session
+from ..wechat.app import get_wechat
 from ..wechat.errors import WeChatError
+from . import operations
+from .errors import RoleError
+from .operations import wechat_error_to_api
+from .web import login_session
 
 bp = Blueprint("wxauth", __name__)
 SCOPES = {"base": "snsapi_base", "userinfo": "snsapi_userinfo"}
