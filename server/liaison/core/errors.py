@@ -38,6 +38,7 @@ DEFAULT_MESSAGES = {
     503: ("unavailable", "服务暂时不可用，请稍后再试"),
 }
 PAGE_TITLE = "无法完成"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 PAGE_LAYOUTS = "liaison_page_layouts"  # app.extensions key: blueprint name -> (template, context)
 
 
@@ -161,7 +162,7 @@ def register_error_handlers(app) -> None:
     @app.before_request
     def _refuse_nul_characters():
         """PostgreSQL text cannot hold NUL (U+0000), and no real input has one: refuse
-        it in the query and JSON bodies before it reaches a query as a 500 (a path
+        it in the query, form fields and JSON bodies before it reaches a query as a 500 (a path
         segment is an int id or a code token, which codes/ checks itself: 404).
         The JSON body is parsed here first (and cached for the views)."""
         if request.is_json:
@@ -171,8 +172,10 @@ def register_error_handlers(app) -> None:
                 raise ApiError(400, "bad_request", DEFAULT_MESSAGES[400][1]) from None
         else:
             body = None
+        form = request.form.items(multi=True) if request.mimetype in FORM_TYPES else ()
         if (_scan_json(body)
-                or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))):
+                or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True))
+                or any("\x00" in k or "\x00" in v for k, v in form)):
             raise ApiError(400, "bad_request", "内容中含有无法识别的字符，请检查后重试")
 
     app.register_error_handler(DomainError, answer)
