@@ -28,6 +28,9 @@ LAYERS = (
     ("notifications",),
     ("reception",),
     ("stats",),
+    # consultations: notifies (the outbox) and checks content (opinions.content_check); the
+    # pages (admin, h5) and the demo data show and fill it. Nothing below calls it.
+    ("consultations",),
     ("admin", "h5", "demo"),
 )
 RANK = {package: n for n, line in enumerate(LAYERS) for package in line}
