@@ -7,7 +7,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from conftest import DRAFT
+from consultation_helpers import DRAFT
 
 
 def _messages(app, openid, event):
