@@ -3,7 +3,7 @@ for the rules. The world has an open consultation of 岳麓区 at the station he
 (``consultation``) and a closed one (``consultation_closed``) with a hidden comment."""
 from __future__ import annotations
 
-from authorization_cells import LOGIN, OFFICES, OVER_YUELU, RESIDENTS, Flash, Row, expect
+from authorization_cells import LOGIN, OFFICES, OVER_YUELU, RESIDENTS, WECHAT_LOGIN, Flash, Row, Shown, expect
 
 RUNS_IT = expect(403, (OVER_YUELU, 409), anon=401)  # the 岳麓区 office, refused by the state
 
@@ -52,4 +52,10 @@ CONSULTATION_ROWS = [
         run_it("这条意见已经隐藏了"), form={"reason": "重复"}, label="hidden already"),
     Row("POST", "/admin/consultations/<int:consultation_id>/outcome", "/admin/consultations/{consultation}/outcome",
         run_it("意见征集结束后才能公布采纳情况"), form={"text": "采纳情况"}, label="still open"),
+    # H5 pages (public to read; commenting needs the WeChat login)
+    Row("GET", "/h5/consultations", "/h5/consultations", expect(200)),
+    Row("GET", "/h5/consultations/<int:consultation_id>", "/h5/consultations/{consultation}", expect(200)),
+    Row("POST", "/h5/consultations/<int:consultation_id>/comments", "/h5/consultations/{consultation_closed}/comments",
+        expect(Shown(409, "意见征集已经结束"), anon=WECHAT_LOGIN), form={"article": "", "text": "已经结束了"},
+        label="closed"),
 ]
