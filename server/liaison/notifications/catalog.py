@@ -26,6 +26,8 @@ TEMPLATE = "template"
 OPINION_PAGE = "opinion?id={opinion_id}"
 DEPUTY_OPINION_PAGE = "deputy_opinion?id={opinion_id}"
 APPOINTMENTS_PAGE = "appointments"  # 我的预约: the reminder and the cancel open the resident's bookings
+SUGGESTIONS_PAGE = "suggestions"  # 我的建议: a suggestion's recorded outcome opens the deputy's list
+DUTY_PAGE = "duty"  # 值班与履职: the day-before duty reminder opens the deputy's rota
 ADMIN_URL = "/admin/opinions/{opinion_id}"
 H5_OPINION_URL = "/h5/opinions/{opinion_id}"
 H5_STATION_URL = "/h5/stations/{station_id}"
@@ -75,7 +77,11 @@ TEMPLATES: dict[str, dict[str, Any]] = {
         "fields": dict(_PROGRESS_OA_FIELDS), "url": ADMIN_URL, "page": DEPUTY_OPINION_PAGE},
     "deputy_reception": {
         "template_id": "tmpl-oa-reception", "channel": TEMPLATE, "title": "接待日提醒",
-        "fields": dict(_RECEPTION_FIELDS), "url": H5_STATION_URL},
+        "fields": dict(_RECEPTION_FIELDS), "url": H5_STATION_URL, "page": DUTY_PAGE},
+    # The same WeChat template as deputy_progress; it opens 我的建议 in the mini-program.
+    "deputy_suggestion": {
+        "template_id": "tmpl-oa-progress", "channel": TEMPLATE, "title": "意见办理进展",
+        "fields": dict(_PROGRESS_OA_FIELDS), "url": ADMIN_URL, "page": SUGGESTIONS_PAGE},
     # Staff, NPC offices, handling units (official-account template messages).
     "staff_todo": {
         "template_id": "tmpl-oa-todo", "channel": TEMPLATE, "title": "待办事项提醒",
@@ -115,6 +121,7 @@ EVENTS: dict[str, dict[str, str | None]] = {
         "replied": "deputy_progress", "unsatisfied": "deputy_progress",
         "reception_reminder": "deputy_reception",
         "reception_cancelled": "deputy_reception",  # thing3 carries the body: 已取消
+        "suggestion_answered": "deputy_suggestion",  # staff recorded the unit's answer
     },
     "staff": {
         # "held" leaves the text out (staff_progress has no summary): it may be what was held.

@@ -44,6 +44,7 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                                   "{reason}"),
         "reception_reminder": ("接待日提醒", "{body}"),
         "reception_cancelled": ("接待日取消通知", "{body}"),
+        "suggestion_answered": ("代表建议已有答复", "{body}"),
     },
     "staff": {
         "new_opinion": ("新的群众意见待受理", "{station}收到新的群众意见（编号{number}）：{summary}"),
