@@ -66,6 +66,10 @@ CONTRACT = {
     "SUGGESTION_ANSWERED": [("suggestion_outcome", 200, {"wrap": "suggestion"}),
                             ("my_suggestions", 200, {"pick": ("items", -1)})],
     "OFFICIAL_ACCOUNT": [("official_account", 200, None)],
+    "CONSULTATIONS": [("consultations", 200, None)],
+    "CONSULTATION_BRIEF": [("consultations", 200, {"pick": ("items", 0)})],
+    "CONSULTATION": [("consultation", 200, {"wrap": "consultation"})],
+    "CONSULTATION_COMMENT": [("consultation_comment", 201, None)],
 }
 # Values the mini-program branches on, so they must be equal, not just the same type.
 SAME_VALUE = {

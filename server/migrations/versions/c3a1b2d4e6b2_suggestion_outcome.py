@@ -1,7 +1,7 @@
 """suggestions: state and what became of them (the handling unit's answer, who wrote it down)
 
-Revision ID: c3a1b2d4e6b1
-Revises: c3a1b2d4e6a1
+Revision ID: c3a1b2d4e6b2
+Revises: c3a1b2d4e6b1
 Create Date: 2026-12-02 10:20:00
 
 """
@@ -12,8 +12,8 @@ import liaison.core.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'c3a1b2d4e6b1'
-down_revision = 'c3a1b2d4e6a1'
+revision = 'c3a1b2d4e6b2'
+down_revision = 'c3a1b2d4e6b1'
 branch_labels = None
 depends_on = None
 
