@@ -28,6 +28,10 @@ LAYERS = (
     ("notifications",),
     ("reception",),
     ("stats",),
+    # insight reads across opinions (text tools, topics, similar cases, routing
+    # suggestions) and shows its results in the stats reports, so it sits above stats;
+    # the admin and H5 pages show its suggestions, so it sits below them.
+    ("insight",),
     ("admin", "h5", "demo"),
 )
 RANK = {package: n for n, line in enumerate(LAYERS) for package in line}

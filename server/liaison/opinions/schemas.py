@@ -15,8 +15,9 @@ class SubmitIn(Schema):
     station_id = Integer(required=True, validate=Range(min=1, max=MAX_ID), metadata={"description": "联络站"})
     deputy_id = Integer(load_default=None, allow_none=True, validate=Range(min=1, max=MAX_ID),
                         metadata={"description": "点将的代表（可不选）"})
-    category = String(load_default="other", validate=Length(1, 30),
-                      metadata={"description": "分类，见 /api/v1/opinion-categories"})
+    category = String(load_default=None, allow_none=True, validate=Length(1, 30),
+                      metadata={"description": "分类，见 /api/v1/opinion-categories；不填为“其他”"
+                                               "（列表无 other 时为列表最后一项）"})
     text = String(required=True, validate=Length(1, 2000), metadata={"description": "意见内容"})
     photo_ids = List(String(validate=Length(1, 32)), load_default=list, validate=Length(max=9),
                      metadata={"description": "先经 /api/v1/uploads 上传，最多 9 张"})
