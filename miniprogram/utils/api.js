@@ -87,6 +87,15 @@ module.exports = {
       data: { action: 'rate', rating, comment: comment || '' },
     }),
 
+  // Draft-law consultations (立法意见征集): open ones of a station, one draft, a comment on
+  // the whole draft (article null) or on one article.
+  stationConsultations: (stationId) =>
+    request('/api/v1/consultations', { auth: false, query: { station_id: stationId } }),
+  getConsultation: (id) => request('/api/v1/consultations/' + enc(id)),
+  /** @param {number|string} id @param {number|null} article @param {string} text */
+  commentConsultation: (id, article, text) =>
+    request('/api/v1/consultations/' + enc(id) + '/comments', { method: 'POST', data: { article, text } }),
+
   // Notifications and messages.
   // moment: progress | rated | booked (what the tap is about); public, no login needed.
   /** @param {string} [moment] */

@@ -8,6 +8,7 @@ is recorded with its status code under a name the contract test maps to a fixtur
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 import uuid
 
 import requests
@@ -148,7 +149,28 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     _duty_side(client, record, deputy, did, sid, day)
     record("link_wrong", client.post("/api/v1/me/link", json={"code": "000000"}, headers=newcomer))
     record("linked", client.post("/api/v1/me/link", json={"code": _web_link_code(app, sid)}, headers=newcomer))
+    _consultation_side(client, phone, record, resident, sid)
     return out, ids
+
+
+def _consultation_side(client, phone, record, resident: dict, station_id: int) -> None:
+    """A consultation of the demo district at the demo station, a resident's comments (one hidden)."""
+    office = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-office")}).get_json()
+    office = {"Authorization": f"Bearer {office['token']}"}
+    r = client.post("/api/v1/consultations", headers=office, json={
+        "title": "契约条例（草案）", "summary": "请提意见。", "station_ids": [station_id],
+        "text": "第一章 总则\n第一条 为了测试，制定本条例。\n第二条 本条例适用于本区。",
+        "closes_on": (clock.today() + timedelta(days=20)).isoformat()})
+    assert r.status_code == 201, r.get_json()
+    cid = r.get_json()["consultation"]["id"]
+    record("consultations", client.get(f"/api/v1/consultations?station_id={station_id}"))
+    hidden = record("consultation_comment", client.post(f"/api/v1/consultations/{cid}/comments", headers=resident,
+                                                        json={"article": 1, "text": "建议写明立法依据。"}))
+    client.post(f"/api/v1/consultations/{cid}/comments", headers=resident, json={"article": None, "text": "整体很好。"})
+    r = client.post(f"/api/v1/consultations/{cid}/comments/{hidden['comment']['id']}/hide", headers=office,
+                    json={"reason": "与草案无关"})
+    assert r.status_code == 200, r.get_json()
+    record("consultation", client.get(f"/api/v1/consultations/{cid}", headers=resident))
 
 
 def _deputy_side(app, client, phone, record, deputy: dict, deputy_id: int) -> None:

@@ -62,6 +62,10 @@ CONTRACT = {
     "ROTA_DAYS": [("reception_days", 200, None)],
     "DAY_BOOKINGS": [("day_bookings", 200, None)],
     "DUTY_RECORD": [("duty_record", 200, None)],
+    "CONSULTATIONS": [("consultations", 200, None)],
+    "CONSULTATION_BRIEF": [("consultations", 200, {"pick": ("items", 0)})],
+    "CONSULTATION": [("consultation", 200, {"wrap": "consultation"})],
+    "CONSULTATION_COMMENT": [("consultation_comment", 201, None)],
 }
 # Values the mini-program branches on, so they must be equal, not just the same type.
 SAME_VALUE = {

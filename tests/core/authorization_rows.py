@@ -329,6 +329,7 @@ PAGE_ROWS = [
         expect(403, (READS_DEPUTY_HERE, ANY_4XX), anon=401), label="a year past the calendar"),
 ]
 
+from authorization_rows_consultations import CONSULTATION_ROWS  # noqa: E402
 from authorization_rows_paperwork import PAPERWORK_ROWS  # noqa: E402
 
-ROWS = API_ROWS + PAGE_ROWS + PAPERWORK_ROWS
+ROWS = API_ROWS + PAGE_ROWS + PAPERWORK_ROWS + CONSULTATION_ROWS

@@ -245,6 +245,31 @@ const DUTY_RECORD = {
     verified: true, pending: false, status: '工作人员登记' }],
 }
 
+// Draft-law consultations (立法意见征集): GET /api/v1/consultations?station_id= and one draft.
+const CONSULTATION_BRIEF = {
+  id: 5, title: '岳麓区文明行为促进条例（草案）', summary: '请对草案提出意见和建议。', state: 'open', state_label: '征集中',
+  opens_on: '2026-12-01', closes_on: '2026-12-31', region: { id: 2, name: '岳麓区' }, articles_count: 2, has_outcome: false,
+}
+const CONSULTATIONS = { items: [CONSULTATION_BRIEF] }
+const CONSULTATION = Object.assign({}, CONSULTATION_BRIEF, {
+  preamble: '（征求意见稿）',
+  articles: [
+    { number: 1, label: '第一条', chapter: '第一章 总则', text: '为了促进文明行为，制定本条例。', comments: 2 },
+    { number: 2, label: '第二条', chapter: '第一章 总则', text: '本条例适用于本区行政区域。', comments: 0 },
+  ],
+  stations: [{ id: 3, name: '岳麓街道人大代表联络站' }],
+  target_regions: [],
+  counts: { total: 4, shown: 3, hidden: 1, deputies: 1, people: 3, whole: 1 },
+  outcome: null,
+  mine: [{ id: 31, article: 1, text: '建议写明立法依据。', created_at: '2026-12-02T10:00:00+08:00', as_deputy: false,
+    author: '群众', hidden: true, hidden_reason: '与草案无关' }],
+  can_comment: true, as_deputy: false, manage: false,
+})
+const CONSULTATION_COMMENT = {
+  comment: { id: 32, article: 2, text: '建议写明包括居民小区。', created_at: '2026-12-02T10:05:00+08:00', as_deputy: false,
+    author: '群众', hidden: false, hidden_reason: '' },
+}
+
 const ok = (data, statusCode = 200) => () => ({ statusCode, data })
 const fail = (status, answer) => () => ({ statusCode: status, data: answer })
 
@@ -253,6 +278,6 @@ module.exports = {
   STATION_CODE, DEPUTY_CODE, STATIONS, OPINIONS, USER, LOGIN, UPLOAD, MESSAGES, APPOINTMENT, APPOINTMENT_CREATED,
   APPOINTMENTS, APPOINTMENT_PAST, APPOINTMENT_CANCELLED, MY_APPOINTMENTS, APPOINTMENT_GONE, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN, LINKED, LINK_CODE_WRONG,
   DEPUTY_OPINION, DEPUTY_OPINION_NOTED, DEPUTY_OPINIONS, DEPUTY_USER, INVITATION_ACCEPTED, PHONE_MISMATCH,
-  ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD,
+  ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD, CONSULTATION_BRIEF, CONSULTATIONS, CONSULTATION, CONSULTATION_COMMENT,
   brief, ok, fail,
 }
