@@ -22,5 +22,6 @@ module.exports = {
   "workbench": {"path": "pages/workbench/workbench", "query": []},
   "deputy_opinion": {"path": "pages/deputy-opinion/deputy-opinion", "query": ["id"]},
   "duty": {"path": "pages/duty/duty", "query": []},
+  "suggestions": {"path": "pages/suggestions/suggestions", "query": []},
   "consultation": {"path": "pages/consultation/consultation", "query": ["id"]}
 }

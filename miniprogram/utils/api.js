@@ -55,6 +55,12 @@ module.exports = {
   /** @param {number} deputyId @param {'xlsx' | 'pdf'} kind */
   dutyRecordFile: (deputyId, kind) => download('/api/v1/stats/deputies/' + enc(deputyId) + '/duty-record.' + kind),
 
+  // The deputy's closed-session suggestions (我的建议) and what became of each, newest first.
+  /** @param {number} [page] */
+  mySuggestions: (page) => request('/api/v1/suggestions', { query: { mine: 'true', page } }),
+  // Whether WeChat reaches the caller through the official account (the duty reminder).
+  officialAccount: () => request('/api/v1/notifications/official-account'),
+
   // Appointments.
   createAppointment: (body) => request('/api/v1/appointments', { method: 'POST', data: body }),
   listAppointments: () => request('/api/v1/appointments'),

@@ -185,7 +185,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("WECHAT_PUSH_FORMAT", str, "json", "the push's 数据格式 as chosen in the console",
       choices=("json", "xml")),
     S("WECHAT_OA_NAME", str, "人大代表联络站", "the official account named where H5 pages ask "
-      "residents to follow it (its template messages reach them only while they follow it)"),
+      "residents, and the mini-program's duty page deputies, to follow it (its template messages "
+      "reach them only while they follow it)"),
     S("WECHAT_OA_QRCODE_URL", str, "", "the official account's QR code image shown there"),
     S("PUBLIC_BASE_URL", str, _local("PORT"), "printed in the plain-URL QR codes and invitation "
       "links; WeChat downloads photos for its image check from here (must be reachable from the "

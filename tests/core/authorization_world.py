@@ -222,7 +222,10 @@ def _extras(db, ids: dict, users: dict) -> dict:
     message = Message(user_id=users["resident_a"].id, title="意见已受理", opinion_id=ids["opinion_a"], read=True)
     check_in = CheckIn(deputy_id=ids["deputy"], station_id=ids["here"], day=date(2000, 1, 15), verified=True,
                        at=datetime(2000, 1, 15, 2, 0, tzinfo=timezone.utc))  # confirming it again changes nothing
-    db.session.add_all([booking, message, check_in])
+    from liaison.opinions.models import Suggestion
+
+    suggestion = Suggestion(opinion_id=ids["opinion_a"], deputy_id=ids["deputy"], title="关于完善照明设施的建议")
+    db.session.add_all([booking, message, check_in, suggestion])
     db.session.query(Message).filter_by(user_id=users["resident_a"].id).update({"read": True})
     db.session.commit()
     store_deputy_photo(db.session.get(Deputy, ids["deputy"]), jpeg(300, 400))
@@ -245,6 +248,7 @@ def _extras(db, ids: dict, users: dict) -> dict:
         "day": day.id, "booking": booking.id, "message": message.id,
         "invite_code": shown.code, "invite_to_revoke": to_revoke.id, "batch": batch.id,
         "notification": notification.id, "check_in": check_in.id, "reply_file": reply_file,
+        "suggestion": suggestion.id,
     }
 
 

@@ -46,6 +46,7 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                                   "{reason}"),
         "reception_reminder": ("接待日提醒", "{body}"),
         "reception_cancelled": ("接待日取消通知", "{body}"),
+        "suggestion_answered": ("代表建议已有答复", "{body}"),
         "consultation_opened": ("立法意见征集", "{body}"),
         "consultation_comment_hidden": ("您的意见已被隐藏", "{body}"),
         "consultation_outcome": ("意见采纳情况已公布", "{body}"),
