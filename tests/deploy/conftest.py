@@ -88,7 +88,7 @@ def stack(tmp_path_factory, _postgres, _redis_process):
     logs.mkdir()
     web_ports, http_port, https_port = [free_port(), free_port()], free_port(), free_port()
     fake, stop_fake, _ = start_fake_server(port=0, template_kinds=console_kinds(merge(None)),
-                                           oauth_domains=["localhost", f"127.0.0.1:{https_port}"])
+                                           oauth_domains=[f"127.0.0.1:{port}" for port in web_ports])
     config = {
         "INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "stack-secret-key",
         "SQLALCHEMY_DATABASE_URI": _postgres, "REDIS_URL": f"redis://127.0.0.1:{redis_child.port}/0",
@@ -105,8 +105,10 @@ def stack(tmp_path_factory, _postgres, _redis_process):
         load_demo()
         db.session.commit()
         db.session.remove()
-    for user in fake_wechat_setup()[1]:  # staff and deputies follow the official account
+    accounts, users = fake_wechat_setup()
+    for user in users:  # staff and deputies follow the official account
         requests.post(f"{fake}/_fake/users", json=user, timeout=5).raise_for_status()
+    requests.post(f"{fake}/_fake/accounts", json={"accounts": accounts}, timeout=5).raise_for_status()
 
     env = app_env(config, STORAGE_PATH=config["STORAGE_PATH"], QRCODES_PATH=config["QRCODES_PATH"],
                   PUBLIC_BASE_URL=config["PUBLIC_BASE_URL"], WECHAT_TIMEOUT=str(WECHAT_TIMEOUT),

@@ -11,6 +11,7 @@ import time
 import uuid
 import zipfile
 from collections import Counter
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -22,6 +23,7 @@ pytestmark = [pytest.mark.multiproc,
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
 JOB_OK = re.compile(r"Worker \S+: \S+: Job OK \(([^)]+)\)")
 DEQUEUED = re.compile(r"Worker \S+: \S+: (?!Job OK)\S.* \(([^)]+)\)$", re.M)
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 STAFF_TODO = {("oa-demo-liaison", "tmpl-oa-todo"), ("oa-demo-master", "tmpl-oa-todo"),
               ("oa-demo-deputy", "tmpl-oa-deputy-summon")}  # what a submit to 王明 tells
 
@@ -120,6 +122,38 @@ def test_a_resident_logs_in_through_one_web_process_and_continues_through_the_ot
     # A token nobody issued is refused by both alike.
     for base in (first, second):
         assert _get(base + "/api/v1/me", headers={"Authorization": "Bearer forged"}).status_code == 401
+
+
+def _pick_on_fake(authorize_url: str, openid: str) -> str:
+    """What the person does on the fake's consent page; returns the redirect back to us."""
+    parts = urlsplit(authorize_url)
+    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    confirm = requests.get(f"{parts.scheme}://{parts.netloc}/connect/oauth2/authorize/confirm?"
+                           + urlencode({**params, "openid": openid}), allow_redirects=False, timeout=5)
+    assert confirm.status_code == 302, confirm.text
+    return confirm.headers["Location"]
+
+
+def test_a_staff_member_logs_in_to_the_pages_through_one_web_process_and_goes_on_through_the_other(stack):
+    first, second = (stack.direct(web) for web in stack.webs)
+    browser = requests.Session()  # cookies go by host, not port: both processes get them
+    start = browser.get(first + "/oauth/wechat?next=/admin/queue", allow_redirects=False)
+    assert start.status_code == 302, start.text
+    back = browser.get(_pick_on_fake(start.headers["Location"], "oa-demo-liaison"), allow_redirects=False)
+    assert back.status_code == 302 and back.headers["Location"].endswith("/admin/queue"), back.text
+    page = browser.get(second + "/admin/queue", allow_redirects=False)
+    assert page.status_code == 200 and "待办意见" in page.text
+    through_nginx = browser.get(stack.nginx + "/admin/queue", allow_redirects=False, verify=False)
+    assert through_nginx.status_code == 200
+    # The session's CSRF token from one process is good at the other; logging out there
+    # ends the session everywhere (the cookie kept from before opens nothing any more).
+    kept = requests.utils.dict_from_cookiejar(browser.cookies)
+    out = browser.post(first + "/admin/logout", data={"csrf_token": CSRF_META.search(page.text).group(1)},
+                       allow_redirects=False)
+    assert out.status_code in (302, 303), out.text
+    for base in (first, second):
+        again = requests.get(base + "/admin/queue", cookies=kept, allow_redirects=False, timeout=15)
+        assert again.status_code == 302 and "/admin/login" in again.headers["Location"], (base, again.status_code)
 
 
 def test_an_opinion_submitted_through_nginx_is_handled_once_by_whichever_worker_takes_it(stack):
