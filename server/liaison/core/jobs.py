@@ -30,6 +30,7 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.reception.jobs.plan_next_year", 24 * 3600),  # acts in December only
     ("liaison.stats.jobs.drain_job", 60),  # backstop: the kick after each commit drains at once
     ("liaison.stats.jobs.roll", 600),  # once a China day
+    ("liaison.insight.jobs.recompute_topics", 3600),  # this month's and the stored recent periods' topics
 ]
 
 _worker_app = None
