@@ -55,7 +55,12 @@ def parse(setting: Setting, raw: str):
         raise ConfigError(f"环境变量 {name} 不能小于 {setting.minimum:g}，现在是 {raw!r}")
     if setting.maximum is not None and value > setting.maximum:
         raise ConfigError(f"环境变量 {name} 不能大于 {setting.maximum:g}，现在是 {raw!r}")
-    return setting.clean(value) if setting.clean else value
+    if not setting.clean:
+        return value
+    try:
+        return setting.clean(value)
+    except ValueError as exc:
+        raise ConfigError(f"环境变量 {name} 无效：{exc}") from None
 
 
 def environment_values(environ=None, skip=(), settings=SETTINGS) -> dict:
@@ -117,7 +122,7 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
     cfg: dict = {}
     for setting in SETTINGS:
         if setting.key in overrides:
-            cfg[setting.key] = overrides[setting.key]
+            cfg[setting.key] = _clean_override(setting, overrides[setting.key])
         elif setting.key in from_env:
             cfg[setting.key] = from_env[setting.key]
         else:
@@ -131,7 +136,18 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
     return cfg
 
 
-TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "on/off"}
+def _clean_override(setting: Setting, value):
+    """An override of a setting that has a ``clean`` goes through it too (a list given in
+    code is checked like the environment's JSON)."""
+    if setting.clean is None or setting.type is str:
+        return value
+    try:
+        return setting.clean(value)
+    except ValueError as exc:
+        raise ConfigError(f"联络站未启动：配置 {setting.key} 无效：{exc}。") from None
+
+
+TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "on/off", list: "JSON"}
 
 
 def shown_default(setting: Setting) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -74,6 +75,41 @@ DEFAULT_SATISFIED_RATINGS = ("satisfied", "basically_satisfied")
 WEEK = 7 * 24 * 3600
 
 
+def parse_categories(value) -> list[tuple[str, str]]:
+    """``OPINION_CATEGORIES`` as ``[(key, label), ...]``: from JSON text (a list of
+    ``{"key", "label"}`` objects, or of ``[key, label]`` pairs as the code declares them)
+    or from such a list itself.
+
+    :raise ValueError: with a Chinese message saying what is wrong.
+    """
+    import json
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ValueError("应为 JSON 列表，如 [{\"key\": \"traffic\", \"label\": \"交通出行\"}]") from None
+    if not isinstance(value, (list, tuple)) or not value:
+        raise ValueError("应为非空的 JSON 列表，每项含 key 和 label")
+    items, seen = [], set()
+    for n, item in enumerate(value, 1):
+        if isinstance(item, dict):
+            key, label = item.get("key"), item.get("label")
+        elif isinstance(item, (list, tuple)) and len(item) == 2:
+            key, label = item
+        else:
+            raise ValueError(f"第 {n} 项应为 {{\"key\": ..., \"label\": ...}}")
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z0-9_-]{1,30}", key):
+            raise ValueError(f"第 {n} 项的 key 应为 1–30 个小写字母、数字、_ 或 -，现在是 {key!r}")
+        if not isinstance(label, str) or not label.strip() or len(label.strip()) > 30:
+            raise ValueError(f"第 {n} 项（{key}）的 label 应为 1–30 个字的中文名称")
+        if key in seen:
+            raise ValueError(f"key {key} 出现了两次")
+        seen.add(key)
+        items.append((key, label.strip()))
+    return items
+
+
 def _instance(cfg: dict, name: str) -> str:
     return str(Path(cfg["INSTANCE_PATH"]) / name)
 
@@ -131,7 +167,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("WECHAT_PUSH_FORMAT", str, "json", "the push's 数据格式 as chosen in the console",
       choices=("json", "xml")),
     S("WECHAT_OA_NAME", str, "人大代表联络站", "the official account named where H5 pages ask "
-      "residents to follow it (its template messages reach them only while they follow it)"),
+      "residents, and the mini-program's duty page deputies, to follow it (its template messages "
+      "reach them only while they follow it)"),
     S("WECHAT_OA_QRCODE_URL", str, "", "the official account's QR code image shown there"),
     S("PUBLIC_BASE_URL", str, _local("PORT"), "printed in the plain-URL QR codes and invitation "
       "links; WeChat downloads photos for its image check from here (must be reachable from the "
@@ -171,8 +208,14 @@ SETTINGS: tuple[Setting, ...] = (
       "sets its clock to (`core/clock.py`); refused without LIAISON_TESTING", env="LIAISON_CLOCK",
       shown="unset (the real time)"),
     # Opinions
-    S("OPINION_CATEGORIES", list, DEFAULT_CATEGORIES, "(key, 中文名) of each opinion category",
-      env=None),
+    S("OPINION_CATEGORIES", list, DEFAULT_CATEGORIES, "JSON list of this deployment's opinion "
+      "categories, e.g. `[{\"key\": \"traffic\", \"label\": \"交通出行\"}, …]` (`[[key, label], …]` "
+      "also works); a malformed value stops the app at start. Opinions keep their stored key when "
+      "the list changes: a key no longer listed is shown as it is, and new opinions without a "
+      "category get `other` (else the entry labelled 其他…, else the list's last); the demo data "
+      "fit themselves to the list",
+      shown="12 built-in categories (`traffic` 交通出行 … `other` 其他, `settings.py`)",
+      clean=parse_categories),
     S("DEADLINE_DAYS", dict, DEFAULT_DEADLINE_DAYS, "working days to answer, per jurisdiction "
       "level (town, district, city_and_above)", env=None),
     S("DEADLINE_NEAR_WORKING_DAYS", int, 3, "\"near deadline\" reminders this many working days "

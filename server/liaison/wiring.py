@@ -8,7 +8,7 @@ from .codes.operations import ensure_codes
 from .codes.resolve import active_tokens
 from .insight.report import region_section
 from .notifications import outbox
-from .opinions import operations as opinion_operations, unit_merge
+from .opinions import operations as opinion_operations, suggestions, unit_merge
 from .places import importer, serialize, unit_ops
 from .reception.serialize import station_days
 from .stats.sections import region_sections
@@ -33,3 +33,4 @@ def connect_events() -> None:
     opinion_operations.notify.connect(outbox.emit)
     opinion_operations.notified.connect(outbox.kick)
     region_sections.connect(region_section)
+    suggestions.answered.connect(outbox.emit_direct)

@@ -120,6 +120,9 @@ def _input(action: str, f, opinion: Opinion, categories: dict, units, today: dat
                        else _duplicates(opinion))
     elif f.name == "category":
         inp.kind, inp.options, inp.value = "select", list(categories.items()), opinion.category
+        if opinion.category not in categories:  # a key the deployment's list no longer has
+            inp.options.insert(0, ("", f"保持原分类（{opinion.category}）"))
+            inp.value = ""
     elif f.max_len > TEXTAREA_OVER or f.name in ("note", "public_note", "reason", "guidance"):
         inp.kind = "textarea"
     if f.kind == "text" and "可见" not in f.label and "仅工作人员" not in f.label:

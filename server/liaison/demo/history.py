@@ -25,8 +25,23 @@ from ..opinions.access import viewer_for
 from ..opinions.models import Assignment, Opinion, OpinionEvent
 from ..places.models import Deputy, HandlingUnit, Membership, Station
 from ..reception.attendance import record_reception
+from ..settings import DEFAULT_CATEGORIES
 from ..users.demo import DEMO_RESIDENTS, DEMO_STATION
 from ..users.models import User
+
+DEFAULT_LABELS = dict(DEFAULT_CATEGORIES)
+
+
+def demo_category(key: str) -> str:
+    """The deployment's category for a demo case written with the built-in ``key``: the
+    same key, else the entry with the built-in label, else one of the list picked by the
+    built-in key's place (so a list of other names still gets varied demo cases)."""
+    cats = list(operations.categories())
+    found = operations.category_for(key, DEFAULT_LABELS.get(key))
+    if found == key or operations.categories().get(found) == DEFAULT_LABELS.get(key):
+        return found
+    return cats[list(DEFAULT_LABELS).index(key) % len(cats)] if key in DEFAULT_LABELS else found
+
 
 SECOND_STATION = "长沙市岳麓区橘子洲街道人大代表联络站"
 UNIT = "岳麓区住房和城乡建设局"
@@ -153,7 +168,8 @@ def load_history(now: datetime | None = None) -> int:
 
 
 def _case(station, deputy, category, text, outcome, age, who, unit_id, now, n: int) -> None:
-    data = {"station_id": station.id, "deputy_id": deputy.id if deputy else None, "category": category,
+    data = {"station_id": station.id, "deputy_id": deputy.id if deputy else None,
+            "category": demo_category(category),
             "text": text, "photo_ids": [], "anonymous": False}
     opinion = submission.submit(viewer_for(who["resident"]), data, idempotency_key=f"demo-history-{n}", ip=None,
                                 source="demo", slot=abuse.Slot()).opinion

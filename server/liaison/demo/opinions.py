@@ -15,7 +15,7 @@ from ..opinions.models import Opinion
 from ..places.models import Deputy, HandlingUnit, Station
 from ..users.demo import DEMO_STATION
 from ..users.models import User
-from .history import load_history
+from .history import demo_category, load_history
 
 # (resident, summon 王明?, category, text, steps); a step is (who, action, payload).
 SAMPLES = [
@@ -55,7 +55,7 @@ def load_demo_opinions() -> int:
     made = 0
     for n, (resident, summon, category, text, steps) in enumerate(SAMPLES):
         data = {"station_id": station.id, "deputy_id": deputy.id if summon else None,
-                "category": category, "text": text, "photo_ids": [], "anonymous": False}
+                "category": demo_category(category), "text": text, "photo_ids": [], "anonymous": False}
         result = submission.submit(viewer_for(users[resident]), data,
                                    idempotency_key=f"demo-{n}", ip=None, source="demo")
         for who, action, payload in steps:

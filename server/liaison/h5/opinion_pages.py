@@ -107,7 +107,7 @@ def submit(user):
         return redirect(url_for("h5.opinion", opinion_id=found.id))
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     data = {"station_id": station.id, "deputy_id": values["deputy_id"],
-            "category": values["category"] or "other", "text": values["text"],
+            "category": values["category"] or None, "text": values["text"],
             "photo_ids": values["photo_ids"], "contact_phone": values["contact_phone"] or None,
             "anonymous": values["anonymous"]}
     try:

@@ -139,12 +139,12 @@ def opinion_context(opinion, payload: dict, now: datetime) -> dict:
 
     station = db.session.get(Station, opinion.station_id) if opinion.station_id else None
     deputy = db.session.get(Deputy, opinion.deputy_id) if opinion.deputy_id else None
-    categories = dict(current_app.config["OPINION_CATEGORIES"])
+    from ..opinions.operations import category_label
     return {
         "opinion_id": opinion.id, "number": opinion.number, "summary": opinion.text,
         "state_label": STATE_LABELS.get(opinion.state, ""),
         "station": station.name if station else "", "deputy": deputy.name if deputy else "",
-        "category": categories.get(opinion.category, ""), "deadline": opinion.deadline,
+        "category": category_label(opinion.category), "deadline": opinion.deadline,
         "reply": opinion.reply_text or "", "time": now, "reason": _reason(payload),
         "rating": RATING_LABELS.get(opinion.rating or "", ""), "public_note": "",
     }

@@ -179,4 +179,4 @@ def serve_upload(upload_id):
     return resp
 
 
-from . import attachment_api, paper_api  # noqa: E402,F401  (their routes join these blueprints)
+from . import attachment_api, paper_api, suggestion_api  # noqa: E402,F401  (their routes join these blueprints)

@@ -52,9 +52,33 @@ def action_label(action: str) -> str:
 
 
 def categories() -> dict[str, str]:
+    """This deployment's categories, key to label, in their order (``OPINION_CATEGORIES``)."""
     items = current_app.config["OPINION_CATEGORIES"]
     return dict(items.items() if isinstance(items, dict) else
                 ((i["key"], i["label"]) if isinstance(i, dict) else tuple(i) for i in items))
+
+
+def category_label(key: str | None) -> str:
+    """The label of a stored category; a key the list no longer has is shown as it is."""
+    return categories().get(key or "", key or "")
+
+
+def fallback_category() -> str:
+    """The category of an opinion submitted without one: ``other`` when the list has it,
+    else an entry labelled 其他, else the list's last entry."""
+    cats = categories()
+    if "other" in cats:
+        return "other"
+    return next((k for k, label in cats.items() if label.startswith("其他")), list(cats)[-1])
+
+
+def category_for(key: str | None, label: str | None = None) -> str:
+    """``key`` when the list has it, else the entry with that ``label``, else the fallback
+    (demo data and imports written for another list)."""
+    cats = categories()
+    if key in cats:
+        return key
+    return next((k for k, v in cats.items() if label and v == label), fallback_category())
 
 
 # -- notifications (a higher package: wired by create_app) -------------------------

@@ -117,7 +117,7 @@ def check_fields(user, data: dict, *, new_photos: int = 0) -> Fields:
     """
     station_id, deputy_id = data["station_id"], data.get("deputy_id")
     _check_station_and_deputy(station_id, deputy_id)
-    category = data.get("category") or "other"
+    category = data.get("category") or operations.fallback_category()
     if category not in operations.categories():
         raise _field_error("category", "请选择意见分类")
     text = _text(data)

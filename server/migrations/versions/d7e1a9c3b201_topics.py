@@ -1,7 +1,7 @@
 """topic_runs, topics: recurring topics of a region's opinions per period (民意研判)
 
 Revision ID: d7e1a9c3b201
-Revises: c3a1b2d4e6a1
+Revises: c3a1b2d4e6b2
 Create Date: 2026-12-02 10:30:00
 
 """
@@ -13,7 +13,7 @@ import liaison.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'd7e1a9c3b201'
-down_revision = 'c3a1b2d4e6a1'
+down_revision = 'c3a1b2d4e6b2'
 branch_labels = None
 depends_on = None
 
