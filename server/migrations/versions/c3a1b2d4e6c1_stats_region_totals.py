@@ -1,7 +1,7 @@
 """stats_region_totals: each region's monthly counters summed over its subtree (the trend in one row a month)
 
 Revision ID: c3a1b2d4e6c1
-Revises: c3a1b2d4e6b2
+Revises: d7e1a9c3b201
 Create Date: 2026-12-02 11:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3a1b2d4e6c1'
-down_revision = 'c3a1b2d4e6b2'
+down_revision = 'd7e1a9c3b201'
 branch_labels = None
 depends_on = None
 
