@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from .codes.operations import ensure_codes
 from .codes.resolve import active_tokens
+from .insight import routing
 from .notifications import outbox
 from .opinions import operations as opinion_operations, unit_merge
 from .places import importer, serialize, unit_ops
 from .reception.serialize import station_days
+from .stats import queries as stats_queries
 from .users.roles import move_unit_roles
 
 
@@ -30,3 +32,5 @@ def connect_events() -> None:
     unit_ops.units_merging.connect(_unit_roles)
     opinion_operations.notify.connect(outbox.emit)
     opinion_operations.notified.connect(outbox.kick)
+    opinion_operations.decided.connect(routing.record_choice)
+    stats_queries.report_sections.connect(routing.report_section)

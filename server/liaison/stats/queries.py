@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from ..core.db import db
+from ..core.events import Event
 from ..places.models import Deputy, Membership, Region, Station
 from . import config
 from .figures import MONTH_FIELDS, add_months, share, total
@@ -91,6 +92,11 @@ def _region_json(r: Region) -> dict:
     return {"id": r.id, "name": r.name, "level": r.level, "path": r.path}
 
 
+# Sections a package above stats adds to the region report (``insight``: the share of
+# accepted routing suggestions, ``routing``): each receiver answers a dict merged in.
+report_sections = Event("stats.report_sections")
+
+
 def region_report(region: Region, month: date, today: date, limit: int | None = None,
                   with_stations: bool = False) -> dict:
     """The report as JSON (see docs/API.md, "Stats"); ``with_stations`` adds every station's row."""
@@ -152,6 +158,8 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
         "areas": areas, "flags": flags, "text": sentences,
         "trend": trend(region, month.replace(month=1), month),
     }
+    for section in report_sections.send(region=region, month=month):
+        report.update(section or {})
     if with_stations:
         report["stations"] = stations
     return report
