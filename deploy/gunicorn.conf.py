@@ -18,6 +18,9 @@ keepalive = 5  # nginx keeps upstream connections open (keepalive 32)
 max_requests = 5000  # recycle workers now and then (Pillow and fpdf2 hold memory)
 max_requests_jitter = 500
 forwarded_allow_ips = "127.0.0.1"  # X-Forwarded-Proto only from the local nginx
+# No gunicornc control socket: nothing here uses it, and two gunicorns on one machine would
+# share its default path ($HOME/.gunicorn/gunicorn.ctl), the second taking over the first's.
+control_socket_disable = True
 
 
 def child_exit(server, worker):

@@ -115,6 +115,30 @@ def fake_wechat(live_port):
 
 
 @pytest.fixture(scope="session")
+def s3_server():
+    """The endpoint URL of a real S3 API server (moto's server mode, its own process on
+    loopback), started once per session on first use."""
+    from s3server import start_s3_server
+
+    endpoint, stop = start_s3_server()
+    yield endpoint
+    stop()
+
+
+@pytest.fixture
+def s3_config(s3_server, request):
+    """``create_app`` overrides that put the file store in a fresh bucket of the S3 server
+    (one bucket per test: nothing is shared between tests)."""
+    import re
+    import uuid
+
+    from s3server import s3_settings
+
+    name = re.sub(r"[^a-z0-9-]", "-", request.node.name.lower())[:30].strip("-")
+    return s3_settings(s3_server, f"t-{name}-{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(scope="session")
 def base_config(workdir, database_url, redis_server, fake_wechat):
     return {
         "INSTANCE_PATH": str(workdir / "instance"),

@@ -21,5 +21,7 @@ module.exports = {
   "deputy_me": {"path": "pages/deputy-me/deputy-me", "query": []},
   "workbench": {"path": "pages/workbench/workbench", "query": []},
   "deputy_opinion": {"path": "pages/deputy-opinion/deputy-opinion", "query": ["id"]},
-  "duty": {"path": "pages/duty/duty", "query": []}
+  "duty": {"path": "pages/duty/duty", "query": []},
+  "suggestions": {"path": "pages/suggestions/suggestions", "query": []},
+  "consultation": {"path": "pages/consultation/consultation", "query": ["id"]}
 }

@@ -55,6 +55,12 @@ module.exports = {
   /** @param {number} deputyId @param {'xlsx' | 'pdf'} kind */
   dutyRecordFile: (deputyId, kind) => download('/api/v1/stats/deputies/' + enc(deputyId) + '/duty-record.' + kind),
 
+  // The deputy's closed-session suggestions (我的建议) and what became of each, newest first.
+  /** @param {number} [page] */
+  mySuggestions: (page) => request('/api/v1/suggestions', { query: { mine: 'true', page } }),
+  // Whether WeChat reaches the caller through the official account (the duty reminder).
+  officialAccount: () => request('/api/v1/notifications/official-account'),
+
   // Appointments.
   createAppointment: (body) => request('/api/v1/appointments', { method: 'POST', data: body }),
   listAppointments: () => request('/api/v1/appointments'),
@@ -86,6 +92,15 @@ module.exports = {
       method: 'POST',
       data: { action: 'rate', rating, comment: comment || '' },
     }),
+
+  // Draft-law consultations (立法意见征集): open ones of a station, one draft, a comment on
+  // the whole draft (article null) or on one article.
+  stationConsultations: (stationId) =>
+    request('/api/v1/consultations', { auth: false, query: { station_id: stationId } }),
+  getConsultation: (id) => request('/api/v1/consultations/' + enc(id)),
+  /** @param {number|string} id @param {number|null} article @param {string} text */
+  commentConsultation: (id, article, text) =>
+    request('/api/v1/consultations/' + enc(id) + '/comments', { method: 'POST', data: { article, text } }),
 
   // Notifications and messages.
   // moment: progress | rated | booked (what the tap is about); public, no login needed.

@@ -79,6 +79,7 @@ def _register_blueprints(app) -> None:
     """Every capability's routes, in one list (each exposes ``bp`` or ``register(app)``)."""
     from .admin import views as admin_pages
     from .codes import api as codes_api
+    from .consultations import api as consultations_api
     from .core import docs, health, pages
     from .core.errors import page_layout
     from .h5 import views as h5_pages
@@ -96,7 +97,8 @@ def _register_blueprints(app) -> None:
     pages.init_pages(app)  # CSRF, security headers, template filters, the preference route
     for blueprint in (health.bp, docs.bp, users_api.bp, web.bp, web_login.bp, places_api.bp):
         app.register_blueprint(blueprint)
-    for capability in (codes_api, opinions_api, notifications_api, reception_api, stats_api, routing_api,
+    for capability in (codes_api, opinions_api, notifications_api, reception_api, stats_api, consultations_api,
+                       routing_api,
                        admin_pages, h5_pages, verification):
         capability.register(app)
     app.register_blueprint(push.bp)

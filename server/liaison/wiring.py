@@ -8,7 +8,7 @@ from .codes.operations import ensure_codes
 from .codes.resolve import active_tokens
 from .insight import routing
 from .notifications import outbox
-from .opinions import operations as opinion_operations, unit_merge
+from .opinions import operations as opinion_operations, suggestions, unit_merge
 from .places import importer, serialize, unit_ops
 from .reception.serialize import station_days
 from .stats import queries as stats_queries
@@ -34,3 +34,4 @@ def connect_events() -> None:
     opinion_operations.notified.connect(outbox.kick)
     opinion_operations.decided.connect(routing.record_choice)
     stats_queries.report_sections.connect(routing.report_section)
+    suggestions.answered.connect(outbox.emit_direct)

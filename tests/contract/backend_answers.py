@@ -8,6 +8,7 @@ is recorded with its status code under a name the contract test maps to a fixtur
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 import uuid
 
 import requests
@@ -146,9 +147,31 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     newcomer = {"Authorization": f"Bearer {newcomer['token']}"}
     _deputy_side(app, client, phone, record, deputy, did)
     _duty_side(client, record, deputy, did, sid, day)
+    _suggestion_side(client, phone, record, deputy, did)
     record("link_wrong", client.post("/api/v1/me/link", json={"code": "000000"}, headers=newcomer))
     record("linked", client.post("/api/v1/me/link", json={"code": _web_link_code(app, sid)}, headers=newcomer))
+    _consultation_side(client, phone, record, resident, sid)
     return out, ids
+
+
+def _consultation_side(client, phone, record, resident: dict, station_id: int) -> None:
+    """A consultation of the demo district at the demo station, a resident's comments (one hidden)."""
+    office = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-office")}).get_json()
+    office = {"Authorization": f"Bearer {office['token']}"}
+    r = client.post("/api/v1/consultations", headers=office, json={
+        "title": "契约条例（草案）", "summary": "请提意见。", "station_ids": [station_id],
+        "text": "第一章 总则\n第一条 为了测试，制定本条例。\n第二条 本条例适用于本区。",
+        "closes_on": (clock.today() + timedelta(days=20)).isoformat()})
+    assert r.status_code == 201, r.get_json()
+    cid = r.get_json()["consultation"]["id"]
+    record("consultations", client.get(f"/api/v1/consultations?station_id={station_id}"))
+    hidden = record("consultation_comment", client.post(f"/api/v1/consultations/{cid}/comments", headers=resident,
+                                                        json={"article": 1, "text": "建议写明立法依据。"}))
+    client.post(f"/api/v1/consultations/{cid}/comments", headers=resident, json={"article": None, "text": "整体很好。"})
+    r = client.post(f"/api/v1/consultations/{cid}/comments/{hidden['comment']['id']}/hide", headers=office,
+                    json={"reason": "与草案无关"})
+    assert r.status_code == 200, r.get_json()
+    record("consultation", client.get(f"/api/v1/consultations/{cid}", headers=resident))
 
 
 def _deputy_side(app, client, phone, record, deputy: dict, deputy_id: int) -> None:
@@ -180,6 +203,26 @@ def _duty_side(client, record, deputy: dict, deputy_id: int, station_id: int, da
     year = clock.today().year
     record("duty_record", client.get(f"/api/v1/stats/deputies/{deputy_id}/duty-record?year={year}", headers=deputy))
     record("my_check_ins", client.get("/api/v1/check-ins", headers=deputy))
+
+
+def _suggestion_side(client, phone, record, deputy: dict, deputy_id: int) -> None:
+    """我的建议: two opinions turned into suggestions, the liaison records the unit's answer to
+    one; and whether the official account reaches the deputy (the duty page's reminder line)."""
+    summoned = client.get(f"/api/v1/opinions?deputy_id={deputy_id}&per_page=100", headers=deputy).get_json()["items"]
+    ready = [o["id"] for o in summoned
+             if "to_suggestion" in client.get(f"/api/v1/opinions/{o['id']}", headers=deputy).get_json()["opinion"]["allowed_actions"]]
+    assert len(ready) >= 2, summoned
+    for opinion_id, title in zip(ready, ("关于完善老旧小区照明设施的建议", "关于增设社区停车位的建议")):
+        r = client.post(f"/api/v1/opinions/{opinion_id}/transitions", headers=deputy,
+                        json={"action": "to_suggestion", "title": title, "text": "建议统一排查、分批解决。"})
+        assert r.status_code == 200, r.get_json()
+    liaison = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-liaison")}).get_json()
+    liaison = {"Authorization": f"Bearer {liaison['token']}"}
+    first = client.get("/api/v1/suggestions?mine=true", headers=deputy).get_json()["items"][-1]
+    record("suggestion_outcome", client.post(f"/api/v1/suggestions/{first['id']}/outcome", headers=liaison, json={
+        "unit_name": "岳麓区住房和城乡建设局", "outcome": "已纳入明年老旧小区改造计划，统一更换路灯。"}))
+    record("my_suggestions", client.get("/api/v1/suggestions?mine=true", headers=deputy))
+    record("official_account", client.get("/api/v1/notifications/official-account", headers=deputy))
 
 
 def _phone_code(fake_base: str, openid: str, number: str) -> str:

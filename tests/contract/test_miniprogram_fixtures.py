@@ -62,6 +62,14 @@ CONTRACT = {
     "ROTA_DAYS": [("reception_days", 200, None)],
     "DAY_BOOKINGS": [("day_bookings", 200, None)],
     "DUTY_RECORD": [("duty_record", 200, None)],
+    "SUGGESTIONS": [("my_suggestions", 200, None)],
+    "SUGGESTION_ANSWERED": [("suggestion_outcome", 200, {"wrap": "suggestion"}),
+                            ("my_suggestions", 200, {"pick": ("items", -1)})],
+    "OFFICIAL_ACCOUNT": [("official_account", 200, None)],
+    "CONSULTATIONS": [("consultations", 200, None)],
+    "CONSULTATION_BRIEF": [("consultations", 200, {"pick": ("items", 0)})],
+    "CONSULTATION": [("consultation", 200, {"wrap": "consultation"})],
+    "CONSULTATION_COMMENT": [("consultation_comment", 201, None)],
 }
 # Values the mini-program branches on, so they must be equal, not just the same type.
 SAME_VALUE = {
@@ -73,6 +81,8 @@ SAME_VALUE = {
     "APPOINTMENT_CANCELLED": [("appointment", "state",)], "APPOINTMENT_GONE": [("error", "code")],
     "INVITATION_ACCEPTED": [("invitation", "role")],
     "PHONE_MISMATCH": [("error", "code"), ("error", "message")],
+    "SUGGESTIONS": [("items", 0, "state"), ("items", 1, "state")],
+    "OFFICIAL_ACCOUNT": [("linked",), ("follows",)],
 }
 # `.snake_case` reads that are not API fields: page options from the query string.
 NOT_API_READS = {"station_id", "station_name", "deputy_name"}

@@ -117,7 +117,8 @@ class _Any4xx:
 # API routes the admin and H5 pages fetch with the session cookie (images, poster batches).
 BROWSER_FETCHES = ("/api/v1/codes/", "/api/v1/deputies/", "/api/v1/poster-batches/", "/api/v1/regions/",
                    "/uploads/", "/api/v1/reply-attachments/", "/api/v1/opinions.xlsx", "/api/v1/opinions/<int:opinion_id>/assignment.pdf",
-                   "/api/v1/stats/regions/<int:region_id>/report.pdf")
+                   "/api/v1/stats/regions/<int:region_id>/report.pdf",
+                   "/api/v1/consultations/<int:consultation_id>/comments.")
 LOGIN = To("/admin/login")
 WECHAT_LOGIN = To("/oauth/wechat")
 ANY_4XX = _Any4xx()

@@ -112,12 +112,18 @@ API_ROWS = [
         STATION_HERE, json={}, label="verified already"),
     Row("GET", "/api/v1/stations/<int:station_id>/check-ins", "/api/v1/stations/{here}/check-ins?pending=true",
         STATION_HERE),
+    # closed-session suggestions: the deputy's own, staff of the opinion's station and the office over it
+    Row("GET", "/api/v1/suggestions", "/api/v1/suggestions", MINE),
+    Row("POST", "/api/v1/suggestions/<int:suggestion_id>/outcome", "/api/v1/suggestions/{suggestion}/outcome",
+        expect(404, ({"deputy_here"}, 403), (RUNS_HERE, 422), anon=401), json={"unit_name": "", "outcome": ""},
+        label="A's suggestion, nothing filled in"),
     Row("GET", "/api/v1/handling-units", "/api/v1/handling-units", expect(403, (STAFF | UNITS, 200), anon=401)),
     Row("GET", "/uploads/<upload_id>", "/uploads/{photo}", expect(404, (SEES_A, 200)), label="no signature"),
     Row("GET", "/uploads/<upload_id>", "{photo_url}", PUBLIC, label="signed link"),
     # notifications
     Row("GET", "/api/v1/notifications/templates", "/api/v1/notifications/templates", PUBLIC),
     Row("POST", "/api/v1/notifications/consents", "/api/v1/notifications/consents", MINE, json={"results": {}}),
+    Row("GET", "/api/v1/notifications/official-account", "/api/v1/notifications/official-account", MINE),
     Row("GET", "/api/v1/messages", "/api/v1/messages", MINE),
     Row("POST", "/api/v1/messages/<int:message_id>/read", "/api/v1/messages/{message}/read",
         expect(404, ({"resident_a"}, 200), anon=401), label="A's message, read already"),
@@ -243,6 +249,10 @@ PAGE_ROWS = [
     Row("POST", "/admin/opinions/<int:opinion_id>/act", "/admin/opinions/{opinion_a}/act",
         page(404, (SEES_A - RESIDENTS, Shown(403, NOT_ALLOWED)), (RUNS_HERE, Shown(409, WRONG_STATE))),
         form={"action": "accept"}, label="A, accept"),
+    Row("POST", "/admin/suggestions/<int:suggestion_id>/outcome", "/admin/suggestions/{suggestion}/outcome",
+        page(404, ({"deputy_here"}, Flash("error", "只有联络站工作人员")),
+             (RUNS_HERE, Flash("error", "请填写答复这条建议的承办单位"))),
+        form={"opinion_id": "{opinion_a}", "unit_name": "", "outcome": ""}, label="A's suggestion, nothing filled in"),
     # admin: stations, reception, codes
     Row("GET", "/admin/stations", "/admin/stations", page(200)),
     Row("GET", "/admin/stations/<int:station_id>", "/admin/stations/{here}", page(404, (RUNS_HERE, 200)), label="here"),
@@ -338,6 +348,7 @@ PAGE_ROWS = [
         expect(403, (READS_DEPUTY_HERE, ANY_4XX), anon=401), label="a year past the calendar"),
 ]
 
+from authorization_rows_consultations import CONSULTATION_ROWS  # noqa: E402
 from authorization_rows_paperwork import PAPERWORK_ROWS  # noqa: E402
 
-ROWS = API_ROWS + PAGE_ROWS + PAPERWORK_ROWS
+ROWS = API_ROWS + PAGE_ROWS + PAPERWORK_ROWS + CONSULTATION_ROWS

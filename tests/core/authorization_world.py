@@ -222,7 +222,10 @@ def _extras(db, ids: dict, users: dict) -> dict:
     message = Message(user_id=users["resident_a"].id, title="意见已受理", opinion_id=ids["opinion_a"], read=True)
     check_in = CheckIn(deputy_id=ids["deputy"], station_id=ids["here"], day=date(2000, 1, 15), verified=True,
                        at=datetime(2000, 1, 15, 2, 0, tzinfo=timezone.utc))  # confirming it again changes nothing
-    db.session.add_all([booking, message, check_in])
+    from liaison.opinions.models import Suggestion
+
+    suggestion = Suggestion(opinion_id=ids["opinion_a"], deputy_id=ids["deputy"], title="关于完善照明设施的建议")
+    db.session.add_all([booking, message, check_in, suggestion])
     db.session.query(Message).filter_by(user_id=users["resident_a"].id).update({"read": True})
     db.session.commit()
     store_deputy_photo(db.session.get(Deputy, ids["deputy"]), jpeg(300, 400))
@@ -245,6 +248,7 @@ def _extras(db, ids: dict, users: dict) -> dict:
         "day": day.id, "booking": booking.id, "message": message.id,
         "invite_code": shown.code, "invite_to_revoke": to_revoke.id, "batch": batch.id,
         "notification": notification.id, "check_in": check_in.id, "reply_file": reply_file,
+        "suggestion": suggestion.id,
     }
 
 
@@ -261,6 +265,27 @@ def _reply_file(db, opinion_id: int) -> int:
     db.session.add(item)
     db.session.commit()
     return item.id
+
+
+def _consultations(db, ids: dict, users: dict) -> dict:
+    """An open consultation of 岳麓区 at the station here, and a closed one with a hidden comment."""
+    from liaison.consultations.models import Consultation, ConsultationArticle, ConsultationComment
+
+    made = {}
+    for key, closed in (("consultation", None), ("consultation_closed", datetime(2001, 2, 1, tzinfo=timezone.utc))):
+        row = Consultation(region_id=ids["yuelu"], title=f"矩阵条例（草案）{key}", opens_on=date(2001, 1, 1),
+                           closes_on=date(2099, 12, 31), closed_at=closed, station_ids=[ids["here"]],
+                           target_region_ids=[], deputies_notified_at=datetime(2001, 1, 1, tzinfo=timezone.utc))
+        row.articles = [ConsultationArticle(number=1, label="第一条", text="为了测试，制定本条例。")]
+        db.session.add(row)
+        db.session.flush()
+        made[key] = row.id
+    comment = ConsultationComment(consultation_id=made["consultation_closed"], article_number=1,
+                                  user_id=users["resident_a"].id, text="一条已隐藏的意见", sec_check="pass",
+                                  hidden_at=datetime(2001, 1, 20, tzinfo=timezone.utc), hidden_reason="与草案无关")
+    db.session.add(comment)
+    db.session.commit()
+    return {**made, "consultation_comment": comment.id}
 
 
 def build_world(app, fake_base: str) -> World:
@@ -287,6 +312,7 @@ def build_world(app, fake_base: str) -> World:
     with app.app_context():
         users = {name: _user(db, openid) for name, (openid, _) in IDENTITIES.items() if openid}
         ids.update(_extras(db, ids, users))
+        ids.update(_consultations(db, ids, users))
         ids["photo_url"] = url_for_upload(ids["photo"])
         ids["reply_file_url"] = url_for_attachment(db.session.get(ReplyAttachment, ids["reply_file"]))
     world.ids = ids

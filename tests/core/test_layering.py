@@ -32,6 +32,9 @@ LAYERS = (
     # suggestions) and shows its results in the stats reports, so it sits above stats;
     # the admin and H5 pages show its suggestions, so it sits below them.
     ("insight",),
+    # consultations: notifies (the outbox) and checks content (opinions.content_check); the
+    # pages (admin, h5) and the demo data show and fill it. Nothing below calls it.
+    ("consultations",),
     ("admin", "h5", "demo"),
 )
 RANK = {package: n for n, line in enumerate(LAYERS) for package in line}

@@ -37,6 +37,12 @@ def world(make_app, fake_wechat):
         ids["opinion_id"] = db.session.query(Opinion).order_by(Opinion.id).first().id
         ids["assigned_id"] = db.session.query(Assignment).order_by(Assignment.id).first().opinion_id
         ids["token"] = db.session.query(Code).filter_by(station_id=ids["station_id"], kind="station").first().token
+        from liaison.opinions.models import Suggestion
+
+        suggestion = Suggestion(opinion_id=ids["opinion_id"], deputy_id=ids["deputy_id"], title="关于完善照明设施的建议")
+        db.session.add(suggestion)
+        db.session.commit()
+        ids["suggestion_id"] = suggestion.id
         held = {r.date for r in db.session.query(ReceptionRecord).filter_by(station_id=ids["station_id"])}
         unrecorded = next(d for d in (clock.today() - timedelta(days=k) for k in range(60)) if d not in held)
     tokens = {}
@@ -55,6 +61,8 @@ def world(make_app, fake_wechat):
          {"date": unrecorded.isoformat(), "residents": 3, "deputy_ids": [ids["deputy_id"]]}),
         ("resident", "put", "/api/v1/stations/{station_id}/follow", None),
         ("office", "post", "/api/v1/stats/regions/{region_id}/refresh", None),
+        ("liaison", "post", "/api/v1/suggestions/{suggestion_id}/outcome",
+         {"unit_name": "岳麓区住房和城乡建设局", "outcome": "已纳入改造计划。"}),
     ]
     answers = []
     for who, method, path, body in writes:
@@ -140,6 +148,8 @@ READS = [
     ("office", "/api/v1/stats/stations/{station_id}/months"),
     ("office", "/api/v1/stats/deputies/{deputy_id}/duty-record"),
     ("deputy", "/api/v1/stats/deputies/{deputy_id}/duty-record"),
+    ("deputy", "/api/v1/suggestions?mine=true"), ("liaison", "/api/v1/suggestions"),
+    ("deputy", "/api/v1/notifications/official-account"),
 ]
 
 

@@ -24,7 +24,7 @@ def test_every_page_a_template_names_exists_in_app_json_with_the_keys_it_reads()
     """Every mini-program page a backend message can open (a subscribe message's page, or a
     template message's mini-program page) is a page of app.json, read here from the file."""
     config = templates.merge(None)
-    context = {"opinion_id": 12, "station_id": 3}
+    context = {"opinion_id": 12, "station_id": 3, "consultation_id": 5}
     named = {}
     for name, entry in config["templates"].items():
         if entry["channel"] == templates.SUBSCRIBE:
@@ -41,6 +41,7 @@ def test_every_page_a_template_names_exists_in_app_json_with_the_keys_it_reads()
         assert keys or not config["pages"][page_name]["query"] or page_name == "index", (name, link)
         named[name] = link
     assert named["resident_reply"] == "pages/opinion/opinion?id=12"
+    assert named["resident_consultation"] == "pages/consultation/consultation?id=5"
     # The reminder and the cancel of a booking open 我的预约.
     assert named["resident_appointment"] == "pages/appointments/appointments"
 

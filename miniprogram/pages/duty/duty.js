@@ -24,6 +24,21 @@ function rotaOf(stations, answers, deputyId) {
   return days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
 }
 
+// The reminder line: how the day-before reminder comes, and what to do when the official
+// account cannot reach the deputy (GET /notifications/official-account).
+function reminderOf(account) {
+  const name = (account && account.name) || '联络站'
+  const base = '接待日前一天通过公众号提醒您值班（「' + name + '」公众号的模板消息，不需要另外订阅）。'
+  if (!account || account.follows === true || (account.linked && account.follows === null)) {
+    return { text: base, warn: '', qrcode: '' }
+  }
+  const warn = account.linked
+    ? '您还没有关注「' + name + '」公众号，值班提醒发不到您的微信。请在微信中搜索「' + name + '」并关注。'
+    : '您的微信还没有和「' + name + '」公众号关联，值班提醒发不到您的微信。请关注「' + name +
+      '」公众号，并在公众号里打开一次联络站的页面（如「我的」）。'
+  return { text: base, warn, qrcode: account.qrcode_url || '' }
+}
+
 function percent(part, whole) {
   return whole > 0 && part > 0 ? Math.max(2, Math.round((100 * part) / whole)) : 0
 }
@@ -60,6 +75,7 @@ Page({
     bookingsText: '',
     record: null,
     recordError: '',
+    reminder: reminderOf(null),
   },
 
   deputyId: 0,
@@ -84,7 +100,7 @@ Page({
           const stations = d.deputy.stations || []
           return Promise.all(stations.map((s) => api.receptionDays(s.id))).then((answers) => {
             this.setData({ state: 'ready', rota: rotaOf(stations, answers, this.deputyId) })
-            return this.loadRecord()
+            return Promise.all([this.loadRecord(), this.loadReminder()]).then(() => undefined)
           })
         })
       })
@@ -96,6 +112,14 @@ Page({
       .dutyRecord(this.deputyId)
       .then((r) => this.setData({ record: recordOf(r), recordError: '' }))
       .catch((err) => this.setData({ recordError: errorMessage(err) }))
+  },
+
+  // Whether the official account reaches the deputy; unknown keeps the plain line.
+  loadReminder() {
+    return api
+      .officialAccount()
+      .then((account) => this.setData({ reminder: reminderOf(account) }))
+      .catch(() => this.setData({ reminder: reminderOf(null) }))
   },
 
   onRetry() {
@@ -156,4 +180,4 @@ Page({
   },
 })
 
-module.exports = { rotaOf, recordOf }
+module.exports = { rotaOf, recordOf, reminderOf }

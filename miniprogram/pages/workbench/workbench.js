@@ -76,6 +76,11 @@ Page({
   onBind() {
     wx.navigateTo({ url: pages.url('deputy_me') })
   },
+
+  // 我的建议: the suggestions made from these opinions and what became of them.
+  onSuggestions() {
+    wx.navigateTo({ url: pages.url('suggestions') })
+  },
 })
 
 module.exports = { filtersOf, TABS }

@@ -245,6 +245,50 @@ const DUTY_RECORD = {
     verified: true, pending: false, status: '工作人员登记' }],
 }
 
+// 我的建议 (GET /suggestions?mine=true, newest first): one waiting for the unit's answer, one
+// answered (POST /suggestions/<id>/outcome recorded it); whether the official account
+// reaches the deputy (GET /notifications/official-account, the duty page's reminder line).
+const SUGGESTION_ANSWERED = {
+  id: 7, title: '关于完善老旧小区照明设施的建议', text: '建议统一排查、分批解决。', state: 'answered', state_label: '已答复',
+  created_at: '2026-12-01T20:05:00+08:00', deputy: { id: 12, name: '李秀兰' },
+  opinion: { id: 60, number: 'LL-2026-000060', summary: '望月湖小区三栋楼道灯坏了两个星期，晚上老人上下楼很危险' },
+  outcome: { unit_name: '岳麓区住房和城乡建设局', text: '已纳入明年老旧小区改造计划，统一更换路灯。', answered_at: '2026-12-02T10:30:00+08:00' },
+}
+const SUGGESTIONS = {
+  items: [
+    { id: 8, title: '关于增设社区停车位的建议', text: '', state: 'filed', state_label: '已提出，待答复',
+      created_at: '2026-12-02T09:00:00+08:00', deputy: { id: 12, name: '李秀兰' },
+      opinion: { id: 61, number: 'LL-2026-000061', summary: '小区停车难，晚上车辆占用消防通道' }, outcome: null },
+    SUGGESTION_ANSWERED,
+  ],
+  total: 2, page: 1, per_page: 20,
+}
+const OFFICIAL_ACCOUNT = { linked: true, follows: true, name: '人大代表联络站', qrcode_url: null }
+// Draft-law consultations (立法意见征集): GET /api/v1/consultations?station_id= and one draft.
+const CONSULTATION_BRIEF = {
+  id: 5, title: '岳麓区文明行为促进条例（草案）', summary: '请对草案提出意见和建议。', state: 'open', state_label: '征集中',
+  opens_on: '2026-12-01', closes_on: '2026-12-31', region: { id: 2, name: '岳麓区' }, articles_count: 2, has_outcome: false,
+}
+const CONSULTATIONS = { items: [CONSULTATION_BRIEF] }
+const CONSULTATION = Object.assign({}, CONSULTATION_BRIEF, {
+  preamble: '（征求意见稿）',
+  articles: [
+    { number: 1, label: '第一条', chapter: '第一章 总则', text: '为了促进文明行为，制定本条例。', comments: 2 },
+    { number: 2, label: '第二条', chapter: '第一章 总则', text: '本条例适用于本区行政区域。', comments: 0 },
+  ],
+  stations: [{ id: 3, name: '岳麓街道人大代表联络站' }],
+  target_regions: [],
+  counts: { total: 4, shown: 3, hidden: 1, deputies: 1, people: 3, whole: 1 },
+  outcome: null,
+  mine: [{ id: 31, article: 1, text: '建议写明立法依据。', created_at: '2026-12-02T10:00:00+08:00', as_deputy: false,
+    author: '群众', hidden: true, hidden_reason: '与草案无关' }],
+  can_comment: true, as_deputy: false, manage: false,
+})
+const CONSULTATION_COMMENT = {
+  comment: { id: 32, article: 2, text: '建议写明包括居民小区。', created_at: '2026-12-02T10:05:00+08:00', as_deputy: false,
+    author: '群众', hidden: false, hidden_reason: '' },
+}
+
 const ok = (data, statusCode = 200) => () => ({ statusCode, data })
 const fail = (status, answer) => () => ({ statusCode: status, data: answer })
 
@@ -253,6 +297,7 @@ module.exports = {
   STATION_CODE, DEPUTY_CODE, STATIONS, OPINIONS, USER, LOGIN, UPLOAD, MESSAGES, APPOINTMENT, APPOINTMENT_CREATED,
   APPOINTMENTS, APPOINTMENT_PAST, APPOINTMENT_CANCELLED, MY_APPOINTMENTS, APPOINTMENT_GONE, CHECK_IN, CODE_ROTATED, CODE_REVOKED, CODE_UNKNOWN, LINKED, LINK_CODE_WRONG,
   DEPUTY_OPINION, DEPUTY_OPINION_NOTED, DEPUTY_OPINIONS, DEPUTY_USER, INVITATION_ACCEPTED, PHONE_MISMATCH,
-  ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD,
+  ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD, SUGGESTIONS, SUGGESTION_ANSWERED, OFFICIAL_ACCOUNT,
+  ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD, CONSULTATION_BRIEF, CONSULTATIONS, CONSULTATION, CONSULTATION_COMMENT,
   brief, ok, fail,
 }

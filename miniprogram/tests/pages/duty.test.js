@@ -1,6 +1,6 @@
 const { signedIn, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap } = require('../helpers/page')
-const { CHECK_IN, DAY_BOOKINGS, DEPUTY, DEPUTY_USER, DUTY_RECORD, ROTA_DAYS, STATION_CODE, USER, ok, fail } = require('../helpers/fixtures')
+const { CHECK_IN, DAY_BOOKINGS, DEPUTY, DEPUTY_USER, DUTY_RECORD, OFFICIAL_ACCOUNT, ROTA_DAYS, STATION_CODE, USER, ok, fail } = require('../helpers/fixtures')
 
 let fake
 beforeEach(() => {
@@ -10,6 +10,7 @@ beforeEach(() => {
   fake.route('GET', '/api/v1/stations/3/reception-days', ok(ROTA_DAYS))
   fake.route('GET', '/api/v1/stations/5/reception-days', ok({ items: [] }))
   fake.route('GET', '/api/v1/stats/deputies/12/duty-record', ok(DUTY_RECORD))
+  fake.route('GET', '/api/v1/notifications/official-account', ok(OFFICIAL_ACCOUNT))
 })
 
 test('the rota lists only the deputy\'s days; tapping one shows who booked', async () => {
@@ -19,7 +20,8 @@ test('the rota lists only the deputy\'s days; tapping one shows who booked', asy
   expect(text).toContain('12月15日 周二 09:00-11:30')
   expect(text).toContain('已预约 1/10')
   expect(text).not.toContain('1月15日') // 王建国's day
-  expect(text).toContain('公众号给您发值班提醒')
+  expect(text).toContain('接待日前一天通过公众号提醒')
+  expect(comp.querySelector('#reminder-warn')).toBeFalsy() // follows the account: nothing to do
   fake.route('GET', '/api/v1/reception-days/1/appointments', ok(DAY_BOOKINGS))
   await tap(comp, '.duty-day')
   await flush()
@@ -87,4 +89,37 @@ test('not a deputy, or a failed load: helpful words instead of an empty page', a
   ;({ comp } = loadPage('pages/duty/duty', {}))
   await flush()
   expect(textOf(comp)).toContain('加载失败')
+})
+
+test('the reminder line says what to do when the official account cannot reach the deputy', async () => {
+  fake.route('GET', '/api/v1/notifications/official-account',
+    ok(Object.assign({}, OFFICIAL_ACCOUNT, { follows: false, qrcode_url: 'https://liaison.example.gov.cn/oa-qrcode.jpg' })))
+  let { comp } = loadPage('pages/duty/duty', {})
+  await flush()
+  let text = textOf(comp)
+  expect(text).toContain('接待日前一天通过公众号提醒')
+  expect(text).toContain('您还没有关注「人大代表联络站」公众号，值班提醒发不到您的微信。请在微信中搜索「人大代表联络站」并关注。')
+  expect(text).toContain('长按二维码识别，关注公众号')
+  expect(comp.querySelector('.oa-qrcode')).toBeTruthy()
+  expect(comp.data.reminder.qrcode).toBe('https://liaison.example.gov.cn/oa-qrcode.jpg')
+
+  resetApp()
+  fake = signedIn(DEPUTY_USER)
+  fake.route('GET', '/api/v1/deputies/12', ok({ deputy: DEPUTY }))
+  fake.route('GET', '/api/v1/stations/3/reception-days', ok(ROTA_DAYS))
+  fake.route('GET', '/api/v1/stations/5/reception-days', ok({ items: [] }))
+  fake.route('GET', '/api/v1/stats/deputies/12/duty-record', ok(DUTY_RECORD))
+  fake.route('GET', '/api/v1/notifications/official-account', ok(Object.assign({}, OFFICIAL_ACCOUNT, { linked: false, follows: null })))
+  ;({ comp } = loadPage('pages/duty/duty', {}))
+  await flush()
+  text = textOf(comp)
+  expect(text).toContain('您的微信还没有和「人大代表联络站」公众号关联')
+  expect(text).not.toContain('长按二维码') // no QR code configured
+
+  // WeChat could not say: the plain line, no alarm.
+  fake.route('GET', '/api/v1/notifications/official-account', ok(Object.assign({}, OFFICIAL_ACCOUNT, { follows: null })))
+  await comp.instance.loadReminder()
+  await flush()
+  expect(textOf(comp)).toContain('接待日前一天通过公众号提醒')
+  expect(comp.querySelector('#reminder-warn')).toBeFalsy()
 })

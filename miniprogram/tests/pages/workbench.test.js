@@ -34,6 +34,11 @@ test('opens on the opinions that summoned the deputy, filters by tab and search,
   await tap(comp, '#tab-summoned')
   await tap(comp, '.opinion-item')
   expect(fake.lastCall('navigateTo').url).toBe('/pages/deputy-opinion/deputy-opinion?id=60')
+
+  // 我的建议: the suggestions made from these opinions and what became of them.
+  expect(text).toContain('我的建议')
+  await tap(comp, '#suggestions-btn')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/suggestions/suggestions')
 })
 
 test('someone who is not a deputy is offered the binding instead of a list', async () => {

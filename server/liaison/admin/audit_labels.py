@@ -15,6 +15,9 @@ ACTION_LABELS = {
     "unit.created": "新增承办单位", "unit.updated": "修改承办单位", "unit.deactivated": "停用承办单位",
     "unit.reactivated": "重新启用承办单位", "unit.merged": "合并承办单位", "units.imported": "导入承办单位",
     "role.moved": "身份随单位合并转移",
+    "suggestion.answered": "登记代表建议办理结果",
+    "consultation.published": "发布意见征集", "consultation.comment_hidden": "隐藏征集意见",
+    "consultation.closed": "结束意见征集", "consultation.outcome": "公布意见采纳情况",
 }
 FIELD_LABELS = {
     "name": "名称", "kind": "类型", "address": "地址", "open_hours": "开放时间", "master_name": "站长",
@@ -27,6 +30,8 @@ FIELD_LABELS = {
     "rows": "行数", "regions": "新增区域", "stations": "新增联络站", "deputies": "新增代表",
     "memberships": "新增进站关系", "contact": "联系人", "active": "启用", "merged_into": "并入",
     "assignments": "转移的交办", "roles": "转移的身份", "created": "新增", "updated": "修改",
+    "state": "状态", "unit_name": "答复单位", "outcome": "办理结果",
+    "opens_on": "开始日期", "closes_on": "截止日期", "articles": "条文数", "comment": "意见", "version": "第几次公布",
 }
 MEMBERSHIP_KINDS = {"home": "驻站", "cross": "交叉进站"}
 PROOFS = {"phone": "微信手机号与档案一致", "inviter": "邀请人担保", "demo": "演示数据"}
@@ -63,6 +68,10 @@ def _value(entity_type: str, key: str, value) -> str:
         return PROOFS.get(value, value)
     if key == "reason":
         return REASONS.get(value, value)
+    if key == "state" and entity_type == "suggestion":
+        from ..opinions.suggestions import STATE_LABELS
+
+        return STATE_LABELS.get(value, value)
     return str(value)
 
 

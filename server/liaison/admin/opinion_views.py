@@ -15,7 +15,7 @@ from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import DomainError
-from ..opinions import attachments, privacy, workflow
+from ..opinions import attachments, privacy, suggestions, workflow
 from ..opinions.access import actor_for, get_visible, lens_for, viewer_for
 from ..opinions.operations import action_label, categories, transition
 from ..opinions import serialize
@@ -67,21 +67,24 @@ def _page(opinion_id: int, failure: actions.Failure | None = None, status: int =
                                     .where(HandlingUnit.id.in_(unit_ids))).all()) if unit_ids else {}
     lens = lens_for(viewer, op, actor)
     runs_it = can_manage_station(viewer.scope, db.session.get(Station, op.station_id))
-    suggestion = (routing.suggest_for(op) if runs_it and {"accept", "assign"} & set(allowed)
-                  and not failure else None)
+    routing_hint = (routing.suggest_for(op) if runs_it and {"accept", "assign"} & set(allowed)
+                    and not failure else None)
     forms = actions.forms_for(op, allowed, categories(), today, failure,
                               unit_level=request.args.get("unit_level"),
-                              unit_q=(request.args.get("unit_q") or "").strip()[:50], suggestion=suggestion)
+                              unit_q=(request.args.get("unit_q") or "").strip()[:50], suggestion=routing_hint)
     similar_cases = similar.similar(viewer, op) if runs_it else []
     # Refused, and its form is gone (the state moved on): say it at the top instead.
     stray = failure.message if failure and not any(f.error for f in forms) else ""
     can_attach = op.state == "assigned" and any(
         a.role == "lead" and a.status in ("pending", "accepted") and a.unit_id in lens.unit_ids
         and a.round == (op.rounds or 0) for a in op.assignments)
+    suggestion = suggestions.for_opinion(op.id) if (lens.is_staff or lens.is_deputy) else None
     return render_template(
         "admin/opinion.html", op=op, o=data, lens=lens, forms=forms, today=today, can_attach=can_attach,
         stray_error=stray, timeline=_timeline(op, lens, units), similar_cases=similar_cases,
-        can_mark_duplicate="mark_duplicate" in allowed, state_labels=STATE_LABELS), status
+        can_mark_duplicate="mark_duplicate" in allowed, state_labels=STATE_LABELS,
+        suggestion=suggestions.one(suggestion) if suggestion else None,
+        can_record_outcome=bool(suggestion) and suggestions.can_record(viewer, suggestion)), status
 
 
 @bp.get("/opinions/<int:opinion_id>")
@@ -139,6 +142,25 @@ def opinion_attach(opinion_id):
             raise
         return failed(exc.message, target)
     return done(f"已上传附件“{item.file_name}”，将随答复发给群众", target)
+
+
+@bp.post("/suggestions/<int:suggestion_id>/outcome")
+@staff_required
+def suggestion_outcome(suggestion_id):
+    """Staff or the NPC office write down the handling unit's answer to a suggestion
+    (``opinions.suggestions.record_outcome``), then go back to its opinion's page."""
+    viewer = viewer_for(current_user())
+    values = {"unit_name": request.form.get("unit_name", ""), "outcome": request.form.get("outcome", "")}
+    opinion_id = form_int("opinion_id")
+    target = (url_for("admin.opinion", opinion_id=opinion_id) if opinion_id else url_for("admin.queue")) + "#suggestion"
+    try:
+        s = suggestions.record_outcome(viewer, suggestion_id, values)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        return failed(exc.message, target)
+    back = url_for("admin.opinion", opinion_id=s.opinion_id) + "#suggestion" if s.opinion_id else target
+    return done("已登记代表建议的办理结果，并通知了提出建议的代表", back)
 
 
 @bp.post("/reply-attachments/<int:attachment_id>/delete")

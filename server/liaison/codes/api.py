@@ -9,7 +9,7 @@ from flask import redirect, send_file, url_for
 
 from ..core.db import db
 from ..core.errors import ApiError
-from ..core.storage import get_storage
+from ..core.storage import get_storage, send_stored
 from ..places.models import Region
 from ..core import fonts
 from . import batches, operations, posters
@@ -94,13 +94,12 @@ def _poster(token: str, fmt: str):
     fingerprint = posters.fingerprint(data, fmt)
     storage = get_storage()
     key = f"codes/posters/{code.token}-{fingerprint}.{fmt}"
-    if storage.exists(key):
-        content = storage.get(key)
-    else:
-        content = storage.get(storage.put(key, posters.render_bytes(data, fmt)))
+    if not storage.exists(key):
+        storage.put(key, posters.render_bytes(data, fmt))
     prefix = "站码海报" if code.kind == "station" else "代表联系卡"
-    return _image(content, "application/pdf" if fmt == "pdf" else "image/png", fingerprint,
-                  f"{prefix}-{data.name}-{code.token}.{fmt}")
+    return send_stored(key, "application/pdf" if fmt == "pdf" else "image/png",
+                       download_name=f"{prefix}-{data.name}-{code.token}.{fmt}", max_age=IMAGE_MAX_AGE,
+                       private=False, etag=fingerprint)
 
 
 @bp.get("/codes/<token>/poster.png")
@@ -183,7 +182,4 @@ def batch_zip(batch_id):
     if batch.status != "finished" or not batch.zip_key or not storage.exists(batch.zip_key):
         raise ApiError(409, "batch_not_finished", "海报还在生成中，完成后才能下载")
     name = batch.zip_key.rsplit("/", 1)[-1]
-    local = getattr(storage, "local_path", None)
-    source = local(batch.zip_key) if local else io.BytesIO(storage.get(batch.zip_key))
-    return send_file(source, mimetype="application/zip", as_attachment=True, download_name=name,
-                     max_age=0)
+    return send_stored(batch.zip_key, "application/zip", download_name=name, as_attachment=True, max_age=0)

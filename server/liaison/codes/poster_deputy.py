@@ -6,6 +6,7 @@ deputy's photo and texts. The QR code is pasted by render.py into QR_SLOT.
 from __future__ import annotations
 
 import functools
+import io
 from typing import TYPE_CHECKING
 
 from PIL import Image, ImageDraw, ImageOps
@@ -116,12 +117,13 @@ def surname(name: str) -> str:
     return name[:2] if name.startswith(COMPOUND_SURNAMES) else name[:1]
 
 
-def portrait(photo: Image.Image | str | None, name: str) -> Image.Image:
-    """The deputy's photo cropped to the 3:4 frame, or a placeholder with the surname."""
+def portrait(photo: Image.Image | bytes | str | None, name: str) -> Image.Image:
+    """The deputy's photo (an image, its file's bytes or a path) cropped to the 3:4 frame,
+    or a placeholder with the surname."""
     size = (PHOTO_BOX[2] - PHOTO_BOX[0], PHOTO_BOX[3] - PHOTO_BOX[1])
-    if isinstance(photo, str):
+    if isinstance(photo, (str, bytes)):
         try:
-            with Image.open(photo) as opened:
+            with Image.open(io.BytesIO(photo) if isinstance(photo, bytes) else photo) as opened:
                 opened.draft("RGB", size)  # JPEG: decode at 1/2, 1/4 or 1/8 when big enough
                 opened.load()
                 photo = ImageOps.exif_transpose(opened, in_place=True) or opened

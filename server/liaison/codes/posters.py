@@ -42,13 +42,14 @@ def station_data(station: Station, code: Code) -> render.StationPosterData:
         region_path=region_paths([station.region])[station.region.id], qr_url=url_for_code(code))
 
 
-def photo_file(deputy: Deputy) -> str | None:
-    """A local file path of the deputy's photo, when the storage has one on disk."""
-    storage = get_storage()
-    if not deputy.photo_path or not storage.exists(deputy.photo_path):
+def photo_bytes(deputy: Deputy) -> bytes | None:
+    """The deputy's photo as stored (a few hundred KB at most), or None."""
+    if not deputy.photo_path:
         return None
-    local = getattr(storage, "local_path", None)
-    return str(local(deputy.photo_path)) if local else None
+    try:
+        return get_storage().get(deputy.photo_path)
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def deputy_data(deputy: Deputy, code: Code, station: Station | None = None) -> render.DeputyCardData:
@@ -59,7 +60,7 @@ def deputy_data(deputy: Deputy, code: Code, station: Station | None = None) -> r
     return render.DeputyCardData(
         name=deputy.name,
         levels=[DEPUTY_LEVEL_LABELS[lv] for lv in DEPUTY_LEVELS if lv in (deputy.levels or [])],
-        station_name=station.name if station else "", photo=photo_file(deputy),
+        station_name=station.name if station else "", photo=photo_bytes(deputy),
         qr_url=url_for_code(code))
 
 
@@ -87,8 +88,10 @@ def renderer_version() -> str:
 def fingerprint(data, fmt: str) -> str:
     """A short hash of the poster's content and format."""
     fields = asdict(data)
-    photo = fields.get("photo")
-    if isinstance(photo, str):
+    photo = getattr(data, "photo", None)
+    if isinstance(photo, bytes):
+        fields["photo"] = "sha256:" + hashlib.sha256(photo).hexdigest()
+    elif isinstance(photo, str):
         try:
             stat = os.stat(photo)
             fields["photo"] = [photo, stat.st_size, int(stat.st_mtime)]

@@ -61,7 +61,7 @@ class DeputyCardData:
     name: str
     levels: list[str] = field(default_factory=list)
     station_name: str = ""
-    photo: Image.Image | str | None = None
+    photo: Image.Image | bytes | str | None = None  # bytes: the stored file
     qr_url: str = ""
 
 

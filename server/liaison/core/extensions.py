@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from .db import db, migrate
-from .storage import LocalStorage
+from .storage import from_config
 
 
 def init_app(app) -> None:
@@ -14,7 +14,7 @@ def init_app(app) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=migrations_dir(), render_as_batch=True, compare_type=True)
-    app.extensions["liaison_storage"] = LocalStorage(app.config["STORAGE_PATH"])
+    app.extensions["liaison_storage"] = from_config(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from sqlalchemy import event
 

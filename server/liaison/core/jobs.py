@@ -28,6 +28,7 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.opinions.followup.follow_up_replies", 3600),
     ("liaison.reception.jobs.send_reminders", 3600),
     ("liaison.reception.jobs.plan_next_year", 24 * 3600),  # acts in December only
+    ("liaison.consultations.jobs.notify_opened", 3600),
     ("liaison.stats.jobs.drain_job", 60),  # backstop: the kick after each commit drains at once
     ("liaison.stats.jobs.roll", 600),  # once a China day
     ("liaison.insight.routing.train_all", 24 * 3600),  # suggested routing learns the day's decisions

@@ -8,29 +8,19 @@ follow it. The list shows the same in-app messages as the mini-program's 消息 
 """
 from __future__ import annotations
 
-import logging
 
 from flask import current_app, redirect, render_template, request, url_for
 
-from ..wechat.app import get_wechat
-from ..notifications import operations
-from ..wechat.errors import WeChatError
+from ..notifications import official_account, operations
 from .auth import resident_required
 from .blueprint import bp
 
-log = logging.getLogger(__name__)
 PER_PAGE = 20
 
 
 def follows_account(user) -> bool | None:
     """True / False as WeChat says; None when unknown (no openid, WeChat unreachable)."""
-    if not user.oa_openid:
-        return None
-    try:
-        return get_wechat().follows(user.oa_openid)
-    except WeChatError as exc:
-        log.info("h5: cannot tell whether %s follows the account: %s", user.id, exc)
-        return None
+    return official_account.follows(user)
 
 
 def follow_prompt(user) -> dict | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 
 from ..core.auth import current_user
-from . import consents, operations, outbox, settings, templates
+from . import consents, official_account, operations, outbox, settings, templates
 from .schemas import (
     ConsentsIn, ConsentsOut, MessagesOut, NotificationEnvelope, NotificationsOut,
-    NotificationsQuery, OkOut, PageQuery, TemplatesOut, TemplatesQuery,
+    NotificationsQuery, OfficialAccountOut, OkOut, PageQuery, TemplatesOut, TemplatesQuery,
 )
 
 bp = APIBlueprint("notifications", __name__, url_prefix="/api/v1", tag="消息通知")
@@ -46,6 +46,16 @@ def list_templates(query_data):
 def record_consents(json_data):
     user = current_user()
     return {"ok": True, "consents": consents.record(user.id, json_data["results"])}
+
+
+@bp.get("/notifications/official-account")
+@bp.output(OfficialAccountOut)
+@bp.doc(summary="本人能否收到公众号模板消息（代表的点将、值班提醒）", security="BearerAuth",
+        description="linked：已知道本人在公众号的 openid；follows：微信说是否关注了公众号"
+                    "（未关联或微信暂时无法回答时为 null）。小程序的值班页据此提示代表关注公众号。",
+        responses={401: "未登录或登录过期"})
+def official_account_status():
+    return official_account.status(current_user())
 
 
 @bp.get("/messages")

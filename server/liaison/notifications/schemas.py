@@ -115,3 +115,11 @@ class NotificationsOut(Schema):
 
 class NotificationEnvelope(Schema):
     notification = Nested(NotificationOut)
+
+
+class OfficialAccountOut(Schema):
+    linked = Boolean(metadata={"description": "是否已知道本人在公众号的 openid（在公众号里登录过联络站网页）"})
+    follows = Boolean(allow_none=True, metadata={
+        "description": "是否关注了公众号（微信的回答）；未关联或微信暂时无法回答时为 null"})
+    name = String(metadata={"description": "公众号名称"})
+    qrcode_url = String(allow_none=True, metadata={"description": "公众号二维码图片地址（可不配置）"})

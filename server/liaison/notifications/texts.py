@@ -34,6 +34,8 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                                           "转为闭会期间代表建议。"),
         "appointment_reminder": ("预约接待提醒", "{body}"),
         "appointment_cancelled": ("接待日取消通知", "{body}"),
+        "consultation_comment_hidden": ("您的意见已被隐藏", "{body}"),
+        "consultation_outcome": ("意见采纳情况已公布", "{body}"),
     },
     "deputy": {
         "summoned": ("群众点将", "有群众在{station}点将您，意见编号{number}：{summary}"),
@@ -44,6 +46,10 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
                                   "{reason}"),
         "reception_reminder": ("接待日提醒", "{body}"),
         "reception_cancelled": ("接待日取消通知", "{body}"),
+        "suggestion_answered": ("代表建议已有答复", "{body}"),
+        "consultation_opened": ("立法意见征集", "{body}"),
+        "consultation_comment_hidden": ("您的意见已被隐藏", "{body}"),
+        "consultation_outcome": ("意见采纳情况已公布", "{body}"),
     },
     "staff": {
         "new_opinion": ("新的群众意见待受理", "{station}收到新的群众意见（编号{number}）：{summary}"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 from apiflask.schemas import FileSchema
-from flask import make_response, request
+from flask import request
 from sqlalchemy import select
 
 from ..core import clock
@@ -16,7 +16,7 @@ from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
 from ..core.schemas import also_answers
-from ..core.storage import get_storage
+from ..core.storage import send_stored
 from ..places.models import HandlingUnit, Station
 from ..places.units import units_for_station
 from . import abuse, operations, queries, serialize, submission, uploads
@@ -170,13 +170,11 @@ def handling_units(query_data):
               responses={404: "不存在或无权查看"})
 def serve_upload(upload_id):
     item = uploads.readable_upload(upload_id, request.args.get("t"), current_user(optional=True))
-    resp = make_response(get_storage().get(item.storage_key))
-    resp.headers["Content-Type"] = "image/jpeg"
+    resp = send_stored(item.storage_key, "image/jpeg", max_age=3600)
     resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.headers["Content-Disposition"] = "inline"
+    resp.headers.setdefault("Content-Disposition", "inline")
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    resp.headers["Cache-Control"] = "private, max-age=3600"
     return resp
 
 
-from . import attachment_api, paper_api  # noqa: E402,F401  (their routes join these blueprints)
+from . import attachment_api, paper_api, suggestion_api  # noqa: E402,F401  (their routes join these blueprints)

@@ -6,13 +6,11 @@ is on the files blueprint, like photos, so a signed link works without a login.
 """
 from __future__ import annotations
 
-from io import BytesIO
-
 from apiflask.schemas import EmptySchema, FileSchema
-from flask import request, send_file
+from flask import request
 
 from ..core.auth import current_user
-from ..core.storage import get_storage
+from ..core.storage import send_stored
 from . import abuse, attachments
 from .access import viewer_for
 from .api import AUTH, _ip, _viewer, bp, files_bp
@@ -51,9 +49,8 @@ def delete_attachment(attachment_id):
 def serve_attachment(attachment_id):
     user = current_user(optional=True)
     item = attachments.readable(viewer_for(user) if user else None, attachment_id, request.args.get("t"))
-    resp = send_file(BytesIO(get_storage().get(item.storage_key)), mimetype=item.content_type,
-                     as_attachment=item.content_type == attachments.PDF, download_name=item.file_name)
+    resp = send_stored(item.storage_key, item.content_type, download_name=item.file_name,
+                       as_attachment=item.content_type == attachments.PDF, max_age=3600)
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    resp.headers["Cache-Control"] = "private, max-age=3600"
     return resp

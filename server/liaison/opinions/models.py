@@ -161,6 +161,13 @@ class Suggestion(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # What became of it (``suggestions.record_outcome``): staff or the NPC office write down
+    # the handling unit's answer; ``state`` is ``filed`` (已提出) until then, ``answered`` after.
+    state: Mapped[str] = mapped_column(String(20), default="filed", server_default="filed")
+    unit_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id"))
 
 
 class OpinionCounter(db.Model):

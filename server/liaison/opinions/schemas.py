@@ -1,6 +1,6 @@
 """Request/response schemas for opinions, uploads and handling units (also the OpenAPI source)."""
 from apiflask import Schema
-from apiflask.fields import Boolean, Date, File, Integer, List, Nested, String
+from apiflask.fields import Boolean, Date, DateTime, File, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, INCLUDE
 
@@ -250,3 +250,61 @@ class UnitOut(Schema):
 class UnitsOut(Schema):
     items = List(Nested(UnitOut))
 
+
+
+# -- closed-session suggestions (闭会期间代表建议) ------------------------------------
+
+
+class SuggestionListQuery(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    mine = Boolean(load_default=False, metadata={
+        "description": "只看我（代表本人）提出的；工作人员不填时还能看到本站意见转成的建议"})
+    page = Integer(load_default=1, validate=Range(min=1, max=10000))
+    per_page = Integer(load_default=20, validate=Range(min=1, max=100))
+
+
+class SuggestionOutcomeIn(Schema):
+    unit_name = String(required=True, validate=Length(max=200), metadata={"description": "答复的承办单位"})
+    outcome = String(required=True, validate=Length(max=4000), metadata={"description": "承办单位的答复或办理结果"})
+
+
+class SuggestionOpinionOut(Schema):
+    id = Integer()
+    number = String()
+    summary = String(metadata={"description": "意见内容的前 40 个字"})
+
+
+class SuggestionDeputyOut(Schema):
+    id = Integer()
+    name = String()
+
+
+class SuggestionOutcomeOut(Schema):
+    unit_name = String(metadata={"description": "答复的承办单位"})
+    text = String(metadata={"description": "答复或办理结果"})
+    answered_at = DateTime(metadata={"description": "登记时间（北京时间）"})
+
+
+class SuggestionOut(Schema):
+    id = Integer()
+    title = String()
+    text = String()
+    state = String(metadata={"description": "filed（已提出，待答复）| answered（已答复）"})
+    state_label = String()
+    created_at = DateTime()
+    deputy = Nested(SuggestionDeputyOut)
+    opinion = Nested(SuggestionOpinionOut, allow_none=True, metadata={"description": "由哪条意见转来"})
+    outcome = Nested(SuggestionOutcomeOut, allow_none=True, metadata={"description": "办理结果；未答复时为 null"})
+
+
+class SuggestionListOut(Schema):
+    items = List(Nested(SuggestionOut))
+    total = Integer()
+    page = Integer()
+    per_page = Integer()
+
+
+class SuggestionEnvelope(Schema):
+    suggestion = Nested(SuggestionOut)

@@ -112,12 +112,7 @@ def delete_files(uploads: list[Upload]) -> None:
     """Remove stored files (scrubbing); a file already gone is fine."""
     storage = get_storage()
     for upload in uploads:
-        remover = getattr(storage, "delete", None)
-        if remover is not None:
-            remover(upload.storage_key)
-            continue
-        path = storage.local_path(upload.storage_key)  # LocalStorage has no delete() yet
-        path.unlink(missing_ok=True)
+        storage.delete(upload.storage_key)
 
 
 def delete_unattached(now: datetime, older_than: timedelta = UNATTACHED_MAX_AGE,

@@ -5,14 +5,13 @@ import mimetypes
 
 from apiflask import APIBlueprint
 from apiflask.schemas import FileSchema
-from flask import Response
 from sqlalchemy import func, select
 
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
 from .scopes import scope_of
-from ..core.storage import get_storage
+from ..core.storage import get_storage, send_stored
 from . import public_cache, serialize
 from .importer import import_rows, read_rows
 from .models import Deputy, Region, Station
@@ -92,9 +91,7 @@ def deputy_photo(deputy_id):
     if not deputy.photo_path or not storage.exists(deputy.photo_path):
         raise ApiError(404, "photo_not_found", "这位代表还没有照片")
     mimetype = mimetypes.guess_type(deputy.photo_path)[0] or "image/jpeg"
-    response = Response(storage.get(deputy.photo_path), mimetype=mimetype)
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return send_stored(deputy.photo_path, mimetype, max_age=3600, private=False)
 
 
 @bp.post("/imports")

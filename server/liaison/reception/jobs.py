@@ -7,7 +7,10 @@ each station-year once, and a day staff later move or cancel is not brought back
 the button on the station's reception page, the office with ``flask reception plan``.
 
 The reminders are safe to run twice and from several workers: a day is claimed by setting its
-``reminded_at`` with a conditional UPDATE, so only one run writes its messages.
+``reminded_at`` with a conditional UPDATE, so only one run writes its messages. A deputy put on
+tomorrow's rota after the day's reminders went out is still reminded by the next run (each
+deputy's reminder has its own dedupe key, ``reception:<day>:<date>:<user>``, so nobody is
+reminded twice of one duty day).
 Each reminder goes through the notifications outbox (``outbox.emit_direct``: an
 in-app message plus, where the event has a WeChat template, a WeChat message that
 opens the station):
@@ -95,11 +98,18 @@ def send_reminders(now: datetime | None = None) -> int:
     tomorrow = now.date() + timedelta(days=1)
     if not reminder_due(tomorrow, now, int(current_app.config["RECEPTION_REMINDER_HOUR"])):
         return 0
-    day_ids = list(db.session.execute(select(ReceptionDay.id).where(
-        ReceptionDay.date == tomorrow, ReceptionDay.status == "planned",
-        ReceptionDay.reminded_at.is_(None))).scalars())
+    days = list(db.session.execute(select(ReceptionDay.id, ReceptionDay.reminded_at).where(
+        ReceptionDay.date == tomorrow, ReceptionDay.status == "planned")).all())
     written = 0
-    for day_id in day_ids:
+    for day_id, reminded_at in days:
+        if reminded_at is not None:  # sent already: only a deputy added to the rota since
+            try:
+                with savepoint():
+                    written += _remind_late_rota(db.session.get(ReceptionDay, day_id))
+            except IntegrityError:  # another run wrote the same reminder meanwhile
+                pass
+            checkpoint()
+            continue
         claimed = db.session.execute(update(ReceptionDay).where(
             ReceptionDay.id == day_id, ReceptionDay.reminded_at.is_(None))
             .values(reminded_at=clock.now()).execution_options(synchronize_session=False))
@@ -115,10 +125,34 @@ def send_reminders(now: datetime | None = None) -> int:
     return written
 
 
+def _on_duty(day: ReceptionDay) -> list[Deputy]:
+    return list(db.session.execute(select(Deputy).join(RotaEntry, RotaEntry.deputy_id == Deputy.id).where(
+        RotaEntry.reception_day_id == day.id).order_by(RotaEntry.id)).scalars())
+
+
+def _emit(day: ReceptionDay, station: Station, user_id: int, kind: str, texts: dict) -> bool:
+    from ..notifications import outbox
+
+    title, body = texts[kind]
+    event, who = EVENTS[kind]
+    starts = datetime.combine(day.date, time.fromisoformat(day.start), CHINA)
+    return outbox.emit_direct(user_id, event, title, body,
+                              {"station": station.name, "station_id": station.id, "time": starts},
+                              dedupe_key=f"reception:{day.id}:{day.date.isoformat()}:{user_id}",
+                              audience=who)
+
+
+def _remind_late_rota(day: ReceptionDay) -> int:
+    """The day's deputies not reminded yet (put on the rota after the reminders went out)."""
+    station = db.session.get(Station, day.station_id)
+    on_duty = _on_duty(day)
+    texts = reminder_texts(station.name, day.date, day.start, day.end, [d.name for d in on_duty])
+    return sum(_emit(day, station, d.user_id, "deputy", texts) for d in on_duty if d.user_id)
+
+
 def _remind(day: ReceptionDay) -> int:
     station = db.session.get(Station, day.station_id)
-    on_duty = list(db.session.execute(select(Deputy).join(RotaEntry, RotaEntry.deputy_id == Deputy.id).where(
-        RotaEntry.reception_day_id == day.id).order_by(RotaEntry.id)).scalars())
+    on_duty = _on_duty(day)
     texts = reminder_texts(station.name, day.date, day.start, day.end, [d.name for d in on_duty])
     audience: dict[int, str] = {}
     for deputy in on_duty:
@@ -130,14 +164,6 @@ def _remind(day: ReceptionDay) -> int:
     for user_id in db.session.execute(select(StationFollow.user_id).where(
             StationFollow.station_id == station.id)).scalars():
         audience.setdefault(user_id, "follower")
-    from ..notifications import outbox
-
-    starts = datetime.combine(day.date, time.fromisoformat(day.start), CHINA)
     for user_id, kind in audience.items():
-        title, body = texts[kind]
-        event, who = EVENTS[kind]
-        outbox.emit_direct(user_id, event, title, body,
-                           {"station": station.name, "station_id": station.id, "time": starts},
-                           dedupe_key=f"reception:{day.id}:{day.date.isoformat()}:{user_id}",
-                           audience=who)
+        _emit(day, station, user_id, kind, texts)
     return len(audience)

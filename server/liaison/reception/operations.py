@@ -86,7 +86,10 @@ def _rota(day: ReceptionDay, deputy_ids, station_id: int, today: date) -> None:
     if any(d not in members for d in deputy_ids):
         raise ApiError(422, "validation_error", "值班代表必须是本站的代表",
                        {"fields": {"deputy_ids": ["值班代表必须是本站的代表"]}})
-    day.rota = [RotaEntry(deputy_id=d) for d in dict.fromkeys(deputy_ids)]
+    # Keep the rows of deputies who stay on the rota: a new row for the same deputy would be
+    # inserted before the old one is deleted and break the day's unique (day, deputy) key.
+    kept = {e.deputy_id: e for e in day.rota}
+    day.rota = [kept.get(d) or RotaEntry(deputy_id=d) for d in dict.fromkeys(deputy_ids)]
 
 
 def _times(start: str, end: str) -> None:
