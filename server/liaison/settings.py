@@ -255,8 +255,9 @@ SETTINGS: tuple[Setting, ...] = (
     S("SIMILAR_MIN_SCORE", float, 0.3, "an earlier opinion of the district is shown as a similar "
       "case when the cosine of the two texts' TF-IDF vectors (words and character 2–3-grams) is "
       "at least this", minimum=0.0, maximum=1.0),
-    S("SIMILAR_CANDIDATES", int, 2000, "the latest earlier opinions of the district compared "
-      "with one for its similar cases", minimum=1),
+    S("SIMILAR_CANDIDATES", int, 500, "the latest earlier opinions of the district compared "
+      "with one for its similar cases (about half a second for 500 on a small server: the case's "
+      "admin page computes them when opened)", minimum=1),
     S("ROUTING_MIN_CONFIDENCE", float, 0.5, "a category or handling unit is suggested only when "
       "the classifier gives it at least this probability", minimum=0.0, maximum=1.0),
     S("ROUTING_MIN_SIMILARITY", float, 0.15, "and only when the opinion is this similar (cosine) "

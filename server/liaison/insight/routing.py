@@ -176,6 +176,7 @@ def _model(region_id: int, kind: str) -> dict | None:
             return cached[1]
     blob = db.session.scalar(select(RoutingModel.blob).where(RoutingModel.id == row.id))
     model = _load(blob)
+    text.add_place_words(model["vectorizer"].ignore)  # this process segments as the training did
     with _cache_lock:
         _cache[key] = (row.trained_at, model)
     return model
