@@ -267,12 +267,31 @@ def record_choice(opinion: Opinion, decision, event=None, **_) -> None:
                                  accepted=suggested == chosen, decided_at=clock.now()))
 
 
-def report_section(region: Region, month, **_) -> dict:
-    """``stats.queries.report_sections``: the month's ``routing`` share in the region report."""
+def month_share(region: Region, month) -> dict:
     from ..stats.figures import add_months
 
     first = clock.start_of_china_month(month)
-    return {"routing": share(region, first, clock.start_of_china_month(add_months(month, 1)))}
+    return share(region, first, clock.start_of_china_month(add_months(month, 1)))
+
+
+def report_fields(region: Region, month, **_) -> dict:
+    """``stats.queries.report_fields``: the month's ``routing`` share in the region report's JSON."""
+    return {"routing": month_share(region, month)}
+
+
+ROUTING_ROWS = (("category", "意见分类"), ("unit", "承办单位"))
+
+
+def region_section(region: Region, month, **_) -> dict:
+    """``stats.sections.region_sections``: the same share on the report page and in its Excel file."""
+    data = month_share(region, month)
+    rows = [[label, data[kind]["suggested"], data[kind]["accepted"],
+             "" if data[kind]["share"] is None else f"{data[kind]['share'] * 100:.1f}%"]
+            for kind, label in ROUTING_ROWS]
+    return {"key": "routing", "title": "分办建议采纳情况", "sheet": "分办建议",
+            "columns": ["建议", "给出建议（件）", "采纳（件）", "采纳率"], "rows": rows, "widths": [16, 14, 12, 10],
+            "note": "受理（分类）和交办（主办单位）时系统给出建议的件数，及工作人员选择与建议一致的件数。",
+            "link": None, "link_text": ""}
 
 
 def share(region: Region, first: datetime, last: datetime) -> dict:

@@ -92,9 +92,10 @@ def _region_json(r: Region) -> dict:
     return {"id": r.id, "name": r.name, "level": r.level, "path": r.path}
 
 
-# Sections a package above stats adds to the region report (``insight``: the share of
-# accepted routing suggestions, ``routing``): each receiver answers a dict merged in.
-report_sections = Event("stats.report_sections")
+# Fields a package above stats adds to the region report's JSON (``insight``: the share
+# of accepted routing suggestions, ``routing``): each receiver answers a dict merged in.
+# (The page and the Excel file take sections through ``stats.sections``.)
+report_fields = Event("stats.report_fields")
 
 
 def region_report(region: Region, month: date, today: date, limit: int | None = None,
@@ -158,7 +159,7 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
         "areas": areas, "flags": flags, "text": sentences,
         "trend": trend(region, month.replace(month=1), month),
     }
-    for section in report_sections.send(region=region, month=month):
+    for section in report_fields.send(region=region, month=month):
         report.update(section or {})
     if with_stations:
         report["stations"] = stations
