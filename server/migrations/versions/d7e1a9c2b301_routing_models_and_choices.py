@@ -1,7 +1,7 @@
 """routing_models and routing_choices: suggested routing's classifiers and the staff's choices
 
 Revision ID: d7e1a9c2b301
-Revises: d7e1a9c3b201
+Revises: c3a1b2d4e6c1
 Create Date: 2026-12-02 10:16:26.939042
 
 """
@@ -12,7 +12,7 @@ import liaison.core.db
 
 # revision identifiers, used by Alembic.
 revision = 'd7e1a9c2b301'
-down_revision = 'd7e1a9c3b201'
+down_revision = 'c3a1b2d4e6c1'
 branch_labels = None
 depends_on = None
 
