@@ -36,6 +36,10 @@ def register_cli(app) -> None:
 
         made = load_demo_opinions()
         click.echo(f"已生成 {made} 条示例意见" if made else "已有意见，未生成示例意见")
+        from .demo.consultations import load_demo_consultation
+
+        if load_demo_consultation():
+            click.echo("已发布一个示例立法意见征集（岳麓区，望月湖街道各联络站）")
 
     @demo.command("prepare")
     @click.option("--no-data", is_flag=True, help="只建库（迁移），不载入演示数据")
