@@ -174,10 +174,12 @@ def register_cli(app) -> None:
 
     from . import settings_cli
     from .codes import cli as codes_cli
+    from .insight import routing_cli
     from .opinions import cli as opinions_cli
     from .reception import cli as reception_cli
     from .stats import cli as stats_cli
     from .users import cli as users_cli, roles_cli
 
-    for module in (codes_cli, opinions_cli, reception_cli, stats_cli, users_cli, roles_cli, settings_cli):
+    for module in (codes_cli, opinions_cli, reception_cli, stats_cli, users_cli, roles_cli, settings_cli,
+                   routing_cli):
         module.register(app)
