@@ -3,7 +3,7 @@
 
     scripts/gen_province.py [--sqlite]                 # once: ≈10,000 stations (province)
     scripts/gen_province.py --shape city [--sqlite]    # once: one city of ≈550 stations
-    scripts/bench reports [--data province|city] [--db postgres|sqlite] [--repeat 5]
+    scripts/bench reports [--data province|city|all] [--db postgres|sqlite|all] [--repeat 5]
 
 Requests go through the Flask app in-process (test client, Bearer token of the NPC
 office over the whole data set). First a series of changes is committed (check-ins
@@ -12,7 +12,9 @@ recount job that each commit kicks is run (``stats.drain``, timed). Then a fresh
 (new connections, nothing cached in the process) reads each report once — **cold**,
 the first report of the month — and again ``--repeat`` times — **warm**. Budget:
 1 s on PostgreSQL, 2 s on SQLite. The whole rebuild of this month and last (the
-daily roll) is timed last, for reference.
+daily roll) is timed last, for reference. ``all`` (the default) runs every data set
+and database found, one after the other. A data set made by an older version is
+migrated first (``flask db upgrade``: new summary tables are filled from the old).
 """
 from __future__ import annotations
 
@@ -72,36 +74,25 @@ def make_changes(app, n: int, rng: random.Random) -> int:
     return made
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--dir", default="/tmp/liaison-province", type=Path)
-    ap.add_argument("--data", choices=("province", "city"), default="province")
-    ap.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--changes", type=int, default=40, help="check-ins committed before the cold read")
-    ap.add_argument("--deputies", type=int, default=20, help="random deputies whose records are timed")
-    args = ap.parse_args()
-    meta_path = args.dir / f"{args.data}.json"
-    sqlite_path = args.dir / f"{args.data}.db"
-    flag = "" if args.data == "province" else " --shape city"
-    if not meta_path.exists() or (args.db == "sqlite" and not sqlite_path.exists()):
-        print(f"没有找到数据：请先运行 scripts/gen_province.py --dir {args.dir}{flag}"
-              f"{' --sqlite' if args.db == 'sqlite' else ''}", file=sys.stderr)
-        return 2
-    meta = json.loads(meta_path.read_text())
-    budget = BUDGET[args.db]
+def run(args, data: str, db_name: str, server) -> tuple[list[str], bool]:
+    """One data set on one database: the lines to print and whether all stayed in budget."""
+    meta = json.loads((args.dir / f"{data}.json").read_text())
+    sqlite_path = args.dir / f"{data}.db"
+    budget = BUDGET[db_name]
 
     def new_app():
-        if args.db == "sqlite":
+        if db_name == "sqlite":
             return app_for_sqlite(sqlite_path, args.dir)
-        return app_for(server.get_uri(args.data), args.dir)
+        return app_for(server.get_uri(data), args.dir)
 
-    server = start_postgres(args.dir) if args.db == "postgres" else None
     rng = random.Random(7)
-    print(f"数据（{args.data}，{args.db}）：{meta['stations']} 个联络站，{meta['deputies']} 位代表，"
-          f"{meta['opinions']} 条意见，{meta['check_ins']} 次进站，{meta['reception_records']} 次接待")
-    results, ok = [], True
+    results, ok = [f"数据（{data}，{db_name}）：{meta['stations']} 个联络站，{meta['deputies']} 位代表，"
+                   f"{meta['opinions']} 条意见，{meta['check_ins']} 次进站，{meta['reception_records']} 次接待"], True
     app = new_app()
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()  # a data set made by an older version: its new tables filled from the old
     made = make_changes(app, args.changes, random.Random())  # other seats each run: a check-in is once a day
     with app.app_context():
         from liaison.stats.drain import drain
@@ -137,10 +128,11 @@ def main() -> int:
             return out
 
         last = add_months(month, -1)
-        top = "全省" if args.data == "province" else "全市（约550站）"
-        reports = [(f"区域报告：{top}，本月", f"/api/v1/stats/regions/{1 if args.data == 'province' else 2}/report?month={month:%Y-%m}"),
-                   (f"区域报告：{top}，上月", f"/api/v1/stats/regions/{1 if args.data == 'province' else 2}/report?month={last:%Y-%m}")]
-        if args.data == "province":
+        top = "全省" if data == "province" else f"全市（{meta['stations']}站）"
+        whole = 1 if data == "province" else 2
+        reports = [(f"区域报告：{top}，本月", f"/api/v1/stats/regions/{whole}/report?month={month:%Y-%m}"),
+                   (f"区域报告：{top}，上月", f"/api/v1/stats/regions/{whole}/report?month={last:%Y-%m}")]
+        if data == "province":
             reports.append(("区域报告：一个市（长沙市），本月", f"/api/v1/stats/regions/2/report?month={month:%Y-%m}"))
         reports.append(("区域报告：一个区县，本月", f"/api/v1/stats/regions/3/report?month={month:%Y-%m}"))
         for label, url in reports:
@@ -157,14 +149,54 @@ def main() -> int:
         many = [timed(record.format(d))[0] for d in sample[1:]]
         ok &= max(many) <= budget
         results.append(line(f"履职档案：随机 {args.deputies} 位代表", many, budget))
-        from liaison.stats.jobs import refresh_recent
+        if not args.skip_roll:
+            from liaison.stats.jobs import refresh_recent
 
-        began = time.perf_counter()
-        refresh_recent()
-        results.append(line("整体重算本月和上月（每日一次，参考）",
-                            [time.perf_counter() - began], None))
-    print("\n".join(results))
-    print(f"全部在 {budget:g} 秒以内" if ok else f"有项目超过 {budget:g} 秒")
+            began = time.perf_counter()
+            refresh_recent()
+            results.append(line("整体重算本月和上月（每日一次，参考）",
+                                [time.perf_counter() - began], None))
+        db.session.remove()
+        db.engine.dispose()
+    results.append(f"全部在 {budget:g} 秒以内" if ok else f"有项目超过 {budget:g} 秒")
+    return results, ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dir", default="/tmp/liaison-province", type=Path)
+    ap.add_argument("--data", choices=("province", "city", "all"), default="all")
+    ap.add_argument("--db", choices=("postgres", "sqlite", "all"), default="all")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--changes", type=int, default=40, help="check-ins committed before the cold read")
+    ap.add_argument("--deputies", type=int, default=20, help="random deputies whose records are timed")
+    ap.add_argument("--skip-roll", action="store_true", help="leave out the whole rebuild timed for reference")
+    args = ap.parse_args()
+    datas = ("city", "province") if args.data == "all" else (args.data,)
+    dbs = ("postgres", "sqlite") if args.db == "all" else (args.db,)
+    runs = []
+    for data in datas:
+        flag = "" if data == "province" else " --shape city"
+        for db_name in dbs:
+            if not (args.dir / f"{data}.json").exists() or (db_name == "sqlite" and not (args.dir / f"{data}.db").exists()):
+                if args.data != "all" and args.db != "all":
+                    print(f"没有找到数据：请先运行 scripts/gen_province.py --dir {args.dir}{flag}"
+                          f"{' --sqlite' if db_name == 'sqlite' else ''}", file=sys.stderr)
+                    return 2
+                print(f"跳过（{data}，{db_name}）：没有数据，scripts/gen_province.py --dir {args.dir}{flag}"
+                      f"{' --sqlite' if db_name == 'sqlite' else ''}", file=sys.stderr)
+                continue
+            runs.append((data, db_name))
+    if not runs:
+        print(f"没有找到数据：请先运行 scripts/gen_province.py --dir {args.dir} --sqlite", file=sys.stderr)
+        return 2
+    server = start_postgres(args.dir) if any(d == "postgres" for _, d in runs) else None
+    ok = True
+    for data, db_name in runs:
+        lines, good = run(args, data, db_name, server)
+        ok &= good
+        print("\n".join(lines), flush=True)
+        print()
     return 0 if ok else 1
 
 

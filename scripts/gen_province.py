@@ -2,7 +2,7 @@
 """Generate a whole province into an embedded PostgreSQL, for the report benchmarks.
 
     .venv/bin/python scripts/gen_province.py [--dir /tmp/liaison-province] [--force]
-    .venv/bin/python scripts/gen_province.py --shape city [--sqlite]   # one city, ≈550 stations
+    .venv/bin/python scripts/gen_province.py --shape city [--sqlite]   # one city, 550 stations
 
 ≈14 cities, 126 districts/counties, 1,890 streets and towns, ≈10,000 stations,
 100,000 deputies (≈8% also cross-station), 12 months of receptions and check-ins
@@ -10,7 +10,7 @@
 COPY (psycopg); then the monthly summary tables are built (``stats.refresh``).
 The server keeps its data in DIR/pg; ``scripts/bench reports`` starts it again.
 DIR/<shape>.json records what the benchmark needs. ``--shape city`` makes one city of
-10 districts × 10 streets (≈550 stations, 5,500 deputies, 55,000 opinions) in the
+10 districts × 10 streets (550 stations, 5,500 deputies, 55,000 opinions) in the
 database ``city``; ``--sqlite`` also copies the data set into DIR/<shape>.db.
 """
 from __future__ import annotations
@@ -148,7 +148,22 @@ def drop_indexes(conn) -> list[str]:
 SHAPES = {"province": {"cities": len(CITIES), "districts": 9, "streets": 15, "deputies": 100_000,
                        "opinions": 1_000_000, "suggestions": 30_000},
           "city": {"cities": 1, "districts": 10, "streets": 10, "deputies": 5_500, "opinions": 55_000,
-                   "suggestions": 1_650}}
+                   "suggestions": 1_650, "stations": 550}}
+
+
+def station_counts(rng: random.Random, streets: int, target: int | None) -> list[int]:
+    """Stations per street: 3 to 8 each (one central station and its feature stations);
+    with ``target``, nudged at random streets until they add up to exactly ``target``."""
+    counts = [rng.randint(2, 7) + 1 for _ in range(streets)]
+    if target is not None:
+        if not 3 * streets <= target <= 8 * streets:
+            raise ValueError(f"{target} stations do not fit {streets} streets of 3 to 8")
+        while sum(counts) != target:
+            i = rng.randrange(streets)
+            step = 1 if sum(counts) < target else -1
+            if 3 <= counts[i] + step <= 8:
+                counts[i] += step
+    return counts
 
 
 def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: int,
@@ -184,8 +199,9 @@ def generate(conn, rng: random.Random, now: float, n_deputies: int, n_opinions: 
     st = Copier(conn, "stations", "id, region_id, name, kind, address, open_hours, master_name, phone, "
                                   "reception_plan, notice, active, created_at")
     plan = '{"monthly_days": [15], "weekdays": [], "market_days": [], "start": "09:00", "end": "11:30"}'
-    for region_id, district_id, full in streets:
-        for j in range(rng.randint(2, 7) + 1):
+    for (region_id, district_id, full), count in zip(streets, station_counts(rng, len(streets),
+                                                                             shape.get("stations"))):
+        for j in range(count):
             sid = len(stations) + 1
             kind = "central" if j == 0 else "feature"
             name = f"{full}人大代表联络站" if j == 0 else f"{full}{FEATURES[j % len(FEATURES)]}{j}人大代表联络站"

@@ -83,6 +83,7 @@ def _register_blueprints(app) -> None:
     from .core import docs, health, pages
     from .core.errors import page_layout
     from .h5 import views as h5_pages
+    from .insight import api as insight_api
     from .notifications import api as notifications_api
     from .opinions import api as opinions_api
     from .places import api as places_api
@@ -96,7 +97,8 @@ def _register_blueprints(app) -> None:
     pages.init_pages(app)  # CSRF, security headers, template filters, the preference route
     for blueprint in (health.bp, docs.bp, users_api.bp, web.bp, web_login.bp, places_api.bp):
         app.register_blueprint(blueprint)
-    for capability in (codes_api, opinions_api, notifications_api, reception_api, stats_api, consultations_api,
+    for capability in (codes_api, opinions_api, notifications_api, reception_api, stats_api, insight_api,
+                       consultations_api,
                        admin_pages, h5_pages, verification):
         capability.register(app)
     app.register_blueprint(push.bp)

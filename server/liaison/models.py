@@ -6,7 +6,8 @@ from .opinions.models import (  # noqa: F401
     Assignment, Block, IdempotencyRecord, Opinion, OpinionEvent, OpinionPhoto, Suggestion, Upload)
 from .notifications.models import Consent, Message, Notification  # noqa: F401
 from .reception.models import Appointment, CheckIn, ReceptionDay, ReceptionRecord, RotaEntry  # noqa: F401
-from .stats.models import DeputyMonth, InvisibleDeputy, RegionMonth, StationMonth, StatsDirty, StatsRefresh  # noqa: F401
+from .stats.models import DeputyMonth, InvisibleDeputy, RegionMonth, RegionTotal, StationMonth, StatsDirty, StatsRefresh  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
+from .insight.models import Topic, TopicRun  # noqa: F401
 from .consultations.models import Consultation, ConsultationArticle, ConsultationComment  # noqa: F401
 from .stats import marks  # noqa: F401,E402  (every change that counts marks its summary rows)

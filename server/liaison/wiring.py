@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from .codes.operations import ensure_codes
 from .codes.resolve import active_tokens
+from .insight.report import region_section
 from .notifications import outbox
 from .opinions import operations as opinion_operations, suggestions, unit_merge
 from .places import importer, serialize, unit_ops
 from .reception.serialize import station_days
+from .stats.sections import region_sections
 from .users.roles import move_unit_roles
 
 
@@ -30,4 +32,5 @@ def connect_events() -> None:
     unit_ops.units_merging.connect(_unit_roles)
     opinion_operations.notify.connect(outbox.emit)
     opinion_operations.notified.connect(outbox.kick)
+    region_sections.connect(region_section)
     suggestions.answered.connect(outbox.emit_direct)

@@ -22,7 +22,8 @@ from authorization_world import IDENTITIES, build_world
 # Empty: every leak the matrix found is closed; a new one goes here only with an issue note.
 KNOWN_LEAKS: dict[tuple[str, str], str] = {}
 SKIPPED_ENDPOINTS = {"static"}  # Flask's own static files; blueprints' static folders end in ".static"
-DERIVED_TABLES = ("stats_", "code_scans", "idempotency_records")  # figures and counters reads may refresh
+# figures, counters and computed topics (topic_runs, topics) that reads may refresh
+DERIVED_TABLES = ("stats_", "code_scans", "idempotency_records", "topic")
 VOLATILE_COLUMNS = {"users": {"last_seen_at", "session_key_enc", "session_version"}, "codes": {"wxacode_key"},
                     "invitations": {"expires_at"}}  # wxacode cache; revoking a revoked invitation
 RESULTS: dict[tuple[str, str, str], tuple[bool, str]] = {}

@@ -145,6 +145,7 @@ READS = [
     ("office", "/api/v1/stats/regions/{region_id}/stations"),
     ("office", "/api/v1/stats/regions/{region_id}/league"),
     ("office", "/api/v1/stats/regions/{region_id}/league?kind=station"),
+    ("office", "/api/v1/stats/regions/{region_id}/topics"),
     ("office", "/api/v1/stats/stations/{station_id}/months"),
     ("office", "/api/v1/stats/deputies/{deputy_id}/duty-record"),
     ("deputy", "/api/v1/stats/deputies/{deputy_id}/duty-record"),

@@ -6,7 +6,9 @@ scripts/test, ``pytest -m multiproc``):
 - two web processes (gunicorn with deploy/gunicorn.conf.py, one port each), two
   ``flask worker --no-periodic`` and two ``flask scheduler``, as deploy/systemd runs them;
 - Debian's nginx in front with deploy/nginx's site, one upstream line per web process;
-- the fake WeChat server (its own, in this process) and one shared file store.
+- the fake WeChat server (its own, in this process) and the file store in a bucket of a
+  real S3 API server (moto's, its own process: tests/s3server.py); each process has its
+  own local folders, as if on a machine of its own, so nothing is shared through a disk.
 
 Nothing here reaches into a child: the test talks HTTP to nginx or a web process and reads
 the database, Redis and the fake's log like an operator would. Every child is started in
@@ -71,13 +73,17 @@ def _redis_process(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, _postgres, _redis_process):
+def stack(tmp_path_factory, _postgres, _redis_process, s3_server):
     if not Path(NGINX).exists():
         pytest.fail("nginx is missing: scripts/setup installs it (nginx-light)")
+    import uuid
+
     from flask_migrate import upgrade
+    from s3server import s3_settings
 
     from liaison import create_app
     from liaison.core.db import db
+    from liaison.core.storage import get_storage
     from liaison.notifications.templates import console_kinds, merge
     from liaison.users.demo import fake_wechat_setup, load_demo
     from liaison.wechat.fake import start_fake_server
@@ -88,50 +94,67 @@ def stack(tmp_path_factory, _postgres, _redis_process):
     logs.mkdir()
     web_ports, http_port, https_port = [free_port(), free_port()], free_port(), free_port()
     fake, stop_fake, _ = start_fake_server(port=0, template_kinds=console_kinds(merge(None)),
-                                           oauth_domains=["localhost", f"127.0.0.1:{https_port}"])
+                                           oauth_domains=[f"127.0.0.1:{port}" for port in web_ports])
+    bucket = f"liaison-stack-{uuid.uuid4().hex[:8]}"
+
+    def disk(name: str) -> dict:
+        """The process's own local folders, as on a machine of its own: the only files
+        the processes share are in the S3 bucket."""
+        folder = tmp / "machines" / name
+        return {"INSTANCE_PATH": str(folder / "instance"), "STORAGE_PATH": str(folder / "files"),
+                "QRCODES_PATH": str(folder / "qrcodes")}
+
     config = {
-        "INSTANCE_PATH": str(tmp / "instance"), "SECRET_KEY": "stack-secret-key",
+        "SECRET_KEY": "stack-secret-key", **disk("test"), **s3_settings(s3_server, bucket),
         "SQLALCHEMY_DATABASE_URI": _postgres, "REDIS_URL": f"redis://127.0.0.1:{redis_child.port}/0",
         "WECHAT_API_BASE": fake, "WECHAT_OAUTH_BASE": fake, "WECHAT_TIMEOUT": WECHAT_TIMEOUT,
-        "STORAGE_PATH": str(tmp / "files"), "QRCODES_PATH": str(tmp / "qrcodes"),
         "PUBLIC_BASE_URL": "https://liaison.example.gov.cn", "NOTIFICATION_LEASE_SECONDS": LEASE,
         "CODES_BATCH_PROCESSES": 1, "TRUSTED_PROXIES": 1, "TESTING": True,
         "SESSION_COOKIE_SECURE": False, "CLOCK": "",
     }
-    # liaison-migrate first, then the demo's people and places, as an operator would load them.
+    # What an operator does first: the bucket (`flask storage init`), the migrations
+    # (liaison-migrate), then the demo's people and places.
     app = create_app(dict(config))
     with app.app_context():
+        get_storage().ensure_bucket()
         upgrade()
         load_demo()
         db.session.commit()
         db.session.remove()
-    for user in fake_wechat_setup()[1]:  # staff and deputies follow the official account
+    accounts, users = fake_wechat_setup()
+    for user in users:  # staff and deputies follow the official account
         requests.post(f"{fake}/_fake/users", json=user, timeout=5).raise_for_status()
+    requests.post(f"{fake}/_fake/accounts", json={"accounts": accounts}, timeout=5).raise_for_status()
 
-    env = app_env(config, STORAGE_PATH=config["STORAGE_PATH"], QRCODES_PATH=config["QRCODES_PATH"],
-                  PUBLIC_BASE_URL=config["PUBLIC_BASE_URL"], WECHAT_TIMEOUT=str(WECHAT_TIMEOUT),
-                  NOTIFICATION_LEASE_SECONDS=str(LEASE), CODES_BATCH_PROCESSES="1", TRUSTED_PROXIES="1",
-                  LOG_FORMAT="text", PYTHONUNBUFFERED="1")
+    common = app_env(config, PUBLIC_BASE_URL=config["PUBLIC_BASE_URL"], WECHAT_TIMEOUT=str(WECHAT_TIMEOUT),
+                     NOTIFICATION_LEASE_SECONDS=str(LEASE), CODES_BATCH_PROCESSES="1", TRUSTED_PROXIES="1",
+                     LOG_FORMAT="text", PYTHONUNBUFFERED="1", **s3_settings(s3_server, bucket, as_env=True))
+
+    def env(name: str, **extra) -> dict:
+        return {**common, **disk(name), **extra}
+
     flask = [sys.executable, "-m", "flask"]
     webs, workers, schedulers = [], [], []
-    stack = None
     try:
         for i, port in enumerate(web_ports):
-            metrics = tmp / f"metrics-web{i + 1}"
-            metrics.mkdir()
+            name = f"web{i + 1}"
+            metrics = tmp / "machines" / name / "metrics"
+            metrics.mkdir(parents=True)
             # One gunicorn worker each: the two web processes are the two gunicorns.
-            webs.append(start(f"web{i + 1}", [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-                                               "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
-                               {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}, logs, port=port))
+            webs.append(start(name, [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                                     "--bind", f"127.0.0.1:{port}", "--workers", "1", "wsgi:app"],
+                              env(name, PROMETHEUS_MULTIPROC_DIR=str(metrics)), logs, port=port))
         for i in range(2):  # deploy/systemd/liaison-worker@.service
-            workers.append(start(f"worker{i + 1}", [*flask, "worker", "--no-periodic", "--log-level", "INFO"],
-                                  env, logs))
+            name = f"worker{i + 1}"
+            workers.append(start(name, [*flask, "worker", "--no-periodic", "--log-level", "INFO"], env(name), logs))
         for i in range(2):  # deploy/systemd/liaison-scheduler.service, started twice
-            schedulers.append(start(f"scheduler{i + 1}", [*flask, "scheduler", "--every", str(EVERY)], env, logs))
+            name = f"scheduler{i + 1}"
+            schedulers.append(start(name, [*flask, "scheduler", "--every", str(EVERY)], env(name), logs))
         (tmp / "nginx").mkdir()
         conf = site(tmp / "nginx", web_ports, http_port, https_port)
         stack = Stack(config=config, app=app, fake=fake, nginx=f"https://127.0.0.1:{https_port}", webs=webs,
-                      workers=workers, schedulers=schedulers, redis=redis_client, nginx_logs=tmp / "nginx" / "logs")
+                      workers=workers, schedulers=schedulers, redis=redis_client, nginx_logs=tmp / "nginx" / "logs",
+                      machines=tmp / "machines")
         checked = nginx("-t", "-c", str(conf))
         assert checked.returncode == 0, checked.stderr
         started = nginx("-c", str(conf))

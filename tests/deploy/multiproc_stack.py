@@ -42,6 +42,7 @@ class Stack:
     redis: object  # a client of the redis-server process
     others: list[Child] = field(default_factory=list)
     nginx_logs: Path | None = None
+    machines: Path | None = None  # each process's own local folders, one folder per process
 
     def direct(self, web: Child) -> str:
         return f"http://127.0.0.1:{web.port}"

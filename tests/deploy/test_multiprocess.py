@@ -11,6 +11,7 @@ import time
 import uuid
 import zipfile
 from collections import Counter
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
@@ -22,6 +23,7 @@ pytestmark = [pytest.mark.multiproc,
 TEMPLATE_SEND = "/cgi-bin/message/template/send"
 JOB_OK = re.compile(r"Worker \S+: \S+: Job OK \(([^)]+)\)")
 DEQUEUED = re.compile(r"Worker \S+: \S+: (?!Job OK)\S.* \(([^)]+)\)$", re.M)
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 STAFF_TODO = {("oa-demo-liaison", "tmpl-oa-todo"), ("oa-demo-master", "tmpl-oa-todo"),
               ("oa-demo-deputy", "tmpl-oa-deputy-summon")}  # what a submit to 王明 tells
 
@@ -59,9 +61,11 @@ def _demo(stack) -> dict:
         return out
 
 
-def _submit(base: str, headers: dict, demo: dict, text: str, key: str, deadline: float = 60) -> requests.Response:
+def _submit(base: str, headers: dict, demo: dict, text: str, key: str, deadline: float = 60,
+            **fields) -> requests.Response:
     """What the mini-program does: the same Idempotency-Key again until an answer comes."""
-    body = {"station_id": demo["station_id"], "deputy_id": demo["deputy_id"], "category": "urban", "text": text}
+    body = {"station_id": demo["station_id"], "deputy_id": demo["deputy_id"], "category": "urban", "text": text,
+            **fields}
     give_up = time.monotonic() + deadline
     while True:
         try:
@@ -72,6 +76,14 @@ def _submit(base: str, headers: dict, demo: dict, text: str, key: str, deadline:
             pass
         assert time.monotonic() < give_up, f"no answer to {key}"
         time.sleep(0.2)
+
+
+def _jpeg() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (90, 110, 130)).save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def _rows(stack, opinion_ids) -> list[dict]:
@@ -122,17 +134,60 @@ def test_a_resident_logs_in_through_one_web_process_and_continues_through_the_ot
         assert _get(base + "/api/v1/me", headers={"Authorization": "Bearer forged"}).status_code == 401
 
 
+def _pick_on_fake(authorize_url: str, openid: str) -> str:
+    """What the person does on the fake's consent page; returns the redirect back to us."""
+    parts = urlsplit(authorize_url)
+    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    confirm = requests.get(f"{parts.scheme}://{parts.netloc}/connect/oauth2/authorize/confirm?"
+                           + urlencode({**params, "openid": openid}), allow_redirects=False, timeout=5)
+    assert confirm.status_code == 302, confirm.text
+    return confirm.headers["Location"]
+
+
+def test_a_staff_member_logs_in_to_the_pages_through_one_web_process_and_goes_on_through_the_other(stack):
+    first, second = (stack.direct(web) for web in stack.webs)
+    browser = requests.Session()  # cookies go by host, not port: both processes get them
+    start = browser.get(first + "/oauth/wechat?next=/admin/queue", allow_redirects=False)
+    assert start.status_code == 302, start.text
+    back = browser.get(_pick_on_fake(start.headers["Location"], "oa-demo-liaison"), allow_redirects=False)
+    assert back.status_code == 302 and back.headers["Location"].endswith("/admin/queue"), back.text
+    page = browser.get(second + "/admin/queue", allow_redirects=False)
+    assert page.status_code == 200 and "待办意见" in page.text
+    through_nginx = browser.get(stack.nginx + "/admin/queue", allow_redirects=False, verify=False)
+    assert through_nginx.status_code == 200
+    # The session's CSRF token from one process is good at the other; logging out there
+    # ends the session everywhere (the cookie kept from before opens nothing any more).
+    kept = requests.utils.dict_from_cookiejar(browser.cookies)
+    out = browser.post(first + "/admin/logout", data={"csrf_token": CSRF_META.search(page.text).group(1)},
+                       allow_redirects=False)
+    assert out.status_code in (302, 303), out.text
+    for base in (first, second):
+        again = requests.get(base + "/admin/queue", cookies=kept, allow_redirects=False, timeout=15)
+        assert again.status_code == 302 and "/admin/login" in again.headers["Location"], (base, again.status_code)
+
+
 def test_an_opinion_submitted_through_nginx_is_handled_once_by_whichever_worker_takes_it(stack):
     demo = _demo(stack)
     headers = _login(stack, stack.nginx, "stack-resident-once")
+    first, second = (stack.direct(web) for web in stack.webs)
+    # The photo goes up through one web process and is read back through the other (the
+    # file store is the S3 bucket, no process has it on its own disk).
+    upload = _post(first + "/api/v1/uploads", headers=_auth(headers),
+                   files={"file": ("manhole.jpg", _jpeg(), "image/jpeg")})
+    assert upload.status_code == 201, upload.text
+    photo = _get(second + upload.json()["url"])
+    assert photo.status_code == 200 and photo.content == _get(first + upload.json()["url"]).content
+    assert photo.content.startswith(b"\xff\xd8")
     key = str(uuid.uuid4())
     text = "望月湖小区七栋门口的井盖松动了，车辆经过时响声很大，夜里影响休息，请尽快处理。"
-    made = _submit(stack.nginx, headers, demo, text, key)
+    made = _submit(stack.nginx, headers, demo, text, key, photo_ids=[upload.json()["id"]])
     assert made.status_code == 201, made.text
     opinion_id = made.json()["opinion"]["id"]
+    seen = _get(f"{second}/api/v1/opinions/{opinion_id}", headers=_auth(headers)).json()["opinion"]
+    assert _get(stack.nginx + seen["photos"][0]["url"]).content == photo.content
     # The same key through each web process directly: the same opinion, not a second one.
     for web in stack.webs:
-        replay = _submit(stack.direct(web), headers, demo, text, key)
+        replay = _submit(stack.direct(web), headers, demo, text, key, photo_ids=[upload.json()["id"]])
         assert replay.status_code == 200 and replay.json()["opinion"]["id"] == opinion_id, replay.text
 
     wait_for(_all_sent(stack, [opinion_id], len(STAFF_TODO)), 60, "the submit's notifications", stack)
@@ -177,6 +232,16 @@ def test_a_poster_batch_made_by_a_worker_downloads_through_both_web_processes(st
     with zipfile.ZipFile(io.BytesIO(next(iter(bodies.values())))) as zf:
         assert len(zf.namelist()) == progress["total"] > 0 and zf.testzip() is None
         assert all(zf.read(n).startswith(b"%PDF") for n in zf.namelist() if n.endswith(".pdf"))
+    # Rendered on the worker's own disk, published to the bucket, served from the bucket.
+    with stack.app.app_context():
+        from liaison.core.storage import get_storage
+
+        zips = [k for k in get_storage().keys(f"codes/batches/{batch_id}/") if k.endswith(".zip")]
+        assert len(zips) == 1 and get_storage().get(zips[0]) == next(iter(bodies.values()))
+    made_on = [w.name for w in stack.workers if list((stack.machines / w.name).rglob("*.zip"))]
+    assert len(made_on) == 1, made_on
+    assert not [p for web in stack.webs for p in (stack.machines / web.name).rglob("*") if p.is_file()
+                and p.suffix in (".zip", ".pdf", ".png", ".jpg")]
 
 
 def _wording(n: int) -> str:

@@ -44,6 +44,9 @@ def test_every_page_a_template_names_exists_in_app_json_with_the_keys_it_reads()
     assert named["resident_consultation"] == "pages/consultation/consultation?id=5"
     # The reminder and the cancel of a booking open 我的预约.
     assert named["resident_appointment"] == "pages/appointments/appointments"
+    # A deputy's duty reminder opens 值班与履职; a suggestion's recorded outcome opens 我的建议.
+    assert named["deputy_reception"] == "pages/duty/duty"
+    assert named["deputy_suggestion"] == "pages/suggestions/suggestions"
 
 
 @pytest.mark.parametrize("page", ["opinion/detail?id={opinion_id}", "appointments?id={x}",

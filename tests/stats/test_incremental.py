@@ -15,10 +15,10 @@ def _at(day: date, hh: int = 10) -> datetime:
 
 def _snapshot():
     from liaison.core.db import db
-    from liaison.stats.models import DeputyMonth, InvisibleDeputy, RegionMonth, StationMonth
+    from liaison.stats.models import DeputyMonth, InvisibleDeputy, RegionMonth, RegionTotal, StationMonth
 
     out = {}
-    for model in (StationMonth, DeputyMonth, RegionMonth, InvisibleDeputy):
+    for model in (StationMonth, DeputyMonth, RegionMonth, RegionTotal, InvisibleDeputy):
         cols = [c.name for c in model.__table__.columns]
         out[model.__tablename__] = sorted(tuple(getattr(r, c) for c in cols) for r in db.session.query(model))
     return out

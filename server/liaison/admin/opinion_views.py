@@ -72,7 +72,7 @@ def _page(opinion_id: int, failure: actions.Failure | None = None, status: int =
     can_attach = op.state == "assigned" and any(
         a.role == "lead" and a.status in ("pending", "accepted") and a.unit_id in lens.unit_ids
         and a.round == (op.rounds or 0) for a in op.assignments)
-    suggestion = suggestions.for_opinion(op.id) if (lens.is_staff or lens.is_deputy) else None
+    suggestion = suggestions.for_opinion(viewer, op.id)
     return render_template(
         "admin/opinion.html", op=op, o=data, lens=lens, forms=forms, today=today, can_attach=can_attach,
         stray_error=stray, timeline=_timeline(op, lens, units),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import redirect, url_for
 
 from ..core.errors import page_layout
-from . import (audit_views, auth_views, checkin_views, deputy_views, import_views, opinion_views,  # noqa: F401
-               poster_views, queue_views, reception_views, station_views, unit_views, wechat_file_views)
+from . import (audit_views, auth_views, checkin_views, consultation_views, deputy_views,  # noqa: F401
+               import_views, opinion_views, poster_views, queue_views, reception_views, station_views,
+               unit_views, wechat_file_views)
 from .blueprint import bp
 
 

@@ -15,6 +15,9 @@ when the worker dies half-way:
 
 A run that died before 2 committed finds ``PROCESSING`` again and applies it; one that
 died between 2 and 3 finds its batch id already written and only deletes the hash.
+Runs take a Redis lock, which a killed run holds until it expires
+(``SCAN_FLUSH_LOCK_SECONDS``); two runs that overlap anyway cannot both add a batch:
+the second insert of its id into ``code_scan_flushes`` fails and rolls back.
 When Redis cannot be reached, the scan is written to the database directly.
 """
 from __future__ import annotations
@@ -139,7 +142,9 @@ def flush_once() -> int:
 @with_app
 def flush_scans() -> int:
     """The periodic job: the batch a dead run left, then the pending counts."""
-    lock = _redis().lock(LOCK, timeout=300)
+    from flask import current_app
+
+    lock = _redis().lock(LOCK, timeout=int(current_app.config["SCAN_FLUSH_LOCK_SECONDS"]))
     if not lock.acquire(blocking=False):
         return 0  # another run is at it
     try:

@@ -31,6 +31,7 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.consultations.jobs.notify_opened", 3600),
     ("liaison.stats.jobs.drain_job", 60),  # backstop: the kick after each commit drains at once
     ("liaison.stats.jobs.roll", 600),  # once a China day
+    ("liaison.insight.jobs.recompute_topics", 3600),  # this month's and the stored recent periods' topics
 ]
 
 _worker_app = None
@@ -86,13 +87,42 @@ def enqueue(func, *args, job_id: str | None = None, **kwargs):
 
         try:
             existing = Job.fetch(job_id, connection=queue.connection)
-            if existing.get_status(refresh=True) in ("queued", "started", "deferred", "scheduled"):
+            if existing.get_status(refresh=True) in ACTIVE_STATES:
                 return existing
         except NoSuchJobError:
             pass
     from .observability import job_meta
 
     return queue.enqueue(func, *args, job_id=job_id, meta={**job_meta(), **kwargs.pop("meta", {})}, **kwargs)
+
+
+ACTIVE_STATES = ("queued", "started", "deferred", "scheduled")
+
+
+def enqueue_many(func, calls: list[tuple[tuple, str]]) -> int:
+    """Enqueue ``func(*args)`` for each ``(args, job_id)`` in two Redis round trips (one
+    read of those ids, one pipeline), deduplicated as ``enqueue`` does: an id already
+    queued or running is not queued again. :return: how many were enqueued."""
+    from rq import Queue
+    from rq.job import Job
+
+    from .extensions import get_queue
+    from .observability import job_meta
+
+    queue = get_queue()
+    if not queue.is_async:  # the CLI runs jobs in place: one by one
+        for args, job_id in calls:
+            enqueue(func, *args, job_id=job_id)
+        return len(calls)
+    ids = [job_id for _, job_id in calls]
+    busy = {job.id for job in Job.fetch_many(ids, connection=queue.connection)
+            if job is not None and job.get_status(refresh=False) in ACTIVE_STATES}
+    meta = job_meta()
+    datas = [Queue.prepare_data(func, args, job_id=job_id, meta=dict(meta))
+             for args, job_id in calls if job_id not in busy]
+    if datas:
+        queue.enqueue_many(datas)
+    return len(datas)
 
 
 def _resolve(path: str):

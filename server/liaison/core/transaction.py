@@ -79,19 +79,26 @@ def _run_hooks(hooks) -> None:
             log.exception("after-commit hook failed")
 
 
-def checkpoint() -> None:
+def checkpoint(expire: bool = True) -> None:
     """Commit what the session holds now, then run the after-commit hooks.
 
     A failed commit is rolled back and re-raised as it came (a request answers a lost
     race with ``Conflict``; a job may catch ``StaleDataError`` and try the next run).
+
+    :param expire: False keeps what the session loaded and wrote readable without
+        loading it again (for a caller that answers with the rows it just wrote).
     """
-    session = db.session
+    session = db.session()
     hooks = session.info.pop(HOOKS, [])
+    kept = session.expire_on_commit
+    session.expire_on_commit = kept and expire
     try:
         session.commit()
     except BaseException:
         rollback()
         raise
+    finally:
+        session.expire_on_commit = kept
     _run_hooks(hooks)
 
 

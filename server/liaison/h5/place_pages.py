@@ -21,8 +21,14 @@ CODE_PROBLEM_TITLES = {"code_not_found": "没有找到这个二维码", "code_re
 
 
 def _station_page(station: dict, token: str | None = None, notice: str | None = None):
+    from ..consultations.api import listing
+    from ..consultations.serialize import brief
+    from ..places.scopes import scope_of
+
+    user = resident_user()
+    consultations = [brief(c) for c in listing(scope_of(user), station_id=station["id"])]
     return render_template("h5/station.html", s=station, kinds=STATION_KIND_LABELS, token=token,
-                           notice=notice, user=resident_user())
+                           notice=notice, user=user, consultations=consultations)
 
 
 def _deputy_page(deputy: dict, token: str | None = None, notice: str | None = None):

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import current_app
 
 from ..core.errors import page_layout
-from . import account_pages, booking_pages, message_pages, opinion_pages, place_pages  # noqa: F401  (routes)
+from . import (account_pages, booking_pages, consultation_pages, message_pages, opinion_pages,  # noqa: F401
+               place_pages)  # (routes)
 from .blueprint import bp
 
 

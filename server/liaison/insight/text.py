@@ -25,7 +25,8 @@ Contract (other packages rely on it; keep it stable):
   four or more characters begins or ends with (加装电梯 → 加装, 电梯).
 - ``TextVectorizer(ignore=(), min_df=1)``: TF-IDF over words (``word_features``) plus TF-IDF
   over character 2–3-grams of the kept words run together (stop words out),
-  each part L2-normalised, then joined with weights ``WORD_WEIGHT`` and ``CHAR_WEIGHT``
+  a domain word's weight multiplied by ``DOMAIN_BOOST``, each part L2-normalised, then
+  joined with weights ``WORD_WEIGHT`` and ``CHAR_WEIGHT``
   and L2-normalised again, so the dot product of two rows is their cosine similarity
   in [0, 1]. ``fit(texts)``, ``transform(texts)``, ``fit_transform(texts)`` return a
   scipy CSR matrix with one row per text; a text with no features is a zero row.
@@ -51,6 +52,9 @@ STOP_WORDS_FILE = HERE / "stop_words.txt"
 
 # Frequency given to a domain or place word: high enough that 路灯 wins over 路 + 灯不亮.
 DOMAIN_FREQ = 20000
+# A domain word (domain_dict.txt) weighs this much more than another word of the same
+# TF-IDF in the word half: 电梯 or 路灯 says more about the matter than 晚上 or 老人.
+DOMAIN_BOOST = 2.0
 # Weights of the two halves of a vector (their squares sum to 1).
 WORD_WEIGHT = 0.6 ** 0.5
 CHAR_WEIGHT = 0.4 ** 0.5
@@ -63,13 +67,15 @@ PLACE_SUFFIXES = ("人大代表联络站", "代表联络站", "联络站", "联�
 _URL = re.compile(r"(https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\S+")
 _DIGITS = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
+# Anything but a letter (CJK included) or a digit: punctuation, symbols, spaces, "_".
+_SEPARATORS = re.compile(r"[\W_]+")
 # A count written in characters (三个, 两年, 多月, 十几次): no theme in it.
-_COUNT = re.compile(r"^[零一二三四五六七八九十百千万两几多半整]+[个年月天日周次号栋楼层米条位家户辆遍回]*$")
+_COUNT = re.compile(r"^[零一二三四五六七八九十百千万两几多半整]+[个年月天日周次号栋楼层米条位家户辆遍回点分半]*$")
 
 _lock = threading.Lock()
 _segmenter = None
 _added: set[str] = set()
+_part_cache: dict[str, tuple[str, ...]] = {}
 
 
 def _read_list(path: Path) -> list[str]:
@@ -81,11 +87,6 @@ STOP_WORDS = frozenset(_read_list(STOP_WORDS_FILE))
 DOMAIN_WORDS = frozenset(line.split()[0] for line in _read_list(DOMAIN_DICT))
 
 
-def _is_separator(ch: str) -> bool:
-    category = unicodedata.category(ch)
-    return category[0] in "PSZC"
-
-
 def normalize(text: str | None) -> str:
     """Comparable form of an opinion's text (see the module's contract)."""
     if not text:
@@ -94,8 +95,7 @@ def normalize(text: str | None) -> str:
     text = _URL.sub(" ", text)
     text = _EMAIL.sub(" ", text)
     text = _DIGITS.sub(" ", text)
-    text = "".join(" " if _is_separator(ch) else ch for ch in text)
-    return _SPACES.sub(" ", text).strip()
+    return _SEPARATORS.sub(" ", text).strip()
 
 
 def _get_segmenter():
@@ -159,9 +159,12 @@ def add_place_words(names: Iterable[str], prefixes: Iterable[str] | None = None)
         if len(core) >= 2:
             words.add(core)
     with _lock:
-        for word in sorted(words - _added):
+        new = sorted(words - _added)
+        for word in new:
             seg.add_word(word, DOMAIN_FREQ, None)
             _added.add(word)
+        if new:
+            _part_cache.clear()  # a new word may cut a compound otherwise
     return words
 
 
@@ -210,19 +213,33 @@ def word_features(text: str | None, ignore: Iterable[str] = ()) -> list[str]:
     """``tokens(text)`` plus, for a word of four or more characters, the dictionary words
     it begins or ends with (加装电梯 → 加装, 电梯), so 电梯加装 and 加装电梯 share words."""
     ignore = ignore if isinstance(ignore, (set, frozenset)) else set(ignore)
-    words = tokens(text, ignore)
-    seg = _get_segmenter()
-    out = list(words)
-    for word in words:
-        if len(word) < 4:
-            continue
+    return _with_parts(tokens(text, ignore), ignore)
+
+
+def _parts(word: str) -> tuple[str, ...]:
+    """The dictionary words ``word`` begins or ends with (remembered per word)."""
+    found = _part_cache.get(word)
+    if found is None:
+        seg = _get_segmenter()
         with _lock:
             pieces = seg.cut_for_search(word, True)
-        for piece in pieces:
-            if (piece != word and len(piece) >= 2 and (word.startswith(piece) or word.endswith(piece))
-                    and piece not in STOP_WORDS and piece not in ignore):
-                out.append(piece)
+        found = tuple(p for p in pieces if p != word and len(p) >= 2 and (word.startswith(p) or word.endswith(p))
+                      and p not in STOP_WORDS)
+        _part_cache[word] = found
+    return found
+
+
+def _with_parts(words: list[str], ignore) -> list[str]:
+    out = list(words)
+    for word in words:
+        if len(word) >= 4:
+            out.extend(p for p in _parts(word) if p not in ignore)
     return out
+
+
+def _given(tokens_of_a_text):
+    """The analyzer of already-cut texts (a module function, so a fitted vectorizer pickles)."""
+    return tokens_of_a_text
 
 
 class TextVectorizer:
@@ -232,19 +249,20 @@ class TextVectorizer:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.ignore = frozenset(ignore)
-        self.words = TfidfVectorizer(analyzer=self._word_analyzer, min_df=min_df, sublinear_tf=True)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), min_df=min_df,
-                                     sublinear_tf=True, preprocessor=self._char_text, lowercase=False)
+        # Both halves read the texts cut once (``_cut``): the words with their parts, and
+        # the kept words run together for the character n-grams.
+        self.words = TfidfVectorizer(analyzer=_given, min_df=min_df, sublinear_tf=True)
+        self.chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), min_df=min_df,
+                                     sublinear_tf=True, lowercase=False)
         self._fitted_words = None
 
-    def _word_analyzer(self, text: str) -> list[str]:
-        return word_features(text, self.ignore)
-
-    def _char_text(self, text: str) -> str:
-        # The kept words run together: stop words and ignored words are out of the
-        # character half too (希望/建议 make no two texts alike), while 电梯加装 and
-        # 加装电梯, or 停车 and 停车难, still share their n-grams.
-        return "".join(tokens(text, self.ignore))
+    def _cut(self, texts: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+        """(word features, character text) of each text. The character half reads the kept
+        words run together: stop words and ignored words are out of it too (希望/建议 make
+        no two texts alike), while 电梯加装 and 加装电梯, or 停车 and 停车位, still share
+        their n-grams."""
+        cut = [tokens(t or "", self.ignore) for t in texts]
+        return [_with_parts(words, self.ignore) for words in cut], ["".join(words) for words in cut]
 
     def _join(self, word_part, char_part):
         from scipy.sparse import hstack
@@ -261,15 +279,22 @@ class TextVectorizer:
         return self
 
     def fit_transform(self, texts: Sequence[str]):
-        texts = [t or "" for t in texts]
-        word_part = self._safe_fit(self.words, texts)
-        char_part = self._safe_fit(self.chars, texts)
+        from scipy.sparse import diags
+
+        words, chars = self._cut(texts)
+        word_part = self._safe_fit(self.words, words)
+        names = self.words.get_feature_names_out() if word_part.shape[1] else []
+        self._boost = diags([DOMAIN_BOOST if n in DOMAIN_WORDS else 1.0 for n in names]) if len(names) else None
+        char_part = self._safe_fit(self.chars, chars)
         self._fitted_words = word_part
-        return self._join(word_part, char_part)
+        return self._join(self._boosted(word_part), char_part)
 
     def transform(self, texts: Sequence[str]):
-        texts = [t or "" for t in texts]
-        return self._join(self._safe_transform(self.words, texts), self._safe_transform(self.chars, texts))
+        words, chars = self._cut(texts)
+        return self._join(self._boosted(self._safe_transform(self.words, words)), self._safe_transform(self.chars, chars))
+
+    def _boosted(self, word_part):
+        return (word_part @ self._boost).tocsr() if getattr(self, "_boost", None) is not None else word_part
 
     @staticmethod
     def _safe_fit(vectorizer, texts):

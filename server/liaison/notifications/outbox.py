@@ -115,14 +115,13 @@ def kick() -> bool:
 
     :return: False when the queue was unreachable (logged; the sweep delivers later).
     """
-    from ..core.jobs import enqueue
+    from ..core.jobs import enqueue, enqueue_many
     from . import jobs
 
     ids = db.session.info.pop(PENDING_IDS, [])
     try:
-        if ids:
-            for nid in ids:
-                enqueue(jobs.deliver_job, nid, job_id=f"notification-{nid}")
+        if ids:  # one job per row (workers share a decision's messages), in one round trip
+            enqueue_many(jobs.deliver_job, [((nid,), f"notification-{nid}") for nid in ids])
         else:
             enqueue(jobs.deliver_pending_job, job_id=DIRECT_JOB_ID)
     except Exception as exc:  # Redis down: the periodic sweep delivers them later

@@ -106,6 +106,9 @@ class Fields:
     text: str
     uploads: list[Upload]
     phone: str | None  # None: still to be fetched from WeChat with ``phone_code``
+    # Held so the session's identity map keeps them (it holds weak references): the
+    # notifications of the submit read them again without a query.
+    loaded: tuple = ()
 
 
 def check_fields(user, data: dict, *, new_photos: int = 0) -> Fields:
@@ -116,7 +119,7 @@ def check_fields(user, data: dict, *, new_photos: int = 0) -> Fields:
     :raise ApiError: 422 naming the field, 403 for a blocked typed phone.
     """
     station_id, deputy_id = data["station_id"], data.get("deputy_id")
-    _check_station_and_deputy(station_id, deputy_id)
+    loaded = _check_station_and_deputy(station_id, deputy_id)
     category = data.get("category") or operations.fallback_category()
     if category not in operations.categories():
         raise _field_error("category", "请选择意见分类")
@@ -125,15 +128,16 @@ def check_fields(user, data: dict, *, new_photos: int = 0) -> Fields:
     phone = None if data.get("phone_code") else _typed_phone(data)
     if phone:
         abuse.check_blocks(phone=phone)
-    return Fields(station_id, deputy_id, category, text, uploads, phone)
+    return Fields(station_id, deputy_id, category, text, uploads, phone, loaded)
 
 
-def _check_station_and_deputy(station_id: int, deputy_id: int | None) -> None:
+def _check_station_and_deputy(station_id: int, deputy_id: int | None) -> tuple:
+    """:return: the station and deputy loaded."""
     station = db.session.get(Station, station_id)
     if station is None or not station.active:
         raise _field_error("station_id", "联络站不存在或已停用")
     if deputy_id is None:
-        return
+        return (station,)
     deputy = db.session.get(Deputy, deputy_id)
     today = clock.today()
     member = db.session.scalar(select(Membership.id).where(
@@ -141,6 +145,7 @@ def _check_station_and_deputy(station_id: int, deputy_id: int | None) -> None:
         current_membership(today)))
     if deputy is None or not deputy.active or member is None:
         raise _field_error("deputy_id", "该代表不在此联络站，请重新选择")
+    return station, deputy
 
 
 def _photos(user_id: int, photo_ids: list[str], new_photos: int = 0) -> list[Upload]:
@@ -276,7 +281,9 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
         if idempotency_key:
             db.session.add(IdempotencyRecord(user_id=user.id, key=idempotency_key,
                                              opinion_id=opinion.id))
-        checkpoint()  # committed here: a parallel twin's mass check below sees this one
+        # Committed here: a parallel twin's mass check below sees this one. The answer is
+        # the opinion just written: kept loaded, not read back.
+        checkpoint(expire=False)
     except IntegrityError:
         db.session.rollback()
         found = existing(user.id, idempotency_key)

@@ -69,9 +69,10 @@ def can_record(viewer: Viewer, suggestion: Suggestion) -> bool:
     return can_manage_deputy(viewer.scope, suggestion.deputy_id)
 
 
-def for_opinion(opinion_id: int) -> Suggestion | None:
-    return db.session.scalars(select(Suggestion).where(Suggestion.opinion_id == opinion_id)
-                              .order_by(Suggestion.id)).first()
+def for_opinion(viewer: Viewer, opinion_id: int) -> Suggestion | None:
+    """The suggestion made from the opinion, if ``viewer`` may see it (``visible_clause``)."""
+    return db.session.scalars(select(Suggestion).where(
+        Suggestion.opinion_id == opinion_id, visible_clause(viewer)).order_by(Suggestion.id)).first()
 
 
 def serialize(s: Suggestion, opinion: Opinion | None, deputy_name: str = "") -> dict:

@@ -19,6 +19,7 @@ from .league import league_table
 from .models import StationMonth  # noqa: F401  (registers the summary tables)
 from .queries import region_report, station_rows
 from .refresh import ensure_fresh, freshness, refresh
+from .sections import sections_for
 from .report_pdf import region_pdf
 from .schemas import (DutyRecordOut, LeagueOut, MonthQuery, PeriodQuery, RefreshOut, RegionsOut, ReportOut,
                       StationMonthsOut, StationsPage, StationsQuery, YearQuery)
@@ -76,7 +77,8 @@ def report_xlsx(region_id, query_data):
     access.require_region(region)
     month = month_arg(query_data.get("month"))
     data = region_report(region, month, clock.today(), 100000, with_stations=True)
-    return send_file(export.region_xlsx(data, data.pop("stations")), mimetype=XLSX, as_attachment=True,
+    stations = data.pop("stations")
+    return send_file(export.region_xlsx(data, stations, sections_for(region, month)), mimetype=XLSX, as_attachment=True,
                      download_name=file_name(f"{region.name}联络站数据分析-{data['month']}.xlsx"))
 
 

@@ -10,7 +10,10 @@ has run). Per marked month, in order:
   re-seated in this month and the following ones of the invisible window;
 - seating (``seat_station`` / ``seat_deputy`` marks): the composition and invisible
   count of the stations involved, the deputies' invisibility, and the seated and
-  invisible deputies of every region above those stations.
+  invisible deputies of every region above those stations;
+- totals (``stats.totals``): the regions above the stations recounted or re-seated,
+  and those ``region`` marks name (a station moved away), from their own stations'
+  rows and their children's totals.
 
 A month no report has read yet (never built) gets the rows recounted all the same;
 its first read builds it whole. Drains run one at a time (a PostgreSQL advisory lock; SQLite's write lock).
@@ -25,7 +28,7 @@ from ..core import clock
 from ..core.db import db
 from ..core.transaction import checkpoint
 from ..places.models import Deputy, Membership, Region, Station
-from . import config
+from . import config, totals
 from .figures import MONTH_FIELDS, ONE_DAY, add_months, month_of
 from .models import ACTIVE, DeputyMonth, InvisibleDeputy, RegionMonth, StationMonth, StatsDirty, StatsRefresh
 from .rawsql import insert_rows, rows
@@ -64,6 +67,9 @@ def drain(today: date | None = None) -> dict:
             continue
         stations, deputies = marks.get("station", set()), marks.get("deputy", set())
         seat_s, seat_d = set(marks.get("seat_station", ())), set(marks.get("seat_deputy", ()))
+        # The regions whose totals move: above the stations recounted or re-seated (a
+        # station deactivated or moved), and the region a station left.
+        regions = totals.regions_of_stations(stations | seat_s) | marks.get("region", set())
         if stations or deputies:
             flipped, unseated = _recount(month, today, stations, deputies)
             counted_s, counted_d = counted_s + len(stations), counted_d + len(deputies)
@@ -75,6 +81,7 @@ def drain(today: date | None = None) -> dict:
                     pending.setdefault(later, {}).setdefault("seat_deputy", set()).update(flipped)
         if seat_s or seat_d:
             seated += _reseat(month, today, seat_s, seat_d)
+        totals.recount([month], regions)
         done.append(month)
     if done:
         db.session.execute(update(StatsRefresh).where(StatsRefresh.month.in_(done))

@@ -35,8 +35,9 @@ def _pct(value) -> str:
     return "" if value is None else f"{value * 100:.1f}%"
 
 
-def region_xlsx(data: dict, stations: list[dict]) -> BytesIO:
-    """Sheets: 概况 (the report's text), 各区域, 联络站, 问题清单, 隐身代表, 月度趋势."""
+def region_xlsx(data: dict, stations: list[dict], sections: list[dict] = ()) -> BytesIO:
+    """Sheets: 概况 (the report's text), 各区域, 联络站, 问题清单, 隐身代表, 月度趋势, then one
+    per added section (``stats.sections``: 民意研判)."""
     labels = data["flag_labels"]
     wb = Workbook()
     ws = wb.active
@@ -75,6 +76,11 @@ def region_xlsx(data: dict, stations: list[dict]) -> BytesIO:
     _sheet(wb, "月度趋势", ["月份", *[h for _, h in MONTH_COLUMNS], "满意率"],
            [[m["month"], *[m[k] for k, _ in MONTH_COLUMNS], _pct(m["satisfaction"])] for m in data["trend"]],
            [10] + [10] * 11)
+    for section in sections:
+        ws = _sheet(wb, section["sheet"], section["columns"], section["rows"], section.get("widths"))
+        if section.get("note"):
+            ws.append([])
+            ws.append([section["note"]])
     return xlsx_file(wb)
 
 

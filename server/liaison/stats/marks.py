@@ -118,6 +118,8 @@ def _collect(session: Session, today: date) -> set[tuple[str, int, date]]:
                 add("seat_deputy", obj.id, _seat_months([], today))
             elif isinstance(obj, Station) and not new and (group is session.deleted or _changed(obj, STATION_SEATING)):
                 add("seat_station", obj.id, _seat_months([], today))
+                for region_id in _values(obj, "region_id", False):  # the totals of the region it left
+                    add("region", region_id, _seat_months([], today))
     return {m for m in marks if m[2] <= current}
 
 

@@ -10,6 +10,8 @@ opinions, check-ins, reception records and suggestions with the same pure code
 - ``DeputyMonth``: a deputy's counters; rows exist only where something happened.
 - ``RegionMonth``: distinct deputies seated in a region's subtree (``direct``: only
   at stations attached to the region itself) and how many were invisible.
+- ``RegionTotal``: the counters of every active station in a region's subtree,
+  summed (a region's trend reads one row a month; ``stats.totals``).
 - ``InvisibleDeputy``: who was invisible in a month (for the report's list).
 - ``StatsRefresh``: when a region's month was last rebuilt or brought current.
 - ``StatsDirty``: the queue of rows a change made stale (``stats.marks`` writes it in
@@ -87,6 +89,15 @@ class RegionMonth(db.Model):
     invisible: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RegionTotal(_Counts, db.Model):
+    """A region's month: the counters of the active stations of its subtree, summed.
+    No row: every counter is 0."""
+
+    __tablename__ = "stats_region_totals"
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
 class InvisibleDeputy(db.Model):
     __tablename__ = "stats_invisible_deputies"
     month: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -104,8 +115,9 @@ class StatsRefresh(db.Model):
 
 
 class StatsDirty(db.Model):
-    """A summary row to recount: ``kind`` ``station`` / ``deputy`` (the month's counters)
-    or ``seat_station`` / ``seat_deputy`` (who sits there, who is invisible)."""
+    """A summary row to recount: ``kind`` ``station`` / ``deputy`` (the month's counters),
+    ``seat_station`` / ``seat_deputy`` (who sits there, who is invisible) or ``region``
+    (the region's totals: a station left it)."""
 
     __tablename__ = "stats_dirty"
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ..core.db import db
 from ..places.models import Deputy, Membership, Region, Station
@@ -25,6 +25,7 @@ from .flags import (INVISIBLE, STATION_FLAGS, AreaSummary, Composition, area_sen
 from .models import InvisibleDeputy, RegionMonth, StationMonth
 from .rawsql import rows
 from .refresh import ensure_fresh, freshness, region_station_ids
+from .totals import trend_rows
 
 
 COMPOSITION_FIELDS = ("deputies", "home", "cross", "senior", "prov_muni", "invisible")
@@ -158,12 +159,9 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
 
 
 def trend(region: Region, first: date, last: date) -> list[dict]:
-    """Monthly sums of the region's stations, ``first``..``last`` (months without rows: zeros)."""
-    cols = [func.sum(getattr(StationMonth, f)) for f in MONTH_FIELDS]
-    sums = {r[0]: r[1:] for r in db.session.execute(
-        select(StationMonth.month, *cols).where(
-            StationMonth.month >= first, StationMonth.month <= last,
-            StationMonth.station_id.in_(region_station_ids(region))).group_by(StationMonth.month))}
+    """Monthly sums of the region's stations, ``first``..``last`` (months without rows: zeros),
+    read from the region's totals (``stats.totals``: one row a month)."""
+    sums = trend_rows(region, first, last)
     out, month = [], first
     while month <= last:
         values = dict(zip(MONTH_FIELDS, (int(v or 0) for v in sums.get(month, [0] * len(MONTH_FIELDS)))))

@@ -21,7 +21,7 @@ from ..places.scopes import current_membership
 from ..opinions.models import Opinion, Suggestion
 from ..places.models import Membership, Region, Station
 from ..reception.models import CheckIn, ReceptionRecord
-from . import config
+from . import config, totals
 from .figures import (MONTH_FIELDS, ONE_DAY, CheckInFacts, OpinionFacts, ReceptionFacts, add_months,
                       count_opinions_into, count_presence, count_suggestions, local_date,
                       month_bounds_utc, month_of, month_range)
@@ -146,7 +146,7 @@ def refresh(first: date, last: date, today: date, region: Region | None = None) 
     of this month (lateness that comes with the date) and the report's 立即更新.
     :return: ``{"stations": rows written, "deputies": rows written, "seconds": t}``.
     """
-    from .refresh_seats import seat_rows
+    from .refresh_seats import COMPOSITION, seat_rows
 
     began = time.monotonic()
     s_ids = ALL if region is None else region_station_ids(region)
@@ -158,7 +158,11 @@ def refresh(first: date, last: date, today: date, region: Region | None = None) 
     zeros = dict.fromkeys(MONTH_FIELDS, 0)
     for key, extra in seating.items():
         station_rows[key] = {**station_rows.get(key, zeros), **extra}
+    # A deactivated station's activity has no one seated (seating covers active stations).
+    nobody = dict.fromkeys(COMPOSITION, 0)
+    station_rows = {key: {**nobody, **values} for key, values in station_rows.items()}
     replace_rows(StationMonth, "station_id", s_ids, station_rows, months)
+    totals.rebuild(months, region)
     seconds = round(time.monotonic() - began, 3)
     now = clock.now()
     region_id = region.id if region is not None else 0

@@ -19,6 +19,7 @@ from .league import league_table
 from .queries import region_report
 from .refresh import refresh as rebuild
 from .scoring import POINT_LABELS
+from .sections import sections_for
 from .api import month_arg, period
 from .schemas import FIRST_YEAR, LAST_YEAR, MONTH_ERROR, MONTH_PATTERN, YEAR_ERROR
 
@@ -82,9 +83,10 @@ def region(user, region_id):
     value, bad = _month_value("month")
     if bad:
         return bad
-    data = region_report(reg, month_arg(value), clock.today(), 50)
+    month = month_arg(value)
+    data = region_report(reg, month, clock.today(), 50)
     return render_template("stats/region.html", data=data, region=reg, station_flags=STATION_FLAGS,
-                           invisible=INVISIBLE, labels=data["flag_labels"])
+                           invisible=INVISIBLE, labels=data["flag_labels"], sections=sections_for(reg, month))
 
 
 @bp.post("/regions/<int:region_id>/refresh")
