@@ -83,7 +83,7 @@ def _register_blueprints(app) -> None:
     from .core import docs, health, pages
     from .core.errors import page_layout
     from .h5 import views as h5_pages
-    from .insight import api as insight_api
+    from .insight import api as insight_api, routing_api
     from .notifications import api as notifications_api
     from .opinions import api as opinions_api
     from .places import api as places_api
@@ -99,6 +99,7 @@ def _register_blueprints(app) -> None:
         app.register_blueprint(blueprint)
     for capability in (codes_api, opinions_api, notifications_api, reception_api, stats_api, insight_api,
                        consultations_api,
+                       routing_api,
                        admin_pages, h5_pages, verification):
         capability.register(app)
     app.register_blueprint(push.bp)

@@ -36,6 +36,10 @@ def register_cli(app) -> None:
 
         made = load_demo_opinions()
         click.echo(f"已生成 {made} 条示例意见" if made else "已有意见，未生成示例意见")
+        from .demo.consultations import load_demo_consultation
+
+        if load_demo_consultation():
+            click.echo("已发布一个示例立法意见征集（岳麓区，望月湖街道各联络站）")
 
     @demo.command("prepare")
     @click.option("--no-data", is_flag=True, help="只建库（迁移），不载入演示数据")
@@ -170,10 +174,12 @@ def register_cli(app) -> None:
 
     from . import settings_cli
     from .codes import cli as codes_cli
+    from .insight import routing_cli
     from .opinions import cli as opinions_cli
     from .reception import cli as reception_cli
     from .stats import cli as stats_cli
     from .users import cli as users_cli, roles_cli
 
-    for module in (codes_cli, opinions_cli, reception_cli, stats_cli, users_cli, roles_cli, settings_cli):
+    for module in (codes_cli, opinions_cli, reception_cli, stats_cli, users_cli, roles_cli, settings_cli,
+                   routing_cli):
         module.register(app)

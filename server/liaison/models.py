@@ -9,5 +9,6 @@ from .reception.models import Appointment, CheckIn, ReceptionDay, ReceptionRecor
 from .stats.models import DeputyMonth, InvisibleDeputy, RegionMonth, RegionTotal, StationMonth, StatsDirty, StatsRefresh  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
 from .insight.models import Topic, TopicRun  # noqa: F401
+from .insight.routing_models import RoutingChoice, RoutingModel  # noqa: F401
 from .consultations.models import Consultation, ConsultationArticle, ConsultationComment  # noqa: F401
 from .stats import marks  # noqa: F401,E402  (every change that counts marks its summary rows)

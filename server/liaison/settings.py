@@ -251,6 +251,20 @@ SETTINGS: tuple[Setting, ...] = (
     S("OPINION_MASS_THRESHOLD", int, 5, "the same text from this many accounts (or to this many "
       "deputies) within the window is held for staff review", minimum=2),
     S("OPINION_MASS_WINDOW_HOURS", int, 24, "that window, in hours", minimum=1),
+    # Reading across opinions: similar cases and suggested routing (insight/)
+    S("SIMILAR_MIN_SCORE", float, 0.3, "an earlier opinion of the district is shown as a similar "
+      "case when the cosine of the two texts' TF-IDF vectors (words and character 2–3-grams) is "
+      "at least this", minimum=0.0, maximum=1.0),
+    S("SIMILAR_CANDIDATES", int, 500, "the latest earlier opinions of the district compared "
+      "with one for its similar cases (about half a second for 500 on a small server: the case's "
+      "admin page computes them when opened)", minimum=1),
+    S("ROUTING_MIN_CONFIDENCE", float, 0.5, "a category or handling unit is suggested only when "
+      "the classifier gives it at least this probability", minimum=0.0, maximum=1.0),
+    S("ROUTING_MIN_SIMILARITY", float, 0.15, "and only when the opinion is this similar (cosine) "
+      "to one of the district's decided cases: unlike anything earlier, no suggestion",
+      minimum=0.0, maximum=1.0),
+    S("ROUTING_MIN_SAMPLES", int, 10, "decisions (受理 for the category, 交办 for the unit) a "
+      "district needs before a classifier is trained for it", minimum=2),
     S("UPLOAD_MAX_EDGE", int, 2560, "photos are re-encoded to this long edge (pixels)",
       minimum=64),
     S("UPLOAD_MAX_PIXELS", int, 40_000_000, "larger images are refused", shown="40 000 000",

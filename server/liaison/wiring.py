@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from .codes.operations import ensure_codes
 from .codes.resolve import active_tokens
+from .insight import routing
 from .insight.report import region_section
 from .notifications import outbox
 from .opinions import operations as opinion_operations, suggestions, unit_merge
 from .places import importer, serialize, unit_ops
 from .reception.serialize import station_days
+from .stats import queries as stats_queries
 from .stats.sections import region_sections
 from .users.roles import move_unit_roles
 
@@ -32,5 +34,8 @@ def connect_events() -> None:
     unit_ops.units_merging.connect(_unit_roles)
     opinion_operations.notify.connect(outbox.emit)
     opinion_operations.notified.connect(outbox.kick)
+    opinion_operations.decided.connect(routing.record_choice)
+    stats_queries.report_fields.connect(routing.report_fields)
     region_sections.connect(region_section)
+    region_sections.connect(routing.region_section)
     suggestions.answered.connect(outbox.emit_direct)

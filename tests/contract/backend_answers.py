@@ -218,7 +218,9 @@ def _suggestion_side(client, phone, record, deputy: dict, deputy_id: int) -> Non
         assert r.status_code == 200, r.get_json()
     liaison = client.post("/api/v1/auth/wechat", json={"code": phone.login_code("demo-liaison")}).get_json()
     liaison = {"Authorization": f"Bearer {liaison['token']}"}
-    first = client.get("/api/v1/suggestions?mine=true", headers=deputy).get_json()["items"][-1]
+    # The older of the two just made (the demo's own two suggestions come after them).
+    first = next(s for s in client.get("/api/v1/suggestions?mine=true", headers=deputy).get_json()["items"]
+                 if s["title"] == "关于完善老旧小区照明设施的建议")
     record("suggestion_outcome", client.post(f"/api/v1/suggestions/{first['id']}/outcome", headers=liaison, json={
         "unit_name": "岳麓区住房和城乡建设局", "outcome": "已纳入明年老旧小区改造计划，统一更换路灯。"}))
     record("my_suggestions", client.get("/api/v1/suggestions?mine=true", headers=deputy))

@@ -64,7 +64,7 @@ CONTRACT = {
     "DUTY_RECORD": [("duty_record", 200, None)],
     "SUGGESTIONS": [("my_suggestions", 200, None)],
     "SUGGESTION_ANSWERED": [("suggestion_outcome", 200, {"wrap": "suggestion"}),
-                            ("my_suggestions", 200, {"pick": ("items", -1)})],
+                            ("my_suggestions", 200, {"pick": ("items", 1)})],
     "OFFICIAL_ACCOUNT": [("official_account", 200, None)],
     "CONSULTATIONS": [("consultations", 200, None)],
     "CONSULTATION_BRIEF": [("consultations", 200, {"pick": ("items", 0)})],
@@ -145,7 +145,7 @@ def test_fixtures_match_the_real_backend_answers(fixtures, answers):
         for path in SAME_VALUE.get(name, []):
             want, got = _dig(fixtures[name], path), _dig(answers[uses[0][0]][1], path)
             if want != got:
-                problems.append(f"{name}.{'.'.join(path)}: fixture {want!r}, backend {got!r}")
+                problems.append(f"{name}.{'.'.join(map(str, path))}: fixture {want!r}, backend {got!r}")
     assert not problems, _report("the mini-program fixtures disagree with the backend:", problems)
 
 

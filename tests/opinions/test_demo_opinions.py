@@ -48,6 +48,14 @@ def test_demo_opinions_cover_the_chain_rank_deputies_and_include_overdue_and_reh
         assert spread >= min(timedelta(days=30), loaded_on - loaded_on.replace(month=1, day=1))
         assert load_demo_opinions() == 0  # only into an empty database
 
+        # 王明's 我的建议 has something to show: one suggestion waiting, one answered.
+        from liaison.opinions.models import Suggestion
+        made = {s.title: s for s in db.session.scalars(select(Suggestion))}
+        assert len(made) == 2
+        assert sorted(s.state for s in made.values()) == ["answered", "filed"]
+        answered = [s for s in made.values() if s.outcome]
+        assert len(answered) == 1 and answered[0].unit_name == "岳麓区住房和城乡建设局"
+
 
 def test_demo_deputy_receives_the_summon_message_in_the_demo(app, demo, runner, fake_wechat):
     """As scripts/run does it: the fake WeChat seeded by the devserver, the sample opinions,

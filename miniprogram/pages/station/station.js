@@ -18,6 +18,15 @@ function toDays(items) {
   }))
 }
 
+function toConsultations(items) {
+  return (items || []).map((c) => ({
+    id: c.id,
+    title: c.title,
+    closesLabel: formatDate(c.closes_on),
+    articles: c.articles_count,
+  }))
+}
+
 Page({
   data: {
     pageClass: 'page',
@@ -25,6 +34,7 @@ Page({
     errorText: '',
     station: null,
     days: [],
+    consultations: [], // open draft-law consultations (立法意见征集) sent to this station
     booking: null, // {date, dateLabel, note, submitting, error}
   },
 
@@ -62,6 +72,11 @@ Page({
         getApp().globalData.lastStation = { id: station.id, name: station.name }
         wx.setNavigationBarTitle({ title: station.name })
         this.setData({ station, state: 'ready', days: toDays(station.next_reception_days) })
+        // The open consultations of the station (a failure leaves the section out).
+        api
+          .stationConsultations(station.id)
+          .then((r) => this.setData({ consultations: toConsultations(r.items) }))
+          .catch(() => {})
         // The reception-days list carries times and free places.
         return api
           .receptionDays(station.id)
@@ -79,6 +94,10 @@ Page({
 
   onOpenDeputy(e) {
     wx.navigateTo({ url: pages.url('deputy', { id: e.detail.id }) })
+  },
+
+  onOpenConsultation(e) {
+    wx.navigateTo({ url: pages.url('consultation', { id: e.currentTarget.dataset.id }) })
   },
 
   onSubmitOpinion() {
@@ -133,4 +152,4 @@ Page({
   },
 })
 
-module.exports = { toDays }
+module.exports = { toDays, toConsultations }

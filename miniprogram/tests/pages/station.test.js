@@ -1,6 +1,6 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire, app } = require('../helpers/page')
-const { STATION, RECEPTION_DAYS, APPOINTMENT, ok } = require('../helpers/fixtures')
+const { STATION, RECEPTION_DAYS, APPOINTMENT, CONSULTATIONS, ok } = require('../helpers/fixtures')
 
 let fake
 beforeEach(() => {
@@ -109,4 +109,22 @@ test('booking asks, from the confirm tap, for the reminder of the day, then book
   expect(fake.requestsTo('POST', '/api/v1/notifications/consents')[0].data.results).toEqual({ 'tmpl-appointment': 'accept' })
   expect(fake.requestsTo('POST', '/api/v1/appointments')).toHaveLength(1)
   expect(fake.lastCall('showModal').title).toBe('预约成功')
+})
+
+test('lists the open consultations sent to the station and opens one', async () => {
+  fake.route('GET', '/api/v1/consultations', ok(CONSULTATIONS))
+  const { comp } = loadPage('pages/station/station', { id: '3' })
+  await flush()
+  expect(fake.requestsTo('GET', '/api/v1/consultations')[0].query).toEqual({ station_id: '3' })
+  expect(textOf(comp)).toContain('立法意见征集')
+  expect(textOf(comp)).toContain('岳麓区文明行为促进条例（草案）')
+  expect(textOf(comp)).toContain('2 条 · 欢迎提出意见')
+  await tap(comp, '.consultation-item')
+  expect(fake.lastCall('navigateTo').url).toBe('/pages/consultation/consultation?id=5')
+})
+
+test('no consultation section when none is open (or the list fails)', async () => {
+  const { comp } = loadPage('pages/station/station', { id: '3' })
+  await flush()
+  expect(textOf(comp)).not.toContain('立法意见征集')
 })

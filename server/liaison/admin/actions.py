@@ -53,6 +53,7 @@ class Input:
     readers: str = ""  # who reads a text field, when its label does not say it
     errors: list[str] = field(default_factory=list)
     min: str = ""  # dates: the earliest the workflow accepts
+    hint: str = ""  # the suggested routing's choice and why (pre-selected, staff choose freely)
 
 
 @dataclass
@@ -91,7 +92,8 @@ class ActionForm:
 
 def _duplicates(opinion: Opinion) -> list[tuple[str, str]]:
     rows = db.session.execute(
-        select(Opinion).where(Opinion.station_id == opinion.station_id, Opinion.id != opinion.id)
+        select(Opinion).where(Opinion.station_id == opinion.station_id, Opinion.id != opinion.id,
+                              Opinion.created_at <= opinion.created_at)  # a duplicate repeats an earlier case
         .order_by(Opinion.id.desc()).limit(30)).scalars()
     return [(str(o.id), f"{o.number} {o.text[:16]}（{STATE_LABELS.get(o.state, o.state)}）") for o in rows]
 
@@ -143,10 +145,31 @@ def _names_units(t) -> bool:
     return any(f.kind in ("ids", "id") and f.name.endswith(("unit_ids", "unit_id")) for f in t.fields)
 
 
+def _why(guess: dict) -> str:
+    return f"（把握 {guess['confidence'] * 100:.0f}%，依据：{'、'.join(guess['reasons'])}）"
+
+
+def _suggest(action: str, inp: Input, suggestion: dict | None) -> None:
+    """Pre-select the suggested category (受理) or lead unit (交办), with the reason."""
+    guess = (suggestion or {}).get("category" if action == "accept" else "unit")
+    if not guess:
+        return
+    if action == "accept" and inp.name == "category" and guess["key"] in dict(inp.options):
+        inp.value, inp.hint = guess["key"], f"建议分类：{guess['label']}{_why(guess)}"
+    elif action == "assign" and inp.name == "unit_ids":
+        shown = str(guess["id"]) in dict(inp.options)
+        if shown:
+            inp.values = [str(guess["id"])]
+        inp.hint = f"建议主办单位：{guess['name']}{_why(guess)}" + ("" if shown else "，不在当前列表中")
+
+
 def forms_for(opinion: Opinion, allowed: list[str], categories: dict, today: date,
               failure: Failure | None = None, unit_level: str | None = None,
-              unit_q: str = "") -> list[ActionForm]:
+              unit_q: str = "", suggestion: dict | None = None) -> list[ActionForm]:
     """One form per allowed action, in ``ORDER``; the refused one (``failure``) refilled.
+
+    ``suggestion`` (``insight.routing.suggest_for``) pre-selects the accept form's category
+    and the assign form's unit, saying why; staff change it as they like.
 
     Units to assign to come from ``places.units.units_for_station``: the station's
     region line, of ``unit_level`` (default: the level the case has; "all" for every
@@ -164,6 +187,9 @@ def forms_for(opinion: Opinion, allowed: list[str], categories: dict, today: dat
         style = "primary" if action in PRIMARY else "warn" if action in WARN else "default"
         unit_filter = UnitFilter(level, unit_q, shown=len(units)) if _names_units(t) else None
         inputs = [_input(action, f, opinion, categories, units, today) for f in t.fields]
+        if action in ("accept", "assign"):
+            for inp in inputs:
+                _suggest(action, inp, suggestion)
         for inp in inputs:
             if unit_filter and inp.name == "level":  # the case's level follows the level looked at
                 inp.value = level or opinion.level or ""

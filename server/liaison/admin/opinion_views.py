@@ -20,7 +20,9 @@ from ..opinions.access import actor_for, get_visible, lens_for, viewer_for
 from ..opinions.operations import action_label, categories, transition
 from ..opinions import serialize
 from ..opinions.states import STATE_LABELS
-from ..places.models import HandlingUnit
+from ..insight import routing, similar
+from ..places.models import HandlingUnit, Station
+from ..places.scopes import can_manage_station
 from . import actions
 from .blueprint import bp
 from .common import done, failed, form_int, staff_required
@@ -64,9 +66,13 @@ def _page(opinion_id: int, failure: actions.Failure | None = None, status: int =
     units = dict(db.session.execute(select(HandlingUnit.id, HandlingUnit.name)
                                     .where(HandlingUnit.id.in_(unit_ids))).all()) if unit_ids else {}
     lens = lens_for(viewer, op, actor)
+    runs_it = can_manage_station(viewer.scope, db.session.get(Station, op.station_id))
+    routing_hint = (routing.suggest_for(op) if runs_it and {"accept", "assign"} & set(allowed)
+                    and not failure else None)
     forms = actions.forms_for(op, allowed, categories(), today, failure,
                               unit_level=request.args.get("unit_level"),
-                              unit_q=(request.args.get("unit_q") or "").strip()[:50])
+                              unit_q=(request.args.get("unit_q") or "").strip()[:50], suggestion=routing_hint)
+    similar_cases = similar.similar(viewer, op) if runs_it else []
     # Refused, and its form is gone (the state moved on): say it at the top instead.
     stray = failure.message if failure and not any(f.error for f in forms) else ""
     can_attach = op.state == "assigned" and any(
@@ -75,7 +81,8 @@ def _page(opinion_id: int, failure: actions.Failure | None = None, status: int =
     suggestion = suggestions.for_opinion(viewer, op.id)
     return render_template(
         "admin/opinion.html", op=op, o=data, lens=lens, forms=forms, today=today, can_attach=can_attach,
-        stray_error=stray, timeline=_timeline(op, lens, units),
+        stray_error=stray, timeline=_timeline(op, lens, units), similar_cases=similar_cases,
+        can_mark_duplicate="mark_duplicate" in allowed, state_labels=STATE_LABELS,
         suggestion=suggestions.one(suggestion) if suggestion else None,
         can_record_outcome=bool(suggestion) and suggestions.can_record(viewer, suggestion)), status
 

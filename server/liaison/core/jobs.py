@@ -32,6 +32,7 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.stats.jobs.drain_job", 60),  # backstop: the kick after each commit drains at once
     ("liaison.stats.jobs.roll", 600),  # once a China day
     ("liaison.insight.jobs.recompute_topics", 3600),  # this month's and the stored recent periods' topics
+    ("liaison.insight.routing.train_all", 24 * 3600),  # suggested routing learns the day's decisions
 ]
 
 _worker_app = None

@@ -28,6 +28,9 @@ class Ctx:
     values: dict[str, Any]
     today: date
     deadline_days: Mapping[str, int] | None = None
+    # What the operation looked up for the payload's references, e.g. ``duplicate_of``:
+    # ``{"id", "number", "reply"}`` of the opinion this one repeats (checked there).
+    references: Mapping[str, Any] | None = None
 
 
 @dataclass
@@ -121,11 +124,21 @@ def decline(c: Ctx, o: Outcome) -> None:
     o.updates["reply_text"] = answer
 
 
+DUPLICATE_PENDING = "您反映的问题已有群众反映，已合并办理，办理结果将一并答复。"
+
+
 def mark_duplicate(c: Ctx, o: Outcome) -> None:
     if c.values["duplicate_of"] == c.view.opinion_id:
         raise InvalidField({"duplicate_of": ["不能与自身合并"]})
     o.updates["close_reason"] = "duplicate"
-    o.updates["reply_text"] = "您反映的问题已有群众反映，已合并办理，办理结果将一并答复。"
+    other = (c.references or {}).get("duplicate_of") or {}
+    if other.get("number"):
+        o.extra["duplicate_number"] = other["number"]
+    if other.get("reply"):  # the earlier case was answered: the resident gets that answer
+        o.updates["reply_text"] = (f"您反映的问题与编号 {other['number']} 的意见相同，已合并办理。"
+                                   f"该意见的答复：{other['reply']}")
+    else:
+        o.updates["reply_text"] = DUPLICATE_PENDING
 
 
 def assign(c: Ctx, o: Outcome) -> None:

@@ -87,6 +87,9 @@ def category_for(key: str | None, label: str | None = None) -> str:
 notify = Event("opinions.notify")
 # ... and after the commit the workers are asked to deliver them (``outbox.kick``).
 notified = Event("opinions.notified")
+# Every decision applied, in its transaction (``insight.routing.record_choice`` notes
+# whether staff took the suggested category or unit).
+decided = Event("opinions.decided")
 
 
 def emit(opinion: Opinion, notifies: Iterable[Notify], *, event_id: int,
@@ -163,6 +166,7 @@ def apply_decision(opinion: Opinion, decision: workflow.Decision,
         db.session.add(Suggestion(opinion_id=opinion.id, **decision.suggestion))
     emit(opinion, decision.notifications, event_id=event.id, actor_user_id=actor_user_id,
          assignment_unit_ids=[c.unit_id for c in decision.assignments] or None)
+    decided.send(opinion=opinion, decision=decision, event=event)
     return event
 
 
@@ -174,17 +178,54 @@ def _check_references(opinion: Opinion, decision) -> None:
             HandlingUnit.id.in_(p["unit_ids"]), HandlingUnit.active.is_(True))))
         if known != set(p["unit_ids"]):
             raise InvalidField({"unit_ids": ["承办单位不存在或已停用"]})
-    if p.get("duplicate_of"):
-        other = db.session.get(Opinion, p["duplicate_of"])
-        if other is None or other.station_id != opinion.station_id:
-            raise InvalidField({"duplicate_of": ["重复的意见应为本联络站已登记的意见"]})
     if decision.action == "accept" and p.get("category") and p["category"] not in categories():
         raise InvalidField({"category": ["分类不在可选范围内"]})
 
 
-def _decide(opinion: Opinion, action: str, actor: Actor, payload) -> workflow.Decision:
+def public_answer(opinion: Opinion) -> str:
+    """What the resident was answered (the released reply, a decline's answer), or ''
+    (also for a duplicate still waiting for the answer of the case it repeats)."""
+    from .effects import DUPLICATE_PENDING
+
+    if opinion.reply_text == DUPLICATE_PENDING:
+        return ""
+    if opinion.state == DECLINED or opinion.replied_at is not None:
+        return opinion.reply_text or ""
+    return ""
+
+
+def duplicate_target(viewer: Viewer | None, opinion: Opinion, other_id: int) -> Opinion:
+    """The opinion ``opinion`` may be closed as a duplicate of: registered earlier, in the
+    same region (``places.scopes.scope_region``: its district) and visible to ``viewer``.
+
+    :raise InvalidField: 422 naming ``duplicate_of``.
+    """
+    from ..places.scopes import scope_region
+    from .access import visible_clause
+
+    query = select(Opinion).where(Opinion.id == other_id)
+    if viewer is not None:
+        query = query.where(visible_clause(viewer))
+    other = db.session.scalars(query).first()
+    region = scope_region(opinion.station_id)
+    if (other is None or other.id == opinion.id or region is None
+            or (other.created_at, other.id) > (opinion.created_at, opinion.id)
+            or getattr(scope_region(other.station_id), "id", None) != region.id):
+        raise InvalidField({"duplicate_of": ["重复的意见应为本区域内较早登记、您可以查看的意见"]})
+    return other
+
+
+def _references(viewer: Viewer | None, opinion: Opinion, decision) -> dict:
+    """What the workflow's effects need of the ids in the payload (checked here)."""
+    if decision.payload.get("duplicate_of"):
+        other = duplicate_target(viewer, opinion, decision.payload["duplicate_of"])
+        return {"duplicate_of": {"id": other.id, "number": other.number, "reply": public_answer(other)}}
+    return {}
+
+
+def _decide(opinion: Opinion, action: str, actor: Actor, payload, references=None) -> workflow.Decision:
     return workflow.decide(view_of(opinion), action, actor, payload, clock.today(),
-                           deadline_days=current_app.config["DEADLINE_DAYS"])
+                           deadline_days=current_app.config["DEADLINE_DAYS"], references=references)
 
 
 def transition(viewer: Viewer, opinion_id: int, action: str, payload: Mapping[str, Any],
@@ -201,8 +242,12 @@ def transition(viewer: Viewer, opinion_id: int, action: str, payload: Mapping[st
         from .edits import edit
 
         return edit(viewer, opinion, payload)
-    decision = _decide(opinion, action, actor_for(viewer, opinion.station_id), payload)
+    actor = actor_for(viewer, opinion.station_id)
+    decision = _decide(opinion, action, actor, payload)
     _check_references(opinion, decision)
+    references = _references(viewer, opinion, decision)
+    if references:  # decided again, now knowing what the ids refer to (pure, cheap)
+        decision = _decide(opinion, action, actor, payload, references)
     comment = None
     if decision.action == "rate" and decision.updates.get("rating_comment"):
         from .content_check import check_rating  # WeChat's msgSecCheck, before the transaction

@@ -204,12 +204,14 @@ def _check_state(t: Transition, view: OpinionView) -> None:
 
 
 def decide(view: OpinionView, action: str, actor: Actor, payload: Mapping[str, Any] | None,
-           today: date, *, deadline_days: Mapping[str, int] | None = None) -> Decision:
+           today: date, *, deadline_days: Mapping[str, int] | None = None,
+           references: Mapping[str, Any] | None = None) -> Decision:
     """Decide what ``action`` by ``actor`` does to the opinion ``view``.
 
     :param payload: the action's fields as decoded JSON; unknown keys are ignored.
     :param today: China's date (``core.clock.today()``), for deadlines.
     :param deadline_days: working days per level from config (default ``DEFAULT_DEADLINE_DAYS``).
+    :param references: what the caller looked up for the payload's ids (``effects.Ctx``).
     :raise UnknownAction: 422. :raise NotAllowed: 403. :raise InvalidTransition: 409.
     :raise MissingField, InvalidField: 422.
     """
@@ -224,7 +226,7 @@ def decide(view: OpinionView, action: str, actor: Actor, payload: Mapping[str, A
     _check_public_note(t, payload)
     out = fx.Outcome()
     if t.effect:
-        t.effect(fx.Ctx(view, actor, role, values, today, deadline_days), out)
+        t.effect(fx.Ctx(view, actor, role, values, today, deadline_days, references), out)
     new_state = out.state or (t.to_states[0] if t.to_states else view.state)
     if new_state not in (t.to_states or (view.state,)):  # the table must say every target
         raise AssertionError(f"{action} may not lead to {new_state}")

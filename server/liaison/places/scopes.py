@@ -181,6 +181,23 @@ def region_ids_above(station_id: int) -> list[int]:
     return [int(p) for p in (station_path(station_id) or "").strip("/").split("/") if p.isdigit()]
 
 
+def scope_region(station_id: int | None):
+    """The region a station's cases are read across in (similar cases, suggested routing):
+    its district (区/县, the level of the NPC office that runs the handling units), else the
+    top of its line when no district lies above it. None for an unknown station."""
+    ids = region_ids_above(station_id) if station_id is not None else []
+    if not ids:
+        return None
+    regions = {r.id: r for r in db.session.scalars(select(Region).where(Region.id.in_(ids)))}
+    line = [regions[i] for i in ids if i in regions]
+    return next((r for r in reversed(line) if r.level == "district"), line[0] if line else None)
+
+
+def in_region_clause(region):
+    """WHERE on ``Station``: the stations in ``region``'s subtree."""
+    return Station.region_id.in_(regions_under([region.path]))
+
+
 # --- deputies ---------------------------------------------------------------------
 
 def can_manage_deputy(scope: Scope, deputy_id: int, *, current_only: bool = True) -> bool:

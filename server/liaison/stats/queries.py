@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from ..core.db import db
+from ..core.events import Event
 from ..places.models import Deputy, Membership, Region, Station
 from . import config
 from .figures import MONTH_FIELDS, add_months, share, total
@@ -95,6 +96,12 @@ def _region_json(r: Region) -> dict:
     return {"id": r.id, "name": r.name, "level": r.level, "path": r.path}
 
 
+# Fields a package above stats adds to the region report's JSON (``insight``: the share
+# of accepted routing suggestions, ``routing``): each receiver answers a dict merged in.
+# (The page and the Excel file take sections through ``stats.sections``.)
+report_fields = Event("stats.report_fields")
+
+
 def region_report(region: Region, month: date, today: date, limit: int | None = None,
                   with_stations: bool = False) -> dict:
     """The report as JSON (see docs/API.md, "Stats"); ``with_stations`` adds every station's row."""
@@ -156,6 +163,8 @@ def region_report(region: Region, month: date, today: date, limit: int | None = 
         "areas": areas, "flags": flags, "text": sentences,
         "trend": trend(region, month.replace(month=1), month),
     }
+    for section in report_fields.send(region=region, month=month):
+        report.update(section or {})
     if with_stations:
         report["stations"] = stations
     return report

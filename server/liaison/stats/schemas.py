@@ -99,6 +99,17 @@ class Window(Schema):
     to = String(required=True)
 
 
+class RoutingShareKind(Schema):
+    suggested = Integer(required=True, metadata={"description": "当月受理（分类）或交办（单位）时给出建议的件数"})
+    accepted = Integer(required=True, metadata={"description": "其中工作人员采纳建议的件数"})
+    share = Float(required=True, allow_none=True, metadata={"description": "采纳率；无建议为 null"})
+
+
+class RoutingShare(Schema):
+    category = Nested(RoutingShareKind, required=True)
+    unit = Nested(RoutingShareKind, required=True)
+
+
 class ReportOut(Freshness):
     region = Nested(RegionOut, required=True)
     month = String(required=True)
@@ -110,6 +121,7 @@ class ReportOut(Freshness):
     flags = Dict(keys=String(), values=Nested(FlagList), required=True)
     text = List(String(), required=True, metadata={"description": "报告正文，一段一项"})
     trend = List(Nested(MonthFigures), required=True, metadata={"description": "当年逐月合计"})
+    routing = Nested(RoutingShare, metadata={"description": "分办建议的采纳情况（当月）"})
 
 
 class StationsPage(Schema):
