@@ -1,6 +1,6 @@
 """Several processes, one system (issue 18): two web processes, two workers and two
-schedulers behind nginx share the database, Redis and the file store, and nothing lives in
-one process. The stack is conftest.py's; the tests share it in this order, the kill last
+schedulers behind nginx share PostgreSQL, Redis and an S3 bucket, and nothing lives in one
+process or on one disk. The stack is conftest.py's; the tests share it in this order, the kill last
 but one (the periodic-job count then covers the whole run)."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
-from multiproc_stack import descendants, kill, wait_for
+from multiproc_stack import kill, wait_for
 
 pytestmark = [pytest.mark.multiproc,
               pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")]
