@@ -55,7 +55,7 @@ def build_app(workdir: Path, fake_base: str, db_url: str):
         "SECRET_KEY": "fuzz-secret-key",
         "SQLALCHEMY_DATABASE_URI": db_url,
         "WECHAT_API_BASE": fake_base, "WECHAT_OAUTH_BASE": fake_base, "WECHAT_TIMEOUT": 5.0,
-        "STORAGE_PATH": str(workdir / "files"), "QRCODES_PATH": str(workdir / "qrcodes"),
+        "STORAGE_PATH": str(workdir / "files"),
         "PUBLIC_BASE_URL": "https://liaison.example.gov.cn",
         "SESSION_COOKIE_SECURE": False,
         "DEMO_MODE": True,  # the demo data against the fake WeChat, not a production setup

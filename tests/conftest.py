@@ -149,7 +149,6 @@ def base_config(workdir, database_url, redis_server, fake_wechat):
         "WECHAT_OAUTH_BASE": fake_wechat,
         "WECHAT_TIMEOUT": 2.0,
         "STORAGE_PATH": str(workdir / "files"),
-        "QRCODES_PATH": str(workdir / "qrcodes"),
         "PUBLIC_BASE_URL": "https://liaison.example.gov.cn",
         "TESTING": True,
         "SESSION_COOKIE_SECURE": False,

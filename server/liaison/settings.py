@@ -136,8 +136,6 @@ SETTINGS: tuple[Setting, ...] = (
       choices=("local", "s3")),
     S("STORAGE_PATH", str, lambda cfg: _instance(cfg, "files"), "the file store's folder when "
       "`STORAGE_BACKEND=local`", shown="`instance/files`"),
-    S("QRCODES_PATH", str, str(ROOT / "qrcodes"), "generated codes, posters and ZIPs",
-      shown="`qrcodes/`"),
     S("S3_ENDPOINT_URL", str, "", "the object store's address, e.g. `https://s3.example.gov.cn` "
       "(MinIO, a cloud's OSS/COS S3 endpoint); empty: AWS", shown="unset"),
     S("S3_BUCKET", str, "", "the bucket (made by `flask storage init`, or by the first write)",

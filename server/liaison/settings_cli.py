@@ -31,7 +31,6 @@ PRODUCTION = {
     "DATABASE_URL": "postgresql+psycopg://liaison:请替换为数据库密码@127.0.0.1/liaison",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "STORAGE_PATH": "/srv/liaison-files/files",
-    "QRCODES_PATH": "/srv/liaison-files/qrcodes",
     "WECHAT_VERIFY_DIR": "/srv/liaison-files/wechat-verify",
     "INSTANCE_PATH": "/var/lib/liaison",
     "SECRET_KEY": "请替换为至少32位的随机字符串（python3 -c 'import secrets; print(secrets.token_urlsafe(48))'）",

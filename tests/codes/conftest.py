@@ -22,11 +22,27 @@ ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def qrcodes_dir(app, tmp_path):
-    """Each test prints into its own folder."""
-    app.config["QRCODES_PATH"] = str(tmp_path / "qrcodes")
-    return tmp_path / "qrcodes"
+@pytest.fixture
+def storage_backend():
+    """The file store of ``app``: "local", or "s3" / "s3-signed" (a test parametrizes it)."""
+    return "local"
+
+
+@pytest.fixture
+def app(make_app, tmp_path, storage_backend, request):
+    """Each test stores its codes and posters in a store of its own: a folder, or a fresh
+    bucket of the S3 server (with signed download URLs for "s3-signed")."""
+    from liaison.core.db import db
+
+    if storage_backend == "local":
+        overrides = {"STORAGE_PATH": str(tmp_path / "files")}
+    else:
+        overrides = dict(request.getfixturevalue("s3_config"), S3_SIGNED_URLS=storage_backend == "s3-signed")
+    app = make_app(**overrides)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

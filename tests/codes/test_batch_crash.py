@@ -2,6 +2,7 @@
 finishes on the next run without redoing finished files."""
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -38,8 +39,8 @@ def _env(app, base_config) -> dict:
     env.update({
         "FLASK_APP": "wsgi:app", "DATABASE_URL": base_config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": base_config["REDIS_URL"], "SECRET_KEY": base_config["SECRET_KEY"],
-        "INSTANCE_PATH": base_config["INSTANCE_PATH"], "STORAGE_PATH": base_config["STORAGE_PATH"],
-        "QRCODES_PATH": app.config["QRCODES_PATH"], "PUBLIC_BASE_URL": base_config["PUBLIC_BASE_URL"],
+        "INSTANCE_PATH": base_config["INSTANCE_PATH"], "STORAGE_PATH": app.config["STORAGE_PATH"],
+        "PUBLIC_BASE_URL": base_config["PUBLIC_BASE_URL"],
         "WECHAT_API_BASE": base_config["WECHAT_API_BASE"], "CODES_BATCH_PROCESSES": "2",
         "LIAISON_TESTING": "1",  # a test run against the fake WeChat
         **clock.environment(),  # the suite's time (--clock)
@@ -58,9 +59,11 @@ def _plan(app, region_id):
 
 def test_batch_killed_halfway_finishes_on_the_next_run(app, base_config, runner):
     from liaison.codes.batch_files import is_done
+    from liaison.core.storage import get_storage
 
     region_id = _region(app)
-    root = Path(app.config["QRCODES_PATH"])
+    store = get_storage(app)  # the test's own folder: the child process writes there too
+    root = Path(app.config["STORAGE_PATH"]) / "posters"  # to read file times
     server_dir = Path(liaison.__file__).resolve().parents[1]
     proc = subprocess.Popen(
         [sys.executable, "-m", "flask", "codes", "generate", "--region", str(region_id), "--sync"],
@@ -68,7 +71,7 @@ def test_batch_killed_halfway_finishes_on_the_next_run(app, base_config, runner)
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     try:
-        while len(list(root.rglob("代表-*.pdf"))) < 4:
+        while len([k for k in store.keys("posters") if "/代表-" in k and k.endswith(".pdf")]) < 4:
             assert proc.poll() is None, proc.stdout.read().decode()
             assert time.monotonic() < deadline, "the batch never started"
             time.sleep(0.01)
@@ -78,23 +81,24 @@ def test_batch_killed_halfway_finishes_on_the_next_run(app, base_config, runner)
 
     tasks = _plan(app, region_id)
     assert len(tasks) == STATIONS * (DEPUTIES + 2)
-    finished = {t.rel_path: (root / t.rel_path).stat().st_mtime_ns for t in tasks if is_done(root, t)}
+    finished = {t.rel_path: (root / t.rel_path).stat().st_mtime_ns for t in tasks if is_done(store, t)}
     assert 0 < len(finished) < len(tasks), "the kill must land halfway"
-    for pdf in root.rglob("*.pdf"):  # whatever exists is whole: atomic renames
-        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
+    for key in store.keys("posters"):  # whatever is stored is whole: atomic writes
+        if key.endswith(".pdf"):
+            assert store.get(key).rstrip().endswith(b"%%EOF")
 
     app.config["CODES_BATCH_PROCESSES"] = 1
     result = runner.invoke(args=["codes", "generate", "--region", str(region_id), "--sync"])
     assert result.exit_code == 0, (result.output, result.exception)
     assert "批次 #1" in result.output  # the interrupted batch resumed, not a new one
 
-    assert all(is_done(root, t) for t in tasks)
+    assert all(is_done(store, t) for t in tasks)
     for rel, mtime in finished.items():
         assert (root / rel).stat().st_mtime_ns == mtime, f"{rel} was rendered again"
     for task in tasks:
-        data = (root / task.rel_path).read_bytes()
+        data = store.get(f"posters/{task.rel_path}")
         assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF") or task.kind == "qr"
-    with zipfile.ZipFile(root / "长沙市-开福区.zip") as zf:
+    with zipfile.ZipFile(io.BytesIO(store.get("posters/batches/1/长沙市-开福区.zip"))) as zf:
         assert sorted(zf.namelist()) == sorted(t.rel_path for t in tasks)
         assert zf.testzip() is None
 

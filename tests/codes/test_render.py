@@ -19,11 +19,6 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
 
 
-@pytest.fixture(autouse=True)
-def qrcodes_dir():
-    """Rendering is pure: override the package conftest's autouse fixture that builds the app."""
-
-
 def names(count: int) -> list[str]:
     """Distinct names, every third one of two characters (drawn as 张　伟)."""
     return [SURNAMES[i % len(SURNAMES)] + GIVEN[i % len(GIVEN)] + (GIVEN[(i * 5) % len(GIVEN)] if i % 3 else "")

@@ -18,11 +18,6 @@ from liaison.codes.textfit import display_name, fit_text, text_width, wrap
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-@pytest.fixture(autouse=True)
-def qrcodes_dir():
-    """Rendering is pure: override the package conftest's autouse fixture that builds the app."""
-
-
 @pytest.fixture
 def fresh_fonts():
     before = fonts.configured()

@@ -21,8 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def world(make_app, tmp_path, login):
     """The demo with its sample opinions and history, a resident's photo, a station poster."""
-    folders = {"STORAGE_PATH": tmp_path / "files", "QRCODES_PATH": tmp_path / "qrcodes",
-               "WECHAT_VERIFY_DIR": tmp_path / "verify"}
+    folders = {"STORAGE_PATH": tmp_path / "files", "WECHAT_VERIFY_DIR": tmp_path / "verify"}
     app = make_app(**{k: str(v) for k, v in folders.items()})
     from liaison.core.db import db
     from liaison.demo.opinions import load_demo_opinions
@@ -150,3 +149,54 @@ def test_a_database_with_data_is_not_overwritten_without_replace(world, base_con
     replaced = _script("restore", base_config, folders, folder, "--replace")
     assert replaced.returncode == 0, replaced.stderr
     assert _snapshot(app, folders) == before
+
+
+def test_backup_and_restore_copy_every_key_of_an_s3_file_store(make_app, base_config, s3_config, tmp_path):
+    """With STORAGE_BACKEND=s3 the backup lists and copies every key of the bucket (a file
+    bigger than one read chunk too); the restore empties the bucket's keys and puts them back."""
+    from liaison.core.db import db
+    from liaison.core.storage import CHUNK, get_storage
+    from liaison.users.demo import load_demo
+    from s3server import s3_settings
+
+    app = make_app(**s3_config)
+    big = bytes(range(256)) * (2 * CHUNK // 256) + b"end"
+    with app.app_context():
+        load_demo()
+        store = get_storage()
+        store.put("uploads/2026/05/a.jpg", b"\xff\xd8\xff photo")
+        store.put("posters/长沙市-岳麓区/望月湖/站码.png", b"\x89PNG poster")
+        store.put_stream("posters/batches/1/长沙市-岳麓区.zip", io.BytesIO(big))
+        before = {k: hashlib.sha256(store.get(k)).hexdigest() for k in store.keys()}
+        db.session.remove()
+        db.engine.dispose()
+    assert len(before) == 3
+    env = s3_settings(s3_config["S3_ENDPOINT_URL"], s3_config["S3_BUCKET"], s3_config["S3_PREFIX"], as_env=True)
+    folders = {"WECHAT_VERIFY_DIR": tmp_path / "verify"}
+
+    def script(name, *args):
+        done = subprocess.run([str(ROOT / "scripts" / name), *map(str, args)], capture_output=True, text=True,
+                              timeout=300, env=app_env(base_config, WECHAT_VERIFY_DIR=str(folders["WECHAT_VERIFY_DIR"]),
+                                                       **env))
+        assert done.returncode == 0, done.stderr
+        return done
+
+    script("backup", tmp_path / "backups")
+    (folder,) = (tmp_path / "backups").iterdir()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["file_count"] == 3
+    with app.app_context():
+        store = get_storage()
+        for key in store.keys():
+            store.delete(key)
+        store.put("uploads/stray.jpg", b"written after the backup")
+        assert store.keys() == ["uploads/stray.jpg"]
+        db.session.remove()
+        db.engine.dispose()
+    back = script("restore", folder, "--replace")
+    assert "3 个文件" in back.stdout
+    with app.app_context():
+        store = get_storage()
+        assert {k: hashlib.sha256(store.get(k)).hexdigest() for k in store.keys()} == before
+        db.session.remove()
+        db.engine.dispose()

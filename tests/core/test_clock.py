@@ -94,15 +94,6 @@ def test_building_an_app_in_the_suite_leaves_the_suites_clock_alone(base_config)
     assert timedelta(0) <= clock.now() - _at(NEW_YEAR) < timedelta(seconds=30)
 
 
-def test_temporary_files_age_by_the_real_clock_not_the_moved_one(tmp_path):
-    from liaison.codes.batch_files import TMP_PREFIX, clean_tmp
-
-    fresh = tmp_path / f"{TMP_PREFIX}poster.pdf"
-    fresh.write_bytes(b"%PDF")
-    clock.anchor(clock.now() + timedelta(days=365))  # file times are the file system's
-    assert clean_tmp(tmp_path) == 0 and fresh.exists()
-
-
 def test_a_browser_login_holds_on_a_moved_clock_and_ends_by_it(app):
     from liaison.core.auth import session_fields, user_from_session
     from liaison.core.db import db

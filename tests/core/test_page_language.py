@@ -9,7 +9,7 @@ TEMPLATES = [PACKAGE / "admin" / "templates", PACKAGE / "h5" / "templates", PACK
 # Names of file types, encodings and sizes, written this way on Chinese government software
 # too, and the file name WeChat prescribes for its verification files (MP_verify_….txt).
 ALLOWED = {"Excel", "PDF", "PNG", "JPG", "ZIP", "CSV", "xlsx", "csv", "txt", "UTF-8", "GBK", "KB", "MB",
-           "MP_verify"}
+           "Word", "docx", "MP_verify"}
 VISIBLE_ATTRIBUTES = re.compile(r'(?:placeholder|title|aria-label|alt)="([^"]*)"')
 
 

@@ -28,8 +28,8 @@ from nginx_site import NGINX, ROOT, nginx, site
 from ports import free_port
 from processes import app_env
 
-WECHAT_TIMEOUT = 5.0  # a call WeChat answers late (the kill test's) is still waited for
-LEASE = 6.0  # NOTIFICATION_LEASE_SECONDS, above WECHAT_TIMEOUT: a dead worker's claim runs out soon
+WECHAT_TIMEOUT = 8.0  # a call WeChat answers late (the kill test's) is still waited for
+LEASE = 10.0  # NOTIFICATION_LEASE_SECONDS, above WECHAT_TIMEOUT: a dead worker's claim runs out soon
 EVERY = 0.5  # `flask scheduler --every`: both schedulers look often, each tick is run once
 READY_TIMEOUT = 90.0  # six Python processes importing the app at once on a loaded machine
 
@@ -112,14 +112,12 @@ def stack(tmp_path_factory, _postgres, _redis_process, s3_server):
         "CODES_BATCH_PROCESSES": 1, "TRUSTED_PROXIES": 1, "TESTING": True,
         "SESSION_COOKIE_SECURE": False, "CLOCK": "",
     }
-    # What an operator does first: the bucket (`flask storage init`), the migrations
-    # (liaison-migrate), then the demo's people and places.
+    # What an operator does first: the bucket (`flask storage init`) and the migrations
+    # (liaison-migrate); the demo's people and places are loaded while the services start.
     app = create_app(dict(config))
     with app.app_context():
         get_storage().ensure_bucket()
         upgrade()
-        load_demo()
-        db.session.commit()
         db.session.remove()
     accounts, users = fake_wechat_setup()
     for user in users:  # staff and deputies follow the official account
@@ -155,6 +153,10 @@ def stack(tmp_path_factory, _postgres, _redis_process, s3_server):
         stack = Stack(config=config, app=app, fake=fake, nginx=f"https://127.0.0.1:{https_port}", webs=webs,
                       workers=workers, schedulers=schedulers, redis=redis_client, nginx_logs=tmp / "nginx" / "logs",
                       machines=tmp / "machines")
+        with app.app_context():
+            load_demo()
+            db.session.commit()
+            db.session.remove()
         checked = nginx("-t", "-c", str(conf))
         assert checked.returncode == 0, checked.stderr
         started = nginx("-c", str(conf))

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import event
 
-MAX_STATEMENTS = 36  # auth 3, checks 6, the transaction 17 (with 3 messages, 3 outbox rows), answer 10
+MAX_STATEMENTS = 36  # auth 3, checks 6, the transaction 19 (3 messages, 3 outbox rows), mass recheck + answer 8
 
 
 def test_a_submit_with_a_summoned_deputy_runs_a_bounded_number_of_statements(app, client, world, who):

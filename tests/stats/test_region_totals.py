@@ -197,3 +197,42 @@ def test_a_whole_rebuild_with_a_deactivated_station_that_had_activity(app, regio
         assert (row.check_ins, row.deputies, row.invisible) == (1, 0, 0)
         assert db.session.get(RegionTotal, (region.city, this)) is None
         assert _stored() == _from_scratch()
+
+
+def test_the_migration_fills_the_totals_from_the_station_rows_already_built(base_config, tmp_path):
+    """An existing database gets its regions' totals from its station rows (a fresh file)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from liaison import create_app
+    from liaison.core.db import db
+
+    app = create_app({**base_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}"})
+    with app.app_context():
+        upgrade(revision="d7e1a9c3b201")  # the schema before the totals
+        fields = ("check_ins", "check_ins_unplanned", "active_days", "receptions", "residents", "opinions_in",
+                  "answered", "closed", "in_time", "late", "unresolved", "ratings", "satisfied", "suggestions")
+        db.session.execute(text("INSERT INTO regions (id, name, level, parent_id, path) VALUES "
+                                "(1, '市', 'city', NULL, '/1/'), (2, '甲区', 'district', 1, '/1/2/'), "
+                                "(3, '乙区', 'district', 1, '/1/3/')"))
+        for sid, region, active in ((1, 2, 1), (2, 2, 1), (3, 3, 1), (4, 3, 0)):
+            db.session.execute(text(
+                "INSERT INTO stations (id, region_id, name, kind, address, open_hours, master_name, phone, "
+                "reception_plan, notice, active, created_at) VALUES (:id, :r, :n, 'central', '', '', '', '', "
+                "'{}', '', :a, '2026-01-01 00:00:00')"), {"id": sid, "r": region, "n": f"站{sid}", "a": active})
+        composition = "deputies, home, \"cross\", senior, prov_muni, invisible"
+        for sid, month, check_ins in ((1, "2026-11-01", 2), (2, "2026-11-01", 3), (3, "2026-11-01", 5),
+                                      (4, "2026-11-01", 7), (1, "2026-12-01", 1)):
+            db.session.execute(text(
+                f"INSERT INTO stats_station_months (station_id, month, {composition}, {', '.join(fields)}) "
+                f"VALUES (:s, :m, 0, 0, 0, 0, 0, 0, :c, {', '.join(['0'] * (len(fields) - 1))})"),
+                {"s": sid, "m": month, "c": check_ins})
+        db.session.commit()
+        upgrade()
+        got = {(r, str(m)): c for r, m, c in db.session.execute(
+            text("SELECT region_id, month, check_ins FROM stats_region_totals"))}
+        db.session.remove()
+        db.engine.dispose()
+    # station 4 is deactivated: not counted
+    assert got == {(1, "2026-11-01"): 10, (2, "2026-11-01"): 5, (3, "2026-11-01"): 5,
+                   (1, "2026-12-01"): 1, (2, "2026-12-01"): 1}

@@ -1,29 +1,32 @@
-"""Files of a poster batch: render, write atomically, skip what is done, zip.
+"""Files of a poster batch: render, store, skip what is done, zip.
 
-No Flask and no database: a :class:`Task` carries everything needed to produce one
-file, so tasks can run in worker processes. A file counts as done when it exists,
-is not empty and its sidecar ``.state/<path>.fp`` (kept apart so the printed folders
-hold only what is printed) holds the task's fingerprint. Every
-write goes to a temporary file first and is renamed into place (``os.replace``),
-the sidecar after the file, so a killed run never leaves a half file that looks
-finished; at worst the file in flight is rendered again.
+No Flask and no database: a :class:`Task` carries everything needed to render one
+file, so rendering can run in worker processes; they return the bytes and the caller
+puts them into the file store (``core/storage.py``: a folder or an S3 bucket), so no
+step assumes a local path and every machine sees the same files.
+
+Keys: a task's ``rel_path`` (``<region>/<station>/站码海报.pdf``) is stored under
+``posters/<rel_path>``, its sidecar under ``posters/.state/<rel_path>.fp`` (kept apart so
+the printed folders hold only what is printed). A file counts as done when it is stored,
+not empty, and its sidecar holds the task's fingerprint. A store write is whole or
+absent (``put`` is atomic on both backends) and the sidecar is written after the file,
+so a killed run never leaves a file that looks finished; at worst the file in flight is
+rendered again.
 """
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
-import os
 import re
 import tempfile
-import time
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Iterable
 
-TMP_PREFIX = ".tmp-"
-STALE_TMP_SECONDS = 600
+PREFIX = "posters"
+STATE_DIR = ".state"
 MIN_TASKS_FOR_WORKERS = 24
+SPOOL_BYTES = 32 * 1024 * 1024  # a ZIP stays in memory up to this, then spills to a temp file
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -38,52 +41,45 @@ class Task:
 
 
 def safe_name(text: str, limit: int = 80) -> str:
-    """A file or folder name that every OS and ZIP tool accepts (Chinese kept)."""
+    """A file or folder name that every OS, ZIP tool and storage key accepts (Chinese kept)."""
     name = _UNSAFE.sub("_", text).strip(" .") or "_"
-    return name[:limit]
+    return name[:limit].strip(" .") or "_"
 
 
-STATE_DIR = ".state"
+def file_key(rel_path: str) -> str:
+    return f"{PREFIX}/{rel_path}"
 
 
-def sidecar(root: Path, rel_path: str) -> Path:
-    return root / STATE_DIR / f"{rel_path}.fp"
+def sidecar_key(rel_path: str) -> str:
+    return f"{PREFIX}/{STATE_DIR}/{rel_path}.fp"
 
 
-@contextmanager
-def atomic_path(target: Path, suffix: str = ""):
-    """Yield a temporary path beside ``target``; on success it is renamed to ``target``,
-    on any failure removed, so ``target`` is either the old file or the whole new one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TMP_PREFIX, suffix=suffix)
-    os.close(fd)
+def _fingerprint_of(storage, rel_path: str) -> str | None:
     try:
-        yield tmp
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        return storage.get(sidecar_key(rel_path)).decode().strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def is_done(root: Path, task: Task) -> bool:
-    target = root / task.rel_path
+def is_done(storage, task: Task) -> bool:
     try:
-        if target.stat().st_size == 0:
+        if storage.size(file_key(task.rel_path)) == 0:
             return False
-        return sidecar(root, task.rel_path).read_text().strip() == task.fingerprint
-    except OSError:
+    except FileNotFoundError:
         return False
+    return _fingerprint_of(storage, task.rel_path) == task.fingerprint
+
+
+def finished(storage, tasks: list[Task]) -> set[str]:
+    """The ``rel_path`` of every task already done: one listing per top folder, then a
+    sidecar read for each file that is there (not two requests per planned file)."""
+    tops = {t.rel_path.split("/", 1)[0] for t in tasks}
+    present: set[str] = set()
+    for top in tops:
+        present.update(storage.keys(f"{PREFIX}/{top}"))
+    return {t.rel_path for t in tasks
+            if file_key(t.rel_path) in present and _fingerprint_of(storage, t.rel_path) == t.fingerprint
+            and storage.size(file_key(t.rel_path)) > 0}
 
 
 def render_task(task: Task) -> bytes:
@@ -94,17 +90,23 @@ def render_task(task: Task) -> bytes:
     return render.poster_bytes(task.data, task.fmt)
 
 
-def produce(root: Path, task: Task) -> str:
-    """Render one task's file unless it is already done; returns its relative path."""
-    if not is_done(root, task):
-        target = root / task.rel_path
-        write_atomic(target, render_task(task))
-        write_atomic(sidecar(root, task.rel_path), task.fingerprint.encode())
+def store(storage, task: Task, data: bytes) -> str:
+    """Put a rendered file, then its sidecar; returns its relative path."""
+    storage.put(file_key(task.rel_path), data)
+    storage.put(sidecar_key(task.rel_path), task.fingerprint.encode())
     return task.rel_path
 
 
-def _produce_star(args) -> str:
-    return produce(*args)
+def produce(storage, task: Task) -> str:
+    """Render and store one task's file unless it is already done."""
+    if not is_done(storage, task):
+        store(storage, task, render_task(task))
+    return task.rel_path
+
+
+def _render_indexed(args) -> tuple[int, bytes]:
+    index, task = args
+    return index, render_task(task)
 
 
 def _warm(explicit_fonts: tuple = (None, None)) -> None:
@@ -118,75 +120,75 @@ def _warm(explicit_fonts: tuple = (None, None)) -> None:
     render.poster_bytes(render.DeputyCardData(name="代表", qr_url=sample), "pdf")
 
 
-def run_tasks(root: Path, tasks: list[Task], processes: int = 1,
-              on_done: Callable[[str], None] | None = None) -> None:
-    """Produce every pending task, in ``processes`` worker processes when > 1.
+def run_tasks(storage, tasks: list[Task], processes: int = 1,
+              on_done: Callable[[str], None] | None = None, done: set[str] | None = None) -> None:
+    """Produce every pending task, rendering in ``processes`` worker processes when > 1.
 
     Workers come from a fork server (a clean single-threaded process), never from a
     fork of the caller, which may hold threads and locks (a web or test process).
-    They only render and write files; they never touch the database or Redis.
-    Small batches run here: starting workers costs about a second.
+    They only render and hand back bytes; this process stores them, so the workers
+    never touch the database, Redis or the file store. Small batches run here:
+    starting workers costs about a second.
+
+    :param done: the tasks already finished (``finished()``), when the caller knows them.
     """
     on_done = on_done or (lambda _path: None)
-    pending = [t for t in tasks if not is_done(root, t)]
+    done = finished(storage, tasks) if done is None else done
+    pending = [t for t in tasks if t.rel_path not in done]
     if processes <= 1 or len(pending) < MIN_TASKS_FOR_WORKERS:
         for task in pending:
-            on_done(produce(root, task))
+            on_done(store(storage, task, render_task(task)))
         return
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["liaison.codes.render"])
     from ..core.fonts import configured
 
     with ctx.Pool(processes, initializer=_warm, initargs=(configured(),)) as pool:
-        for rel_path in pool.imap_unordered(_produce_star, [(root, t) for t in pending], chunksize=1):
-            on_done(rel_path)
-
-
-def clean_tmp(root: Path, older_than: float = STALE_TMP_SECONDS) -> int:
-    """Remove temporary files left by a killed run (only old ones: a live run may own new ones)."""
-    removed, limit = 0, time.time() - older_than  # file times are on the real clock, not core.clock
-    if not root.exists():
-        return 0
-    for path in root.rglob(TMP_PREFIX + "*"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-                removed += 1
-        except OSError:
-            pass
-    return removed
+        for index, data in pool.imap_unordered(_render_indexed, list(enumerate(pending)), chunksize=1):
+            on_done(store(storage, pending[index], data))
 
 
 def zip_fingerprint(tasks: list[Task]) -> str:
-    import hashlib
-
     digest = hashlib.sha256()
     for task in tasks:
         digest.update(f"{task.rel_path}\0{task.fingerprint}\n".encode())
     return digest.hexdigest()[:24]
 
 
-def ensure_zip(root: Path, tasks: list[Task], zip_rel: str) -> bool:
-    """Build ``root/zip_rel`` from the tasks' files unless the same ZIP is there already.
+def zip_sidecar_key(zip_key: str) -> str:
+    return f"{PREFIX}/{STATE_DIR}/zips/{zip_key.replace('/', '~')}.fp"
 
+
+def ensure_zip(storage, tasks: list[Task], zip_key: str, date_time: tuple) -> bool:
+    """Store the ZIP of the tasks' files under ``zip_key`` unless the same ZIP is there.
+
+    :param date_time: the (year, month, day, hour, minute, second) its entries carry.
     :return: True when the ZIP was (re)built.
     """
     fingerprint = zip_fingerprint(tasks)
-    target = root / zip_rel
     try:
-        if target.stat().st_size > 0 and sidecar(root, zip_rel).read_text().strip() == fingerprint:
+        if storage.size(zip_key) > 0 and storage.get(zip_sidecar_key(zip_key)).decode() == fingerprint:
             return False
-    except OSError:
+    except (FileNotFoundError, UnicodeDecodeError):
         pass
-    build_zip(root, [t.rel_path for t in tasks], target)
-    write_atomic(sidecar(root, zip_rel), fingerprint.encode())
+    build_zip(storage, [t.rel_path for t in tasks], zip_key, date_time)
+    storage.put(zip_sidecar_key(zip_key), fingerprint.encode())
     return True
 
 
-def build_zip(root: Path, rel_paths: Iterable[str], target: Path) -> None:
-    """A ZIP of the given files, written atomically to ``target``. Stored, not deflated:
-    PDFs and PNGs are compressed already."""
-    with atomic_path(target, ".zip") as tmp:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+def build_zip(storage, rel_paths: Iterable[str], zip_key: str, date_time: tuple) -> None:
+    """A ZIP of the given stored files, stored under ``zip_key``. Each file is copied in
+    chunks from the store into a spooled temporary file (memory, then disk), which is then
+    streamed into the store (multipart on S3). Stored, not deflated: PDFs and PNGs are
+    compressed already."""
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
             for rel in rel_paths:
-                zf.write(root / rel, arcname=rel)
+                info = zipfile.ZipInfo(rel, date_time=date_time)
+                info.compress_type = zipfile.ZIP_STORED
+                info.external_attr = 0o644 << 16
+                with zf.open(info, "w") as dest:
+                    for chunk in storage.get_stream(file_key(rel)):
+                        dest.write(chunk)
+        spool.seek(0)
+        storage.put_stream(zip_key, spool, content_type="application/zip")

@@ -93,6 +93,28 @@ def register(app) -> None:
         click.echo(f"批次 #{data['id']} {data['region_name']}：{data['status_label']} "
                    f"{data['done']}/{data['total']}" + (f"  {data['error']}" if data["error"] else ""))
 
+    @codes.command("zip")
+    @click.argument("batch_id", type=int)
+    @click.argument("out", type=click.Path(dir_okay=False, writable=True))
+    def zip_out(batch_id, out):
+        """Copy a finished batch's ZIP out of the file store into the file OUT."""
+        import shutil
+
+        from ..core.storage import get_storage
+        from .batches import get_batch
+
+        try:
+            batch = get_batch(batch_id)
+        except DomainError as exc:
+            _fail(exc)
+        storage = get_storage()
+        if batch.status != "finished" or not batch.zip_key or not storage.exists(batch.zip_key):
+            click.echo(f"失败：批次 #{batch_id} 尚未完成，没有 ZIP", err=True)
+            sys.exit(1)
+        with storage.open(batch.zip_key) as src, open(out, "wb") as dest:
+            shutil.copyfileobj(src, dest, 1024 * 1024)
+        click.echo(f"已保存：{out}")
+
     app.cli.add_command(codes)
 
 
@@ -119,4 +141,5 @@ def _run_with_progress(batch_id: int) -> None:
     from .batches import batch_json, get_batch
 
     data = batch_json(get_batch(batch_id))
-    click.echo(f"完成：批次 #{batch_id}，共 {data['total']} 个文件，ZIP 已生成")
+    click.echo(f"完成：批次 #{batch_id}，共 {data['total']} 个文件，ZIP 已生成"
+               f"（取出：flask codes zip {batch_id} 文件名.zip）")

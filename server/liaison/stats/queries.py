@@ -68,7 +68,6 @@ def region_data(region: Region, month: date, today: date) -> dict:
 
 def invisible_list(region: Region, month: date, limit: int) -> list[dict]:
     """The first ``limit`` invisible deputies of the region (by id) and their stations there."""
-    ids_sel = region_station_ids(region)
     # EXISTS per invisible deputy, in id order, stops at the limit (an IN over the region's
     # memberships reads all of them first: seconds for a province on SQLite).
     seated_here = select(Membership.id).join(Station, Station.id == Membership.station_id) \
@@ -82,10 +81,14 @@ def invisible_list(region: Region, month: date, limit: int) -> list[dict]:
         return []
     names = dict(db.session.execute(select(Deputy.id, Deputy.name).where(Deputy.id.in_(shown))).all())
     where = defaultdict(list)
-    for deputy_id, station in db.session.execute(
-            select(Membership.deputy_id, Station.name).join(Station, Station.id == Membership.station_id)
-            .where(Membership.deputy_id.in_(shown), Station.id.in_(ids_sel)).order_by(Membership.id)):
-        where[deputy_id].append(station)
+    # Their few seats, filtered to the region here (an IN over the region's stations makes
+    # SQLite read the whole subtree: ≈1.4 s for a province).
+    for deputy_id, station, path in db.session.execute(
+            select(Membership.deputy_id, Station.name, Region.path)
+            .join(Station, Station.id == Membership.station_id).join(Region, Region.id == Station.region_id)
+            .where(Membership.deputy_id.in_(shown), Station.active.is_(True)).order_by(Membership.id)):
+        if path.startswith(region.path):
+            where[deputy_id].append(station)
     return [{"id": d, "name": names.get(d, ""), "stations": where[d]} for d in shown]
 
 

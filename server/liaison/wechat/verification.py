@@ -109,7 +109,7 @@ def listing() -> list[dict]:
     for key in storage.keys(FOLDER):
         name = key.rsplit("/", 1)[-1]
         if is_verify_name(name):
-            found[name] = {"uploaded": True, "in_dir": False, "size": len(storage.get(key))}
+            found[name] = {"uploaded": True, "in_dir": False, "size": storage.size(key)}
     folder = current_app.config.get("WECHAT_VERIFY_DIR")
     if folder and Path(folder).is_dir():
         for path in Path(folder).iterdir():
