@@ -181,3 +181,24 @@ def test_a_later_opening_tells_the_deputies_on_its_first_day_once(app, client, w
         assert notify_opened() == 0
     assert len(_messages(app, "deputy-w", "consultation_opened")) == 1
     assert client.get(f"/api/v1/consultations/{cid}").get_json()["consultation"]["state"] == "open"
+
+
+def test_a_comment_wechat_could_not_check_is_checked_again_by_the_sweep(app, client, world, as_, phone):
+    from liaison.consultations.jobs import recheck_comments
+
+    cid = publish(client, as_("office-d"), world).get_json()["consultation"]["id"]
+    resident = as_("res-a")
+    said = []
+    for text in ("建议增加宣传。", "小区里有人聚众赌博"):
+        phone.fault("/wxa/msg_sec_check", 1, status=503)  # WeChat unreachable when it is written
+        r = client.post(f"/api/v1/consultations/{cid}/comments", json={"text": text}, headers=resident)
+        assert r.status_code == 201 and r.get_json()["comment"]["hidden"] is False
+        said.append(r.get_json()["comment"]["id"])
+    staff = client.get(f"/api/v1/consultations/{cid}", headers=as_("office-d")).get_json()["consultation"]
+    assert [c["sec_check"] for c in staff["comments"]] == ["pending", "pending"]
+    with app.app_context():
+        assert recheck_comments() == {"pass": 1, "risky": 1}
+        assert recheck_comments() == {}
+    staff = client.get(f"/api/v1/consultations/{cid}", headers=as_("office-d")).get_json()["consultation"]
+    assert [(c["sec_check"], c["hidden"]) for c in staff["comments"]] == [("pass", False), ("risky", True)]
+    assert staff["counts"]["hidden"] == 1

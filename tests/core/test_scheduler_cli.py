@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 from processes import SERVER_DIR, app_env
@@ -17,7 +18,18 @@ def test_two_schedulers_enqueue_each_periodic_job_once_per_tick_and_stop_on_sigt
     procs = [subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "--every", "0.2"], cwd=SERVER_DIR,
                               env=app_env(base_config), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True) for _ in range(2)]
+    lines: list[list[str]] = [[], []]
+    readers = [threading.Thread(target=lambda p=p, out=out: out.extend(p.stdout), daemon=True)
+               for p, out in zip(procs, lines)]
+    for reader in readers:
+        reader.start()
     try:
+        # Both have installed their SIGTERM handler (they say so) before anyone is signalled:
+        # on a loaded machine one may still be starting when the other has filled the queue.
+        deadline = time.monotonic() + 60
+        while not all(any("定时任务调度已启动" in line for line in out) for out in lines) \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
         with app.app_context():
             queue = get_queue()
             deadline = time.monotonic() + 30
@@ -28,7 +40,11 @@ def test_two_schedulers_enqueue_each_periodic_job_once_per_tick_and_stop_on_sigt
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
-        outputs = [proc.communicate(timeout=20)[0] for proc in procs]
+        for proc in procs:
+            proc.wait(timeout=20)
+        for reader in readers:
+            reader.join(timeout=5)
+        outputs = ["".join(out) for out in lines]
     assert {i.rsplit("-", 1)[0] for i in ids} == {f"periodic-{p.replace('.', '_')}" for p, _ in PERIODIC}
     assert len(ids) == len(set(ids)), ids  # no job enqueued twice for one tick
     ticks = {i.rsplit("-", 1)[0]: 0 for i in ids}

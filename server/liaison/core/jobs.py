@@ -29,6 +29,7 @@ PERIODIC: list[tuple[str, int]] = [
     ("liaison.reception.jobs.send_reminders", 3600),
     ("liaison.reception.jobs.plan_next_year", 24 * 3600),  # acts in December only
     ("liaison.consultations.jobs.notify_opened", 3600),
+    ("liaison.consultations.jobs.recheck_comments", 600),
     ("liaison.stats.jobs.drain_job", 60),  # backstop: the kick after each commit drains at once
     ("liaison.stats.jobs.roll", 600),  # once a China day
     ("liaison.insight.jobs.recompute_topics", 3600),  # this month's and the stored recent periods' topics
