@@ -116,12 +116,39 @@ def _attack(client, forms: dict, value: bytes) -> tuple[int, list]:
     return sent, problems
 
 
+def _replied(app, opinion_id: int) -> None:
+    """The opinion as it stands once its unit replied (set on the row, as factories do)."""
+    from liaison.core import clock
+    from liaison.core.db import db
+    from liaison.opinions.models import Opinion
+
+    with app.app_context():
+        row = db.session.get(Opinion, opinion_id)
+        row.state, row.replied_at, row.reply_text = "replied", clock.now(), "已安排物业更换灯泡。"
+        db.session.commit()
+
+
+def _reception_day(app, station_id: int) -> None:
+    from datetime import timedelta
+
+    from liaison.core import clock
+    from liaison.core.db import db
+    from liaison.reception.models import ReceptionDay
+
+    with app.app_context():
+        db.session.add(ReceptionDay(station_id=station_id, date=clock.today() + timedelta(days=5)))
+        db.session.commit()
+
+
 @pytest.fixture
 def logged_in(app, places, opinion, fake_wechat):
     """Three clients: a liaison (with an opinion to act on) and a district office on the
     admin pages, a resident on the H5 pages, and the forms each of them sees."""
     op = opinion()
     opinion(resident="demo-resident")
+    answered = opinion(resident="demo-resident", text="楼道的灯不亮了，晚上上下楼很不方便，请尽快修理。")
+    _replied(app, answered["id"])  # the resident's page shows the rating form
+    _reception_day(app, places["station_id"])  # ... and the booking page its form
     staff, office, resident = app.test_client(), app.test_client(), app.test_client()
     assert oauth_login(staff, "oa-demo-liaison", "/admin/").status_code == 302
     assert oauth_login(office, "oa-demo-office", "/admin/").status_code == 302
@@ -130,7 +157,8 @@ def logged_in(app, places, opinion, fake_wechat):
     admin_forms = _crawl(staff, [f"/admin/opinions/{op['id']}", "/admin/"], "/admin/")
     office_forms = _crawl(office, ["/admin/"], "/admin/")
     h5_forms = _crawl(resident, ["/h5/", f"/h5/submit?station_id={sid}", f"/h5/stations/{sid}/book",
-                                 "/h5/opinions", "/h5/messages", "/h5/account"], "/h5/")
+                                 f"/h5/opinions/{answered['id']}", "/h5/opinions", "/h5/messages",
+                                 "/h5/account"], "/h5/")
     return {"liaison": (staff, admin_forms), "office": (office, office_forms), "h5": (resident, h5_forms)}
 
 
@@ -143,3 +171,12 @@ def test_hostile_values_in_every_admin_and_h5_form_field_never_answer_5xx(logged
         assert not problems, problems
         total += sent
     assert total > 20
+
+
+def test_the_h5_crawl_reaches_the_rating_and_booking_forms(logged_in):
+    """The resident's forms that write: submit, book a reception and rate a reply."""
+    _, forms = logged_in["h5"]
+    actions = {_shape(action) for _, action, _ in forms}
+    assert "/hN/opinions/N/rate" in actions, sorted(actions)  # (_shape: every number is N)
+    assert "/hN/stations/N/book" in actions, sorted(actions)
+    assert "/hN/submit" in actions, sorted(actions)

@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 
 REASON_WORDS = 3
 REASON_CASES = 2
-_cache: dict[tuple[int, str], tuple[datetime, dict]] = {}
+_cache: dict[tuple[int, str], tuple[tuple, dict]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -165,20 +165,21 @@ def train_all() -> dict[int, dict[str, int]]:
 # -- suggesting --------------------------------------------------------------------
 
 def _model(region_id: int, kind: str) -> dict | None:
-    row = db.session.execute(select(RoutingModel.id, RoutingModel.trained_at).where(
+    row = db.session.execute(select(RoutingModel.id, RoutingModel.trained_at, RoutingModel.samples,
+                                    func.length(RoutingModel.blob)).where(
         RoutingModel.region_id == region_id, RoutingModel.kind == kind)).first()
     if row is None:
         return None
-    key = (region_id, kind)
+    key, stamp = (region_id, kind), tuple(row)  # a retrained model differs in one of them
     with _cache_lock:
         cached = _cache.get(key)
-        if cached is not None and cached[0] == row.trained_at:
+        if cached is not None and cached[0] == stamp:
             return cached[1]
     blob = db.session.scalar(select(RoutingModel.blob).where(RoutingModel.id == row.id))
     model = _load(blob)
     text.add_place_words(model["vectorizer"].ignore)  # this process segments as the training did
     with _cache_lock:
-        _cache[key] = (row.trained_at, model)
+        _cache[key] = (stamp, model)
     return model
 
 
