@@ -4,14 +4,14 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from apiflask.schemas import FileSchema
 from flask import send_file
-from sqlalchemy import or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 
 from ..core import clock
 from ..core.auth import current_user
 from ..core.db import db
 from ..core.errors import ApiError
 from ..core.spreadsheet import file_name
-from ..places.models import Region
+from ..places.models import Region, Station
 from ..places.scopes import regions_under, scope_of
 from . import access, articles, export, operations, serialize, upload
 from .models import Consultation
@@ -48,22 +48,61 @@ def managed(consultation_id: int):
     return c, user, scope
 
 
-def listing(scope, station_id=None, state="open", managed_only=False) -> list[Consultation]:
-    """The consultations a list shows, newest first (``managed_only``: the office's own, every state)."""
+def _json_has(column, values: list[int]):
+    """SQL: the JSON list in ``column`` holds one of ``values`` (SQLite's json_each,
+    PostgreSQL's json_array_elements_text)."""
+    if not values:
+        return false()
+    if db.session.get_bind().dialect.name == "postgresql":
+        items = func.json_array_elements_text(column).table_valued("value")
+        return exists(select(1).select_from(items).where(items.c.value.in_([str(v) for v in values])))
+    items = func.json_each(column).table_valued("value")
+    return exists(select(1).select_from(items).where(items.c.value.in_(values)))
+
+
+def _state_clause(state: str, today):
+    """SQL for ``operations.state`` == ``state`` on ``today`` (the same reading, in the query)."""
+    closed = or_(Consultation.closed_at.is_not(None), Consultation.closes_on < today)
+    if state == operations.CLOSED:
+        return closed
+    if state == operations.SCHEDULED:
+        return and_(~closed, Consultation.opens_on > today)
+    return and_(~closed, Consultation.opens_on <= today)
+
+
+def _station_clause(station_id: int):
+    """SQL: the consultation goes to this station (named, or in a target region's subtree;
+    an inactive station gets none, as ``access.target_station_ids`` says)."""
+    station = db.session.get(Station, station_id)
+    if station is None or not station.active:
+        return false()
+    path = db.session.scalar(select(Region.path).where(Region.id == station.region_id)) or ""
+    above = [int(part) for part in path.strip("/").split("/") if part]  # the region and those above it
+    return or_(_json_has(Consultation.station_ids, [station_id]), _json_has(Consultation.target_region_ids, above))
+
+
+def listing_query(scope, station_id=None, state="open", managed_only=False):
+    """SELECT of the consultations a list shows, newest first (``managed_only``: the office's
+    own, every state; otherwise never one not open yet)."""
     q = select(Consultation).order_by(Consultation.closes_on.desc(), Consultation.id.desc())
+    today = clock.today()
     if managed_only:
         if not scope.office_paths:
-            return []
+            return q.where(false())
         q = q.where(Consultation.region_id.in_(regions_under(scope.office_paths)))
-    today = clock.today()
-    rows = [c for c in db.session.scalars(q.limit(500))]
-    if not managed_only:
-        rows = [c for c in rows if operations.state(c, today) != operations.SCHEDULED]
+    else:
+        q = q.where(~_state_clause(operations.SCHEDULED, today))
     if state != "all":
-        rows = [c for c in rows if operations.state(c, today) == state]
+        q = q.where(_state_clause(state, today))
     if station_id is not None:
-        rows = [c for c in rows if station_id in access.target_station_ids(c)]
-    return rows
+        q = q.where(_station_clause(station_id))
+    return q
+
+
+def listing(scope, station_id=None, state="open", managed_only=False, limit=None) -> list[Consultation]:
+    """The consultations a list shows (see ``listing_query``), at most ``limit`` of them."""
+    q = listing_query(scope, station_id, state, managed_only)
+    return list(db.session.scalars(q if limit is None else q.limit(limit)))
 
 
 @bp.get("/consultations")

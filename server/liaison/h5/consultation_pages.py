@@ -32,7 +32,7 @@ def consultations():
     user = resident_user()
     scope = scope_of(user)
     return render_template("h5/consultations.html", open=[serialize.brief(c) for c in listing(scope)],
-                           closed=[serialize.brief(c) for c in listing(scope, state="closed")[:20]])
+                           closed=[serialize.brief(c) for c in listing(scope, state="closed", limit=20)])
 
 
 @bp.get("/h5/consultations/<int:consultation_id>")
