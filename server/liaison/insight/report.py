@@ -1,5 +1,5 @@
-"""民意研判 in the region report: the report month's topics as a section of the page and a
-sheet of the Excel export (connected to ``stats.sections.region_sections`` in wiring)."""
+"""民意研判 in the region report: the report month's topics as a section of the page, a
+sheet of the Excel export and a table of the PDF (label, size, trend, stations) (connected to ``stats.sections.region_sections`` in wiring)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -38,6 +38,7 @@ def region_section(region, month) -> dict:
     return {"key": "topics", "title": "三、民意研判（反复出现的话题）", "sheet": "民意研判",
             "columns": ["话题", "意见数", "与上月相比", "关键词", "涉及联络站（条）", "示例意见"],
             "rows": rows, "widths": [18, 8, 12, 30, 40, 80], "note": note,
+            "pdf_columns": [0, 1, 2, 4], "pdf_widths": [3, 1, 1.5, 6],
             "link": url_for("insight_pages.topics", region_id=region.id,
                             **{"from": first.strftime("%Y-%m"), "to": month_text}),
             "link_text": "查看近三个月的话题详情与图表"}

@@ -89,8 +89,9 @@ def report_xlsx(region_id, query_data):
 def report_pdf(region_id, query_data):
     region = access.get_region(region_id)
     access.require_region(region)
-    data = region_report(region, month_arg(query_data.get("month")), clock.today(), query_data.get("limit"))
-    return send_file(region_pdf(data), mimetype="application/pdf", as_attachment=True,
+    month = month_arg(query_data.get("month"))
+    data = region_report(region, month, clock.today(), query_data.get("limit"))
+    return send_file(region_pdf(data, sections_for(region, month)), mimetype="application/pdf", as_attachment=True,
                      download_name=file_name(f"{region.name}联络站数据分析-{data['month']}.pdf"))
 
 

@@ -2,7 +2,8 @@
 
 The same data as the page and the Excel file (``queries.region_report``): the totals,
 part one's sentences per area, the areas' figures, the problem lists and the month
-by month trend. Long lists are cut at the report's ``limit`` like the page's.
+by month trend, and the sections other packages add (``stats.sections``: 民意研判). Long
+lists are cut at the report's ``limit`` like the page's.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .export import MONTH_COLUMNS, _pct
 from .flags import INVISIBLE, STATION_FLAGS
 
 
-def region_pdf(data: dict) -> BytesIO:
+def region_pdf(data: dict, sections: list[dict] = ()) -> BytesIO:
     labels, t = data["flag_labels"], data["totals"]
     title = f"{data['region']['name']}人大代表联络站数据分析（{data['month']}）"
     doc = Document(title, footer=title)
@@ -52,9 +53,23 @@ def region_pdf(data: dict) -> BytesIO:
     if invisible["items"]:
         doc.table(["代表", "所在联络站"], [[i["name"], "、".join(i["stations"])] for i in invisible["items"]],
                   widths=[1, 5])
-    doc.text(f"三、{data['month'][:4]} 年逐月情况", bold=True, size=13, after=1)
+    for section in sections:
+        _section(doc, section)
+    doc.text(f"附：{data['month'][:4]} 年逐月情况", bold=True, size=13, after=1)
     doc.table(["月份", *[h for _, h in MONTH_COLUMNS], "满意率"],
               [[m["month"], *[m[k] for k, _ in MONTH_COLUMNS], _pct(m["satisfaction"]) or "—"] for m in data["trend"]],
               size=8)
     return doc.render()
 
+
+
+def _section(doc: Document, section: dict) -> None:
+    """An added section as a table: the columns ``pdf_columns`` names (indices; all when
+    absent) with ``pdf_widths``, then its note. Links are the page's, not the paper's."""
+    keep = section.get("pdf_columns") or range(len(section["columns"]))
+    doc.text(section["title"], bold=True, size=13, after=1)
+    if section["rows"]:
+        doc.table([section["columns"][i] for i in keep], [[row[i] for i in keep] for row in section["rows"]],
+                  widths=section.get("pdf_widths"), size=8)
+    if section.get("note"):
+        doc.text(section["note"], size=9, color=(90, 90, 90), after=2)
