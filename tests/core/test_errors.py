@@ -123,7 +123,10 @@ def _samples():
     from liaison.opinions.filters import BadFilter
     from liaison.places.importer import ImportFailed
     from liaison.reception.plan import PlanError
+    from liaison.consultations.articles import DraftError
+    from liaison.consultations.upload import UploadRefused
     from liaison.core.transaction import Conflict
+    from liaison.insight.topics import TopicPeriodError
     from liaison.users.errors import RoleError
     from liaison.users.identity import MergeRefused
 
@@ -149,6 +152,10 @@ def _samples():
         (BadFilter("日期应在 2000 年至 2099 年之间"), 422, "validation_error"),
         (Conflict(), 409, "conflict"),
         (BackupError("备份文件 files.tar 缺失或已损坏", "backup_corrupt"), 409, "backup_corrupt"),
+        (DraftError(message_zh="第三条出现了两次，请检查条文编号"), 422, "draft_invalid"),
+        (UploadRefused("draft_file_too_large", "文件不能超过 5 MB", 413), 413, "draft_file_too_large"),
+        (UploadRefused("draft_file_empty", "上传的文件是空的"), 422, "draft_file_empty"),
+        (TopicPeriodError(None, "起始月份不能晚于结束月份"), 422, "validation_error"),
     ]
 
 

@@ -28,8 +28,9 @@ def test_templates_list_the_resident_ones_most_important_first(client):
     assert all(i["kind"] in ("one_time", "long_term") and i["title"] for i in body["items"])
     assert body["request_ids"] == ["tmpl-resident-reply", "tmpl-resident-accept",
                                    "tmpl-resident-progress"]
-    # Nothing is cut off: the appointment reminder is a second tap.
-    assert body["request_groups"] == [body["request_ids"], ["tmpl-resident-appointment"]]
+    # Nothing is cut off: the appointment reminder and the consultation's news are a second tap.
+    assert body["request_groups"] == [body["request_ids"],
+                                      ["tmpl-resident-appointment", "tmpl-resident-consultation"]]
     # Deputies get official-account template messages: nothing to subscribe to.
     deputy = client.get("/api/v1/notifications/templates?audience=deputy").get_json()
     assert deputy == {"items": [], "request_ids": [], "request_groups": []}
@@ -42,6 +43,7 @@ def test_templates_list_the_resident_ones_most_important_first(client):
     ("progress", [["tmpl-resident-reply", "tmpl-resident-accept", "tmpl-resident-progress"]]),
     ("rated", [["tmpl-resident-accept", "tmpl-resident-progress"]]),
     ("booked", [["tmpl-resident-appointment"]]),
+    ("consulted", [["tmpl-resident-consultation"]]),
 ])
 def test_each_moment_asks_for_the_templates_of_the_messages_it_is_about(client, moment, groups):
     body = client.get(f"/api/v1/notifications/templates?audience=resident&moment={moment}").get_json()
@@ -56,7 +58,7 @@ def test_one_tap_never_mixes_one_time_and_long_term_templates(app, base_config):
     body = other.get("/api/v1/notifications/templates").get_json()
     assert body["request_groups"] == [
         ["tmpl-resident-reply", "tmpl-resident-progress", "tmpl-resident-appointment"],
-        ["tmpl-resident-accept"]]
+        ["tmpl-resident-consultation"], ["tmpl-resident-accept"]]
     by_kind = other.get("/api/v1/notifications/templates?kind=long_term").get_json()
     assert by_kind["request_groups"] == [["tmpl-resident-accept"]]
     assert {i["kind"] for i in by_kind["items"]} == {"long_term"}

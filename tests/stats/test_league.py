@@ -68,7 +68,7 @@ def test_region_report_as_excel(client, region, office):
     r = client.get(f"/api/v1/stats/regions/{region.city}/report.xlsx?month=2025-03", headers=office)
     assert r.status_code == 200
     wb = load_workbook(BytesIO(r.data))
-    assert wb.sheetnames == ["概况", "各区域", "联络站", "问题清单", "隐身代表", "月度趋势"]
+    assert wb.sheetnames == ["概况", "各区域", "联络站", "问题清单", "隐身代表", "月度趋势", "民意研判", "分办建议"]
     areas = list(wb["各区域"].iter_rows(values_only=True))
     assert areas[0][:7] == ("区域", "联络站", "中心站", "特色站等", "进站代表", "最少", "最多")
     assert areas[1][:7] == ("甲区", 3, 2, 1, 71, 9, 51)
