@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 from ports import free_port
+from processes import descendants
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "server"
@@ -38,25 +39,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return stat[stat.rfind(")") + 2] not in "ZX"
-
-
-def _descendants(root: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as fh:
-                    stat = fh.read()
-            except OSError:
-                continue
-            ppid = int(stat[stat.rfind(")") + 2:].split()[1])
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = set(), [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
 
 
 class Devserver:
@@ -110,7 +92,7 @@ def devserver(tmp_path_factory):
     finally:
         if server.proc.poll() is None:
             os.killpg(server.proc.pid, signal.SIGKILL)
-        for pid in _descendants(server.proc.pid):
+        for pid in set(descendants(server.proc.pid)):
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
         server.proc.wait(10)
@@ -187,7 +169,7 @@ def test_prefix_rules_for_s_and_d_are_saved_against_scripts_run_with_the_file_in
 def test_ctrl_c_stops_every_process_and_frees_the_port_within_five_seconds(devserver):
     assert any(line.endswith(f"http://127.0.0.1:{devserver.port}") and "二维码" in line
                for line in devserver.lines)  # PUBLIC_BASE_URL from PORT, as every flask command
-    started = _descendants(devserver.proc.pid)
+    started = set(descendants(devserver.proc.pid))
     assert len(started) >= 5  # Redis, fake WeChat, gunicorn and its worker, rq worker
     began = time.monotonic()
     os.kill(devserver.proc.pid, signal.SIGINT)

@@ -1,4 +1,7 @@
 """One JSON error shape, size limits, no stack traces."""
+import pytest
+
+pytestmark = pytest.mark.fresh_app  # the tests add routes to their app
 
 
 def test_unknown_route_is_json_404(client):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.fresh_app  # the tests add routes to their app
+
 PACKAGE = Path(__file__).resolve().parents[2] / "server" / "liaison"
 TRANSACTION = PACKAGE / "core" / "transaction.py"
 FAKE_WECHAT = PACKAGE / "wechat" / "fake"  # a separate program with its own store

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-from processes import SERVER_DIR
+from processes import SERVER_DIR, descendants
 
 
 @dataclass
@@ -59,23 +59,6 @@ class Stack:
             for log in sorted(self.nginx_logs.glob("*.log")):
                 parts.append(f"----- nginx {log.name} -----\n{log.read_text(errors='replace')[-3000:]}")
         return "\n".join(parts)
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (from /proc): rq's work-horse leaves the process group."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = [], [pid]
-    while frontier:
-        children = [p for p, pp in parents.items() if pp in frontier]
-        found += children
-        frontier = children
-    return found
 
 
 def kill(child: Child) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from notification_fixtures import SEND, TEMPLATE_SEND, TOKEN
-from processes import SERVER_DIR, app_env
+from processes import SERVER_DIR, app_env, descendants
 
 from liaison.opinions.context import Notify
 
@@ -60,26 +60,9 @@ def _wait_for(predicate, timeout: float, what: str, proc=None, log_path=None):
     raise AssertionError(f"timed out waiting for {what}\n{detail}")
 
 
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (from /proc): rq's work-horse leaves the process group."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    found, frontier = [], [pid]
-    while frontier:
-        children = [p for p, pp in parents.items() if pp in frontier]
-        found += children
-        frontier = children
-    return found
-
-
 def _kill_worker(proc: subprocess.Popen) -> None:
     """SIGKILL the worker and its work-horse at once, as an OOM kill or a lost machine would."""
-    horses = _descendants(proc.pid)
+    horses = descendants(proc.pid)
     assert horses, "the worker should be running a job in a work-horse"
     os.killpg(proc.pid, signal.SIGKILL)
     for pid in horses:
