@@ -100,6 +100,30 @@ def test_a_request_that_fails_or_refuses_after_writing_leaves_nothing(app, clien
     assert routes == ["ok"]
 
 
+def test_a_request_that_touched_nothing_skips_the_commit_and_one_that_read_commits(app, client):
+    """A scan answered from Redis begins no transaction: the request's end has nothing to
+    commit (the commit was a measurable part of such a request). One that read still ends its
+    transaction with the commit."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from liaison.core.db import db
+
+    app.add_url_rule("/api/v1/_txn/nothing", "_txn_nothing", lambda: {"ok": True})
+    app.add_url_rule("/api/v1/_txn/read", "_txn_read",
+                     lambda: {"ok": db.session.execute(db.text("SELECT 1")).scalar() == 1})
+    commits = []
+    listener = lambda session: commits.append(session)  # noqa: E731
+    event.listen(Session, "after_commit", listener)
+    try:
+        assert client.get("/api/v1/_txn/nothing").status_code == 200
+        assert commits == []
+        assert client.get("/api/v1/_txn/read").get_json() == {"ok": True}
+        assert len(commits) == 1
+    finally:
+        event.remove(Session, "after_commit", listener)
+
+
 def test_a_unique_violation_at_the_commit_answers_the_one_409(app, client, routes):
     from liaison.core.db import db
 

@@ -102,6 +102,12 @@ def checkpoint(expire: bool = True) -> None:
     _run_hooks(hooks)
 
 
+def _holds_work(session) -> bool:
+    """The session has begun a transaction, holds changes or has after-commit hooks."""
+    return bool(session.info.get(HOOKS) or session.new or session.dirty or session.deleted
+                or session.in_transaction())
+
+
 def rollback() -> None:
     """Discard the session's uncommitted writes (and its after-commit hooks)."""
     db.session.rollback()
@@ -209,6 +215,8 @@ def install(app) -> None:
         if response.status_code >= 400 or g.pop(DISCARD, False):
             rollback()
             return response
+        if not _holds_work(db.session()):
+            return response  # nothing read or written (a scan answered from Redis): no commit
         try:
             checkpoint()
         except (StaleDataError, IntegrityError) as exc:
@@ -229,8 +237,7 @@ def install(app) -> None:
             rollback()
             return
         session = db.session()
-        if session.info.get(HOOKS) or session.new or session.dirty or session.deleted \
-                or session.in_transaction():
+        if _holds_work(session):
             # The session ends here: what it loaded stays readable, as it did before.
             session.expire_on_commit = False
             checkpoint()
