@@ -162,8 +162,22 @@ def logged_in(app, places, opinion, fake_wechat):
     return {"liaison": (staff, admin_forms), "office": (office, office_forms), "h5": (resident, h5_forms)}
 
 
+# Invalid UTF-8 and a JSON-looking value are settled by the form parsing (refused, or plain
+# text by the time any database sees them): proven once, on SQLite. NUL, 10,000 characters
+# and a 400-digit number reach the engine, where PostgreSQL is the stricter one (no NUL in
+# text, varchar lengths, integer ranges): those run on both.
+ENGINE_FREE = ("invalid-utf8", "wrong-type")
+
+
+@pytest.fixture
+def engine_relevant(kind, database_url):
+    """Skips (before the crawl is built) an engine-free value on PostgreSQL."""
+    if kind in ENGINE_FREE and not database_url.startswith("sqlite"):
+        pytest.skip("settled by the form parsing, whatever the engine: run once, on SQLite")
+
+
 @pytest.mark.parametrize("kind", sorted(CORPUS))
-def test_hostile_values_in_every_admin_and_h5_form_field_never_answer_5xx(logged_in, kind):
+def test_hostile_values_in_every_admin_and_h5_form_field_never_answer_5xx(engine_relevant, logged_in, kind):
     total = 0
     for side, (client, forms) in logged_in.items():
         assert forms, f"no {side} forms found"
