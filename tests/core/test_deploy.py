@@ -16,6 +16,7 @@ import shlex
 import threading
 from pathlib import Path
 
+import click
 import pytest
 import requests
 import yaml
@@ -111,6 +112,10 @@ def _flask_command_ok(app, args: list[str]) -> None:
         return
     command = group.get_command(ctx, cmd_name)
     assert command is not None, f"flask {cmd_name}: no such command"
+    if isinstance(command, click.Group):  # ``flask storage init``: the subcommand is real too
+        sub_name, *rest = rest
+        cmd_name, command = sub_name, command.get_command(ctx, sub_name)
+        assert command is not None, f"flask ... {sub_name}: no such command"
     command.make_context(cmd_name, list(rest))  # raises on an unknown option or bad value
 
 
@@ -141,11 +146,16 @@ def test_every_systemd_unit_runs_a_real_command(app):
         argv = shlex.split(service["ExecStart"])
         assert argv[0].startswith("/srv/liaison/.venv/bin/"), name
         _check_command(app, argv)
+        if "ExecStartPre" in service:
+            before = shlex.split(service["ExecStartPre"])
+            assert before[0].startswith("/srv/liaison/.venv/bin/"), name
+            _check_command(app, before)
+            seen.add(" ".join(Path(word).name for word in before[:3]))
         assert service["WorkingDirectory"] == "/srv/liaison/server", name
         seen.add(Path(argv[0]).name + " " + (argv[1] if len(argv) > 1 else ""))
         if name != "liaison-migrate.service":
             assert "liaison-migrate.service" in unit["Unit"]["Requires"], f"{name} must wait for the migrations"
-    assert {"gunicorn -c", "flask worker", "flask scheduler", "flask db"} <= seen
+    assert {"gunicorn -c", "flask worker", "flask scheduler", "flask db", "flask storage init"} <= seen
 
 
 def test_the_compose_file_runs_the_same_commands_with_declared_variables(app):
@@ -154,13 +164,15 @@ def test_the_compose_file_runs_the_same_commands_with_declared_variables(app):
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
     declared = {s.variable for s in SETTINGS if s.variable}
     services = compose["services"]
-    assert {"postgres", "redis", "migrate", "web", "worker", "scheduler", "nginx"} <= set(services)
-    for name in ("migrate", "web", "worker", "scheduler"):
+    assert {"postgres", "redis", "storage", "migrate", "web", "worker", "scheduler", "nginx"} <= set(services)
+    assert services["storage"]["command"] == ["flask", "storage", "init"]
+    assert services["migrate"]["depends_on"]["storage"]["condition"] == "service_completed_successfully"
+    for name in ("storage", "migrate", "web", "worker", "scheduler"):
         service = services[name]
         _check_command(app, service["command"])
         assert set(service["environment"]) <= declared, name
         assert service["env_file"] == "liaison.env"
-        if name != "migrate":
+        if name not in ("storage", "migrate"):
             assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     for mount in services["nginx"]["volumes"]:
         source = mount.split(":")[0]

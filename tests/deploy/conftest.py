@@ -101,8 +101,7 @@ def stack(tmp_path_factory, _postgres, _redis_process, s3_server):
         """The process's own local folders, as on a machine of its own: the only files
         the processes share are in the S3 bucket."""
         folder = tmp / "machines" / name
-        return {"INSTANCE_PATH": str(folder / "instance"), "STORAGE_PATH": str(folder / "files"),
-                "QRCODES_PATH": str(folder / "qrcodes")}
+        return {"INSTANCE_PATH": str(folder / "instance"), "STORAGE_PATH": str(folder / "files")}
 
     config = {
         "SECRET_KEY": "stack-secret-key", **disk("test"), **s3_settings(s3_server, bucket),
