@@ -1,4 +1,4 @@
-"""Fit values into what WeChat message keywords accept (see /work/shared/WECHAT.md).
+"""Fit values into what WeChat message keywords accept (docs/WECHAT_SETUP.md, section 8).
 
 WeChat rejects a whole subscribe message with 47003 ``argument invalid!
 data.<key>.value invalid`` when one value breaks its keyword type's rule, and
