@@ -185,17 +185,23 @@ def make_app(base_config, _schema, redis_server, fake_wechat):
     module-scoped fixture) uses it directly.
     """
     from liaison import create_app
-    from liaison.core.db import db
 
     def _make(**overrides):
         app = create_app({**base_config, **overrides})
-        with app.app_context():
-            _empty_tables(db)
-        redis_server.flushdb()
-        requests.post(f"{fake_wechat}/_fake/reset", timeout=5)
+        _start_empty(app, redis_server, fake_wechat)
         return app
 
     return _make
+
+
+def _start_empty(app, redis_server, fake_wechat) -> None:
+    """Empty tables, a flushed Redis and a reset fake WeChat under ``app``."""
+    from liaison.core.db import db
+
+    with app.app_context():
+        _empty_tables(db)
+    redis_server.flushdb()
+    requests.post(f"{fake_wechat}/_fake/reset", timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -230,10 +236,7 @@ def app(request, make_app, _shared_app, redis_server, fake_wechat):
     app.config.update(copy.deepcopy(config))
     app.extensions.clear()
     app.extensions.update(extensions)
-    with app.app_context():
-        _empty_tables(db)
-    redis_server.flushdb()
-    requests.post(f"{fake_wechat}/_fake/reset", timeout=5)
+    _start_empty(app, redis_server, fake_wechat)
     yield app
     with app.app_context():
         db.session.remove()
