@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from apiflask import APIFlask
 
+from .core.app_class import LiaisonApp
+
 __version__ = "0.1.0"
 
 
@@ -26,7 +28,7 @@ def create_app(config: dict | None = None) -> APIFlask:
 
         clock.anchor(cfg["CLOCK"])  # a process the test suite started: share its clock
     logredact.install()
-    app = APIFlask(
+    app = LiaisonApp(
         __name__,
         title="联络站 API",
         version=__version__,

@@ -150,3 +150,15 @@ def test_the_cache_is_shared_between_app_instances_and_survives_a_flush(base_con
     r = other.test_client().get(f"/api/v1/codes/{token}")  # a miss: built from the database again
     assert r.status_code == 200 and r.get_json()["station"]["name"] == WANGYUEHU
     assert app.test_client().get(f"/api/v1/codes/{token}").get_json()["token"] == token
+
+
+def test_a_scan_answered_from_redis_opens_no_database_session(app, client, places):
+    from liaison.core.db import db
+
+    token = token_of(app, "station", places["station"][WANGYUEHU])
+    client.get(f"/api/v1/codes/{token}")  # built and stored
+    with app.test_request_context(f"/api/v1/codes/{token}"):
+        answer = app.full_dispatch_request()
+        assert answer.status_code == 200 and answer.get_json()["station"]["name"] == WANGYUEHU
+        assert not db.session.registry.has()  # nothing opened, so nothing to commit or close
+    client.get(f"/api/v1/stations/{places['station'][WANGYUEHU]}")  # a page built anew still works

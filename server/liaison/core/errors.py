@@ -165,6 +165,8 @@ def register_error_handlers(app) -> None:
         it in the query, form fields and JSON bodies before it reaches a query as a 500 (a path
         segment is an int id or a code token, which codes/ checks itself: 404).
         The JSON body is parsed here first (and cached for the views)."""
+        if not request.query_string and not request.content_type:
+            return  # no query and no body to parse (a scan): nothing to look at
         if request.is_json:
             try:
                 body = request.get_json(silent=True)

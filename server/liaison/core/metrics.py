@@ -38,15 +38,24 @@ def init_app(app) -> None:
     def _start_clock():
         g._metrics_started = time.perf_counter()
 
+    # The labelled children, looked up once each (``labels()`` takes a lock every call).
+    latency, requests, scans = {}, {}, {}
+
     @app.after_request
     def _count(response):
         started = g.pop("_metrics_started", None)
         endpoint = request.endpoint or "unmatched"  # one label per route, never per URL
         if started is not None and endpoint != "metrics.metrics":
-            LATENCY.labels(endpoint).observe(time.perf_counter() - started)
-            REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+            status = response.status_code
+            timer = latency.get(endpoint) or latency.setdefault(endpoint, LATENCY.labels(endpoint))
+            timer.observe(time.perf_counter() - started)
+            key = (request.method, endpoint, status)
+            counter = requests.get(key) or requests.setdefault(key, REQUESTS.labels(key[0], endpoint, str(status)))
+            counter.inc()
             if endpoint == SCAN_ENDPOINT:
-                SCANS.labels(SCAN_RESULTS.get(response.status_code, "refused")).inc()
+                scan = scans.get(status) or scans.setdefault(
+                    status, SCANS.labels(SCAN_RESULTS.get(status, "refused")))
+                scan.inc()
         return response
 
 

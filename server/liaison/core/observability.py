@@ -9,8 +9,8 @@ id. ``LOG_FORMAT=json`` writes one JSON object per line (python-json-logger) wit
 from __future__ import annotations
 
 import logging
+import os
 import re
-import uuid
 from contextvars import ContextVar
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("liaison_request_id", default=None)
@@ -60,7 +60,7 @@ def init_app(app) -> None:
     @app.before_request
     def _take_request_id():
         given = request.headers.get("X-Request-Id", "")
-        g.request_id = given if _VALID.match(given) else uuid.uuid4().hex
+        g.request_id = given if _VALID.match(given) else os.urandom(16).hex()
         g._request_id_token = REQUEST_ID.set(g.request_id)
 
     @app.after_request

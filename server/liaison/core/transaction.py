@@ -212,11 +212,13 @@ def install(app) -> None:
 
     @app.after_request
     def _commit_request(response):
+        if not db.session.registry.has():
+            return response  # no session was opened (a scan answered from Redis): nothing to end
         if response.status_code >= 400 or g.pop(DISCARD, False):
             rollback()
             return response
         if not _holds_work(db.session()):
-            return response  # nothing read or written (a scan answered from Redis): no commit
+            return response  # nothing read or written: no commit
         try:
             checkpoint()
         except (StaleDataError, IntegrityError) as exc:
@@ -227,12 +229,14 @@ def install(app) -> None:
 
     @app.teardown_request
     def _rollback_failed_request(exc):
-        if exc is not None:
+        if exc is not None and db.session.registry.has():
             rollback()
 
     @app.teardown_appcontext
     def _end_of_context(exc):
         """A command, a script or a test block: its end commits (or rolls back)."""
+        if not db.session.registry.has():
+            return  # the context never opened a session
         if exc is not None:
             rollback()
             return
