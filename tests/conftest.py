@@ -198,6 +198,9 @@ def _start_empty(app, redis_server, fake_wechat) -> None:
     """Empty tables, a flushed Redis and a reset fake WeChat under ``app``."""
     from liaison.core.db import db
 
+    from liaison.places import public_cache
+
+    public_cache.stop_copies()  # the web processes' own copies of the public answers go too
     with app.app_context():
         _empty_tables(db)
     redis_server.flushdb()

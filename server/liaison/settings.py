@@ -316,6 +316,9 @@ SETTINGS: tuple[Setting, ...] = (
     S("STATS_FLAG_LIST_LIMIT", int, 200, "items per flag list in the region report", minimum=1),
     S("PUBLIC_CACHE_SECONDS", int, 300, "the scan, station and deputy answers are kept built in "
       "Redis this long (changes clear them at once); 0: built on every request", minimum=0),
+    S("PUBLIC_CACHE_LOCAL_SECONDS", int, 30, "each web process also keeps the answers it served "
+      "this long, forgotten as soon as any process changes them (Redis pub/sub); 0: Redis only",
+      minimum=0),
     S("SCAN_FLUSH_LOCK_SECONDS", int, 60, "a flush of the scan counts into the database holds its "
       "lock at most this long (one killed half-way delays the next by up to this; its batch id "
       "keeps a count from being added twice)", minimum=1),

@@ -13,7 +13,7 @@ from ..places.models import Deputy, Station
 from ..places.serialize import deputy_detail, station_detail
 from .models import Code
 from .operations import current_of
-from .scans import count_in, record_scan
+from .scans import count_in, record_scan, send_scan
 from .tokens import looks_like_token
 
 NOT_FOUND = "没有找到这个二维码，请确认扫描的是联络站或代表的正式海报"
@@ -85,14 +85,15 @@ def _build(token: str):
 
 def scan(token: str):
     """The scan answer as a response, from the public cache; counts the scan (in the
-    same Redis round trip as the read)."""
+    same Redis round trip as the read, or, from this process's copy, without a wait)."""
     from ..places import public_cache
 
     if not looks_like_token(token):
         raise ApiError(404, "code_not_found", NOT_FOUND)
     status, body, counted = public_cache.cached("code", token, lambda: _build(token),
-                                             along=lambda pipe: count_in(pipe, token))
-    if not counted:
+                                             along=lambda pipe: count_in(pipe, token),
+                                             along_copy=lambda: send_scan(token))
+    if not counted:  # Redis could not be read: counted on its own (or in the database)
         record_scan(token)
     return public_cache.response(status, body)
 

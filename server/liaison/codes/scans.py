@@ -3,7 +3,8 @@
 A scan rush must not write the database on every scan: ``record_scan`` adds one to
 the field ``<token>:<day>`` of the Redis hash ``PENDING`` (one HINCRBY, atomic, so a
 web process killed right after it loses nothing; the scan route sends it with its
-cache read, ``count_in``). Tokens that name no code are dropped by the flush. ``flush_scans`` (the periodic
+cache read, ``count_in``, or, answering from the process's own copy, without waiting
+for Redis, ``send_scan``). Tokens that name no code are dropped by the flush. ``flush_scans`` (the periodic
 job, ``core.jobs.PERIODIC``) moves the counts into the database exactly once, even
 when the worker dies half-way:
 
@@ -23,7 +24,10 @@ When Redis cannot be reached, the scan is written to the database directly.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import uuid
+import weakref
 from datetime import date, timedelta
 
 from sqlalchemy import delete, select
@@ -52,6 +56,92 @@ def _redis():
 def count_in(pipe, token: str, day: date | None = None) -> None:
     """Add the HINCRBY that counts one scan of ``token`` to a Redis pipeline."""
     pipe.hincrby(PENDING, f"{token}:{(day or clock.today()).isoformat()}", 1)
+
+
+class _Sender:
+    """A connection of one thread's own that sends scan counts without waiting for Redis.
+
+    After ``CLIENT REPLY OFF`` Redis answers nothing on it, so counting a scan is one
+    write to the socket: the count is in Redis's receive queue before the answer leaves
+    (a process killed right after still loses nothing: the kernel hands the queued bytes
+    over, and with no unread reply on our side the socket closes cleanly). A peer that
+    has closed (Redis restarted) shows as end-of-file before the write, and the count
+    then goes the answered way. ``settle`` asks for one reply, which Redis sends only
+    after applying every earlier count of the connection.
+    """
+
+    def __init__(self, client):
+        self.client, self.pid, self.lock = client, os.getpid(), threading.Lock()
+        self.conn = client.connection_pool.make_connection()
+        self.conn.connect()
+        self.conn.send_command("CLIENT", "REPLY", "OFF")
+
+    def send(self, field: str) -> None:
+        with self.lock:
+            if self.conn.can_read(timeout=0):  # nothing may come on this connection but its end
+                raise ConnectionError("scans: the count connection has data or was closed")
+            self.conn.send_command("HINCRBY", PENDING, field, 1)
+
+    def settle(self) -> None:
+        with self.lock:
+            self.conn.send_command("CLIENT", "REPLY", "ON")
+            self.conn.read_response()  # OK: every earlier count is applied
+            self.conn.send_command("CLIENT", "REPLY", "OFF")
+
+    def close(self) -> None:
+        try:
+            self.conn.disconnect()
+        except Exception:  # already gone
+            pass
+
+
+_threads = threading.local()  # .sender: this thread's _Sender
+_senders: weakref.WeakSet = weakref.WeakSet()  # every live one, for settle()
+
+
+def _sender(client) -> _Sender:
+    """This thread's sender to ``client``'s Redis (one per thread: a new client, as a
+    test's new app has, replaces it)."""
+    sender = getattr(_threads, "sender", None)
+    if sender is None or sender.client is not client or sender.pid != os.getpid():
+        if sender is not None:
+            _drop_sender()
+        sender = _threads.sender = _Sender(client)
+        _senders.add(sender)
+    return sender
+
+
+def _drop_sender() -> None:
+    sender = getattr(_threads, "sender", None)
+    _threads.sender = None
+    if sender is not None:
+        _senders.discard(sender)
+        if sender.pid == os.getpid():
+            sender.close()
+
+
+def send_scan(token: str) -> None:
+    """Count one scan of today without waiting for Redis (the scan answered from this
+    process's copy, ``public_cache``); as ``record_scan`` when the connection fails."""
+    client = _redis()
+    try:
+        _sender(client).send(f"{token}:{clock.today().isoformat()}")
+    except Exception as exc:  # closed, restarted or unreachable: the answered way
+        log.info("scans: count connection lost (%s); counting with an answer", exc)
+        _drop_sender()
+        record_scan(token)
+
+
+def settle() -> None:
+    """Wait until Redis has applied every count this process sent (the flush's start)."""
+    for sender in list(_senders):
+        if sender.pid != os.getpid():
+            continue
+        try:
+            sender.settle()
+        except Exception as exc:  # gone: what it sent is applied or lost with that Redis
+            log.info("scans: a count connection could not settle (%s)", exc)
+            _senders.discard(sender)
 
 
 def record_scan(token: str, day: date | None = None) -> None:
@@ -120,6 +210,7 @@ def _take_batch(redis) -> str | None:
 
 def flush_once() -> int:
     """Move one batch of counts to the database; returns how many scans it added."""
+    settle()  # this process's counts in flight are in the batch (another's come in the next)
     redis = _redis()
     batch = _take_batch(redis)
     if batch is None:

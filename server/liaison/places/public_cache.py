@@ -14,10 +14,18 @@ their answers, and every answer that lists them (recorded as references when it 
 written), are deleted; a rollback forgets the notes. A region change, or a bulk
 UPDATE / DELETE on those tables, drops every public answer. Entries also expire after
 ``PUBLIC_CACHE_SECONDS``. When Redis is down the answers are simply built each time.
+
+Each process also keeps the answers it served (``Near``, ``PUBLIC_CACHE_LOCAL_SECONDS``):
+``invalidate`` forgets them in this process at once and publishes the deleted keys, which
+every other process's copy hears and forgets; a copy answers only while it is subscribed.
 """
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
+import weakref
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -27,6 +35,8 @@ from ..core import clock
 log = logging.getLogger(__name__)
 
 PREFIX = "liaison:pub:"
+CHANNEL = "liaison:pub-invalidated"  # the keys just deleted, one per line ("*": all)
+SUBSCRIBE_WAIT = 1.0  # seconds a new process's copy waits for its subscription (then: Redis)
 TARGET_TABLES = {"stations": "station", "deputies": "deputy"}
 WATCHED = {"stations", "deputies", "memberships", "codes", "reception_days", "rota_entries",
            "appointments", "regions"}
@@ -67,7 +77,144 @@ def _put(key: str, value: bytes, refs, ttl: int) -> None:
         log.warning("public cache: write failed: %s", exc)
 
 
-def cached(kind: str, ident, build, along=None) -> tuple[int, bytes, bool]:
+class Near:
+    """This process's own copy of the answers it served lately (``PUBLIC_CACHE_LOCAL_SECONDS``).
+
+    A scan rush asks the same few hundred answers over and over; even one Redis round
+    trip per answer holds a web thread while it waits. Each process keeps what it read,
+    and forgets it when any process says so: ``invalidate`` publishes the keys it
+    deleted on ``CHANNEL``, which a thread of each process listens to. The copy is used
+    only while that thread is subscribed (from its confirmation on; when the
+    subscription drops, the copy is emptied and Redis answers again until it is back).
+    A fill that read Redis before an invalidation arrived is not kept (``generation``),
+    and entries expire on their own as a last resort.
+    """
+
+    SIZE = 4096
+
+    def __init__(self, client, seconds: float):
+        self.client, self.seconds = client, seconds
+        self.entries: dict[str, tuple[float, bytes]] = {}
+        self.generation = 0
+        self.subscribed = self.stopped = False
+        self.pubsub = None
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._listen, name="public-cache-invalidations", daemon=True)
+        self.thread.start()
+        self.ready.wait(SUBSCRIBE_WAIT)  # a process's first answer waits for it (a millisecond)
+
+    def get(self, key: str) -> bytes | None:
+        if not self.subscribed:
+            return None
+        found = self.entries.get(key)
+        if found is None:
+            return None
+        if found[0] < time.monotonic():
+            self.entries.pop(key, None)
+            return None
+        return found[1]
+
+    def put(self, key: str, value: bytes, generation: int) -> None:
+        with self.lock:
+            if not self.subscribed or generation != self.generation:
+                return  # an invalidation came after the read: that value may be stale
+            if len(self.entries) >= self.SIZE:
+                self.entries.pop(next(iter(self.entries)), None)  # the oldest
+            self.entries[key] = (time.monotonic() + self.seconds, value)
+
+    def drop(self, keys) -> None:
+        with self.lock:
+            self.generation += 1
+            if keys is None:
+                self.entries.clear()
+            else:
+                for key in keys:
+                    self.entries.pop(key.decode() if isinstance(key, bytes) else key, None)
+
+    def stop(self) -> None:
+        """End the listening thread (a test's world is reset; production never stops one)."""
+        self.stopped, self.subscribed = True, False
+        self.drop(None)
+        if self.pubsub is not None:
+            try:
+                self.pubsub.close()  # the thread's blocked read ends with an error
+            except Exception:
+                pass
+
+    def _listen(self) -> None:
+        while not self.stopped:
+            pubsub = None
+            try:
+                pubsub = self.pubsub = self.client.pubsub()
+                pubsub.subscribe(CHANNEL)
+                for message in pubsub.listen():
+                    if self.stopped:
+                        break
+                    if message["type"] == "subscribe":
+                        self.drop(None)  # what was missed while away
+                        self.subscribed = True
+                        self.ready.set()
+                    elif message["type"] == "message":
+                        data = message["data"]
+                        self.drop(None if data == b"*" else data.split(b"\n"))
+            except Exception as exc:  # Redis gone: answers come from Redis (or are built) until back
+                if self.subscribed or not self.ready.is_set():  # once per outage, not every second
+                    log.info("public cache: invalidations unavailable (%s)", exc)
+                self.ready.set()
+            finally:
+                self.subscribed = False
+                self.drop(None)
+                if pubsub is not None:
+                    try:
+                        pubsub.close()
+                    except Exception:
+                        pass
+            if not self.stopped:
+                time.sleep(1)
+
+
+def near() -> Near | None:
+    """This process's copy for the current app, started on first use; None when off."""
+    from flask import current_app
+
+    app = current_app
+    seconds = app.config["PUBLIC_CACHE_LOCAL_SECONDS"]
+    if seconds <= 0 or app.config["PUBLIC_CACHE_SECONDS"] <= 0:
+        return None
+    found = app.extensions.get(NEAR)
+    if found is None or found.pid != os.getpid() or found.stopped:  # a forked worker starts its own
+        with _NEAR_LOCK:
+            found = app.extensions.get(NEAR)
+            if found is None or found.pid != os.getpid() or found.stopped:
+                found = app.extensions[NEAR] = Near(_redis(), seconds)
+                _COPIES.add(found)
+    return found
+
+
+def drop_local(keys=None) -> None:
+    """Forget ``keys`` (None: everything) in every copy of this process at once (several
+    apps in one process share a Redis: the tests, a command run inside the web app)."""
+    for copy in list(_COPIES):
+        if copy.pid == os.getpid():
+            copy.drop(keys)
+
+
+def stop_copies() -> None:
+    """Stop every copy of this process (the tests, between one world and the next)."""
+    for copy in list(_COPIES):
+        if copy.pid == os.getpid():
+            copy.stop()
+        _COPIES.discard(copy)
+
+
+NEAR = "liaison_public_near"  # app.extensions key
+_NEAR_LOCK = threading.Lock()
+_COPIES: weakref.WeakSet = weakref.WeakSet()
+
+
+def cached(kind: str, ident, build, along=None, along_copy=None) -> tuple[int, bytes, bool]:
     """(HTTP status, JSON body, whether ``along`` was sent) of the answer (kind, ident),
     built when missing.
 
@@ -76,12 +223,23 @@ def cached(kind: str, ident, build, along=None) -> tuple[int, bytes, bool]:
         usual and nothing is stored).
     :param along: ``along(pipeline)`` adds commands sent in the same round trip as the
         read (the scan's count).
+    :param along_copy: ``along_copy()`` instead, when the answer comes from this
+        process's copy (the scan's count, sent without waiting).
     """
     from flask import current_app
 
     ttl = _ttl()
     key = key_for(kind, ident)
     stored, sent = None, False
+    copy = near()
+    if copy is not None:
+        stored = copy.get(key)
+        if stored is not None:  # this process's copy: no round trip
+            if along_copy is not None:
+                along_copy()
+            status, _, body = stored.partition(b"\n")
+            return int(status), body, along_copy is not None
+        generation = copy.generation
     if ttl > 0:
         try:
             pipe = _redis().pipeline(transaction=False)
@@ -92,12 +250,17 @@ def cached(kind: str, ident, build, along=None) -> tuple[int, bytes, bool]:
         except Exception as exc:  # Redis down: build the answer from the database
             log.warning("public cache: read failed: %s", exc)
     if stored is not None:
+        if copy is not None:
+            copy.put(key, stored, generation)
         status, _, body = stored.partition(b"\n")
         return int(status), body, sent
     status, answer, refs = build()
     body = current_app.json.dumps(answer).encode()
     if ttl > 0:
-        _put(key, str(status).encode() + b"\n" + body, refs, ttl)
+        value = str(status).encode() + b"\n" + body
+        _put(key, value, refs, ttl)
+        if copy is not None:
+            copy.put(key, value, generation)
     return status, body, sent
 
 
@@ -131,6 +294,8 @@ def invalidate(refs) -> None:
         keys = list(redis.scan_iter(match=PREFIX + "*", count=1000))
         for start in range(0, len(keys), 500):
             redis.delete(*keys[start:start + 500])
+        drop_local()
+        redis.publish(CHANNEL, b"*")
         return
     pipe = redis.pipeline(transaction=False)
     for ref in refs:
@@ -140,6 +305,8 @@ def invalidate(refs) -> None:
     keys.update(k for members in found for k in members)
     keys.update(key_for(kind, ident) for kind, ident in refs)  # today's, even without refs
     redis.delete(*keys)
+    drop_local(keys)  # after the delete: a fill that read before it is refused (generation)
+    redis.publish(CHANNEL, "\n".join(k.decode() if isinstance(k, bytes) else k for k in keys))
 
 
 # --- the session hooks ---------------------------------------------------------------
