@@ -6,7 +6,9 @@ batch. The fake WeChat and the app run as real HTTP servers on 127.0.0.1 (loopba
 only). Each operation is fuzzed as anonymous, resident, liaison and office user with
 at most --max-examples cases (positive with generated path ids; positive and negative
 with the demo's real ids), all within --time-budget seconds. Checks: status < 500, and
-a 4xx is JSON {"error": {"code", "message"}} with a Chinese message. Failures print
+a 4xx is JSON {"error": {"code", "message"}} with a Chinese message. Then the stateful
+phase (--stateful chains per identity): calls linked by the links schemathesis infers
+from the document, each taking its ids from an earlier answer. Failures print
 grouped with the server's traceback; exit status 1 when any. The harness is
 fuzz_harness.py, which the suite's tests/core/test_fuzz_api.py runs too (shorter, with
 a fixed seed and the response schemas checked).
@@ -89,6 +91,8 @@ def main(argv=None) -> int:
     ap.add_argument("--time-budget", type=float, default=300, help="seconds for the whole run")
     ap.add_argument("--only", default="", help="substring of 'METHOD /path' to fuzz only those")
     ap.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite", help="database engine")
+    ap.add_argument("--stateful", type=int, default=50,
+                    help="then the stateful phase: this many chains of linked calls per identity (0: none)")
     ap.add_argument("--json", default="", help="also write the failures to this file")
     args = ap.parse_args(argv)
 
@@ -134,6 +138,16 @@ def main(argv=None) -> int:
                     fuzzer.run(op, who, headers[who], ids, slice_end)
                     done += 1
                 print(f"  {op.label}: {fuzzer.sent} sent so far, {time.monotonic() - started:.0f}s", flush=True)
+            if args.stateful:
+                from hypothesis import HealthCheck, Phase, settings
+
+                fuzzer.deadline = max(deadline, time.monotonic() + 60)
+                machine = schema.as_state_machine()  # links inferred from the document
+                for who in IDENTITIES:
+                    fuzzer.run_stateful(machine, who, headers[who], settings(
+                        max_examples=args.stateful, stateful_step_count=10, deadline=None, database=None,
+                        phases=[Phase.generate], suppress_health_check=list(HealthCheck)))
+                    print(f"  stateful as {who}: {fuzzer.sent} sent so far, {fuzzer.chained} chained", flush=True)
         finally:
             server.shutdown()
             stop_fake()

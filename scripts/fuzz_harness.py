@@ -125,6 +125,7 @@ class Fuzzer:
         self.seed, self.check_schemas = seed, check_schemas
         self.failures: OrderedDict = OrderedDict()
         self.sent = 0
+        self.chained = 0  # stateful calls whose parameters came from an earlier answer
         self.statuses: Counter = Counter()
         self.session = requests.Session()
 
@@ -177,6 +178,43 @@ class Fuzzer:
         except Exception as exc:  # a harness problem, not an API answer
             key = (op.label, "harness", type(exc).__name__)
             self.failures.setdefault(key, []).append({"identity": identity, "error": repr(exc)[:500]})
+
+    def run_stateful(self, machine, identity: str, headers: dict, hypothesis_settings) -> None:
+        """Schemathesis's stateful phase as ``identity``: chains of linked operations, each
+        answer judged as in ``run`` (recorded, never raised, so one run reports them all)."""
+        from schemathesis import GenerationMode
+
+        fuzzer = self
+
+        class Machine(machine):
+            def get_call_kwargs(self, case):
+                return {"base_url": fuzzer.base, "session": fuzzer.session, "headers": headers,
+                        "timeout": 60, "allow_redirects": False}
+
+            def call(self, case, **kwargs):
+                fuzzer.traces.items.clear()
+                return super().call(case, **kwargs)
+
+            def step(self, input):
+                if time.monotonic() > fuzzer.deadline:
+                    return None
+                if input.transition is not None:
+                    fuzzer.chained += 1
+                return super().step(input)
+
+            def validate_response(self, response, case, additional_checks=None, **kwargs):
+                fuzzer.sent += 1
+                fuzzer.statuses[response.status_code] += 1
+                problem = judge(response) or (fuzzer._schema_problem(case, response)
+                                              if fuzzer.check_schemas else None)
+                if problem:
+                    fuzzer._record(case.operation, identity, GenerationMode.POSITIVE, case, response, problem)
+
+        try:
+            Machine.run(settings=hypothesis_settings)
+        except Exception as exc:  # a harness problem, not an API answer
+            key = ("stateful", "harness", type(exc).__name__)
+            self.failures.setdefault(key, []).append({"identity": identity, "error": repr(exc)[:1500]})
 
     def _schema_problem(self, case, resp) -> str | None:
         from schemathesis.specs.openapi.checks import response_schema_conformance

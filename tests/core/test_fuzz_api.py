@@ -68,3 +68,39 @@ def test_every_operation_as_every_identity_answers_without_5xx_and_to_its_schema
     assert fuzzer.sent > len(ops) * len(IDENTITIES)
     assert not fuzzer.failures, "\n".join(
         f"{' | '.join(map(str, key))}: {items[0]}" for key, items in fuzzer.failures.items())
+
+
+
+STATEFUL_SCENARIOS = 12  # per identity; each a chain of up to STATEFUL_STEPS linked calls
+STATEFUL_STEPS = 6
+
+
+def test_linked_operations_chained_statefully_as_every_identity_answer_without_5xx_and_to_schema(fuzz_target):
+    """Schemathesis's stateful phase: it infers the links between operations from the
+    document (an answer's ids feed the next call's parameters: POST /appointments →
+    cancel it, a scan → its deputy, staff login → their station's days…) and runs
+    chains of them with the ids real answers gave."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    base, headers, _ = fuzz_target
+    traces = Tracebacks()
+    logging.getLogger("liaison").addHandler(traces)
+    try:
+        schema, _ = _operations(base)
+        machine = schema.as_state_machine()
+        links = sum(len(resp.get("links") or {}) for item in schema.raw_schema["paths"].values()
+                    for op in item.values() if isinstance(op, dict)
+                    for resp in (op.get("responses") or {}).values())
+        assert links > 50  # the chains exist: an empty set of links would test nothing
+        fuzzer = Fuzzer(base, traces, 0, time.monotonic() + BUDGET, check_schemas=True)
+        for who in IDENTITIES:
+            fuzzer.run_stateful(machine, who, headers[who], settings(
+                max_examples=STATEFUL_SCENARIOS, stateful_step_count=STATEFUL_STEPS, deadline=None,
+                database=None, derandomize=True, phases=[Phase.generate],
+                suppress_health_check=list(HealthCheck)))
+    finally:
+        logging.getLogger("liaison").removeHandler(traces)
+    assert fuzzer.sent > STATEFUL_SCENARIOS * len(IDENTITIES)
+    assert fuzzer.chained > 0  # some calls took their parameters from an earlier answer
+    assert not fuzzer.failures, "\n".join(
+        f"{' | '.join(map(str, key))}: {items[0]}" for key, items in fuzzer.failures.items())
