@@ -151,3 +151,31 @@ def test_switched_off_the_answers_come_from_redis_every_time(app, client, places
     with app.app_context():
         assert get_redis().get(public_cache.key_for("code", token)) is not None  # rebuilt into Redis
     assert _flushed(app) == 2
+
+
+EDIT = """
+import sys
+from liaison import create_app
+from liaison.core.db import db
+from liaison.places.models import Station
+
+app = create_app()
+with app.app_context():
+    db.session.get(Station, int(sys.argv[1])).notice = sys.argv[2]
+    db.session.commit()
+"""
+
+
+def test_a_change_committed_in_another_process_reaches_this_process_copy(app, client, places, base_config):
+    """End to end across processes: the commit's invalidation goes out on the channel."""
+    import subprocess
+    import sys
+
+    from processes import SERVER_DIR, app_env
+
+    token, key, copy = _served(app, client, places)
+    subprocess.run([sys.executable, "-c", EDIT, str(places["station"][WANGYUEHU]), "本月15日改在社区礼堂接待"],
+                   env=app_env(base_config), cwd=str(SERVER_DIR), check=True, timeout=120)
+    _wait(lambda: copy.get(key) is None, "the other process's invalidation")
+    notice = client.get(f"/api/v1/codes/{token}").get_json()["station"]["notice"]
+    assert notice == "本月15日改在社区礼堂接待"
