@@ -39,7 +39,7 @@ def init_app(app) -> None:
         g._metrics_started = time.perf_counter()
 
     # The labelled children, looked up once each (``labels()`` takes a lock every call).
-    latency, requests, scans = {}, {}, {}
+    latency, counters, scans = {}, {}, {}
 
     @app.after_request
     def _count(response):
@@ -50,7 +50,7 @@ def init_app(app) -> None:
             timer = latency.get(endpoint) or latency.setdefault(endpoint, LATENCY.labels(endpoint))
             timer.observe(time.perf_counter() - started)
             key = (request.method, endpoint, status)
-            counter = requests.get(key) or requests.setdefault(key, REQUESTS.labels(key[0], endpoint, str(status)))
+            counter = counters.get(key) or counters.setdefault(key, REQUESTS.labels(key[0], endpoint, str(status)))
             counter.inc()
             if endpoint == SCAN_ENDPOINT:
                 scan = scans.get(status) or scans.setdefault(
