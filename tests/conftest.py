@@ -197,7 +197,6 @@ def make_app(base_config, _schema, redis_server, fake_wechat):
 def _start_empty(app, redis_server, fake_wechat) -> None:
     """Empty tables, a flushed Redis and a reset fake WeChat under ``app``."""
     from liaison.core.db import db
-
     from liaison.places import public_cache
 
     public_cache.stop_copies()  # the web processes' own copies of the public answers go too

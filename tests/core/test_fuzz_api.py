@@ -70,7 +70,6 @@ def test_every_operation_as_every_identity_answers_without_5xx_and_to_its_schema
         f"{' | '.join(map(str, key))}: {items[0]}" for key, items in fuzzer.failures.items())
 
 
-
 STATEFUL_SCENARIOS = 12  # per identity; each a chain of up to STATEFUL_STEPS linked calls
 STATEFUL_STEPS = 6
 
