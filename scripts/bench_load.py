@@ -73,7 +73,7 @@ def one_redis_get():
         import redis
         _redis = redis.Redis.from_url(os.environ["REDIS_URL"])
     _redis.get("liaison:bench:ceiling")
-    return jsonify({"kind": "station", "token": "bare", "ok": True})
+    return bare()
 
 
 @app.post("/insert")

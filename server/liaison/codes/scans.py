@@ -53,9 +53,14 @@ def _redis():
     return get_redis()
 
 
+def _field(token: str, day: date | None = None) -> str:
+    """The field of ``PENDING`` that counts ``token``'s scans of the day (``_parse`` reads it)."""
+    return f"{token}:{(day or clock.today()).isoformat()}"
+
+
 def count_in(pipe, token: str, day: date | None = None) -> None:
     """Add the HINCRBY that counts one scan of ``token`` to a Redis pipeline."""
-    pipe.hincrby(PENDING, f"{token}:{(day or clock.today()).isoformat()}", 1)
+    pipe.hincrby(PENDING, _field(token, day), 1)
 
 
 class _Sender:
@@ -125,7 +130,7 @@ def send_scan(token: str) -> None:
     process's copy, ``public_cache``); as ``record_scan`` when the connection fails."""
     client = _redis()
     try:
-        _sender(client).send(f"{token}:{clock.today().isoformat()}")
+        _sender(client).send(_field(token))
     except Exception as exc:  # closed, restarted or unreachable: the answered way
         log.info("scans: count connection lost (%s); counting with an answer", exc)
         _drop_sender()
@@ -148,7 +153,7 @@ def record_scan(token: str, day: date | None = None) -> None:
     """Count one scan of a code for the day (China time); safe under concurrency."""
     day = day or clock.today()
     try:
-        _redis().hincrby(PENDING, f"{token}:{day.isoformat()}", 1)
+        _redis().hincrby(PENDING, _field(token, day), 1)
     except Exception as exc:  # Redis down: the count goes to the database at once
         log.warning("scans: Redis unavailable (%s), counting in the database", exc)
         add_counts(_by_code({(token, day): 1}))

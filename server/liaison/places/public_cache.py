@@ -131,7 +131,7 @@ class Near:
                 self.entries.clear()
             else:
                 for key in keys:
-                    self.entries.pop(key.decode() if isinstance(key, bytes) else key, None)
+                    self.entries.pop(key, None)
 
     def stop(self) -> None:
         """End the listening thread (a test's world is reset; production never stops one)."""
@@ -152,13 +152,12 @@ class Near:
                 for message in pubsub.listen():
                     if self.stopped:
                         break
-                    if message["type"] == "subscribe":
-                        self.drop(None)  # what was missed while away
+                    if message["type"] == "subscribe":  # emptied when the last one dropped
                         self.subscribed = True
                         self.ready.set()
                     elif message["type"] == "message":
-                        data = message["data"]
-                        self.drop(None if data == b"*" else data.split(b"\n"))
+                        data = message["data"].decode()
+                        self.drop(None if data == "*" else data.split("\n"))
             except Exception as exc:  # Redis gone: answers come from Redis (or are built) until back
                 if self.subscribed or not self.ready.is_set():  # once per outage, not every second
                     log.info("public cache: invalidations unavailable (%s)", exc)
@@ -175,13 +174,14 @@ class Near:
                 time.sleep(1)
 
 
-def near() -> Near | None:
-    """This process's copy for the current app, started on first use; None when off."""
+def near(ttl: int) -> Near | None:
+    """This process's copy for the current app, started on first use; None when off
+    (``ttl``: PUBLIC_CACHE_SECONDS, 0 when nothing is cached)."""
     from flask import current_app
 
     app = current_app
     seconds = app.config["PUBLIC_CACHE_LOCAL_SECONDS"]
-    if seconds <= 0 or app.config["PUBLIC_CACHE_SECONDS"] <= 0:
+    if seconds <= 0 or ttl <= 0:
         return None
     found = app.extensions.get(NEAR)
     if found is None or found.pid != os.getpid() or found.stopped:  # a forked worker starts its own
@@ -231,16 +231,15 @@ def cached(kind: str, ident, build, along=None, along_copy=None) -> tuple[int, b
     ttl = _ttl()
     key = key_for(kind, ident)
     stored, sent = None, False
-    copy = near()
+    copy = near(ttl)
     if copy is not None:
+        generation = copy.generation  # before any read: a later invalidation refuses the fill
         stored = copy.get(key)
-        if stored is not None:  # this process's copy: no round trip
-            if along_copy is not None:
-                along_copy()
-            status, _, body = stored.partition(b"\n")
-            return int(status), body, along_copy is not None
-        generation = copy.generation
-    if ttl > 0:
+    if stored is not None:  # this process's copy: no round trip
+        if along_copy is not None:
+            along_copy()
+            sent = True
+    elif ttl > 0:
         try:
             pipe = _redis().pipeline(transaction=False)
             pipe.get(key)
@@ -249,9 +248,9 @@ def cached(kind: str, ident, build, along=None, along_copy=None) -> tuple[int, b
             stored, sent = pipe.execute()[0], along is not None
         except Exception as exc:  # Redis down: build the answer from the database
             log.warning("public cache: read failed: %s", exc)
-    if stored is not None:
-        if copy is not None:
+        if stored is not None and copy is not None:
             copy.put(key, stored, generation)
+    if stored is not None:
         status, _, body = stored.partition(b"\n")
         return int(status), body, sent
     status, answer, refs = build()
@@ -295,7 +294,7 @@ def invalidate(refs) -> None:
         for start in range(0, len(keys), 500):
             redis.delete(*keys[start:start + 500])
         drop_local()
-        redis.publish(CHANNEL, b"*")
+        redis.publish(CHANNEL, "*")
         return
     pipe = redis.pipeline(transaction=False)
     for ref in refs:
@@ -305,8 +304,9 @@ def invalidate(refs) -> None:
     keys.update(k for members in found for k in members)
     keys.update(key_for(kind, ident) for kind, ident in refs)  # today's, even without refs
     redis.delete(*keys)
-    drop_local(keys)  # after the delete: a fill that read before it is refused (generation)
-    redis.publish(CHANNEL, "\n".join(k.decode() if isinstance(k, bytes) else k for k in keys))
+    names = [k.decode() if isinstance(k, bytes) else k for k in keys]
+    drop_local(names)  # after the delete: a fill that read before it is refused (generation)
+    redis.publish(CHANNEL, "\n".join(names))
 
 
 # --- the session hooks ---------------------------------------------------------------
