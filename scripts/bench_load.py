@@ -10,8 +10,11 @@ Redis round trip that reads its answer and counts it).
 Then, at full load (wrk -t2 -cC for S seconds; a Python multi-process client when
 wrk is missing), it reports req/s, p50/p99 and errors of the scan, the station page
 and the opinion submit (many resident accounts, one Idempotency-Key per request),
-each as a ratio to its ceiling; and replays a district event (2,000 scans and 500
+each as a ratio to its ceiling, with the CPU time each process of the stack spent per
+request during that run (web, worker, fake WeChat, Redis, the ceilings, and PostgreSQL's
+server: where a request's cost goes); and replays a district event (2,000 scans and 500
 submits spread over one minute, many tokens and accounts), reporting p99 and errors.
+``--only`` picks the runs (the two ceilings always run).
 Each scan and station answer is asked once before the runs (the cache warms in the
 first second of a real rush), and the runs wait until the worker has run the jobs its
 start queued (every periodic job is due at once). Everything it started is stopped when it ends.
@@ -114,14 +117,36 @@ class Stack:
     """Processes started by the benchmark, stopped (their whole group) at the end."""
 
     def __init__(self, folder: Path, env: dict):
-        self.folder, self.env, self.procs = folder, env, []
+        self.folder, self.env, self.procs, self.pids = folder, env, [], {}
 
     def start(self, name: str, argv: list[str], cwd: Path, env: dict | None = None):
         log = open(self.folder / f"{name}.log", "w")
         proc = subprocess.Popen(argv, cwd=cwd, env=env or self.env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
         self.procs.append(proc)
+        self.pids[name] = proc.pid
         return proc
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each process in ``pids`` and its children, by name
+        (the database server too when it is PostgreSQL)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        children: dict[int, list[int]] = {}
+        times: dict[int, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+
+        def tree(pid):
+            return times.get(pid, 0.0) + sum(tree(c) for c in children.get(pid, ()))
+
+        return {name: tree(pid) for name, pid in self.pids.items()}
 
     def stop(self):
         for proc in reversed(self.procs):
@@ -243,6 +268,8 @@ def main(argv=None) -> int:
     parser.add_argument("--server", default=str(ROOT / "server"),
                         help="the server/ folder to measure (e.g. another checkout, before a change)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--only", default="redis,scan,station,submit,event",
+                        help="the runs besides the two ceilings, comma-separated (redis, scan, station, submit, event)")
     args = parser.parse_args(argv)
     server_dir = Path(args.server).resolve()
     folder = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
@@ -261,11 +288,18 @@ def main(argv=None) -> int:
     base, ceiling = f"http://127.0.0.1:{ports['web']}", f"http://127.0.0.1:{ports['ceiling']}"
 
     def run(target, requests):
+        before = stack.cpu()
         if wrk:
-            return load.wrk_run(wrk, target, requests, args.seconds, args.connections, 2)
-        return load.python_run(target, requests, args.seconds, args.connections)
+            result = load.wrk_run(wrk, target, requests, args.seconds, args.connections, 2)
+        else:
+            result = load.python_run(target, requests, args.seconds, args.connections)
+        after = stack.cpu()
+        result["cpu"] = {name: after[name] - before.get(name, 0.0) for name in after}
+        return result
 
     try:
+        for pid_file in (folder / "pg").rglob("postmaster.pid") if args.db == "postgres" else ():
+            stack.pids["postgres"] = int(pid_file.read_text().split()[0])
         start_stack(stack, server_dir, ports, redis_socket)
         station_ids, codes = demo_targets(base)
         residents = accounts(base, f"http://127.0.0.1:{ports['fake']}", ACCOUNTS)
@@ -283,16 +317,25 @@ def main(argv=None) -> int:
         print(f"# the worker ran its start's jobs in {quiet_worker(redis_socket):.0f}s before the runs")
         bare = run(ceiling, [("GET", "/bare", None, None)])
         insert = run(ceiling, [("POST", "/insert", None, "{}")])
-        one_get = run(ceiling, [("GET", "/redis", None, None)])
-        rows = [("bare JSON route (ceiling)", bare, None), ("bare insert+commit (ceiling)", insert, None),
-                ("bare route + one Redis GET (reference)", one_get, bare),
-                ("scan GET /api/v1/codes/<token>", run(base, scans), bare),
-                ("station GET /api/v1/stations/<id>", run(base, pages), bare),
-                ("submit POST /api/v1/opinions", run(base, submits), insert)]
-        print(f"{'':40} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}")
+        rows = [("bare JSON route (ceiling)", bare, None), ("bare insert+commit (ceiling)", insert, None)]
+        wanted = {"redis": ("bare route + one Redis GET (reference)", ceiling, [("GET", "/redis", None, None)], bare),
+                  "scan": ("scan GET /api/v1/codes/<token>", base, scans, bare),
+                  "station": ("station GET /api/v1/stations/<id>", base, pages, bare),
+                  "submit": ("submit POST /api/v1/opinions", base, submits, insert)}
+        for key in args.only.split(","):
+            if key in wanted:
+                name, target, requests, ref = wanted[key]
+                rows.append((name, run(target, requests), ref))
+        names = list(stack.pids)
+        print(f"{'':40} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}"
+              f"   CPU ms per request: {' '.join(f'{n:>8}' for n in names)}")
         for name, r, ref in rows:
             ratio = f"{r['rps'] / ref['rps']:.2f}" if ref else "-"
-            print(f"{name:40} {r['rps']:8.0f} {ratio:>6} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:6d}")
+            per = " ".join(f"{1000 * r['cpu'][n] / max(r['requests'], 1):8.2f}" for n in names)
+            print(f"{name:40} {r['rps']:8.0f} {ratio:>6} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:6d}"
+                  f"   {' ' * 20}{per}")
+        if "event" not in args.only.split(","):
+            return 0
         rng = random.Random(11)
         span = args.event_seconds
         schedule = [(rng.uniform(0, span), rng.choice(scans)) for _ in range(2000)]

@@ -33,6 +33,7 @@ def connect_events() -> None:
     unit_ops.units_merging.connect(unit_merge.move_assignments)
     unit_ops.units_merging.connect(_unit_roles)
     opinion_operations.notify.connect(outbox.emit)
+    opinion_operations.notify_prepare.connect(outbox.prepare)
     opinion_operations.notified.connect(outbox.kick)
     opinion_operations.decided.connect(routing.record_choice)
     stats_queries.report_fields.connect(routing.report_fields)

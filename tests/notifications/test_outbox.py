@@ -104,6 +104,41 @@ def test_emitting_the_same_event_twice_writes_nothing_new(app, world, make_opini
     assert f"7:staff:new_opinion:{world.users['liaison']}:template" in keys
 
 
+def test_two_transactions_emitting_the_same_event_write_it_once_without_an_error(app, world, make_opinion, rows):
+    """The second waits for the first's commit (SQLite's write lock, PostgreSQL's unique
+    index) and then skips the keys it finds taken: no IntegrityError, nothing twice."""
+    import threading
+
+    from liaison.core.db import db
+    from liaison.notifications import outbox
+    from liaison.opinions.models import Opinion
+
+    op_id = make_opinion()
+    second: dict = {}
+
+    def emit_in_another_transaction():
+        with app.app_context():
+            try:
+                outbox.emit(db.session.get(Opinion, op_id), [Notify("staff", "new_opinion")],
+                            event_id=9, actor_user_id=None)
+                db.session.commit()
+                second["ok"] = True
+            except Exception as exc:  # pragma: no cover - what this test guards against
+                second["error"] = repr(exc)
+
+    with app.app_context():
+        outbox.emit(db.session.get(Opinion, op_id), [Notify("staff", "new_opinion")], event_id=9,
+                    actor_user_id=None)
+        other = threading.Thread(target=emit_in_another_transaction)
+        other.start()
+        other.join(0.5)  # it is waiting on this uncommitted transaction
+        assert other.is_alive()
+        db.session.commit()
+    other.join(10)
+    assert second == {"ok": True}
+    assert len(rows()) == 3 and len(_messages(app)) == 3
+
+
 def test_emit_does_not_commit_a_rollback_leaves_nothing(app, world, make_opinion, rows):
     from liaison.core.db import db
     from liaison.notifications import outbox

@@ -41,3 +41,16 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
+
+
+def dialect_insert(table, bind=None):
+    """The database's own INSERT for ``table`` (a model or a Table), which offers
+    ``on_conflict_do_nothing``; ``bind``: a connection, else the session's."""
+    name = (bind if bind is not None else db.session.get_bind()).dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only the two supported engines
+        raise RuntimeError(f"unsupported database {name}")
+    return insert(table)

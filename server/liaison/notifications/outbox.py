@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..core import clock
-from ..core.db import db
+from ..core.db import db, dialect_insert
 from ..opinions.privacy import payload_for_audience
 from ..opinions.states import (
     HOLD_REASON_LABELS, NOTIFICATION_EVENT_LABELS, RATING_LABELS, STATE_LABELS,
@@ -37,8 +37,30 @@ PENDING_IDS = "liaison_outbox_ids"  # session.info key: rows for kick() to enque
 DIRECT_JOB_ID = "notifications-deliver-pending"
 
 
+def prepare(opinion, notifies: Iterable, assignment_unit_ids: Sequence[int] | None = None) -> dict:
+    """Who ``emit`` will notify about ``opinion``, read ahead (reads only, no write).
+
+    A caller that knows its notifications before its first write (the submit) reads
+    them here, so its write transaction, which holds the database's write lock
+    (SQLite) or the year's number row (PostgreSQL) until its commit, does not wait on
+    these reads. The recipients' users are loaded too and kept by the answer, so
+    ``emit`` finds them in the session. Pass the answer to ``emit(prepared=...)``.
+    """
+    from ..users.models import User
+
+    found: dict[tuple[str, str], list[int]] = {}
+    for notify in notifies:
+        if (notify[0], notify[1]) not in found:
+            found[(notify[0], notify[1])] = recipients.resolve(notify[0], notify[1], opinion,
+                                                                assignment_unit_ids)
+    ids = sorted({user_id for users in found.values() for user_id in users})
+    users = list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+    return {"recipients": found, "users": users}
+
+
 def emit(opinion, notifies: Iterable, *, event_id: int | str, actor_user_id: int | None,
-         assignment_unit_ids: Sequence[int] | None = None) -> list[tuple[str, str, int]]:
+         assignment_unit_ids: Sequence[int] | None = None,
+         prepared: dict | None = None) -> list[tuple[str, str, int]]:
     """Write the messages and outbox rows for a decision's notifications (no commit).
 
     :param notifies: ``Notify(audience, event)`` tuples; one with a ``when`` (a set of
@@ -48,6 +70,7 @@ def emit(opinion, notifies: Iterable, *, event_id: int | str, actor_user_id: int
     :param actor_user_id: who acted; never notified about their own action.
     :param assignment_unit_ids: the units the decision's assignment changes name
         (for the ``units`` audience); None means the opinion's active assignments.
+    :param prepared: ``prepare``'s answer for this opinion and these notifications.
     :return: (audience, event, user_id) for every recipient, in order.
     """
     now = clock.now()
@@ -63,7 +86,9 @@ def emit(opinion, notifies: Iterable, *, event_id: int | str, actor_user_id: int
         when = getattr(notify, "when", None)
         if when is not None and opinion.state not in when:
             continue
-        for user_id in recipients.resolve(audience, event, opinion, assignment_unit_ids):
+        known = (prepared or {}).get("recipients", {}).get((audience, event))
+        for user_id in (recipients.resolve(audience, event, opinion, assignment_unit_ids)
+                        if known is None else known):
             if user_id == actor_user_id or (user_id, event) in seen:
                 continue
             seen.add((user_id, event))
@@ -183,29 +208,29 @@ def _reason(payload: dict) -> str:
 
 
 def _rows(user_id, audience, event, context, key, opinion_id, title=None, body=None):
+    """("message", values) and, when the event has a template, ("notification", values)."""
     if title is None:
         title, body = texts.render(audience, event, context, NOTIFICATION_EVENT_LABELS.get(event))
     title = fields.shorten(" ".join(title.split()), 60)
-    out = [("message", Message(user_id=user_id, event=event, title=title, body=body or "",
-                                 opinion_id=opinion_id, dedupe_key=f"{key}:inapp"))]
+    out = [("message", {"user_id": user_id, "event": event, "title": title, "body": body or "",
+                        "opinion_id": opinion_id, "dedupe_key": f"{key}:inapp"})]
     config = settings.templates_config()
     entry = template_for(config, audience, event, has_miniprogram=_has_miniprogram(user_id))
     if entry is None:
         return out
     ctx = {**context, "title": title, "body": body or title}
-    row = Notification(user_id=user_id, channel=entry["channel"], audience=audience, event=event,
-                       template_id=entry["template_id"], opinion_id=opinion_id,
-                       dedupe_key=f"{key}:{entry['channel']}", status="pending", attempts=0,
-                       data={}, page="", last_error="")
-    row.page = (page_link(config, entry, ctx) if entry["channel"] == SUBSCRIBE
-                else texts.fill(entry.get("url") or "", ctx))
+    row = {"user_id": user_id, "channel": entry["channel"], "audience": audience, "event": event,
+           "template_id": entry["template_id"], "opinion_id": opinion_id,
+           "dedupe_key": f"{key}:{entry['channel']}", "status": "pending", "last_error": "",
+           "page": (page_link(config, entry, ctx) if entry["channel"] == SUBSCRIBE
+                    else texts.fill(entry.get("url") or "", ctx))}
     values = field_values(entry, ctx)
     try:
-        row.data = (fields.build_data(values) if entry["channel"] == SUBSCRIBE
-                    else fields.build_template_data(values))
+        row["data"] = (fields.build_data(values) if entry["channel"] == SUBSCRIBE
+                       else fields.build_template_data(values))
     except ValueError as exc:  # a template/field mismatch: a configuration bug, shown as failed
         log.error("notifications: cannot build %s for %s.%s: %s", entry["name"], audience, event, exc)
-        row.status, row.last_error = "failed", f"字段无法生成：{exc}"[:255]
+        row.update(data={}, status="failed", last_error=f"字段无法生成：{exc}"[:255])
     out.append(("notification", row))
     return out
 
@@ -220,20 +245,20 @@ def _has_miniprogram(user_id: int) -> bool:
 
 
 def _add_new(rows) -> int:
-    """Add the rows whose dedupe key is not taken yet; remember new outbox ids for kick()."""
-    if not rows:
-        return 0
-    taken = set()
+    """Insert the rows whose dedupe key is not taken yet, one statement per table (a key
+    taken meanwhile, even by a concurrent transaction, is skipped, not an error);
+    remember the new pending outbox rows for kick(). The number of rows written."""
+    written = 0
     for model, kind in ((Message, "message"), (Notification, "notification")):
-        keys = [r.dedupe_key for k, r in rows if k == kind]
-        if keys:
-            taken |= {(kind, k) for k in db.session.scalars(
-                select(model.dedupe_key).where(model.dedupe_key.in_(keys))).all()}
-    new = [(k, r) for k, r in rows if (k, r.dedupe_key) not in taken]
-    for _, row in new:
-        db.session.add(row)
-    if new:
-        db.session.flush()
-        pending = db.session.info.setdefault(PENDING_IDS, [])
-        pending.extend(r.id for k, r in new if k == "notification" and r.status == "pending")
-    return len(new)
+        values = [r for k, r in rows if k == kind]  # the same keys in each: one statement
+        if not values:
+            continue
+        table = model.__table__
+        columns = (table.c.id, table.c.status) if kind == "notification" else (table.c.id,)
+        new = db.session.execute(dialect_insert(table).on_conflict_do_nothing().returning(*columns),
+                                 values).all()
+        written += len(new)
+        pending = sorted(row[0] for row in new if kind == "notification" and row[1] == "pending")
+        if pending:
+            db.session.info.setdefault(PENDING_IDS, []).extend(pending)
+    return written

@@ -133,6 +133,8 @@ def readable_by(lens, assignments: dict[int, Assignment], item: ReplyAttachment)
 def for_opinion(opinion: Opinion, lens) -> list[ReplyAttachment]:
     """The files of ``opinion`` the reader of ``lens`` may see, in upload order."""
     assignments = {a.id: a for a in opinion.assignments}
+    if not assignments:  # every file belongs to an assignment (a new opinion has none)
+        return []
     items = db.session.scalars(select(ReplyAttachment).where(ReplyAttachment.opinion_id == opinion.id)
                                .order_by(ReplyAttachment.id))
     return [i for i in items if readable_by(lens, assignments, i)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from ..core.db import db
+from ..core.db import db, dialect_insert
 from .models import OpinionCounter
 
 PREFIX = "LL"
@@ -26,14 +26,7 @@ def format_number(year: int, value: int) -> str:
 
 
 def _insert_ignore(year: int):
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:  # pragma: no cover - only the two supported engines
-        raise RuntimeError(f"unsupported database {dialect}")
-    return insert(OpinionCounter).values(year=year, value=0).on_conflict_do_nothing(
+    return dialect_insert(OpinionCounter).values(year=year, value=0).on_conflict_do_nothing(
         index_elements=["year"])
 
 

@@ -85,6 +85,8 @@ def category_for(key: str | None, label: str | None = None) -> str:
 
 # A decision's notifications are written in its transaction (``notifications.outbox.emit``) ...
 notify = Event("opinions.notify")
+# Who they go to may be read ahead of the transaction's first write (``outbox.prepare``) ...
+notify_prepare = Event("opinions.notify_prepare")
 # ... and after the commit the workers are asked to deliver them (``outbox.kick``).
 notified = Event("opinions.notified")
 # Every decision applied, in its transaction (``insight.routing.record_choice`` notes
@@ -93,11 +95,20 @@ decided = Event("opinions.decided")
 
 
 def emit(opinion: Opinion, notifies: Iterable[Notify], *, event_id: int,
-         actor_user_id: int | None, assignment_unit_ids: list[int] | None = None) -> None:
+         actor_user_id: int | None, assignment_unit_ids: list[int] | None = None,
+         prepared=None) -> None:
     notifies = tuple(notifies)
     if notifies:
         notify.send(opinion=opinion, notifies=notifies, event_id=event_id, actor_user_id=actor_user_id,
-                    assignment_unit_ids=assignment_unit_ids)
+                    assignment_unit_ids=assignment_unit_ids, prepared=prepared)
+
+
+def prepare_notifications(opinion: Opinion, decision: workflow.Decision):
+    """Read ahead who ``decision``'s notifications go to (before the first write; see
+    ``notifications.outbox.prepare``); pass the answer to ``apply_decision``."""
+    answers = notify_prepare.send(opinion=opinion, notifies=decision.notifications,
+                                  assignment_unit_ids=[c.unit_id for c in decision.assignments] or None)
+    return answers[0] if answers else None
 
 
 def kick() -> None:
@@ -136,8 +147,11 @@ def _apply_assignment(opinion: Opinion, change: AssignmentChange, rounds: int, n
 
 
 def apply_decision(opinion: Opinion, decision: workflow.Decision,
-                   actor_user_id: int | None) -> OpinionEvent:
-    """Write ``decision`` onto ``opinion`` (added to the session); flushes, never commits."""
+                   actor_user_id: int | None, prepared=None) -> OpinionEvent:
+    """Write ``decision`` onto ``opinion`` (added to the session); flushes, never commits.
+
+    :param prepared: ``prepare_notifications``' answer, when the caller read it ahead.
+    """
     now = clock.now()
     rounds = opinion.rounds or 0
     for key, value in decision.updates.items():
@@ -165,7 +179,7 @@ def apply_decision(opinion: Opinion, decision: workflow.Decision,
     if decision.suggestion:
         db.session.add(Suggestion(opinion_id=opinion.id, **decision.suggestion))
     emit(opinion, decision.notifications, event_id=event.id, actor_user_id=actor_user_id,
-         assignment_unit_ids=[c.unit_id for c in decision.assignments] or None)
+         assignment_unit_ids=[c.unit_id for c in decision.assignments] or None, prepared=prepared)
     decided.send(opinion=opinion, decision=decision, event=event)
     return event
 

@@ -21,7 +21,10 @@ Order matters and is deliberate:
    Photos are stored ``queued`` for mediaCheckAsync (``photo_checks``);
 5. the transaction: number, opinion, photos, event and outbox rows via the workflow's
    ``submit`` decision, the idempotency record (unique; a concurrent twin loses on
-   IntegrityError and returns the winner's opinion); one commit;
+   IntegrityError and returns the winner's opinion); one commit. Who the notifications
+   go to is read before its first write (``operations.prepare_notifications``), so
+   from the number to the commit it only writes: that stretch holds SQLite's write
+   lock or PostgreSQL's row of the year's number, and every submit waits for it;
 6. after the commit: the mass-submission check runs again on committed rows (so
    copies sent in parallel, which could not see each other before, are caught by the
    last to commit) and freezes the copies nobody handled yet (each its own ``hold``
@@ -263,21 +266,24 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
     decision = workflow.decide(view, "submit", actor_for(viewer, fields.station_id),
                                {"hold_reason": hold_reason}, clock.today())
 
-    number = numbering.next_number(clock.china_now().year)  # first write of the transaction
-    if visiting:  # a visit WeChat's content security counts (2 hours)
-        user.mp_active_at = now
-    opinion = Opinion(number=number, station_id=fields.station_id, deputy_id=fields.deputy_id,
+    photo_check = {"": "", "manual": "manual"}.get(check.status, "queued")
+    # Built before the first write, with its collections set (so the answer reads none back).
+    opinion = Opinion(station_id=fields.station_id, deputy_id=fields.deputy_id,
                       submitter_id=user.id, category=fields.category, text=fields.text,
                       original_text=fields.text, anonymous=bool(data.get("anonymous")),
                       contact_phone=phone, content_hash=content_hash, sec_check=check.status,
-                      sec_trace_id=check.trace_id, source=source, rounds=0)
+                      sec_trace_id=check.trace_id, source=source, rounds=0, assignments=[],
+                      photos=[OpinionPhoto(upload_id=upload.id, position=position, sec_check=photo_check)
+                              for position, upload in enumerate(fields.uploads)])
+    # Every read happens before the first write: the write lock (SQLite) or the year's
+    # number row (PostgreSQL) is held from the number to the commit, so keep that short.
+    prepared = operations.prepare_notifications(opinion, decision)
+    opinion.number = numbering.next_number(clock.china_now().year)  # first write of the transaction
+    if visiting:  # a visit WeChat's content security counts (2 hours)
+        user.mp_active_at = now
     db.session.add(opinion)
-    photo_check = {"": "", "manual": "manual"}.get(check.status, "queued")
-    for position, upload in enumerate(fields.uploads):
-        opinion.photos.append(OpinionPhoto(upload_id=upload.id, position=position,
-                                           sec_check=photo_check))
     try:
-        operations.apply_decision(opinion, decision, user.id)
+        operations.apply_decision(opinion, decision, user.id, prepared)
         if idempotency_key:
             db.session.add(IdempotencyRecord(user_id=user.id, key=idempotency_key,
                                              opinion_id=opinion.id))

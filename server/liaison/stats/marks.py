@@ -17,6 +17,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from ..core import clock
+from ..core.db import dialect_insert
 from ..opinions.models import Opinion, Suggestion
 from ..places.models import Deputy, Membership, Station
 from ..reception.models import CheckIn, ReceptionRecord
@@ -138,13 +139,8 @@ def _after_flush(session, _context) -> None:
     if not marks:
         return
     conn = session.connection()
-    table = StatsDirty.__table__
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     rows = [{"kind": k, "key": key, "month": m} for k, key, m in sorted(marks, key=str)]
-    conn.execute(insert(table).on_conflict_do_nothing(), rows)
+    conn.execute(dialect_insert(StatsDirty.__table__, conn).on_conflict_do_nothing(), rows)
     session.info[WRITTEN] = True
 
 
