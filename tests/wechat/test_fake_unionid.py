@@ -90,8 +90,8 @@ def test_consent_page_in_snapshot_mode_redirects_with_a_snapshot_code(fake, wech
 def test_user_info_of_the_official_account_gives_unionid_only_when_bound(fake, wechat):
     fake.post("/_fake/users", openid="oa-follower", unionid="u-follower", follows_oa=True)
     client = wechat._oa_client()
-    info = lambda: wechat._call(client, lambda: client.get(  # noqa: E731
-        "https://api.weixin.qq.com/cgi-bin/user/info", params={"openid": "oa-follower"}))
+    info = lambda: wechat._call(client, lambda params: client.get(  # noqa: E731
+        "https://api.weixin.qq.com/cgi-bin/user/info", params={**params, "openid": "oa-follower"}))
     assert info()["unionid"] == "u-follower"
     _bind(fake, OA, False)
     assert "unionid" not in info()

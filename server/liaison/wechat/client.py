@@ -78,11 +78,16 @@ class WeChat:
 
     # -- plumbing ---------------------------------------------------------------
     def _call(self, client: StableTokenClient, fn, raw: bool = False):
-        """Run ``fn`` (a fresh wechatpy call each time) with one bounded token retry."""
+        """Run ``fn(params)`` (a fresh wechatpy call each time) with one bounded token retry.
+
+        ``params`` carries the access token read here, so the call sends the very token
+        a refusal is judged against (wechatpy reads it again only when params lack it),
+        and the token costs one Redis read per call, not two.
+        """
         for attempt in (1, 2):
             used = client.access_token  # TokenError / Unavailable pass straight through
             try:
-                result = fn()
+                result = fn({"access_token": used})
             except errors.WeChatError:
                 raise
             except (WeChatClientException, WeChatOAuthException, requests.RequestException) as exc:
@@ -145,16 +150,16 @@ class WeChat:
                 "miniprogram_state": miniprogram_state, "lang": lang}
         if page:
             body["page"] = page
-        return self._call(self.mp, lambda: self.mp.post(
-            API + "cgi-bin/message/subscribe/send", data=dict(body)))
+        return self._call(self.mp, lambda params: self.mp.post(
+            API + "cgi-bin/message/subscribe/send", data=dict(body), params=params))
 
     def wxacode(self, scene: str, page: str, width: int = 430, check_path: bool = False,
                 env_version: str = "release") -> bytes:
         """Unlimited mini-program code for ``scene`` (≤32 chars); returns the image bytes."""
         body = {"scene": scene, "page": page, "check_path": check_path,
                 "env_version": env_version, "width": width}
-        res = self._call(self.mp, lambda: self.mp.post(
-            API + "wxa/getwxacodeunlimit", data=dict(body)), raw=True)
+        res = self._call(self.mp, lambda params: self.mp.post(
+            API + "wxa/getwxacodeunlimit", data=dict(body), params=params), raw=True)
         content = getattr(res, "content", None)
         if not content or not content.startswith(IMAGE_MAGIC):
             raise errors.Unavailable(None, "wxacode answer was not an image")
@@ -166,7 +171,8 @@ class WeChat:
         :param scene: 1 profile, 2 comment, 3 forum, 4 social log.
         """
         body = {"version": 2, "openid": openid, "scene": scene, "content": content}
-        res = self._call(self.mp, lambda: self.mp.post(API + "wxa/msg_sec_check", data=dict(body)))
+        res = self._call(self.mp, lambda params: self.mp.post(
+            API + "wxa/msg_sec_check", data=dict(body), params=params))
         return {k: res[k] for k in ("result", "detail", "trace_id") if k in res}
 
     def media_check_async(self, openid: str, media_url: str, scene: int = 2,
@@ -181,8 +187,8 @@ class WeChat:
         """
         body = {"media_url": media_url, "media_type": media_type, "version": 2,
                 "scene": scene, "openid": openid}
-        res = self._call(self.mp, lambda: self.mp.post(API + "wxa/media_check_async",
-                                                       data=dict(body)))
+        res = self._call(self.mp, lambda params: self.mp.post(
+            API + "wxa/media_check_async", data=dict(body), params=params))
         trace_id = res.get("trace_id")
         if not trace_id:
             raise errors.Unavailable(None, "no trace_id in media_check_async answer")
@@ -190,8 +196,8 @@ class WeChat:
 
     def phone_number(self, code: str) -> dict:
         """getPhoneNumber button code -> {"phoneNumber", "purePhoneNumber", "countryCode", ...}."""
-        res = self._call(self.mp, lambda: self.mp.post(
-            API + "wxa/business/getuserphonenumber", data={"code": code}))
+        res = self._call(self.mp, lambda params: self.mp.post(
+            API + "wxa/business/getuserphonenumber", data={"code": code}, params=params))
         if "phone_info" not in res:
             raise errors.Unavailable(None, "no phone_info in answer")
         return res["phone_info"]
@@ -199,7 +205,7 @@ class WeChat:
     def ping(self) -> bool:
         """True when WeChat (or the fake) answers an authenticated call."""
         try:
-            self._call(self.mp, lambda: self.mp.get(API + "cgi-bin/get_api_domain_ip"))
+            self._call(self.mp, lambda params: self.mp.get(API + "cgi-bin/get_api_domain_ip", params=params))
         except errors.WeChatError as exc:
             log.warning("wechat ping failed: %s", exc)
             return False
@@ -223,8 +229,8 @@ class WeChat:
             body["miniprogram"] = miniprogram
         if client_msg_id:
             body["client_msg_id"] = str(client_msg_id)
-        return self._call(client, lambda: client.post(
-            API + "cgi-bin/message/template/send", data=dict(body)))
+        return self._call(client, lambda params: client.post(
+            API + "cgi-bin/message/template/send", data=dict(body), params=params))
 
     def follows(self, oa_openid: str) -> bool:
         """Whether the person follows the official account (/cgi-bin/user/info ``subscribe``).
@@ -232,8 +238,8 @@ class WeChat:
         :raise InvalidArgument: 40003, not an openid of this account.
         """
         client = self._oa_client()
-        res = self._call(client, lambda: client.get(
-            API + "cgi-bin/user/info", params={"openid": oa_openid, "lang": "zh_CN"}))
+        res = self._call(client, lambda params: client.get(
+            API + "cgi-bin/user/info", params={**params, "openid": oa_openid, "lang": "zh_CN"}))
         return int(res.get("subscribe") or 0) == 1
 
     def oauth(self, redirect_uri: str, scope: str = "snsapi_base", state: str = "") -> WeChatOAuth:
