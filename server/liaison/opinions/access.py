@@ -91,7 +91,7 @@ def actor_for(viewer: Viewer, station_id: int | None) -> Actor:
     )
 
 
-def _roles_view(opinion: Opinion) -> OpinionView:
+def roles_view(opinion: Opinion) -> OpinionView:
     """The part of ``view_of`` that ``roles_for`` reads (no extra query per opinion)."""
     return OpinionView(state=opinion.state, submitter_id=opinion.submitter_id, station_id=opinion.station_id,
                        deputy_id=opinion.deputy_id, rounds=opinion.rounds or 0,
@@ -161,7 +161,7 @@ def lens_for(viewer: Viewer, opinion: Opinion, actor: Actor | None = None) -> Le
     """What ``viewer`` reads of ``opinion``: the workflow's roles (``roles_for``), with
     one widening: a unit keeps reading a case it was assigned after its part ended."""
     actor = actor or actor_for(viewer, opinion.station_id)
-    roles = roles_for(_roles_view(opinion), actor)
+    roles = roles_for(roles_view(opinion), actor)
     units = {a.unit_id for a in opinion.assignments if a.status != "withdrawn"}
     mine = frozenset(set(actor.unit_ids) & units)
     return Lens(

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from ..core import clock
 from ..core.db import db
-from .access import Viewer, actor_for, view_of
+from .access import Viewer, actor_for, roles_view
 from .context import ROLE_PRIORITY, STAFF, Actor, roles_for
 from .errors import InvalidField, InvalidTransition, NotAllowed
 from .models import Opinion, OpinionEvent
@@ -27,14 +27,14 @@ EDIT_FIELDS = (text("text", "意见内容", required=False, max_len=2000),
 
 def can_edit(viewer: Viewer, opinion: Opinion, actor: Actor | None = None) -> bool:
     actor = actor or actor_for(viewer, opinion.station_id)
-    return (bool(roles_for(view_of(opinion), actor) & STAFF)
+    return (bool(roles_for(roles_view(opinion), actor) & STAFF)
             and opinion.state in OPEN_STATES and opinion.scrubbed_at is None)
 
 
 def edit(viewer: Viewer, opinion: Opinion, payload: Mapping[str, Any]) -> Opinion:
     """Staff correct the text or category; ``original_text`` never changes. One commit."""
     actor = actor_for(viewer, opinion.station_id)
-    roles = roles_for(view_of(opinion), actor) & STAFF
+    roles = roles_for(roles_view(opinion), actor) & STAFF
     if not roles:
         raise NotAllowed("您没有权限修改这条意见", {"action": EDIT})
     if opinion.state not in OPEN_STATES or opinion.scrubbed_at is not None:

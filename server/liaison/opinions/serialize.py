@@ -20,6 +20,7 @@ reads what"):
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm.util import identity_key
 
 from ..core.clock import iso
 from ..core.db import db
@@ -49,10 +50,17 @@ def mask_phone(phone: str | None) -> str | None:
 
 
 def _names(model, ids) -> dict[int, str]:
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all())
+    """{id: name}; rows this session holds loaded already (a submit's station and
+    deputy) are not read again."""
+    ids, names = {i for i in ids if i}, {}
+    for i in ids:
+        held = db.session.identity_map.get(identity_key(model, i))
+        if held is not None and "name" in held.__dict__:  # loaded, not expired
+            names[i] = held.name
+    missing = ids - set(names)
+    if missing:
+        names.update(db.session.execute(select(model.id, model.name).where(model.id.in_(missing))).all())
+    return names
 
 
 def briefs(opinions: list, today) -> list[dict]:

@@ -71,6 +71,9 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{9,11})$")
 class SubmitResult:
     opinion: Opinion
     created: bool
+    # The station and deputy checked, held while the answer is built: the session's
+    # identity map keeps only referenced rows, and the answer names them.
+    loaded: tuple = ()
 
 
 def _field_error(field: str, message: str) -> InvalidField:
@@ -233,7 +236,8 @@ def _submit_new(viewer: Viewer, data: dict, idempotency_key: str | None, ip: str
     user = viewer.user
     slot = slot or admit(user, ip)
     try:
-        opinion, created = _store(viewer, check_fields(user, data), data, idempotency_key, source)
+        fields = check_fields(user, data)
+        opinion, created = _store(viewer, fields, data, idempotency_key, source)
     except BaseException:  # refused or failed: nothing was stored, the slot goes back
         slot.give_back()
         raise
@@ -247,7 +251,7 @@ def _submit_new(viewer: Viewer, data: dict, idempotency_key: str | None, ip: str
     if any(p.sec_check == "queued" for p in opinion.photos):
         opinion_id = opinion.id
         after_commit(lambda: photo_checks.kick(opinion_id))
-    return SubmitResult(opinion, True)
+    return SubmitResult(opinion, True, fields.loaded)
 
 
 def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | None,
