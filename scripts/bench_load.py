@@ -271,6 +271,9 @@ def main(argv=None) -> int:
     parser.add_argument("--only", default="redis,scan,station,submit,event",
                         help="the runs besides the two ceilings, comma-separated (redis, scan, station, submit, event)")
     args = parser.parse_args(argv)
+    unknown = set(args.only.split(",")) - {"redis", "scan", "station", "submit", "event"}
+    if unknown:
+        parser.error(f"--only: unknown runs {', '.join(sorted(unknown))}")
     server_dir = Path(args.server).resolve()
     folder = Path(tempfile.mkdtemp(prefix="liaison-bench-"))
     url, cleanup_db = database(args.db, folder)
@@ -326,14 +329,14 @@ def main(argv=None) -> int:
             if key in wanted:
                 name, target, requests, ref = wanted[key]
                 rows.append((name, run(target, requests), ref))
-        names = list(stack.pids)
+        names, label = list(stack.pids), "   CPU ms per request: "
         print(f"{'':40} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}"
-              f"   CPU ms per request: {' '.join(f'{n:>8}' for n in names)}")
+              f"{label}{' '.join(f'{n:>8}' for n in names)}")
         for name, r, ref in rows:
             ratio = f"{r['rps'] / ref['rps']:.2f}" if ref else "-"
             per = " ".join(f"{1000 * r['cpu'][n] / max(r['requests'], 1):8.2f}" for n in names)
             print(f"{name:40} {r['rps']:8.0f} {ratio:>6} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:6d}"
-                  f"   {' ' * 20}{per}")
+                  f"{' ' * len(label)}{per}")
         if "event" not in args.only.split(","):
             return 0
         rng = random.Random(11)
