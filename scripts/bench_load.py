@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loadgen as load  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+RUNS = ("redis", "scan", "station", "submit", "event")  # besides the two ceilings (--only)
 ACCOUNTS = 300
 CEILINGS = r'''
 import os, time
@@ -268,10 +269,11 @@ def main(argv=None) -> int:
     parser.add_argument("--server", default=str(ROOT / "server"),
                         help="the server/ folder to measure (e.g. another checkout, before a change)")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
-    parser.add_argument("--only", default="redis,scan,station,submit,event",
-                        help="the runs besides the two ceilings, comma-separated (redis, scan, station, submit, event)")
+    parser.add_argument("--only", default=",".join(RUNS),
+                        help=f"the runs besides the two ceilings, comma-separated ({', '.join(RUNS)})")
     args = parser.parse_args(argv)
-    unknown = set(args.only.split(",")) - {"redis", "scan", "station", "submit", "event"}
+    only = args.only.split(",")
+    unknown = set(only) - set(RUNS)
     if unknown:
         parser.error(f"--only: unknown runs {', '.join(sorted(unknown))}")
     server_dir = Path(args.server).resolve()
@@ -325,7 +327,7 @@ def main(argv=None) -> int:
                   "scan": ("scan GET /api/v1/codes/<token>", base, scans, bare),
                   "station": ("station GET /api/v1/stations/<id>", base, pages, bare),
                   "submit": ("submit POST /api/v1/opinions", base, submits, insert)}
-        for key in args.only.split(","):
+        for key in only:
             if key in wanted:
                 name, target, requests, ref = wanted[key]
                 rows.append((name, run(target, requests), ref))
@@ -337,7 +339,7 @@ def main(argv=None) -> int:
             per = " ".join(f"{1000 * r['cpu'][n] / max(r['requests'], 1):8.2f}" for n in names)
             print(f"{name:40} {r['rps']:8.0f} {ratio:>6} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:6d}"
                   f"{' ' * len(label)}{per}")
-        if "event" not in args.only.split(","):
+        if "event" not in only:
             return 0
         rng = random.Random(11)
         span = args.event_seconds

@@ -103,11 +103,16 @@ def emit(opinion: Opinion, notifies: Iterable[Notify], *, event_id: int,
                     assignment_unit_ids=assignment_unit_ids, prepared=prepared)
 
 
+def _assignment_unit_ids(decision: workflow.Decision) -> list[int] | None:
+    """The units ``decision``'s assignment changes name (None: the opinion's active ones)."""
+    return [c.unit_id for c in decision.assignments] or None
+
+
 def prepare_notifications(opinion: Opinion, decision: workflow.Decision):
     """Read ahead who ``decision``'s notifications go to (before the first write; see
     ``notifications.outbox.prepare``); pass the answer to ``apply_decision``."""
     answers = notify_prepare.send(opinion=opinion, notifies=decision.notifications,
-                                  assignment_unit_ids=[c.unit_id for c in decision.assignments] or None)
+                                  assignment_unit_ids=_assignment_unit_ids(decision))
     return answers[0] if answers else None
 
 
@@ -179,7 +184,7 @@ def apply_decision(opinion: Opinion, decision: workflow.Decision,
     if decision.suggestion:
         db.session.add(Suggestion(opinion_id=opinion.id, **decision.suggestion))
     emit(opinion, decision.notifications, event_id=event.id, actor_user_id=actor_user_id,
-         assignment_unit_ids=[c.unit_id for c in decision.assignments] or None, prepared=prepared)
+         assignment_unit_ids=_assignment_unit_ids(decision), prepared=prepared)
     decided.send(opinion=opinion, decision=decision, event=event)
     return event
 
