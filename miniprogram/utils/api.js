@@ -69,7 +69,9 @@ module.exports = {
   // Opinions.
   opinionCategories: () => request('/api/v1/opinion-categories'),
   uploadPhoto: (filePath) => upload('/api/v1/uploads', filePath),
+  // {opinion} (201/200), or {intake} (202) in a busy moment: then getIntake until registered.
   createOpinion: (draftId, body) => submitOnce(draftId, '/api/v1/opinions', body),
+  getIntake: (id) => request('/api/v1/opinion-intakes/' + enc(id)),
   /** @param {{stateGroup?: string, page?: number}} [opts] */
   listOpinions: ({ stateGroup, page } = {}) =>
     request('/api/v1/opinions', { query: { state_group: stateGroup, page } }),

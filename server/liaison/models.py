@@ -3,7 +3,8 @@ from .places.models import Deputy, HandlingUnit, Membership, Region, Station  # 
 from .users.models import Invitation, StaffRole, User  # noqa: F401
 from .codes.models import Code, CodeScan, CodeScanFlush, PosterBatch  # noqa: F401
 from .opinions.models import (  # noqa: F401
-    Assignment, Block, IdempotencyRecord, Opinion, OpinionEvent, OpinionPhoto, Suggestion, Upload)
+    Assignment, Block, IdempotencyRecord, Opinion, OpinionEvent, OpinionIntake, OpinionPhoto, Suggestion,
+    Upload)
 from .notifications.models import Consent, Message, Notification  # noqa: F401
 from .reception.models import Appointment, CheckIn, ReceptionDay, ReceptionRecord, RotaEntry  # noqa: F401
 from .stats.models import DeputyMonth, InvisibleDeputy, RegionMonth, RegionTotal, StationMonth, StatsDirty, StatsRefresh  # noqa: F401

@@ -130,6 +130,7 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     key = {**resident, "Idempotency-Key": str(uuid.uuid4())}
     record("opinion_created", client.post("/api/v1/opinions", json=body, headers=key))
     record("opinion_retried", client.post("/api/v1/opinions", json=body, headers=key))
+    _intake_side(app, client, record, resident, sid, did)
     briefs = record("opinions", client.get("/api/v1/opinions", headers=resident))
     # The demo resident's closed sample opinion has a reply and a rating.
     closed = [o for o in (briefs or {}).get("items", []) if o["state"] == "closed"]
@@ -152,6 +153,25 @@ def collect(app, client, phone) -> tuple[dict, dict]:
     record("linked", client.post("/api/v1/me/link", json={"code": _web_link_code(app, sid)}, headers=newcomer))
     _consultation_side(client, phone, record, resident, sid)
     return out, ids
+
+
+def _intake_side(app, client, record, resident: dict, station_id: int, deputy_id: int) -> None:
+    """A busy moment (every submit taken as an intake): taken, registered; and one the
+    worker refuses (a station that does not exist)."""
+    from liaison.opinions import intake
+
+    app.config["OPINION_INLINE_SUBMITS"] = 0
+    body = {"station_id": station_id, "deputy_id": deputy_id, "category": "traffic",
+            "text": "阜埠河路的人行道砖松动了好几块，下雨天踩上去溅一身泥水。"}
+    taken = record("intake_taken", client.post("/api/v1/opinions", json=body,
+                                               headers={**resident, "Idempotency-Key": str(uuid.uuid4())}))
+    refused = client.post("/api/v1/opinions", json={**body, "station_id": 999_999, "deputy_id": None},
+                          headers={**resident, "Idempotency-Key": str(uuid.uuid4())}).get_json()
+    app.config["OPINION_INLINE_SUBMITS"] = 1
+    with app.app_context():
+        intake.register_all()
+    record("intake_registered", client.get(f"/api/v1/opinion-intakes/{taken['intake']['id']}", headers=resident))
+    record("intake_refused", client.get(f"/api/v1/opinion-intakes/{refused['intake']['id']}", headers=resident))
 
 
 def _consultation_side(client, phone, record, resident: dict, station_id: int) -> None:

@@ -82,6 +82,8 @@ API_ROWS = [
     Row("POST", "/api/v1/opinions", "/api/v1/opinions", expect(422, anon=401),
         json={"station_id": "{here}", "category": "housing", "text": ""}, label="empty text"),
     Row("GET", "/api/v1/opinions", "/api/v1/opinions", MINE),
+    Row("GET", "/api/v1/opinion-intakes/<int:intake_id>", "/api/v1/opinion-intakes/{intake}",
+        expect(404, ({"resident_a"}, 200), anon=401), label="resident A's, registered"),
     Row("GET", "/api/v1/opinions/<int:opinion_id>", "/api/v1/opinions/{opinion_a}",
         expect(404, (SEES_A, 200), anon=401), label="A here"),
     Row("GET", "/api/v1/opinions/<int:opinion_id>", "/api/v1/opinions/{opinion_b}",

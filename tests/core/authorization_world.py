@@ -225,7 +225,12 @@ def _extras(db, ids: dict, users: dict) -> dict:
     from liaison.opinions.models import Suggestion
 
     suggestion = Suggestion(opinion_id=ids["opinion_a"], deputy_id=ids["deputy"], title="关于完善照明设施的建议")
-    db.session.add_all([booking, message, check_in, suggestion])
+    from liaison.opinions.models import OpinionIntake
+
+    # resident A's submit taken in a busy moment and registered as opinion A
+    intake = OpinionIntake(user_id=users["resident_a"].id, key="matrix-intake", status="registered",
+                           opinion_id=ids["opinion_a"], attempts=1)
+    db.session.add_all([booking, message, check_in, suggestion, intake])
     db.session.query(Message).filter_by(user_id=users["resident_a"].id).update({"read": True})
     db.session.commit()
     store_deputy_photo(db.session.get(Deputy, ids["deputy"]), jpeg(300, 400))
@@ -248,7 +253,7 @@ def _extras(db, ids: dict, users: dict) -> dict:
         "day": day.id, "booking": booking.id, "message": message.id,
         "invite_code": shown.code, "invite_to_revoke": to_revoke.id, "batch": batch.id,
         "notification": notification.id, "check_in": check_in.id, "reply_file": reply_file,
-        "suggestion": suggestion.id,
+        "suggestion": suggestion.id, "intake": intake.id,
     }
 
 

@@ -44,6 +44,13 @@ def world(app, demo):
 
 
 @pytest.fixture
+def inline_only(app):
+    """Every submit registered in its request, however many run at once: for the races of
+    that path (the intake's own are in test_intake.py)."""
+    app.config["OPINION_INLINE_SUBMITS"] = 1000
+
+
+@pytest.fixture
 def who(world, login):
     """Auth headers per person, logged in through the fake WeChat server (lazily)."""
     cache = {}

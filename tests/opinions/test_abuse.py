@@ -108,7 +108,7 @@ def _parallel_submits(app, headers, world, n, ip="10.2.2.2"):
     return parallel(n, post)
 
 
-def test_parallel_submits_from_one_account_never_pass_the_hourly_limit(app, who, world):
+def test_parallel_submits_from_one_account_never_pass_the_hourly_limit(app, inline_only, who, world):
     app.config["RATE_LIMIT_OPINIONS_PER_HOUR"] = 10
     results = _parallel_submits(app, who("demo-resident"), world, 16)
     codes = sorted(r.status_code for r in results)
@@ -122,7 +122,7 @@ def test_parallel_submits_from_one_account_never_pass_the_hourly_limit(app, who,
         assert [n[-6:] for n in numbers] == [f"{i:06d}" for i in range(1, 11)]
 
 
-def test_parallel_requests_from_one_ip_never_pass_the_per_minute_limit(app, who, world):
+def test_parallel_requests_from_one_ip_never_pass_the_per_minute_limit(app, inline_only, who, world):
     app.config["RATE_LIMIT_IP_PER_MINUTE"] = 5
     results = _parallel_submits(app, who("demo-resident"), world, 8)
     assert sorted(r.status_code for r in results) == [201] * 5 + [429] * 3
@@ -140,7 +140,7 @@ def test_a_submit_that_stores_nothing_gives_its_slot_back(app, submit):
     assert submit().status_code == 429
 
 
-def test_parallel_retries_of_one_key_use_one_slot(app, who, world, submit):
+def test_parallel_retries_of_one_key_use_one_slot(app, inline_only, who, world, submit):
     app.config["RATE_LIMIT_OPINIONS_PER_HOUR"] = 4
     headers = {**who("demo-resident"), "Idempotency-Key": "tapped-four-times"}
     body = {"station_id": world["station_id"], "text": "公交站台的雨棚破了，下雨天没法等车。"}
@@ -149,7 +149,7 @@ def test_parallel_retries_of_one_key_use_one_slot(app, who, world, submit):
     assert [submit().status_code for _ in range(4)] == [201, 201, 201, 429]
 
 
-def test_same_text_sent_in_parallel_from_many_accounts_is_all_frozen(app, who, world):
+def test_same_text_sent_in_parallel_from_many_accounts_is_all_frozen(app, inline_only, who, world):
     app.config["OPINION_MASS_THRESHOLD"] = 3
     heads = [who(o) for o in ("demo-resident", "demo-resident2", "resident-three", "resident-four")]
 

@@ -69,17 +69,37 @@ def test_fifty_threads_acting_on_one_opinion_end_in_one_valid_history(
         assert opinion.version == len(events)
 
 
-def test_twenty_identical_submits_with_one_key_make_one_opinion(app, live_server, world, who):
+def test_twenty_identical_submits_with_one_key_make_one_opinion(app, live_server, world, who, inline_only):
+    """Every one registered in its request: one 201, nineteen 200 with the same opinion."""
     headers = {**who("demo-resident"), "Idempotency-Key": str(uuid.uuid4())}
-    body = {"station_id": world["station_id"], "category": "traffic",
-            "text": "公交站台的雨棚破了，下雨天没法等车，希望尽快修好。"}
-
-    def post(_):
-        return requests.post(f"{live_server}/api/v1/opinions", json=body, headers=headers, timeout=60)
-
-    answers = parallel(20, post)
+    answers = parallel(20, lambda _: _post_twin(live_server, world, headers))
     assert sorted(r.status_code for r in answers) == [200] * 19 + [201], [r.text[:200] for r in answers]
     assert len({r.json()["opinion"]["id"] for r in answers}) == 1
     with app.app_context():
         assert db.session.query(Opinion).count() == 1
         assert db.session.query(IdempotencyRecord).count() == 1
+
+
+def test_twenty_identical_submits_one_key_busy_process_make_one_intake_and_one_opinion(app, live_server, world,
+                                                                                        who):
+    """The default: one registered in the request at a time, the twins that find it busy
+    take the intake path; whichever way each went, one opinion and at most one intake."""
+    from liaison.opinions import intake
+    from liaison.opinions.models import OpinionIntake
+
+    headers = {**who("demo-resident"), "Idempotency-Key": str(uuid.uuid4())}
+    answers = parallel(20, lambda _: _post_twin(live_server, world, headers))
+    assert {r.status_code for r in answers} <= {200, 201, 202}, [r.text[:200] for r in answers]
+    assert len({r.json()["intake"]["id"] for r in answers if r.status_code == 202}) <= 1
+    with app.app_context():
+        intake.register_all()
+        assert db.session.query(Opinion).count() == 1
+        opinion_id = db.session.query(Opinion.id).scalar()
+        assert {r.json()["opinion"]["id"] for r in answers if r.status_code != 202} <= {opinion_id}
+        assert {(i.status, i.opinion_id) for i in db.session.query(OpinionIntake)} <= {("registered", opinion_id)}
+
+
+def _post_twin(live_server, world, headers):
+    body = {"station_id": world["station_id"], "category": "traffic",
+            "text": "公交站台的雨棚破了，下雨天没法等车，希望尽快修好。"}
+    return requests.post(f"{live_server}/api/v1/opinions", json=body, headers=headers, timeout=60)

@@ -36,7 +36,7 @@ def test_retry_with_the_same_idempotency_key_returns_the_first_opinion(app, subm
         assert db.session.query(Opinion).count() == 1
 
 
-def test_concurrent_retries_with_one_key_make_one_opinion(app, who, world):
+def test_concurrent_retries_with_one_key_make_one_opinion(app, inline_only, who, world):
     headers = {**who("demo-resident"), "Idempotency-Key": "same-key"}
     body = {"station_id": world["station_id"], "category": "traffic", "text": "公交站台的雨棚破了，下雨天没法等车。"}
 
@@ -50,7 +50,7 @@ def test_concurrent_retries_with_one_key_make_one_opinion(app, who, world):
         assert db.session.query(Opinion).count() == 1
 
 
-def test_concurrent_submits_get_distinct_consecutive_numbers(app, who, world):
+def test_concurrent_submits_get_distinct_consecutive_numbers(app, inline_only, who, world):
     headers = [who(o) for o in ("demo-resident", "demo-resident2", "demo-liaison", "demo-master")]
 
     def post(i):

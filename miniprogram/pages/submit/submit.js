@@ -6,9 +6,14 @@ const subscribe = require('../../utils/subscribe')
 const pages = require('../../utils/pages')
 const form = require('../../utils/opinion-form')
 const { errorMessage, fieldErrors } = require('../../utils/request')
+const { ApiError } = require('../../utils/errors')
 const { decodeFully } = require('../../utils/entry')
 
 let photoSeq = 0
+// While the backend registers a submit it took in a busy moment: ask every second, 30 times.
+const INTAKE_POLL_MS = 1000
+const INTAKE_POLLS = 30
+const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
 Page({
   data: {
@@ -225,11 +230,23 @@ Page({
     wx.showLoading({ title: '正在提交', mask: true })
     return api
       .createOpinion(this.draftId, form.toBody(current))
-      .then((res) => {
+      .then((res) => (res.intake ? this.waitForRegistration(res.intake) : res.opinion.id))
+      .then((opinionId) => {
         wx.hideLoading()
         drafts.clear(this.draftId)
         this.setData({ submitting: false })
-        wx.redirectTo({ url: pages.url('opinion', { id: res.opinion.id, created: 1 }) })
+        if (opinionId) {
+          wx.redirectTo({ url: pages.url('opinion', { id: opinionId, created: 1 }) })
+          return
+        }
+        // Received and stored, not registered yet: it will show in 我的反映 by itself.
+        wx.showModal({
+          title: '已收到您的意见',
+          content: '现在提交的人比较多，意见正在登记，稍后可在“我的反映”中查看，不必重新提交。',
+          showCancel: false,
+          confirmText: '知道了',
+          success: () => wx.switchTab({ url: '/' + pages.PAGES.opinions.path }),
+        })
       })
       .catch((err) => {
         wx.hideLoading()
@@ -240,5 +257,25 @@ Page({
           formError: errorMessage(err) + kept,
         })
       })
+  },
+
+  // A busy moment: the backend took the opinion (202) and registers it within a second or
+  // so. Ask until it is registered (its id), refused (thrown, shown like a refused
+  // submit: the draft stays) or still pending after INTAKE_POLLS (null).
+  waitForRegistration(intake) {
+    wx.showLoading({ title: '已收到，正在登记', mask: true })
+    const every = this.intakePollMs === undefined ? INTAKE_POLL_MS : this.intakePollMs
+    const ask = (left) =>
+      api.getIntake(intake.id).then((res) => {
+        const now = res.intake
+        if (now.status === 'registered') return now.opinion_id
+        if (now.status === 'refused') {
+          const e = now.error || {}
+          throw new ApiError({ status: 422, code: e.code, message: e.message, details: e.details })
+        }
+        if (left <= 1) return null
+        return wait(every).then(() => ask(left - 1))
+      })
+    return wait(every).then(() => ask(INTAKE_POLLS))
   },
 })

@@ -289,6 +289,20 @@ const CONSULTATION_COMMENT = {
     author: '群众', hidden: false, hidden_reason: '' },
 }
 
+// A submit taken in a busy moment (POST /opinions answers 202), then GET /opinion-intakes/<id>.
+const INTAKE_TAKEN = {
+  intake: { id: 7, status: 'pending', opinion_id: null, error: null, created_at: '2026-12-02T10:00:00+08:00' },
+}
+const INTAKE_REGISTERED = {
+  intake: { id: 7, status: 'registered', opinion_id: 41, error: null, created_at: '2026-12-02T10:00:00+08:00' },
+}
+const INTAKE_REFUSED = {
+  intake: {
+    id: 7, status: 'refused', opinion_id: null, created_at: '2026-12-02T10:00:00+08:00',
+    error: { code: 'validation_error', message: '联络站不存在或已停用', details: { fields: { station_id: ['联络站不存在或已停用'] } } },
+  },
+}
+
 const ok = (data, statusCode = 200) => () => ({ statusCode, data })
 const fail = (status, answer) => () => ({ statusCode: status, data: answer })
 
@@ -299,5 +313,6 @@ module.exports = {
   DEPUTY_OPINION, DEPUTY_OPINION_NOTED, DEPUTY_OPINIONS, DEPUTY_USER, INVITATION_ACCEPTED, PHONE_MISMATCH,
   ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD, SUGGESTIONS, SUGGESTION_ANSWERED, OFFICIAL_ACCOUNT,
   ROTA_DAYS, DAY_BOOKINGS, DUTY_RECORD, CONSULTATION_BRIEF, CONSULTATIONS, CONSULTATION, CONSULTATION_COMMENT,
+  INTAKE_TAKEN, INTAKE_REGISTERED, INTAKE_REFUSED,
   brief, ok, fail,
 }

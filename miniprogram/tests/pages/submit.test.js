@@ -1,6 +1,6 @@
 const { createFakeWx, withLogin, flush } = require('../helpers/fake-wx')
 const { loadPage, resetApp, textOf, tap, fire, wxmlOf } = require('../helpers/page')
-const { CATEGORIES, TEMPLATES, OPINION, ok } = require('../helpers/fixtures')
+const { CATEGORIES, TEMPLATES, OPINION, INTAKE_TAKEN, INTAKE_REGISTERED, INTAKE_REFUSED, ok } = require('../helpers/fixtures')
 
 const OPTIONS = {
   station_id: '3',
@@ -216,4 +216,49 @@ test('the WXML uses WeChat\'s phone button and the privacy popup', () => {
   expect(wxml).toMatch(/<button id="phone-btn"[^>]*open-type="getPhoneNumber"[^>]*bindgetphonenumber="onGetPhoneNumber"/)
   expect(wxml).toMatch(/<textarea id="text-input"[^>]*maxlength="\{\{maxText\}\}"/)
   expect(wxml).toContain('<privacy-popup>')
+})
+
+describe('a busy moment: the opinion is taken (202) and registered a moment later', () => {
+  async function submitTaken(answers) {
+    fake.route('POST', '/api/v1/opinions', ok(INTAKE_TAKEN, 202))
+    let asked = 0
+    fake.route('GET', '/api/v1/opinion-intakes/7', () => {
+      const answer = answers[Math.min(asked, answers.length - 1)]
+      asked += 1
+      return { statusCode: 200, data: answer }
+    })
+    const { comp, page } = loadPage('pages/submit/submit', OPTIONS)
+    page.intakePollMs = 0
+    await flush()
+    await fillForm(comp)
+    await tap(comp, '#submit-btn')
+    await flush(80)
+    return { comp, asked: () => asked }
+  }
+
+  test('asks until it is registered, then opens the opinion', async () => {
+    const { asked } = await submitTaken([INTAKE_TAKEN, INTAKE_TAKEN, INTAKE_REGISTERED])
+    expect(asked()).toBe(3)
+    expect(fake.called('showLoading').map((c) => c.title)).toContain('已收到，正在登记')
+    expect(fake.lastCall('redirectTo').url).toBe('/pages/opinion/opinion?id=41&created=1')
+    expect(fake.storage.has('draft:s3-d12')).toBe(false)
+  })
+
+  test('refused on registration: the reason shows by its field and the draft stays', async () => {
+    const { comp } = await submitTaken([INTAKE_TAKEN, INTAKE_REFUSED])
+    expect(textOf(comp)).toContain('联络站不存在或已停用')
+    expect(fake.called('redirectTo')).toHaveLength(0)
+    expect(comp.data.submitting).toBe(false)
+    expect(comp.data.errors.station_id).toBe('联络站不存在或已停用')
+    expect(fake.storage.get('draft:s3-d12')).toMatchObject({ text: TEXT })
+  })
+
+  test('still pending after half a minute: told it is received and taken to 我的反映', async () => {
+    const { asked } = await submitTaken([INTAKE_TAKEN])
+    expect(asked()).toBe(30)
+    expect(fake.lastCall('showModal').content).toContain('不必重新提交')
+    expect(fake.lastCall('switchTab').url).toBe('/pages/opinions/opinions')
+    expect(fake.called('redirectTo')).toHaveLength(0)
+    expect(fake.storage.has('draft:s3-d12')).toBe(false)
+  })
 })

@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 # (dotted path of a function callable without arguments, interval in seconds)
 PERIODIC: list[tuple[str, int]] = [
     ("liaison.notifications.jobs.sweep", 30),
+    ("liaison.opinions.intake.sweep_job", 15),  # backstop: each intake's own job registers it at once
     ("liaison.codes.scans.flush_scans", 15),
     ("liaison.opinions.jobs.scan_deadlines", 3600),
     ("liaison.opinions.jobs.sweep_content_checks", 600),

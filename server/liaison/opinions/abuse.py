@@ -167,6 +167,11 @@ def _take(key: str, limit: int, window: int) -> tuple[Slot | None, int]:
     return Slot(key, window_id.decode() if isinstance(window_id, bytes) else window_id), int(ttl)
 
 
+def user_slot_key(user_id: int) -> str:
+    """The Redis key of the account's hourly submit quota."""
+    return f"liaison:rl:opinions:user:{user_id}"
+
+
 def take_user_slot(user_id: int) -> Slot:
     """Take one of the account's RATE_LIMIT_OPINIONS_PER_HOUR submits, before the work.
 
@@ -176,7 +181,7 @@ def take_user_slot(user_id: int) -> Slot:
     :raise ApiError: 429 ``rate_limited`` when the hour's slots are all taken.
     """
     limit = int(current_app.config["RATE_LIMIT_OPINIONS_PER_HOUR"])
-    slot, wait = _take(f"liaison:rl:opinions:user:{user_id}", limit, 3600)
+    slot, wait = _take(user_slot_key(user_id), limit, 3600)
     if slot is None:
         raise ApiError(429, "rate_limited",
                        f"每小时最多提交{limit}条意见，请{-(-wait // 60)}分钟后再试",

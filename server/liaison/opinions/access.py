@@ -8,7 +8,9 @@ transitions always agree:
   they currently sit (home or cross membership);
 - liaison staff and station masters see their stations' opinions;
 - the NPC office sees every station in its region's subtree (``Region.path``);
-- a handling unit sees only what was assigned to it (withdrawn assignments excepted).
+- a handling unit sees only what was assigned to it (withdrawn assignments excepted);
+- a submit taken as an intake (``opinions.intake``) is its submitter's alone until it
+  is registered; from then on the opinion is what the others see.
 
 Anything else is a 404 that says nothing about the opinion's existence.
 """
@@ -24,7 +26,7 @@ from ..places.scopes import Scope, covers_station, scope_of, station_clause
 from ..places.models import Station
 from .context import (DEPUTY, LIAISON, OFFICE, RESIDENT, STATION_MASTER, UNIT, Actor, AssignmentView,
                       OpinionView, roles_for)
-from .models import Assignment, Opinion, Suggestion
+from .models import Assignment, Opinion, OpinionIntake, Suggestion
 from .privacy import Reader
 
 NOT_FOUND = ("not_found", "这条意见不存在或您无权查看")
@@ -75,6 +77,20 @@ def get_visible(viewer: Viewer, opinion_id: int) -> Opinion:
     if opinion is None:
         raise ApiError(404, *NOT_FOUND)
     return opinion
+
+
+INTAKE_NOT_FOUND = ("not_found", "这条提交记录不存在或您无权查看")
+
+
+def get_visible_intake(user, intake_id: int) -> OpinionIntake:
+    """The caller's own intake.
+
+    :raise ApiError: 404 when it does not exist or is someone else's (indistinguishable).
+    """
+    intake = db.session.get(OpinionIntake, intake_id)
+    if intake is None or user is None or intake.user_id != user.id:
+        raise ApiError(404, *INTAKE_NOT_FOUND)
+    return intake
 
 
 def actor_for(viewer: Viewer, station_id: int | None) -> Actor:

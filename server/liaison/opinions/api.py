@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from apiflask import APIBlueprint
 from apiflask.schemas import FileSchema
-from flask import request
+from flask import jsonify, request
 from sqlalchemy import select
 
 from ..core import clock
@@ -19,11 +19,11 @@ from ..core.schemas import also_answers
 from ..core.storage import send_stored
 from ..places.models import HandlingUnit, Station
 from ..places.units import units_for_station
-from . import abuse, operations, queries, serialize, submission, uploads
-from .access import get_visible, viewer_for
+from . import abuse, intake, operations, queries, serialize, submission, uploads
+from .access import get_visible, get_visible_intake, viewer_for
 from .filters import Filters
 from .schemas import (
-    CategoriesOut, IdempotencyHeaders, ListQuery, OpinionListOut, OpinionOut, SubmitIn,
+    CategoriesOut, IdempotencyHeaders, IntakeOut, ListQuery, OpinionListOut, OpinionOut, SubmitIn,
     TransitionIn, UnitsOut, UnitsQuery, UploadIn, UploadOut,
 )
 from .states import LEVEL_LABELS
@@ -88,13 +88,30 @@ def upload(files_data):
 @bp.input(IdempotencyHeaders, location="headers", arg_name="headers")
 @bp.output(OpinionOut, status_code=201, description="新提交的意见（带相同 Idempotency-Key 的重试返回 200 和同一条意见）")
 @bp.doc(summary="提交意见建议", **AUTH,
-        responses={200: also_answers(OpinionOut, "重试：返回第一次提交的意见"), 403: "已被限制提交",
-                   422: "填写有误", 429: "提交太频繁", 503: "微信手机号暂不可用"})
+        description="平时当场登记并返回意见（201）。同一时间提交的人多时，先收下并返回提交记录（202），"
+                    "随后由后台登记：用 GET /api/v1/opinion-intakes/{id} 查看，登记后给出 opinion_id。",
+        responses={200: also_answers(OpinionOut, "重试：返回第一次提交的意见"),
+                   202: also_answers(IntakeOut, "已收到，正在登记（提交的人多时）；重试返回同一条提交记录"),
+                   403: "已被限制提交", 422: "填写有误", 429: "提交太频繁", 503: "微信手机号暂不可用"})
 def submit(json_data, headers):
-    viewer = _viewer()
-    result = submission.submit(viewer, json_data, idempotency_key=headers.get("idempotency_key"),
-                               ip=_ip())
-    return _opinion_out(result.opinion, viewer), (201 if result.created else 200)
+    key = headers.get("idempotency_key")
+    with intake.inline_or_intake() as inline:
+        if not inline:  # this process is registering other submits: take it, register it later
+            taken, _ = intake.take(current_user(), json_data, idempotency_key=key, ip=_ip())
+            answer = jsonify(intake.as_dict(taken))  # a Response: not dumped through OpinionOut
+            answer.status_code = 202
+            return answer
+        viewer = _viewer()
+        result = submission.submit(viewer, json_data, idempotency_key=key, ip=_ip())
+        return _opinion_out(result.opinion, viewer), (201 if result.created else 200)
+
+
+@bp.get("/opinion-intakes/<int:intake_id>")
+@bp.output(IntakeOut)
+@bp.doc(summary="提交记录：提交的人多时先收下的意见，登记好了没有", **AUTH,
+        responses={404: "提交记录不存在或无权查看"})
+def get_intake(intake_id):
+    return intake.as_dict(get_visible_intake(current_user(), intake_id))
 
 
 @bp.get("/opinions")

@@ -190,6 +190,35 @@ class IdempotencyRecord(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_user_key"),)
 
 
+class OpinionIntake(db.Model):
+    """A submit taken while its web process was busy with other submits.
+
+    The request checked the caller, the limits and the fields that need no database,
+    stored the body here (one insert, one commit) and answered ``202``; a worker then
+    registers it as the request would have (``opinions.intake``). Nothing a resident
+    sent is lost between the two: the row is committed before the answer, and one not
+    registered yet is taken again by the periodic sweep. Once registered or refused the
+    body is cleared, so the personal data lives on the opinion alone.
+    """
+
+    __tablename__ = "opinion_intakes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key: Mapped[Optional[str]] = mapped_column(String(80))  # the Idempotency-Key, when sent
+    payload: Mapped[Optional[dict]] = mapped_column(JSON)  # the request's body, until registered
+    ip: Mapped[Optional[str]] = mapped_column(String(64))
+    slot_window: Mapped[Optional[str]] = mapped_column(String(32))  # the quota slot it holds
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | registered | refused
+    opinion_id: Mapped[Optional[int]] = mapped_column(ForeignKey("opinions.id"))
+    error: Mapped[Optional[dict]] = mapped_column(JSON)  # {code, message, details} when refused
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    done_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_opinion_intakes_user_key"),
+                      Index("ix_opinion_intakes_status", "status"))
+
+
 class Block(db.Model):
     """A blocked user, phone or IP, always with a reason."""
 

@@ -1,6 +1,6 @@
 """Request/response schemas for opinions, uploads and handling units (also the OpenAPI source)."""
 from apiflask import Schema
-from apiflask.fields import Boolean, Date, DateTime, File, Integer, List, Nested, String
+from apiflask.fields import Boolean, Date, DateTime, Dict, File, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, INCLUDE
 
@@ -214,6 +214,25 @@ class OpinionFullOut(OpinionBriefOut):
 
 class OpinionOut(Schema):
     opinion = Nested(OpinionFullOut)
+
+
+class IntakeErrorOut(Schema):
+    code = String(required=True)
+    message = String(required=True, metadata={"description": "给群众看的原因"})
+    details = Dict(metadata={"description": "如 fields：哪一项填写有误"})
+
+
+class IntakeFullOut(Schema):
+    id = Integer(required=True)
+    status = String(required=True, metadata={"description": "pending 正在登记；registered 已登记"
+                                                             "（见 opinion_id）；refused 未能登记（见 error）"})
+    opinion_id = Integer(allow_none=True, metadata={"description": "登记后的意见"})
+    error = Nested(IntakeErrorOut, allow_none=True)
+    created_at = String(required=True, metadata={"description": "收到的时间"})
+
+
+class IntakeOut(Schema):
+    intake = Nested(IntakeFullOut, required=True)
 
 
 class OpinionListOut(Schema):

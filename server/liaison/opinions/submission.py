@@ -205,11 +205,17 @@ def _text(data: dict) -> str:
 
 
 def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str | None,
-           source: str = "miniprogram", slot: abuse.Slot | None = None) -> SubmitResult:
+           source: str = "miniprogram", slot: abuse.Slot | None = None, intake=None,
+           visiting: bool | None = None) -> SubmitResult:
     """Create an opinion from the mini-program's form; see the module docstring.
 
     :param slot: the quota slot when the caller already ran ``admit`` (the H5 form
-        does, before processing photos); otherwise ``admit`` runs here.
+        does, before processing photos; an intake took it in its request); otherwise
+        ``admit`` runs here.
+    :param intake: the ``OpinionIntake`` a worker registers: marked registered in the
+        opinion's own transaction (``opinions.intake``).
+    :param visiting: whether the writer was in the mini-program when they sent it
+        (default: this request came from it; an intake's request recorded it).
     :raise ApiError: 403 blocked, 422 invalid fields, 429 rate limited, 503 phone
         number unavailable.
     """
@@ -225,19 +231,20 @@ def submit(viewer: Viewer, data: dict, *, idempotency_key: str | None, ip: str |
             slot.give_back()
         return SubmitResult(found, False)
     try:
-        return _submit_new(viewer, data, idempotency_key, ip, source, slot)
+        return _submit_new(viewer, data, idempotency_key, ip, source, slot, intake, visiting)
     finally:
         if holder:
             abuse.release_key(user.id, idempotency_key)
 
 
 def _submit_new(viewer: Viewer, data: dict, idempotency_key: str | None, ip: str | None,
-                source: str, slot: abuse.Slot | None) -> SubmitResult:
+                source: str, slot: abuse.Slot | None, intake=None,
+                visiting: bool | None = None) -> SubmitResult:
     user = viewer.user
     slot = slot or admit(user, ip)
     try:
         fields = check_fields(user, data)
-        opinion, created = _store(viewer, fields, data, idempotency_key, source)
+        opinion, created = _store(viewer, fields, data, idempotency_key, source, intake, visiting)
     except BaseException:  # refused or failed: nothing was stored, the slot goes back
         slot.give_back()
         raise
@@ -255,12 +262,14 @@ def _submit_new(viewer: Viewer, data: dict, idempotency_key: str | None, ip: str
 
 
 def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | None,
-           source: str) -> tuple[Opinion, bool]:
+           source: str, intake=None, visiting: bool | None = None) -> tuple[Opinion, bool]:
     """Outside calls, then the one transaction; (opinion, created)."""
     user = viewer.user
     phone = fields.phone if fields.phone is not None else _wechat_phone(data["phone_code"])
     content_hash = abuse.content_hash(fields.text)
-    now, visiting = clock.now(), content_check.from_miniprogram()  # sent from the mini-program
+    now = clock.now()
+    if visiting is None:
+        visiting = content_check.from_miniprogram()  # sent from the mini-program
     check = (content_check.NOT_CHECKED if source == "demo"  # our own sample texts
              else content_check.check_text(user, fields.text, now, visiting))
     mass, _ = abuse.mass_cluster(content_hash, user.id, fields.deputy_id)
@@ -291,6 +300,10 @@ def _store(viewer: Viewer, fields: Fields, data: dict, idempotency_key: str | No
         if idempotency_key:
             db.session.add(IdempotencyRecord(user_id=user.id, key=idempotency_key,
                                              opinion_id=opinion.id))
+        if intake is not None:
+            from .intake import mark_registered
+
+            mark_registered(intake, opinion)
         # Committed here: a parallel twin's mass check below sees this one. The answer is
         # the opinion just written: kept loaded, not read back.
         checkpoint(expire=False)
