@@ -246,10 +246,10 @@ SETTINGS: tuple[Setting, ...] = (
       minimum=1),
     S("RATE_LIMIT_IP_PER_MINUTE", int, 120, "submissions one IP address may make per minute",
       minimum=1),
-    S("OPINION_INLINE_SUBMITS", int, 1, "submits one web process registers at once in the request; one "
-      "arriving while that many are in flight is taken as an intake: stored with one insert, answered "
-      "`202`, registered by a worker a moment later (`opinions/intake.py`); `0` makes every API submit "
-      "an intake", minimum=0),
+    S("OPINION_INLINE_PER_SECOND", int, 5, "a submit is registered in its request while fewer than this "
+      "many submits reached the same web process in the second before it; otherwise it is taken as an "
+      "intake: stored with one insert, answered `202`, registered by a worker a moment later "
+      "(`opinions/intake.py`); `0` makes every API submit an intake", minimum=0),
     S("OPINION_MASS_THRESHOLD", int, 5, "the same text from this many accounts (or to this many "
       "deputies) within the window is held for staff review", minimum=2),
     S("OPINION_MASS_WINDOW_HOURS", int, 24, "that window, in hours", minimum=1),

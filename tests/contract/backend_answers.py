@@ -160,16 +160,16 @@ def _intake_side(app, client, record, resident: dict, station_id: int, deputy_id
     worker refuses (a station that does not exist)."""
     from liaison.opinions import intake
 
-    app.config["OPINION_INLINE_SUBMITS"] = 0
+    app.config["OPINION_INLINE_PER_SECOND"] = 0
     body = {"station_id": station_id, "deputy_id": deputy_id, "category": "traffic",
             "text": "阜埠河路的人行道砖松动了好几块，下雨天踩上去溅一身泥水。"}
     taken = record("intake_taken", client.post("/api/v1/opinions", json=body,
                                                headers={**resident, "Idempotency-Key": str(uuid.uuid4())}))
     refused = client.post("/api/v1/opinions", json={**body, "station_id": 999_999, "deputy_id": None},
                           headers={**resident, "Idempotency-Key": str(uuid.uuid4())}).get_json()
-    app.config["OPINION_INLINE_SUBMITS"] = 1
+    app.config["OPINION_INLINE_PER_SECOND"] = 1_000_000
     with app.app_context():
-        intake.register_all()
+        intake.drain()
     record("intake_registered", client.get(f"/api/v1/opinion-intakes/{taken['intake']['id']}", headers=resident))
     record("intake_refused", client.get(f"/api/v1/opinion-intakes/{refused['intake']['id']}", headers=resident))
 

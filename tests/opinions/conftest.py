@@ -45,9 +45,9 @@ def world(app, demo):
 
 @pytest.fixture
 def inline_only(app):
-    """Every submit registered in its request, however many run at once: for the races of
-    that path (the intake's own are in test_intake.py)."""
-    app.config["OPINION_INLINE_SUBMITS"] = 1000
+    """Every submit registered in its request, however many run at once (as the suite's
+    config has it): for the races of that path (the intake's own are in test_intake.py)."""
+    app.config["OPINION_INLINE_PER_SECOND"] = 1_000_000
 
 
 @pytest.fixture

@@ -95,15 +95,14 @@ def upload(files_data):
                    403: "已被限制提交", 422: "填写有误", 429: "提交太频繁", 503: "微信手机号暂不可用"})
 def submit(json_data, headers):
     key = headers.get("idempotency_key")
-    with intake.inline_or_intake() as inline:
-        if not inline:  # this process is registering other submits: take it, register it later
-            taken, _ = intake.take(current_user(), json_data, idempotency_key=key, ip=_ip())
-            answer = jsonify(intake.as_dict(taken))  # a Response: not dumped through OpinionOut
-            answer.status_code = 202
-            return answer
-        viewer = _viewer()
-        result = submission.submit(viewer, json_data, idempotency_key=key, ip=_ip())
-        return _opinion_out(result.opinion, viewer), (201 if result.created else 200)
+    if not intake.registers_inline():  # a rush reaches this process: take it, register it later
+        taken, _ = intake.take(current_user(), json_data, idempotency_key=key, ip=_ip())
+        answer = jsonify(intake.as_dict(taken))  # a Response: not dumped through OpinionOut
+        answer.status_code = 202
+        return answer
+    viewer = _viewer()
+    result = submission.submit(viewer, json_data, idempotency_key=key, ip=_ip())
+    return _opinion_out(result.opinion, viewer), (201 if result.created else 200)
 
 
 @bp.get("/opinion-intakes/<int:intake_id>")

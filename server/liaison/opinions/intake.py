@@ -10,8 +10,9 @@ already registering a submit takes the next ones as an **intake** instead:
    quota slot (as a registered submit does), and the fields that need no database
    (text, category, photo count, a typed phone's form), so the usual mistakes still
    get their 422 at once;
-2. it stores the body in ``opinion_intakes`` with one insert and one commit, enqueues
-   its registration and answers ``202`` with the intake;
+2. it stores the body in ``opinion_intakes`` with one insert and one commit, asks a
+   worker to drain the intakes (one job per rush, not per submit: ``KICK_KEY``) and
+   answers ``202`` with the intake;
 3. a worker registers it through the same ``submission.submit`` a request uses, and
    marks the intake ``registered`` in the opinion's own transaction, or ``refused``
    with the reason (a station closed meanwhile, a photo not the caller's, content
@@ -21,34 +22,36 @@ already registering a submit takes the next ones as an **intake** instead:
 
 Nothing is lost between the two: the intake is committed before the answer; a worker
 killed while registering leaves its claim to expire (``LEASE``), and the periodic
-``sweep`` registers every intake still pending. An ``Idempotency-Key`` makes one intake
+``sweep`` registers every intake still pending (a lost kick, a lost job, Redis down). An ``Idempotency-Key`` makes one intake
 (unique per account) and one opinion: the registration uses the key (or the intake's
 own, ``intake:<id>``) as the opinion's idempotency record, so a registration run twice
 finds the opinion the first made.
 
-How busy is busy: ``OPINION_INLINE_SUBMITS`` (default 1) submits registered at once
-per web process; a submit arriving while that many are in flight becomes an intake.
-``0`` makes every API submit an intake. The H5 form always registers in the request.
+How busy is busy: a submit is registered in its request while fewer than
+``OPINION_INLINE_PER_SECOND`` (default 5) submits reached the same web process in the
+second before it, so a quiet station's resident gets the number at once and a rush is
+taken as intakes; ``0`` makes every API submit an intake. The H5 form always registers
+in the request.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from contextlib import contextmanager
+import time
+from collections import deque
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import JSON, String, and_, exists, literal, or_, select, update
 
 from ..core import clock
 from ..core.clock import iso
-from ..core.db import db
-from ..core.errors import DomainError
+from ..core.db import UTCDateTime, db, dialect_insert
+from ..core.errors import ApiError, DomainError
 from ..core.transaction import checkpoint
 from . import abuse, content_check, operations, submission
 from .access import viewer_for
-from .models import OpinionIntake
+from .models import Block, OpinionIntake
 
 log = logging.getLogger(__name__)
 
@@ -56,79 +59,118 @@ LEASE = timedelta(seconds=120)  # a registration not finished by then is taken a
 SWEEP_AFTER = timedelta(seconds=10)  # an intake this old and unclaimed: its job was lost
 MAX_ATTEMPTS = 5  # registrations that failed on an error (not a refusal) before giving up
 SWEEP_BATCH = 200
+DRAIN_BATCH = 100
+KICK_KEY = "liaison:opinion-intakes:kick"  # set while a drain is asked for and not started
+KICK_SECONDS = 60  # a lost drain job stops blocking new kicks after this (the sweep covers it)
 
 FAILED = ("intake_failed", "意见登记失败，请重新提交；如多次失败，请联系联络站工作人员")
 
 _lock = threading.Lock()
-_in_flight = 0
+_recent: deque = deque()  # when this process's submits of the last second arrived (monotonic)
 
 
-@contextmanager
-def inline_or_intake():
-    """Yields True when this request should register its submit itself, False when it
-    should take it as an intake (``OPINION_INLINE_SUBMITS`` already in flight here)."""
-    global _in_flight
-    limit = int(current_app.config["OPINION_INLINE_SUBMITS"])
+def registers_inline(now: float | None = None) -> bool:
+    """Whether this submit is registered in its request (True) or taken as an intake:
+    fewer than ``OPINION_INLINE_PER_SECOND`` submits reached this process in the last
+    second before it. Counted per process, without any shared state: a rush shows in
+    every web process at once.
+
+    :param now: ``time.monotonic()`` (tests pass their own).
+    """
+    limit = int(current_app.config["OPINION_INLINE_PER_SECOND"])
+    now = time.monotonic() if now is None else now
     with _lock:
-        inline = _in_flight < limit
-        if inline:
-            _in_flight += 1
-    try:
-        yield inline
-    finally:
-        if inline:
-            with _lock:
-                _in_flight -= 1
+        while _recent and _recent[0] <= now - 1.0:
+            _recent.popleft()
+        inline = len(_recent) < limit
+        _recent.append(now)
+    return inline
 
 
 # -- the request -----------------------------------------------------------------------
 
-def take(user, data: dict, *, idempotency_key: str | None, ip: str | None
+def take(user, data: dict, *, idempotency_key: str | None, ip: str | None, _again: bool = True
          ) -> tuple[OpinionIntake, bool]:
-    """Check what needs no database, store the body, enqueue its registration.
+    """Check what needs no database, store the body, ask a worker to register it.
+
+    Per request, two Redis round trips and one insert: the twin claim, the per-IP count
+    and the quota slot in one script; the insert (which also checks the caller's blocks
+    and skips a key stored already) and its commit; releasing the claim and kicking the
+    worker in one pipeline. A refusal or a retry costs a query or two more.
 
     :return: (the intake, whether this request created it: False for a retry).
     :raise ApiError: 403 blocked, 422 invalid fields, 429 rate limited.
     """
-    if idempotency_key:
-        found = _existing(user.id, idempotency_key)
-        if found is not None:
-            return found, False
-    # A twin with this key in flight (the same claim as a registered submit's): its answer is ours.
-    holder = abuse.claim_key(user.id, idempotency_key)
-    if not holder:
-        abuse.wait_for_twin(user.id, idempotency_key)
-        db.session.rollback()  # see what the twin committed
-        found = _existing(user.id, idempotency_key)
-        if found is not None:
-            return found, False
-    try:
-        return _take_new(user, data, idempotency_key, ip), True
-    except IntegrityError:  # a twin stored the key meanwhile (Redis was unreachable for the claim)
-        found = _existing(user.id, idempotency_key) if idempotency_key else None
-        if found is None:
-            raise
-        return found, False
-    finally:
-        if holder:
-            abuse.release_key(user.id, idempotency_key)
-
-
-def _take_new(user, data: dict, idempotency_key: str | None, ip: str | None) -> OpinionIntake:
-    slot = submission.admit(user, ip)
+    user_id = user.id  # read once: the commit below expires the row
+    slot = _guards(user_id, ip, idempotency_key)
+    if isinstance(slot, OpinionIntake):
+        return slot, False
     try:
         _check_shape(data)
-        intake = OpinionIntake(user_id=user.id, key=idempotency_key, ip=ip, slot_window=slot.window,
-                               status="pending", attempts=0,
-                               payload={**data, "visiting": content_check.from_miniprogram()})
-        db.session.add(intake)
-        checkpoint(expire=False)  # answered from the row as written
+        now = clock.now()
+        payload = {**data, "visiting": content_check.from_miniprogram()}
+        intake_id = db.session.execute(_insert(user_id, idempotency_key, ip, slot.window, now, payload)).scalar()
+        if intake_id is not None:
+            checkpoint()
     except BaseException:  # refused or failed: nothing stored, the slot goes back
         db.session.rollback()
         slot.give_back()
+        abuse.release_key(user_id, idempotency_key)
         raise
-    _enqueue(intake.id)
-    return intake
+    if intake_id is not None:
+        _kick(user_id, idempotency_key, intake_id)
+        return OpinionIntake(id=intake_id, user_id=user_id, status="pending", created_at=now), True
+    # Nothing inserted: the caller is blocked, or this key's intake exists (a retry).
+    db.session.rollback()
+    slot.give_back()
+    abuse.release_key(user_id, idempotency_key)
+    abuse.check_blocks(user_id=user_id, ip=ip)  # 403 with the recorded reason
+    found = _existing(user_id, idempotency_key) if idempotency_key else None
+    if found is None:
+        if not _again:  # pragma: no cover - a block lifted between the two statements, twice
+            raise ApiError(409, "conflict", "提交没有成功，请再提交一次")
+        return take(user, data, idempotency_key=idempotency_key, ip=ip, _again=False)
+    return found, False
+
+
+def _guards(user_id: int, ip: str | None, key: str | None) -> "abuse.Slot | OpinionIntake":
+    """The quota slot (the key claimed), or the intake a twin with ``key`` stored.
+
+    :raise ApiError: 429, unless this is a retry of a stored intake (its answer, then).
+    """
+    for _ in range(2):
+        try:
+            slot = abuse.take_for_intake(user_id, ip, key)
+        except ApiError:  # the hour is full: a retry of what was stored still gets its answer
+            found = _existing(user_id, key) if key else None
+            if found is None:
+                raise
+            return found
+        if slot is not None:
+            return slot
+        # a twin with this key is in flight (taken here or registering in its request)
+        abuse.wait_for_twin(user_id, key)
+        db.session.rollback()  # see what the twin committed
+        found = _existing(user_id, key)
+        if found is not None:
+            return found
+    # the twin registered an opinion in its request: the worker will find it by the key
+    return abuse.take_for_intake(user_id, ip, None)
+
+
+def _insert(user_id: int, key: str | None, ip: str | None, window: str | None, now, payload: dict):
+    """INSERT … SELECT one intake unless the account or the IP is blocked, skipping a key
+    stored already (ON CONFLICT DO NOTHING); RETURNING its id (none when skipped)."""
+    blocked = [and_(Block.kind == "user", Block.value == str(user_id))]
+    if ip:
+        blocked.append(and_(Block.kind == "ip", Block.value == ip))
+    values = {"user_id": literal(user_id), "key": literal(key, String()), "ip": literal(ip, String()),
+              "slot_window": literal(window, String()), "status": literal("pending"),
+              "attempts": literal(0), "created_at": literal(now, UTCDateTime()),
+              "payload": literal(payload, JSON())}
+    row = select(*values.values()).where(~exists().where(or_(*blocked)))
+    return (dialect_insert(OpinionIntake).from_select(list(values), row)
+            .on_conflict_do_nothing().returning(OpinionIntake.id))
 
 
 def _existing(user_id: int, key: str) -> OpinionIntake | None:
@@ -149,14 +191,22 @@ def _check_shape(data: dict) -> None:
         submission._typed_phone(data)
 
 
-def _enqueue(intake_id: int) -> None:
-    """Queue the registration; Redis down is not a loss (the sweep registers it)."""
-    from ..core.extensions import get_queue
+def _kick(user_id: int, key: str | None, intake_id: int) -> None:
+    """Release the twin claim and, unless a drain is already asked for, enqueue one: a
+    rush costs one Redis round trip per submit, not one job. Redis down is no loss: the
+    claim expires by itself and the sweep registers the intake."""
+    from ..core.extensions import get_redis
+    from ..core.jobs import enqueue
 
     try:
-        get_queue().enqueue(register_job, intake_id, job_id=f"opinion-intake-{intake_id}")
+        pipe = get_redis().pipeline(transaction=False)
+        if key:
+            pipe.delete(abuse.in_flight_key(user_id, key))
+        pipe.set(KICK_KEY, intake_id, nx=True, ex=KICK_SECONDS)
+        if pipe.execute()[-1]:
+            enqueue(drain_job)
     except Exception as exc:
-        log.warning("opinion intake %s: could not enqueue (%s); the sweep registers it", intake_id, exc)
+        log.warning("opinion intake %s: could not ask a worker (%s); the sweep registers it", intake_id, exc)
 
 
 def as_dict(intake: OpinionIntake) -> dict:
@@ -259,20 +309,34 @@ def sweep(now=None) -> dict[str, int]:
     return counts
 
 
-def register_all(limit: int = 10_000) -> dict[str, int]:
-    """Every pending intake, claimed or not (the demo, tests, ``flask opinions register-intakes``)."""
+def drain(now=None) -> dict[str, int]:
+    """Register every intake nobody holds, oldest first, until none is left (intakes
+    taken meanwhile included). :return: outcome counts."""
     counts: dict[str, int] = {}
-    ids = list(db.session.scalars(select(OpinionIntake.id).where(OpinionIntake.status == "pending")
-                                  .order_by(OpinionIntake.id).limit(limit)))
-    for intake_id in ids:
-        outcome = register(intake_id)
-        counts[outcome] = counts.get(outcome, 0) + 1
-    return counts
+    while True:
+        now_ = now or clock.now()
+        ids = list(db.session.scalars(select(OpinionIntake.id).where(
+            OpinionIntake.status == "pending",
+            or_(OpinionIntake.claimed_until.is_(None), OpinionIntake.claimed_until < now_))
+            .order_by(OpinionIntake.id).limit(DRAIN_BATCH)))
+        if not ids:
+            return counts
+        for intake_id in ids:
+            try:
+                outcome = register(intake_id, now_)
+            except Exception:  # logged in ``register``; claimed, so not taken again by this drain
+                db.session.rollback()
+                outcome = "error"
+            counts[outcome] = counts.get(outcome, 0) + 1
 
 
 @_job
-def register_job(intake_id: int) -> str:
-    return register(intake_id)
+def drain_job() -> dict[str, int]:
+    """Kicked by a submit taken (``_kick``): the next one asks for a drain again."""
+    from ..core.extensions import get_redis
+
+    get_redis().delete(KICK_KEY)
+    return drain()
 
 
 @_job
