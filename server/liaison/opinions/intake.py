@@ -42,7 +42,7 @@ from collections import deque
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import JSON, String, and_, exists, literal, or_, select, update
+from sqlalchemy import JSON, Integer, String, and_, bindparam, exists, or_, select, update
 
 from ..core import clock
 from ..core.clock import iso
@@ -109,9 +109,7 @@ def take(user, data: dict, *, idempotency_key: str | None, ip: str | None, _agai
         _check_shape(data)
         now = clock.now()
         payload = {**data, "visiting": content_check.from_miniprogram()}
-        intake_id = db.session.execute(_insert(user_id, idempotency_key, ip, slot.window, now, payload)).scalar()
-        if intake_id is not None:
-            checkpoint()
+        intake_id = _store(bool(ip), _params(user_id, idempotency_key, ip, slot.window, now, payload))
     except BaseException:  # refused or failed: nothing stored, the slot goes back
         db.session.rollback()
         slot.give_back()
@@ -158,19 +156,61 @@ def _guards(user_id: int, ip: str | None, key: str | None) -> "abuse.Slot | Opin
     return abuse.take_for_intake(user_id, ip, None)
 
 
-def _insert(user_id: int, key: str | None, ip: str | None, window: str | None, now, payload: dict):
-    """INSERT … SELECT one intake unless the account or the IP is blocked, skipping a key
-    stored already (ON CONFLICT DO NOTHING); RETURNING its id (none when skipped)."""
-    blocked = [and_(Block.kind == "user", Block.value == str(user_id))]
-    if ip:
-        blocked.append(and_(Block.kind == "ip", Block.value == ip))
-    values = {"user_id": literal(user_id), "key": literal(key, String()), "ip": literal(ip, String()),
-              "slot_window": literal(window, String()), "status": literal("pending"),
-              "attempts": literal(0), "created_at": literal(now, UTCDateTime()),
-              "payload": literal(payload, JSON())}
-    row = select(*values.values()).where(~exists().where(or_(*blocked)))
-    return (dialect_insert(OpinionIntake).from_select(list(values), row)
-            .on_conflict_do_nothing().returning(OpinionIntake.id))
+def _store(with_ip: bool, params: dict) -> int | None:
+    """Run the intake's insert and commit it; its id, None when it inserted nothing.
+
+    On SQLite the insert runs alone in autocommit (on the session's connection, which has
+    only read so far, so SQLite holds no lock for it and nothing is left to commit): SQLite
+    then takes its one write lock and commits inside that one step, so the lock is never
+    held while this thread waits for the interpreter between an insert and its commit
+    (under a rush that wait, not the insert, is what every other writer would queue
+    behind, sleeping in SQLite's busy handler). PostgreSQL locks rows, not the database:
+    an insert and its commit in the session's transaction is the plain path there.
+    """
+    conn = db.session.connection()
+    raw = conn.connection.dbapi_connection
+    statement = _insert(conn.dialect.name, with_ip)
+    if conn.dialect.name == "sqlite" and not raw.in_transaction:  # (nothing written yet: always so)
+        level, raw.isolation_level = raw.isolation_level, None  # the driver's autocommit switch
+        try:
+            result = conn.execute(statement, params)
+        finally:
+            raw.isolation_level = level
+        return result.lastrowid if result.rowcount == 1 else None
+    intake_id = conn.execute(statement, params).scalar()
+    if intake_id is not None:
+        checkpoint()
+    return intake_id
+
+
+_COLUMNS = {"user_id": Integer(), "key": String(), "ip": String(), "slot_window": String(),
+            "status": String(), "attempts": Integer(), "created_at": UTCDateTime(), "payload": JSON()}
+_statements: dict = {}
+
+
+def _insert(dialect: str, with_ip: bool):
+    """INSERT … SELECT one intake unless the account (or the IP) is blocked, skipping a key
+    stored already (ON CONFLICT DO NOTHING). Built once per dialect and shape, its values
+    bound per request (``_params``): under a rush, building the statement cost more than
+    running it."""
+    found = _statements.get((dialect, with_ip))
+    if found is not None:
+        return found
+    blocked = [and_(Block.kind == "user", Block.value == bindparam("block_user", type_=String()))]
+    if with_ip:
+        blocked.append(and_(Block.kind == "ip", Block.value == bindparam("ip", type_=String())))
+    row = select(*[bindparam(name, type_=type_) for name, type_ in _COLUMNS.items()]).where(
+        ~exists().where(or_(*blocked)))
+    statement = dialect_insert(OpinionIntake).from_select(list(_COLUMNS), row).on_conflict_do_nothing()
+    if dialect != "sqlite":
+        statement = statement.returning(OpinionIntake.id)
+    _statements[(dialect, with_ip)] = statement
+    return statement
+
+
+def _params(user_id: int, key: str | None, ip: str | None, window: str | None, now, payload: dict) -> dict:
+    return {"user_id": user_id, "key": key, "ip": ip, "slot_window": window, "status": "pending",
+            "attempts": 0, "created_at": now, "payload": payload, "block_user": str(user_id)}
 
 
 def _existing(user_id: int, key: str) -> OpinionIntake | None:
