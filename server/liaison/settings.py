@@ -250,6 +250,9 @@ SETTINGS: tuple[Setting, ...] = (
       "many submits reached the same web process in the second before it; otherwise it is taken as an "
       "intake: stored with one insert, answered `202`, registered by a worker a moment later "
       "(`opinions/intake.py`); `0` makes every API submit an intake", minimum=0),
+    S("OPINION_RUSH_REGISTRATIONS_PER_SECOND", int, 5, "while more intakes arrive in a second than this "
+      "(a rush), each worker registers at most this many a second, so that answering the rush comes first; "
+      "at full speed once it eases", minimum=1),
     S("OPINION_MASS_THRESHOLD", int, 5, "the same text from this many accounts (or to this many "
       "deputies) within the window is held for staff review", minimum=2),
     S("OPINION_MASS_WINDOW_HOURS", int, 24, "that window, in hours", minimum=1),

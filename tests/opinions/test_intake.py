@@ -264,3 +264,43 @@ def test_a_retry_after_the_hour_filled_still_gets_its_intake(app, client, who, w
     assert _post(client, me, _body(world)).status_code == 429  # the hour is full
     again = _post(client, me, _body(world), key="the-one")
     assert again.status_code == 202 and again.get_json()["intake"]["id"] == first["id"]
+
+
+def test_while_a_rush_lasts_the_worker_registers_at_its_pace_and_at_full_speed_after(app, client, who, world, busy):
+    """Intakes taken in the last second beyond the pace make a rush: the drain waits
+    1/pace between registrations; once the counter of the last second is low, it does not."""
+    from liaison.core.extensions import get_redis
+
+    app.config["OPINION_RUSH_REGISTRATIONS_PER_SECOND"] = 4
+    me = who("demo-resident")
+    for i in range(3):
+        assert _post(client, me, _body(world, text=f"第{i}条：{TEXT}")).status_code == 202
+    with app.app_context():
+        redis = get_redis()
+        second = int(clock.timestamp())
+        assert int(redis.get(intake.TAKEN_KEY.format(second)) or 0) + int(
+            redis.get(intake.TAKEN_KEY.format(second - 1)) or 0) == 3  # each intake counted in its second
+        redis.set(intake.TAKEN_KEY.format(int(clock.timestamp()) - 1), 50)  # a rush in the last second
+        redis.set(intake.TAKEN_KEY.format(int(clock.timestamp())), 50)
+        slept = []
+        assert intake.in_rush() is True
+        assert intake.drain(sleep=slept.append) == {"registered": 3}
+        assert slept == [0.25, 0.25, 0.25]
+    for i in range(2):
+        _post(client, me, _body(world, text=f"再一条{i}：{TEXT}"))
+    with app.app_context():
+        for key in redis.keys("liaison:opinion-intakes:taken:*"):
+            redis.set(key, 3)  # the rush has eased: fewer than the pace
+        assert intake.in_rush() is False
+        slept = []
+        assert intake.drain(sleep=slept.append) == {"registered": 2}
+        assert slept == []
+
+
+def test_a_drain_that_spends_its_budget_leaves_the_rest_to_the_next_job(app, client, who, world, busy):
+    me = who("demo-resident")
+    for i in range(2):
+        _post(client, me, _body(world, text=f"第{i}条：{TEXT}"))
+    with app.app_context():
+        assert intake.drain(budget=-1) == {"left": 1}  # spent before the first: nothing taken
+        assert intake.drain() == {"registered": 2}

@@ -67,7 +67,12 @@ def _user_model():
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    """The app's token serializer, made once per secret (it derives its key when made)."""
+    secret = current_app.config["SECRET_KEY"]
+    made = current_app.extensions.get("liaison_token_serializer")
+    if made is None or made[0] != secret:
+        made = current_app.extensions["liaison_token_serializer"] = (secret, URLSafeTimedSerializer(secret, salt=SALT))
+    return made[1]
 
 
 def issue_token(user) -> str:
