@@ -225,6 +225,43 @@ def quiet_worker(redis_socket: str, queue: str = "liaison", limit: float = 240) 
     return time.monotonic() - started
 
 
+class Intakes:
+    """The submits' two ways, read from the database: how many a run registered in the
+    request (201) and took as intakes (202), and how long the workers took to register
+    the intakes left once the load stopped (they register at a pace while a rush lasts,
+    ``opinions/intake.py``)."""
+
+    def __init__(self, url: str):
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine(url)
+
+    def counts(self) -> dict[str, int]:
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            out = dict(conn.execute(text("SELECT status, count(*) FROM opinion_intakes GROUP BY status")).all())
+            out["opinions"] = conn.execute(text("SELECT count(*) FROM opinions")).scalar()
+        return {k: int(v) for k, v in out.items()}
+
+    def drained(self, before: dict, limit: float = 900) -> dict:
+        """Wait until no intake is pending; what the run made and how the backlog went."""
+        started, at_stop = time.monotonic(), self.counts()
+        now = at_stop
+        while now.get("pending", 0) and time.monotonic() - started < limit:
+            time.sleep(1)
+            now = self.counts()
+        taken = sum(now.get(k, 0) - before.get(k, 0) for k in ("pending", "registered", "refused"))
+        registered = now.get("registered", 0) - before.get("registered", 0)
+        return {"inline": now["opinions"] - before["opinions"] - registered, "taken": taken,
+                "registered": registered, "refused": now.get("refused", 0) - before.get("refused", 0),
+                "pending_at_stop": at_stop.get("pending", 0), "pending": now.get("pending", 0),
+                "seconds": time.monotonic() - started}
+
+    def close(self):
+        self.engine.dispose()
+
+
 def demo_targets(base: str) -> tuple[list[int], list[str]]:
     """(station ids, station and deputy code tokens) of the demo data."""
     stations, page = [], 1
@@ -327,10 +364,15 @@ def main(argv=None) -> int:
                   "scan": ("scan GET /api/v1/codes/<token>", base, scans, bare),
                   "station": ("station GET /api/v1/stations/<id>", base, pages, bare),
                   "submit": ("submit POST /api/v1/opinions", base, submits, insert)}
+        intakes, drain = Intakes(url), None
         for key in only:
             if key in wanted:
                 name, target, requests, ref = wanted[key]
+                before = intakes.counts() if key == "submit" else None
                 rows.append((name, run(target, requests), ref))
+                if before is not None:  # the backlog is registered before the next run
+                    drain = intakes.drained(before)
+        intakes.close()
         names, label = list(stack.pids), "   CPU ms per request: "
         print(f"{'':40} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}"
               f"{label}{' '.join(f'{n:>8}' for n in names)}")
@@ -339,6 +381,12 @@ def main(argv=None) -> int:
             per = " ".join(f"{1000 * r['cpu'][n] / max(r['requests'], 1):8.2f}" for n in names)
             print(f"{name:40} {r['rps']:8.0f} {ratio:>6} {r['p50_ms']:7.1f} {r['p99_ms']:7.1f} {r['errors']:6d}"
                   f"{' ' * len(label)}{per}")
+        if drain:
+            print(f"submits: {drain['inline']} registered in their request, {drain['taken']} taken as intakes "
+                  f"(202); {drain['pending_at_stop']} of those still pending when the load stopped were "
+                  f"registered {drain['seconds']:.0f}s later ({drain['pending_at_stop'] / max(drain['seconds'], 1e-9):.0f}/s "
+                  f"by one worker); {drain['registered']} registered, {drain['refused']} refused, "
+                  f"{drain['pending']} pending")
         if "event" not in only:
             return 0
         rng = random.Random(11)

@@ -304,3 +304,23 @@ def test_a_drain_that_spends_its_budget_leaves_the_rest_to_the_next_job(app, cli
     with app.app_context():
         assert intake.drain(budget=-1) == {"left": 1}  # spent before the first: nothing taken
         assert intake.drain() == {"registered": 2}
+
+
+def test_the_first_intake_of_a_rush_queues_one_drain_job_and_the_job_registers_them(app, client, who, world, busy):
+    from rq import Queue
+
+    from liaison.core.extensions import get_queue, get_redis
+
+    me = who("demo-resident")
+    for i in range(3):
+        _post(client, me, _body(world, text=f"第{i}条：{TEXT}"))
+    with app.app_context():
+        queue: Queue = get_queue()
+        drains = [job for job in queue.jobs if job.func_name.endswith("intake.drain_job")]
+        assert len(drains) == 1  # one kick for the three: the key stays set until the job starts
+        assert get_redis().exists(intake.KICK_KEY)
+        assert drains[0].perform() == {"registered": 3}  # the job as a worker runs it
+        assert not get_redis().exists(intake.KICK_KEY)  # the next intake asks again
+    _post(client, me, _body(world, text=f"又一条：{TEXT}"))
+    with app.app_context():
+        assert len([j for j in get_queue().jobs if j.func_name.endswith("intake.drain_job")]) == 2

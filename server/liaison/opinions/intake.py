@@ -62,7 +62,7 @@ from .models import Block, OpinionIntake
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=120)  # a registration not finished by then is taken again
+LEASE = timedelta(seconds=30)  # a registration not finished by then is taken again (its key keeps it one)
 SWEEP_AFTER = timedelta(seconds=10)  # an intake this old and unclaimed: its job was lost
 MAX_ATTEMPTS = 5  # registrations that failed on an error (not a refusal) before giving up
 SWEEP_BATCH = 200
@@ -405,6 +405,19 @@ def in_rush() -> bool:
     except Exception:
         return False
     return int(taken or 0) > int(current_app.config["OPINION_RUSH_REGISTRATIONS_PER_SECOND"])
+
+
+@_job
+def drain_job() -> dict[str, int]:
+    """Kicked by a submit taken (``_kick``): the next one taken asks for a drain again."""
+    from ..core.extensions import get_redis
+    from ..core.jobs import enqueue
+
+    get_redis().delete(KICK_KEY)
+    counts = drain()
+    if counts.get("left"):  # the budget is spent (a long backlog): the next job goes on,
+        enqueue(drain_job, at_front=True)  # ahead of the deliveries the registrations queued
+    return counts
 
 
 @_job
