@@ -389,6 +389,9 @@ def main(argv=None) -> int:
                   f"{drain['pending']} pending")
         if "event" not in only:
             return 0
+        if drain:  # the saturating submits left deliveries queued: an event meets a stack at rest
+            print(f"# the worker delivered the runs' notifications in {quiet_worker(redis_socket, limit=900):.0f}s "
+                  "before the event")
         rng = random.Random(11)
         span = args.event_seconds
         schedule = [(rng.uniform(0, span), rng.choice(scans)) for _ in range(2000)]

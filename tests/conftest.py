@@ -49,6 +49,16 @@ def _clock_for_module(request):
 
 
 @pytest.fixture(autouse=True)
+def _calm_submit_gate():
+    """No test inherits a rush an earlier one started (``intake.registers_inline``)."""
+    from liaison.opinions import intake
+
+    intake.reset_gate()
+    yield
+    intake.reset_gate()
+
+
+@pytest.fixture(autouse=True)
 def _clock_for_test(request):
     """Every test starts at the suite's instant (``--clock``), however long earlier tests
     took, so a run at 23:59 never drifts across midnight; the clock ticks from there.

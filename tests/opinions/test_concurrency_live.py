@@ -89,7 +89,7 @@ def test_twenty_identical_submits_one_key_in_a_rush_make_one_intake_and_one_opin
     from liaison.opinions.models import OpinionIntake
 
     app.config["OPINION_INLINE_PER_SECOND"] = 5
-    intake._recent.clear()
+    intake.reset_gate()
 
     headers = {**who("demo-resident"), "Idempotency-Key": str(uuid.uuid4())}
     answers = parallel(20, lambda _: _post_twin(live_server, world, headers))

@@ -182,7 +182,7 @@ def test_an_intake_that_keeps_failing_is_refused_visibly_after_its_attempts(app,
 def default_rate(app):
     """The deployed default (5 a second per process), counted from now."""
     app.config["OPINION_INLINE_PER_SECOND"] = 5
-    intake._recent.clear()
+    intake.reset_gate()
 
 
 def test_twenty_parallel_submits_with_one_key_make_one_opinion_whichever_way_each_went(app, who, world,
@@ -222,17 +222,25 @@ def test_parallel_submits_mix_both_ways_and_all_are_registered_with_numbers_in_a
         assert numbers == [f"{i:06d}" for i in range(1, 13)]
 
 
-def test_a_submit_is_registered_in_its_request_while_the_process_had_few_in_the_last_second(app):
-    intake._recent.clear()
+def test_a_submit_is_registered_in_its_request_until_a_busy_second_and_again_after_a_calm_hold(app):
+    intake.reset_gate()
     with app.app_context():
         app.config["OPINION_INLINE_PER_SECOND"] = 3
         assert [intake.registers_inline(100.0 + i / 10) for i in range(5)] == [True, True, True, False, False]
-        # 100.0 and 100.1 have left the second before 101.15: two remain (100.2, 100.3, 100.4 -> 3)
+        # The second before 101.15 holds three (100.2 to 100.4): busy still, the hold starts anew.
         assert intake.registers_inline(101.15) is False
-        assert intake.registers_inline(101.5) is True  # only 101.15 is within the second now
+        assert intake.registers_inline(105.0) is False  # one submit in its second: the rush holds on
+        assert intake.registers_inline(101.15 + intake.RUSH_HOLD - 0.01) is False
+        # RUSH_HOLD after the last busy second: registered in its request again.
+        assert intake.registers_inline(101.15 + intake.RUSH_HOLD) is True
+        # A busy second again starts another hold.
+        t = 200.0
+        assert [intake.registers_inline(t + i / 10) for i in range(4)] == [True, True, True, False]
+        assert intake.registers_inline(t + 0.3 + intake.RUSH_HOLD - 0.1) is False
         app.config["OPINION_INLINE_PER_SECOND"] = 0
+        intake.reset_gate()
         assert intake.registers_inline(500.0) is False
-    intake._recent.clear()
+    intake.reset_gate()
 
 
 def test_a_blocked_account_or_address_is_refused_with_its_reason_and_nothing_is_stored(app, client, who, world, busy):

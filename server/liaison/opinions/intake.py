@@ -76,24 +76,40 @@ FAILED = ("intake_failed", "意见登记失败，请重新提交；如多次失�
 
 _lock = threading.Lock()
 _recent: deque = deque()  # when this process's submits of the last second arrived (monotonic)
+_rush = {"until": float("-inf")}  # this process takes intakes until then (monotonic)
+RUSH_HOLD = 10.0  # seconds without a busy second before submits register in their request again
+
+
+def reset_gate() -> None:
+    """Forget the submits counted and any rush (tests: each counts from its own start)."""
+    with _lock:
+        _recent.clear()
+        _rush["until"] = float("-inf")
 
 
 def registers_inline(now: float | None = None) -> bool:
-    """Whether this submit is registered in its request (True) or taken as an intake:
-    fewer than ``OPINION_INLINE_PER_SECOND`` submits reached this process in the last
-    second before it. Counted per process, without any shared state: a rush shows in
-    every web process at once.
+    """Whether this submit is registered in its request (True) or taken as an intake.
+
+    A second in which ``OPINION_INLINE_PER_SECOND`` submits had already reached this
+    process starts a rush; every submit is taken as an intake until ``RUSH_HOLD``
+    seconds have passed without another busy second. The hold keeps a rush from
+    alternating between the two ways: on SQLite a worker registering intakes while the
+    web process registers others makes two writers wait on each other's lock. Counted
+    per process, without any shared state: a rush shows in every web process at once.
 
     :param now: ``time.monotonic()`` (tests pass their own).
     """
     limit = int(current_app.config["OPINION_INLINE_PER_SECOND"])
+    if limit == 0:
+        return False
     now = time.monotonic() if now is None else now
     with _lock:
         while _recent and _recent[0] <= now - 1.0:
             _recent.popleft()
-        inline = len(_recent) < limit
+        if len(_recent) >= limit:
+            _rush["until"] = now + RUSH_HOLD
         _recent.append(now)
-    return inline
+        return now >= _rush["until"]
 
 
 # -- the request -----------------------------------------------------------------------
