@@ -246,10 +246,11 @@ SETTINGS: tuple[Setting, ...] = (
       minimum=1),
     S("RATE_LIMIT_IP_PER_MINUTE", int, 120, "submissions one IP address may make per minute",
       minimum=1),
-    S("OPINION_INLINE_PER_SECOND", int, 5, "a submit is registered in its request while fewer than this "
-      "many submits reached the same web process in the second before it; otherwise it is taken as an "
-      "intake: stored with one insert, answered `202`, registered by a worker a moment later "
-      "(`opinions/intake.py`); `0` makes every API submit an intake", minimum=0),
+    S("OPINION_INLINE_PER_SECOND", int, 5, "a submit is registered in its request unless this many submits "
+      "reached the same web process in the second before it; such a busy second starts a rush, and until "
+      "10 s pass without another every submit is taken as an intake: stored with one insert, answered "
+      "`202`, registered by a worker a moment later (`opinions/intake.py`); `0` makes every API submit "
+      "an intake", minimum=0),
     S("OPINION_RUSH_REGISTRATIONS_PER_SECOND", int, 5, "while more intakes arrive in a second than this "
       "(a rush), each worker registers at most this many a second, so that answering the rush comes first; "
       "at full speed once it eases", minimum=1),

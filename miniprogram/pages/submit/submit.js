@@ -262,9 +262,11 @@ Page({
   // A busy moment: the backend took the opinion (202) and registers it within a second or
   // so. Ask until it is registered (its id), refused (thrown, shown like a refused
   // submit: the draft stays) or still pending after INTAKE_POLLS (null).
+  intakePollMs: INTAKE_POLL_MS, // how often to ask (tests set 0)
+
   waitForRegistration(intake) {
     wx.showLoading({ title: '已收到，正在登记', mask: true })
-    const every = this.intakePollMs === undefined ? INTAKE_POLL_MS : this.intakePollMs
+    const every = this.intakePollMs
     const ask = (left) =>
       api.getIntake(intake.id).then((res) => {
         const now = res.intake

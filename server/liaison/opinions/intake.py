@@ -3,8 +3,8 @@
 A submit normally registers its opinion in the request (``submission``): its number,
 its routing, the WeChat content check, its notifications, all before the answer. That
 costs a web process about ten times a bare insert, and every submit of a year queues
-on the year's number. When a whole district submits at once, a web process that is
-already registering a submit takes the next ones as an **intake** instead:
+on the year's number. When a whole district submits at once, a busy web process takes
+the submits as **intakes** instead:
 
 1. the request checks the caller, the blocks, the per-IP limit and the account's
    quota slot (as a registered submit does), and the fields that need no database
@@ -34,11 +34,14 @@ killed while registering leaves its claim to expire (``LEASE``), and the periodi
 own, ``intake:<id>``) as the opinion's idempotency record, so a registration run twice
 finds the opinion the first made.
 
-How busy is busy: a submit is registered in its request while fewer than
-``OPINION_INLINE_PER_SECOND`` (default 5) submits reached the same web process in the
-second before it, so a quiet station's resident gets the number at once and a rush is
-taken as intakes; ``0`` makes every API submit an intake. The H5 form always registers
-in the request.
+How busy is busy (``registers_inline``): a second in which ``OPINION_INLINE_PER_SECOND``
+(default 5) submits had already reached the same web process starts a rush, and every
+submit is an intake until ``RUSH_HOLD`` (10 s) passes without another busy second. So a
+quiet station's resident gets the number at once, and a rush is taken as intakes from
+its first busy second to its end rather than alternating between the two ways (on
+SQLite that made the worker's registrations and the web's wait on each other's write
+lock). ``0`` makes every API submit an intake. The H5 form always registers in the
+request.
 """
 from __future__ import annotations
 
