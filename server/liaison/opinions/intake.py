@@ -103,7 +103,7 @@ def registers_inline(now: float | None = None) -> bool:
     :param now: ``time.monotonic()`` (tests pass their own).
     """
     limit = int(current_app.config["OPINION_INLINE_PER_SECOND"])
-    if limit == 0:
+    if limit == 0:  # a mode, not a rush: no hold is left for when the setting changes
         return False
     now = time.monotonic() if now is None else now
     with _lock:
