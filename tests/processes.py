@@ -24,7 +24,7 @@ def app_env(base_config: dict, **extra: str) -> dict:
 
 
 def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (from /proc): rq's work-horse leaves the process group."""
+    """Every process below ``pid`` (from /proc), in its process group or not."""
     parents = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:

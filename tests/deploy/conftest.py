@@ -12,7 +12,7 @@ scripts/test, ``pytest -m multiproc``):
 
 Nothing here reaches into a child: the test talks HTTP to nginx or a web process and reads
 the database, Redis and the fake's log like an operator would. Every child is started in
-its own session and killed at teardown (with the work-horses rq forks); a failed test
+its own session and killed at teardown (with any process it started); a failed test
 prints the end of every child's log.
 """
 from __future__ import annotations

@@ -12,11 +12,20 @@ def init_app(app) -> None:
 
     routing.init_app(app)
 
+    sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if sqlite:
+        from .sqlite_gate import GatedConnection
+
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {**options.get("connect_args", {}), "factory": GatedConnection}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     migrate.init_app(app, db, directory=migrations_dir(), render_as_batch=True, compare_type=True)
     app.extensions["liaison_storage"] = from_config(app.config)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    if sqlite:
         from sqlalchemy import event
+
+        from .sqlite_gate import WAIT
 
         with app.app_context():
             @event.listens_for(db.engine, "connect")
@@ -24,7 +33,7 @@ def init_app(app) -> None:
                 cur = dbapi_conn.cursor()
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA busy_timeout=5000")
+                cur.execute(f"PRAGMA busy_timeout={int(WAIT * 1000)}")
                 cur.close()
 
 

@@ -11,7 +11,7 @@ import logging
 import threading
 from functools import wraps
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 
 from . import clock
 
@@ -55,20 +55,28 @@ def with_app(fn):
         tokens = enter_job(job)  # its log lines carry the enqueuing request's id
         log.info("job %s.%s started", fn.__module__, fn.__name__)
         try:
-            return _in_app(fn, args, kwargs)
+            return _in_app(fn, args, kwargs, fresh=True)
         finally:
             leave_job(tokens)
 
     return wrapper
 
 
-def _in_app(fn, args, kwargs):
+def _in_app(fn, args, kwargs, fresh: bool = False):
     """``fn`` inside an app context (the caller's, or the worker's app, made once) as one
-    unit of work: it commits at its end and leaves nothing when it fails."""
+    unit of work: it commits at its end and leaves nothing when it fails.
+
+    ``fresh`` (a job run by the worker): a context of its own, even inside the worker's
+    (``flask worker`` runs in one): the worker runs its jobs one after the other in its
+    own process, and no job may see the session, ``g`` or the viewer the one before it
+    left."""
     from .transaction import unit_of_work
 
     global _worker_app
     if has_app_context():
+        if fresh:
+            with current_app._get_current_object().app_context(), unit_of_work():
+                return fn(*args, **kwargs)
         with unit_of_work():
             return fn(*args, **kwargs)
     if _worker_app is None:
