@@ -4,8 +4,8 @@ SQLite lets one connection write at a time. A writer that finds the lock taken w
 SQLite's busy handler, which sleeps between tries for 1, 2, 5, 10, 15, 20, 25, 25, 25,
 50, 50 and then 100 ms: a writer that has waited a while sleeps on long after the lock
 is free. Under a scan rush every web thread, the worker's registrations and the stats
-drain write, and those sleeps (not the writes, which take a millisecond or two) were
-the event's slowest answers.
+drain write, and each waiter's sleeps added up to 100 ms to its wait after the writer
+before it had finished.
 
 The gate hands the write lock over as soon as it is free. A connection of the app's
 engine takes it before its first write of a transaction (the statement that makes
