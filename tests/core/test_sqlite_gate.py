@@ -202,17 +202,29 @@ def test_a_forked_process_has_a_gate_of_its_own(database):
     assert os.waitstatus_to_exitcode(status) == 0
 
 
-def test_the_apps_sqlite_connections_pass_the_gate(app):
+def test_the_apps_sqlite_connections_pass_the_gate_and_postgresql_ones_do_not(app):
     from liaison.core.db import db
 
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL locks rows, not the database: no gate")
     raw = engine.raw_connection()
     try:
-        assert isinstance(raw.dbapi_connection, GatedConnection)
-        assert raw.dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0] == \
-            int(sqlite_gate.WAIT * 1000)
+        if engine.dialect.name == "sqlite":
+            assert isinstance(raw.dbapi_connection, GatedConnection)
+            assert raw.dbapi_connection.execute("PRAGMA busy_timeout").fetchone()[0] == \
+                int(sqlite_gate.WAIT * 1000)
+        else:  # PostgreSQL locks rows, not the database: no gate
+            assert engine.dialect.name == "postgresql"
+            assert not isinstance(raw.dbapi_connection, GatedConnection)
+            assert "factory" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("connect_args", {})
     finally:
         raw.close()
+
+
+@pytest.mark.parametrize("database, expected", [
+    (":memory:", None), ("", None), (b":memory:", None),
+    ("file:shared?mode=memory&cache=shared", None),
+    ("file:/tmp/x.db?mode=rwc", "/tmp/x.db"), (b"/tmp/y.db", "/tmp/y.db"),
+])
+def test_only_a_database_file_has_a_gate(database, expected):
+    assert sqlite_gate._file_of(database) == expected

@@ -14,7 +14,7 @@ def init_app(app) -> None:
 
     sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     if sqlite:
-        from .sqlite_gate import GatedConnection
+        from .sqlite_gate import WAIT, GatedConnection
 
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options["connect_args"] = {**options.get("connect_args", {}), "factory": GatedConnection}
@@ -24,8 +24,6 @@ def init_app(app) -> None:
     app.extensions["liaison_storage"] = from_config(app.config)
     if sqlite:
         from sqlalchemy import event
-
-        from .sqlite_gate import WAIT
 
         with app.app_context():
             @event.listens_for(db.engine, "connect")

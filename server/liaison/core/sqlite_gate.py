@@ -111,13 +111,11 @@ def gate_for(path: str) -> Gate:
 
 def _file_of(database) -> str | None:
     """The database file's absolute path; None for an in-memory database."""
-    name = os.fspath(database)
-    if isinstance(name, bytes):
-        name = os.fsdecode(name)
+    name = os.fsdecode(os.fspath(database))
+    if name in ("", ":memory:") or "mode=memory" in name:
+        return None
     if name.startswith("file:"):
         name = name[5:].split("?", 1)[0]
-    if name in ("", ":memory:") or "mode=memory" in os.fspath(database):
-        return None
     return os.path.abspath(name)
 
 
@@ -161,13 +159,14 @@ class GatedConnection(sqlite3.Connection):
         super().__init__(database, *args, **kwargs)
         self._file = _file_of(database)
         self._held: Gate | None = None
+        self._pass = _Pass(self)  # stateless: one per connection serves every statement
 
     def _gated(self, sql: str) -> _Pass:
         if self._held is None and self._file is not None and writes(sql):
             gate = gate_for(self._file)
             gate.take()
             self._held = gate
-        return _Pass(self)
+        return self._pass
 
     def _give(self) -> None:
         gate, self._held = self._held, None
