@@ -11,8 +11,9 @@ worker's own process). Then, with the same workers, in the same run:
 1. **ceiling**: ``--messages`` no-op jobs (``noop`` below) — rq's own drain rate;
 2. **delivery**: ``--messages`` outbox rows (official-account template messages to
    followers, status ``pending``), enqueued as jobs of ``--batch`` ids each
-   (``notifications.jobs.deliver_ids_job``: each row claimed, sent and recorded with
-   the usual lease and fence, ``delivery.deliver``).
+   (``notifications.jobs.deliver_ids_job`` -> ``delivery.deliver_many``: groups of
+   ``NOTIFICATION_SEND_WIDTH`` rows claimed in one UPDATE, their calls made side by
+   side, each answer recorded on its row with the usual lease and fence).
 
 Prints messages/s, jobs/s and their ratio (goal ≥ 0.7), and checks that the fake
 received every message exactly once and that every row is ``sent``.
@@ -189,7 +190,9 @@ def main() -> int:
         redis.shutdown()
     jobs_rate, msg_rate = args.messages / noop_seconds, args.messages / send_seconds
     ratio = msg_rate / jobs_rate
-    print(f"{args.workers} 个 rq SimpleWorker（flask worker，任务在工作进程内运行），{args.db}，负载 {load:.1f}")
+    width = app.config["NOTIFICATION_SEND_WIDTH"]
+    print(f"{args.workers} 个 rq SimpleWorker（flask worker，任务在工作进程内运行），{args.db}，"
+          f"每个工作进程同时 {width} 个微信调用，负载 {load:.1f}")
     print(f"rq 空任务：{args.messages} 个，{noop_seconds:.1f} 秒，{jobs_rate:.0f} 个/秒")
     print(f"投递：{args.messages} 条（每个任务 {args.batch} 条），{send_seconds:.1f} 秒，{msg_rate:.0f} 条/秒")
     print(f"比值 {ratio:.2f}（目标 ≥ {GOAL}）；状态 {statuses}；假微信收到 {len(sent)} 条，"

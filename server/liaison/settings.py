@@ -294,6 +294,8 @@ SETTINGS: tuple[Setting, ...] = (
       minimum=0),
     S("NOTIFICATION_BACKOFF_MAX_SECONDS", float, 3600.0, "cap of the retry delay", minimum=0),
     S("NOTIFICATION_BATCH", int, 200, "messages one sweep delivers at most", minimum=1),
+    S("NOTIFICATION_SEND_WIDTH", int, 8, "WeChat calls one worker makes side by side when it "
+      "delivers several messages (1: one after another)", minimum=1, maximum=10),
     # Codes and posters
     S("CODES_BATCH_PROCESSES", int, 0, "worker processes rendering a poster batch; 0: one per "
       "core, at most 2", minimum=0),

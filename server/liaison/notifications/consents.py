@@ -19,11 +19,13 @@ from .templates import kind_of_template
 RESULTS = ("accept", "reject", "ban", "filter")
 
 
-def usable(user_id: int, template_id: str) -> bool:
-    """Whether a send of ``template_id`` to the user may be attempted."""
+def allowance(user_id: int, template_id: str) -> float:
+    """How many sends of ``template_id`` to the user may be attempted (inf: long-term)."""
     consent = db.session.scalar(select(Consent).where(
         Consent.user_id == user_id, Consent.template_id == template_id))
-    return bool(consent and (consent.long_term or consent.remaining > 0))
+    if consent is None:
+        return 0
+    return float("inf") if consent.long_term else max(0, consent.remaining or 0)
 
 
 def consume(user_id: int, template_id: str) -> None:

@@ -65,7 +65,11 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
     def inject_fault():
         if request.path.startswith("/_fake/"):
             return None
-        spec = app.extensions["fake_wechat"].take_fault(request.path)
+        st = app.extensions["fake_wechat"]
+        with st.lock:  # how many calls of this path were already being answered
+            g.alongside = st.in_flight.get(request.path, 0)
+            st.in_flight[request.path] = g.alongside + 1
+        spec = st.take_fault(request.path)
         if not spec:
             return None
         g.fault = spec
@@ -92,9 +96,16 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
         with st.lock:
             st.calls.append({"path": request.path, "method": request.method, "appid": appid,
                              "status": response.status_code, "errcode": errcode, "at": st.now(),
-                             "fault": bool(g.get("fault")),
+                             "fault": bool(g.get("fault")), "alongside": g.get("alongside", 0),
                              "access_token": "access_token" in request.args})
         return response
+
+    @app.teardown_request
+    def leave_flight(_exc):
+        if "alongside" in g:
+            st = app.extensions["fake_wechat"]
+            with st.lock:
+                st.in_flight[request.path] = max(0, st.in_flight.get(request.path, 1) - 1)
 
     return app
 

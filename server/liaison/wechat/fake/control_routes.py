@@ -249,7 +249,8 @@ def messages():
 
 @bp.get("/calls")
 def calls():
-    """Every WeChat API call, in order: path, method, appid, status, errcode, at (?path=)."""
+    """Every WeChat API call, in order: path, method, appid, status, errcode, at, and
+    alongside (how many calls of the same path were being answered when it came) (?path=)."""
     st = state()
     with st.lock:
         items = [dict(c) for c in st.calls if request.args.get("path") in (None, c["path"])]

@@ -114,6 +114,7 @@ class FakeState:
             self.messages: list[dict] = []
             self.client_msgs: dict[tuple[str, str], dict] = {}  # (touser, client_msg_id) -> sent
             self.calls: list[dict] = []
+            self.in_flight: dict[str, int] = {}  # path -> calls of it being answered now
             self.faults: dict[str, dict] = {}
             self.qrcode_rules: dict[str, list[dict]] = {}  # appid -> 扫普通链接 rules
             self.msgid = 1000
