@@ -28,7 +28,8 @@ def _outbox(app, openid, event):
     with app.app_context():
         user = db.session.query(User).filter_by(mp_openid=openid).one()
         return [(n.channel, n.template_id, n.page) for n in
-                db.session.query(Notification).filter_by(user_id=user.id, event=event)]
+                db.session.query(Notification).filter_by(user_id=user.id, event=event)
+                .order_by(Notification.id)]
 
 
 def publish(client, headers, world, **extra):

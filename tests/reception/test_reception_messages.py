@@ -31,8 +31,8 @@ def _outbox(app):
         def openid(user_id):
             return db.session.get(User, user_id).mp_openid
 
-        messages = [(openid(m.user_id), m.event, m.title, m.body) for m in db.session.query(Message)]
-        rows = [(openid(n.user_id), n.event, n.template_id, n.status) for n in db.session.query(Notification)]
+        messages = [(openid(m.user_id), m.event, m.title, m.body) for m in db.session.query(Message).order_by(Message.id)]
+        rows = [(openid(n.user_id), n.event, n.template_id, n.status) for n in db.session.query(Notification).order_by(Notification.id)]
         db.session.rollback()
     return messages, rows
 
