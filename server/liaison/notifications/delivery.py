@@ -145,15 +145,13 @@ def _deliver_group(ids: list[int], now: datetime, pool) -> dict[int, str]:
     jobs = _checked(claimed, out)
     checkpoint()  # the checks' outcomes; no transaction stays open during the calls
     calls = []
-    for job, openid in jobs:
+    for job, openid in jobs:  # no database work: only settings and the WeChat client
         try:
             calls.append((job, _request(job, openid)))
         except Exception as exc:  # a bug or a broken setting: retry, visibly
             log.exception("notifications: preparing %s failed unexpectedly", job["id"])
-            db.session.rollback()
             out[job["id"]] = _record(job, now, error=exc)
-            checkpoint()
-    checkpoint()
+    checkpoint()  # the retries of calls that could not be prepared
     if pool is None or len(calls) < 2:
         for job, call in calls:
             _record_arrived([(job, *_call(call))], now, out)
@@ -185,7 +183,8 @@ def _deliver_group(ids: list[int], now: datetime, pool) -> dict[int, str]:
 
 def _record_arrived(arrived: list[tuple], now: datetime, out: dict[int, str]) -> None:
     """Record the outcomes (job, answer, error) that arrived together (not committed):
-    official-account messages that went through in one statement, the rest one by one."""
+    official-account messages that went through in one statement, the rest one by one
+    (a subscribe message's grant is consumed only if its own row changed)."""
     plain = [(job, answer) for job, answer, error in arrived
              if error is None and job["channel"] != SUBSCRIBE]
     if plain:
@@ -326,26 +325,23 @@ def _retry(job: dict, now: datetime, error: str) -> str:
 
 
 def _sent(job: dict, answer: dict) -> str:
-    """Record success even if the claim expired meanwhile: it is a fact now."""
-    result = db.session.execute(update(N).where(N.id == job["id"], N.status != "sent").values(
-        status="sent", sent_at=clock.now(), lease_until=None, next_attempt_at=None,
-        wechat_msgid=str((answer or {}).get("msgid") or "")[:40], last_error="",
-    ).execution_options(synchronize_session=False))
-    if result.rowcount == 1 and job["channel"] == SUBSCRIBE:
+    """One row sent; a subscribe message consumes a one-time grant, once."""
+    if _sent_many([(job, answer)]) == 1 and job["channel"] == SUBSCRIBE:
         consents.consume(job["user_id"], job["template_id"])
     return "sent"
 
 
-def _sent_many(sent: list[tuple[dict, dict]]) -> None:
-    """``_sent`` for several rows that need nothing else recorded (no consent to
-    consume), in one statement."""
+def _sent_many(sent: list[tuple[dict, dict]]) -> int:
+    """Record success even if the claim expired meanwhile (it is a fact now), for several
+    rows in one statement; returns how many rows were not ``sent`` before."""
     table = N.__table__
-    db.session.execute(
+    result = db.session.execute(
         table.update().where(table.c.id == bindparam("row_id"), table.c.status != "sent").values(
             status="sent", sent_at=clock.now(), lease_until=None, next_attempt_at=None,
             wechat_msgid=bindparam("msgid"), last_error=""),
         [{"row_id": job["id"], "msgid": str((answer or {}).get("msgid") or "")[:40]}
          for job, answer in sent])
+    return result.rowcount
 
 
 def _log(job: dict, status: str, error: str, rowcount: int) -> None:

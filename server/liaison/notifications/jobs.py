@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from datetime import datetime
 
 from flask import current_app
@@ -47,10 +48,7 @@ def deliver_pending(limit: int | None = None, now: datetime | None = None,
 
 
 def _counts(statuses: dict[int, str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for status in statuses.values():
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+    return dict(Counter(statuses.values()))
 
 
 @with_app
