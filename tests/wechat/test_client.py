@@ -258,3 +258,43 @@ def test_ping_false_when_wechat_is_down(fake, wechat):
     fake.fault("/cgi-bin/stable_token", count=1, status=502)
     assert wechat.ping() is False
     assert wechat.ping() is True
+
+
+def _gets(redis) -> int:
+    return redis.info("commandstats").get("cmdstat_get", {}).get("calls", 0)
+
+
+def test_a_group_of_sends_reads_its_token_from_redis_once(fake, wechat, redis):
+    """SharedTokens: the calls of one delivery group read each access token once."""
+    from liaison.wechat.client import SharedTokens
+
+    data = {"thing1": "新的群众意见", "time2": "2026-12-01 15:00"}
+    wechat.send_template("oa-demo-master", TEMPLATE, data)  # the token is fetched and stored
+    tokens = SharedTokens()
+    before = _gets(redis)
+    for _ in range(3):
+        wechat.send_template("oa-demo-master", TEMPLATE, data, tokens=tokens)
+    assert _gets(redis) - before == 1
+    # Another token lands in Redis meanwhile: the group keeps the one it read, which
+    # WeChat still takes; a call outside the group reads Redis and is refused once.
+    redis.set("wechat:wxdemoofficial0001_access_token", '"not-a-token-wechat-issued"')
+    wechat.send_template("oa-demo-master", TEMPLATE, data, tokens=tokens)
+    assert [c["errcode"] for c in fake.calls("/cgi-bin/message/template/send")][-1:] == [0]
+    wechat.send_template("oa-demo-master", TEMPLATE, data)
+    assert [c["errcode"] for c in fake.calls("/cgi-bin/message/template/send")][-2:] == [40001, 0]
+    assert len(fake.messages()) == 6
+
+
+def test_a_shared_token_wechat_refuses_is_dropped_for_the_rest_of_the_group(fake, wechat):
+    from liaison.wechat.client import SharedTokens
+
+    data = {"thing1": "新的群众意见", "time2": "2026-12-01 15:00"}
+    tokens = SharedTokens()
+    wechat.send_template("oa-demo-master", TEMPLATE, data, tokens=tokens)
+    # Another process forced a refresh: WeChat kills the group's token at once.
+    fake.post("/cgi-bin/stable_token", grant_type="client_credential",
+              appid="wxdemoofficial0001", secret="demo-oa-secret", force_refresh=True)
+    wechat.send_template("oa-demo-master", TEMPLATE, data, tokens=tokens)  # refused, refreshed, retried
+    wechat.send_template("oa-demo-master", TEMPLATE, data, tokens=tokens)  # the new token, at once
+    assert [c["errcode"] for c in fake.calls("/cgi-bin/message/template/send")] == [0, 40001, 0, 0]
+    assert len(fake.messages()) == 3

@@ -103,3 +103,27 @@ def test_reset_forgets_tokens_and_users(fake):
     assert api(fake, "/wxa/msg_sec_check", token, {})["errcode"] == 40001
     assert "o-temp" not in [u["openid"] for u in fake.get("/_fake/users")["users"]]
     assert [c["path"] for c in fake.calls()] == ["/wxa/msg_sec_check"]  # only the one since reset
+
+
+def test_connections_are_kept_alive_even_after_a_fault_answered_before_the_body(fake):
+    """Like WeChat's servers, the fake keeps an HTTP/1.1 connection open; a request whose
+    body the app never read (a fault answers first) leaves nothing on the connection."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    fake.fault("/wxa/msg_sec_check", count=1, errcode=-1, errmsg="system error")
+    conn = http.client.HTTPConnection(urlsplit(fake.base_url).netloc, timeout=5)
+    try:
+        conn.request("POST", "/wxa/msg_sec_check?access_token=x", body=b'{"content": "' + b"x" * 20000 + b'"}')
+        first = conn.getresponse()
+        assert json.loads(first.read())["errcode"] == -1
+        assert first.getheader("Connection") != "close"
+        sock = conn.sock
+        body = json.dumps({"grant_type": "client_credential", **MP, "force_refresh": False})
+        conn.request("POST", "/cgi-bin/stable_token", body=body.encode())
+        second = conn.getresponse()
+        assert "access_token" in json.loads(second.read())
+        assert conn.sock is sock  # the same connection answered both
+    finally:
+        conn.close()
+    assert [c["path"] for c in fake.calls()][-2:] == ["/wxa/msg_sec_check", "/cgi-bin/stable_token"]

@@ -19,7 +19,7 @@
 **Several rows at once** (``deliver_many``: a sweep, a backlog job). Rows go in
 groups of ``NOTIFICATION_SEND_WIDTH`` (8): the group is claimed in one UPDATE and
 checked in one read, its calls are made side by side by threads that do nothing but
-wait on HTTP, and each answer is recorded as soon as it is in (the answers that came in
+wait on HTTP (they read each access token from Redis once, ``SharedTokens``), and each answer is recorded as soon as it is in (the answers that came in
 together share one commit). Every database step stays in the caller's thread, session
 and app context. One person's messages in a group go one after another, in the
 order they were written, so a resident never reads 已交办 before 已受理. Consents are
@@ -55,6 +55,7 @@ from ..core import clock
 from ..core.db import db
 from ..core.transaction import checkpoint
 from ..wechat import errors as wx
+from ..wechat.client import SharedTokens
 from . import consents, settings
 from .models import Notification as N
 from .templates import SUBSCRIBE, TEMPLATE, page_link, template_for
@@ -145,9 +146,10 @@ def _deliver_group(ids: list[int], now: datetime, pool) -> dict[int, str]:
     jobs = _checked(claimed, out)
     checkpoint()  # the checks' outcomes; no transaction stays open during the calls
     calls = []
+    tokens = SharedTokens()  # the group's calls read each access token once
     for job, openid in jobs:  # no database work: only settings and the WeChat client
         try:
-            calls.append((job, _request(job, openid)))
+            calls.append((job, _request(job, openid, tokens)))
         except Exception as exc:  # a bug or a broken setting: retry, visibly
             log.exception("notifications: preparing %s failed unexpectedly", job["id"])
             out[job["id"]] = _record(job, now, error=exc)
@@ -263,9 +265,9 @@ def _record(job: dict, now: datetime, answer: dict | None = None,
     return _retry(job, now, f"内部错误：{error!r}")
 
 
-def _request(job: dict, openid: str):
+def _request(job: dict, openid: str, tokens: SharedTokens):
     """The WeChat call for this row, ready to run in any thread (no app context needed:
-    every setting it uses is read here)."""
+    every setting it uses is read here); ``tokens`` is shared by the row's group."""
     from functools import partial
 
     from ..wechat.app import get_wechat
@@ -274,14 +276,14 @@ def _request(job: dict, openid: str):
     if job["channel"] == SUBSCRIBE:
         return partial(wechat.send_subscribe, openid, job["template_id"], job["data"],
                        page=job["page"] or None,
-                       miniprogram_state=current_app.config["WECHAT_MINIPROGRAM_STATE"])
+                       miniprogram_state=current_app.config["WECHAT_MINIPROGRAM_STATE"], tokens=tokens)
     url = job["page"] or None
     if url and url.startswith("/"):
         url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url
     # One message per openid and client_msg_id (WeChat, for about 10 minutes): a retry after
     # a timeout that WeChat had in fact accepted is not delivered a second time.
     return partial(wechat.send_template, openid, job["template_id"], job["data"], url=url,
-                   miniprogram=_miniprogram(job), client_msg_id=str(job["id"]))
+                   miniprogram=_miniprogram(job), client_msg_id=str(job["id"]), tokens=tokens)
 
 
 def _miniprogram(job: dict) -> dict | None:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import requests
 from wechatpy.exceptions import WeChatClientException, WeChatOAuthException
@@ -47,6 +48,34 @@ def _values(data: dict) -> dict:
     return {k: (v if isinstance(v, dict) else {"value": v}) for k, v in data.items()}
 
 
+class SharedTokens:
+    """The access tokens a group of calls shares: each client's token is read from Redis
+    once for the group instead of once per call (a delivery group of 8 sends reads it
+    once). A call whose token WeChat refuses refreshes it as usual and drops it here, so
+    the group's next calls read the new one. Safe across threads; meant to live as long
+    as one group (seconds), well inside the 5 minutes Redis gives a token before
+    WeChat's expiry (``StableTokenClient.refresh_margin``).
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._tokens: dict[str, str] = {}
+
+    def get(self, client: StableTokenClient) -> str:
+        with self._lock:
+            token = self._tokens.get(client.appid)
+        if token is None:
+            token = client.access_token  # outside the lock: it may fetch from WeChat
+            with self._lock:
+                token = self._tokens.setdefault(client.appid, token)
+        return token
+
+    def drop(self, client: StableTokenClient, refused: str) -> None:
+        with self._lock:
+            if self._tokens.get(client.appid) == refused:
+                del self._tokens[client.appid]
+
+
 class WeChat:
     """Mini-program (and optionally official-account) API for the rest of the backend.
 
@@ -77,15 +106,17 @@ class WeChat:
         self.oa_appid, self.oa_secret = oa_appid, oa_secret
 
     # -- plumbing ---------------------------------------------------------------
-    def _call(self, client: StableTokenClient, fn, raw: bool = False):
+    def _call(self, client: StableTokenClient, fn, raw: bool = False, tokens: SharedTokens | None = None):
         """Run ``fn(params)`` (a fresh wechatpy call each time) with one bounded token retry.
 
         ``params`` carries the access token read here, so the call sends the very token
         a refusal is judged against (wechatpy reads it again only when params lack it),
-        and the token costs one Redis read per call, not two.
+        and the token costs one Redis read per call, not two (none, when ``tokens``
+        already holds it for the call's group; the retry always reads it afresh).
         """
         for attempt in (1, 2):
-            used = client.access_token  # TokenError / Unavailable pass straight through
+            # TokenError / Unavailable pass straight through
+            used = tokens.get(client) if tokens is not None and attempt == 1 else client.access_token
             try:
                 result = fn({"access_token": used})
             except errors.WeChatError:
@@ -95,6 +126,8 @@ class WeChat:
                 if err.errcode in errors.TOKEN_RETRY_CODES and attempt == 1:
                     log.info("wechat: token refused (%s), refreshing once", err.errcode)
                     client.refresh_after_rejection(used)
+                    if tokens is not None:
+                        tokens.drop(client, used)
                     continue
                 raise err from exc
             if raw:
@@ -139,10 +172,11 @@ class WeChat:
         return result
 
     def send_subscribe(self, openid, template_id, data, page=None,
-                       miniprogram_state="formal", lang="zh_CN") -> dict:
+                       miniprogram_state="formal", lang="zh_CN", tokens: SharedTokens | None = None) -> dict:
         """Send one subscribe message; returns {"errcode": 0, "msgid": ...}.
 
         :param data: {"thing1": "text", ...} or {"thing1": {"value": "text"}}.
+        :param tokens: the group's ``SharedTokens``, if this send is one of several.
         :raise NoConsent: 43101, the person has no grant left: record it, do not retry.
         :raise InvalidArgument: 47003 (``.field`` names the key), 40003, 40037, 41030.
         """
@@ -151,7 +185,7 @@ class WeChat:
         if page:
             body["page"] = page
         return self._call(self.mp, lambda params: self.mp.post(
-            API + "cgi-bin/message/subscribe/send", data=dict(body), params=params))
+            API + "cgi-bin/message/subscribe/send", data=dict(body), params=params), tokens=tokens)
 
     def wxacode(self, scene: str, page: str, width: int = 430, check_path: bool = False,
                 env_version: str = "release") -> bytes:
@@ -213,12 +247,13 @@ class WeChat:
 
     # -- official account -------------------------------------------------------
     def send_template(self, oa_openid, template_id, data, url=None, miniprogram=None,
-                      client_msg_id=None) -> dict:
+                      client_msg_id=None, tokens: SharedTokens | None = None) -> dict:
         """Official-account template message (keyword values ≤ 20 chars).
 
         :param miniprogram: {"appid", "pagepath"} to open the mini-program on tap.
         :param client_msg_id: idempotency key: WeChat sends one message per openid and
             id (for about 10 minutes), so a retry with the same id is not delivered twice.
+        :param tokens: the group's ``SharedTokens``, if this send is one of several.
         :raise NotFollowing: 43004.
         """
         client = self._oa_client()
@@ -230,7 +265,7 @@ class WeChat:
         if client_msg_id:
             body["client_msg_id"] = str(client_msg_id)
         return self._call(client, lambda params: client.post(
-            API + "cgi-bin/message/template/send", data=dict(body), params=params))
+            API + "cgi-bin/message/template/send", data=dict(body), params=params), tokens=tokens)
 
     def follows(self, oa_openid: str) -> bool:
         """Whether the person follows the official account (/cgi-bin/user/info ``subscribe``).

@@ -3,6 +3,11 @@
 ``create_fake_app()`` builds the Flask app; ``start_fake_server()`` runs it on
 127.0.0.1 in a background thread (tests, the demo); ``python -m liaison.wechat.fake
 --port 5001`` runs it standalone. Control endpoints live under ``/_fake/``.
+
+Both serve it with waitress, which keeps HTTP/1.1 connections alive as WeChat's servers
+do (werkzeug's development server closes every connection, so each call would pay
+for a new one) and reads a whole request before the app sees it, so a fault answered
+before the body is read leaves nothing behind on a kept-alive connection.
 """
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import threading
 import time
 
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.serving import WSGIRequestHandler, make_server
+from waitress.server import create_server
 
 from liaison.wechat.fake import (api_routes, control_routes, media_routes, oauth_domain, oauth_routes,
                                  qrcode_routes)
@@ -110,29 +115,42 @@ def create_fake_app(apps: dict | None = None, oauth_accounts: list | None = None
     return app
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):  # /_fake/calls is the record; keep test output clean
-        pass
+SERVER_THREADS = 32  # calls answered at once: delay faults hold one each, workers send 8 side by side
 
 
-def start_fake_server(port: int = 0, quiet: bool = True, **kw):
+def make_server(app, host: str = "127.0.0.1", port: int = 0):
+    """A waitress server for ``app`` on host:port, not yet running (``serve``/``stop_server``)."""
+    return create_server(app, host=host, port=port, threads=SERVER_THREADS, ident=None,
+                         connection_limit=1000, channel_timeout=60, clear_untrusted_proxy_headers=True)
+
+
+def stop_server(server, thread: threading.Thread | None = None) -> None:
+    """Close the listening socket and every open connection, in the server's own loop thread."""
+    def close_all():
+        for dispatcher in list(server._map.values()):
+            dispatcher.close()
+    server.trigger.pull_trigger(close_all)  # the loop ends once its map is empty
+    if thread is not None:
+        thread.join(timeout=5)
+    server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+
+
+def start_fake_server(port: int = 0, **kw):
     """Run the fake on 127.0.0.1:port (0: any free port) in a daemon thread.
 
-    :param quiet: do not log each request (``/_fake/calls`` records them anyway).
+    Waitress logs no line per request; ``/_fake/calls`` records every call.
+
     :param kw: passed to ``create_fake_app``.
     :return: (base_url, stop, app); ``stop()`` shuts the server down.
     """
     app = create_fake_app(**kw)
-    server = make_server("127.0.0.1", port, app, threaded=True,
-                         request_handler=_QuietHandler if quiet else None)
-    thread = threading.Thread(target=server.serve_forever, name="fake-wechat", daemon=True)
+    server = make_server(app, port=port)
+    thread = threading.Thread(target=server.run, name="fake-wechat", daemon=True)
     thread.start()
-    base_url = f"http://127.0.0.1:{server.server_port}"
+    base_url = f"http://127.0.0.1:{server.effective_port}"
     app.config["FAKE_BASE_URL"] = base_url
 
     def stop():
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+        stop_server(server, thread)
 
     return base_url, stop, app

@@ -4,9 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from werkzeug.serving import run_simple
-
-from liaison.wechat.fake import create_fake_app
+from liaison.wechat.fake import create_fake_app, make_server
 
 
 def main(argv=None) -> None:
@@ -34,7 +32,11 @@ def main(argv=None) -> None:
     print(f"模拟微信服务器：http://{args.host}:{args.port}（控制接口 /_fake/...）", flush=True)
     domains = "、".join(next(iter(app.extensions["fake_wechat"].oauth_domains.values()), []))
     print(f"公众号网页授权域名：{domains or '未设置（网页授权一律显示 10003 错误页）'}", flush=True)
-    run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
+    server = make_server(app, host=args.host, port=args.port)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
 
 
 if __name__ == "__main__":
