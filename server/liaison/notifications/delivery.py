@@ -19,10 +19,11 @@
 **Several rows at once** (``deliver_many``: a sweep, a backlog job). Rows go in
 groups of ``NOTIFICATION_SEND_WIDTH`` (8): the group is claimed in one UPDATE and
 checked in one read, its calls are made side by side by threads that do nothing but
-wait on HTTP (they read each access token from Redis once, ``SharedTokens``), and each answer is recorded as soon as it is in (the answers that came in
-together share one commit). Every database step stays in the caller's thread, session
-and app context. One person's messages in a group go one after another, in the
-order they were written, so a resident never reads 已交办 before 已受理. Consents are
+wait on HTTP (sharing one read of each access token, ``SharedTokens``), and each answer
+is recorded as soon as it is in (the answers that came in together share one commit).
+Every database step stays in the caller's thread, session and app context. One
+person's messages in a group go one after another, in the order they were written,
+so a resident never reads 已交办 before 已受理. Consents are
 counted across the group: two messages on one one-time grant send one. A group's
 lease covers its calls, each bounded by WECHAT_TIMEOUT (and one token retry).
 

@@ -52,7 +52,7 @@ class SharedTokens:
     """The access tokens a group of calls shares: each client's token is read from Redis
     once for the group instead of once per call (a delivery group of 8 sends reads it
     once). A call whose token WeChat refuses refreshes it as usual and drops it here, so
-    the group's next calls read the new one. Safe across threads; meant to live as long
+    the group's next calls read the new one. Shared by the group's threads; meant to live as long
     as one group (seconds), well inside the 5 minutes Redis gives a token before
     WeChat's expiry (``StableTokenClient.refresh_margin``).
     """
@@ -62,13 +62,13 @@ class SharedTokens:
         self._tokens: dict[str, str] = {}
 
     def get(self, client: StableTokenClient) -> str:
+        """The group's token for ``client``, read (or fetched) by the first call that
+        needs it while the group's other calls wait for it: one read, not one per thread."""
         with self._lock:
             token = self._tokens.get(client.appid)
-        if token is None:
-            token = client.access_token  # outside the lock: it may fetch from WeChat
-            with self._lock:
-                token = self._tokens.setdefault(client.appid, token)
-        return token
+            if token is None:  # a failure stores nothing: the next call tries again
+                token = self._tokens[client.appid] = client.access_token
+            return token
 
     def drop(self, client: StableTokenClient, refused: str) -> None:
         with self._lock:

@@ -119,7 +119,7 @@ SERVER_THREADS = 32  # calls answered at once: delay faults hold one each, worke
 
 
 def make_server(app, host: str = "127.0.0.1", port: int = 0):
-    """A waitress server for ``app`` on host:port, not yet running (``serve``/``stop_server``)."""
+    """A waitress server for ``app`` on host:port: ``server.run()`` serves, ``stop_server`` stops."""
     return create_server(app, host=host, port=port, threads=SERVER_THREADS, ident=None,
                          connection_limit=1000, channel_timeout=60, clear_untrusted_proxy_headers=True)
 
