@@ -91,13 +91,17 @@ def test_token_forced_out_elsewhere_is_replaced_once(fake, make_wechat):
     assert [c["errcode"] for c in fake.calls("/wxa/msg_sec_check")] == [0, 40001, 0]
 
 
+def _gets(redis) -> int:
+    return redis.info("commandstats").get("cmdstat_get", {}).get("calls", 0)
+
+
 def test_a_call_reads_its_token_from_redis_once_and_sends_that_token(fake, wechat, redis):
     """The token the retry judges a refusal against is the one sent; one Redis GET a call."""
     wechat.code2session(fake.login_code("o-a"))
     wechat.msg_sec_check("o-a", "你好")  # the token is fetched and stored
-    before = redis.info("commandstats").get("cmdstat_get", {}).get("calls", 0)
+    before = _gets(redis)
     wechat.msg_sec_check("o-a", "你好")
-    assert redis.info("commandstats")["cmdstat_get"]["calls"] - before == 1
+    assert _gets(redis) - before == 1
     assert fake.calls("/wxa/msg_sec_check")[-1]["errcode"] == 0  # the fake refuses a token it did not issue
 
 
@@ -258,10 +262,6 @@ def test_ping_false_when_wechat_is_down(fake, wechat):
     fake.fault("/cgi-bin/stable_token", count=1, status=502)
     assert wechat.ping() is False
     assert wechat.ping() is True
-
-
-def _gets(redis) -> int:
-    return redis.info("commandstats").get("cmdstat_get", {}).get("calls", 0)
 
 
 def test_a_group_of_sends_reads_its_token_from_redis_once(fake, wechat, redis):

@@ -4,10 +4,13 @@
 127.0.0.1 in a background thread (tests, the demo); ``python -m liaison.wechat.fake
 --port 5001`` runs it standalone. Control endpoints live under ``/_fake/``.
 
-Both serve it with waitress, which keeps HTTP/1.1 connections alive as WeChat's servers
-do (werkzeug's development server closes every connection, so each call would pay
-for a new one) and reads a whole request before the app sees it, so a fault answered
-before the body is read leaves nothing behind on a kept-alive connection.
+Both serve it with waitress, which keeps connections open as HTTP/1.1 has them by
+default (RFC 9112 §9.3: a connection persists unless a side sends ``Connection:
+close``). WeChat's API documentation says nothing of connections; werkzeug's
+development server closed every one, so each call paid for a new connection, which
+a client of the real API, reusing the connections in its pool, does not. Waitress reads a whole request
+before the app sees it, so a fault answered before the body is read leaves nothing
+behind on a kept-alive connection.
 """
 from __future__ import annotations
 
@@ -119,20 +122,9 @@ SERVER_THREADS = 32  # calls answered at once: delay faults hold one each, worke
 
 
 def make_server(app, host: str = "127.0.0.1", port: int = 0):
-    """A waitress server for ``app`` on host:port: ``server.run()`` serves, ``stop_server`` stops."""
+    """A waitress server for ``app`` on host:port; ``server.run()`` serves."""
     return create_server(app, host=host, port=port, threads=SERVER_THREADS, ident=None,
-                         connection_limit=1000, channel_timeout=60, clear_untrusted_proxy_headers=True)
-
-
-def stop_server(server, thread: threading.Thread | None = None) -> None:
-    """Close the listening socket and every open connection, in the server's own loop thread."""
-    def close_all():
-        for dispatcher in list(server._map.values()):
-            dispatcher.close()
-    server.trigger.pull_trigger(close_all)  # the loop ends once its map is empty
-    if thread is not None:
-        thread.join(timeout=5)
-    server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
+                         connection_limit=1000, channel_timeout=60)
 
 
 def start_fake_server(port: int = 0, **kw):
@@ -150,7 +142,12 @@ def start_fake_server(port: int = 0, **kw):
     base_url = f"http://127.0.0.1:{server.effective_port}"
     app.config["FAKE_BASE_URL"] = base_url
 
-    def stop():
-        stop_server(server, thread)
+    def stop():  # close the listening socket and every connection in the loop's own thread
+        def close_all():
+            for dispatcher in list(server._map.values()):
+                dispatcher.close()
+        server.trigger.pull_trigger(close_all)  # the loop ends once its map is empty
+        thread.join(timeout=5)
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=1)
 
     return base_url, stop, app

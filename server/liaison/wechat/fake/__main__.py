@@ -32,11 +32,7 @@ def main(argv=None) -> None:
     print(f"模拟微信服务器：http://{args.host}:{args.port}（控制接口 /_fake/...）", flush=True)
     domains = "、".join(next(iter(app.extensions["fake_wechat"].oauth_domains.values()), []))
     print(f"公众号网页授权域名：{domains or '未设置（网页授权一律显示 10003 错误页）'}", flush=True)
-    server = make_server(app, host=args.host, port=args.port)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
+    make_server(app, host=args.host, port=args.port).run()  # Ctrl-C: waitress stops its threads
 
 
 if __name__ == "__main__":
